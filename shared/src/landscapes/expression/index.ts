@@ -1,0 +1,2 @@
+// Expression landscapes (instructor-written formulas). Filled in by the expression module.
+export {};

@@ -1,0 +1,2 @@
+// Client → server message schemas. Filled in by the messages module.
+export {};

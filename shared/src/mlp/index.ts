@@ -1,0 +1,2 @@
+// Small-MLP landscapes. Filled in by the MLP module.
+export {};
