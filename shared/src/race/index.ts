@@ -1,2 +1,76 @@
-// Races: N racers on one landscape. Filled in by the race module.
+/**
+ * Races: N racers on one landscape, stepped at a fixed rate from seeded
+ * streams. A round is a pure function of its settings, its seed and the
+ * players' timed knob changes, so replays, ghosts and server/client agreement
+ * all follow from that. The server (classroom rooms) and the browser (solo
+ * mode) both step races with this module.
+ *
+ * ## API (stable; the server and client code against it)
+ *
+ * Settings — plain JSON in, validated once, defaults filled in:
+ *   parseRaceSettings(json: unknown, path = 'settings'): RaceSettings   // throws SpecError naming field + range
+ *   KNOB_NAMES: readonly KnobName[]        // 'lr' | 'momentum' | 'beta2' | 'noise' | 'samRadius' | 'weightDecay' | 'batchSize' | 'schedule'
+ *   KNOB_HARD_LIMITS: Record<NumericKnob, [min, max]>   // the widest range a host may allow
+ *   DEFAULT_KNOB_RANGES: KnobRanges
+ *   RaceSettings = {
+ *     landscape: LandscapeSpec (normalised by createLandscape),
+ *     allowedOptimizers: OptimizerKind[],            // default: every kind
+ *     knobRanges: { lr, momentum, beta2, noise, samRadius, weightDecay, batchSize: [min, max] },
+ *     lockedKnobs: KnobName[],                       // players cannot change these: the defaultOptimizer's value applies
+ *     defaultOptimizer: OptimizerSpec (normalised),  // default { kind: 'sgd', lr: 0.01 } (or the first allowed kind)
+ *     startRule: { kind: 'shared', point: number[] } | { kind: 'random' } | { kind: 'choose' },
+ *     roundSeconds: number | null,                   // 5..1800; at least one of roundSeconds / budget
+ *     budget: number | null,                         // gradient evaluations per racer (SAM costs 2 per step)
+ *     tickRate: number,                              // Hz, 1..60, default 20
+ *     stepsPerTick: number,                          // optimizer updates per tick, 1..50
+ *     scoring: { kind: 'robust-loss', radius, samples } | { kind: 'lowest-loss' }
+ *            | { kind: 'time-to-target', target } | { kind: 'test-loss' },   // lower score is better
+ *     lateJoin: boolean, maxPlayers: number (1..100), seed: number | string,
+ *   }
+ *   checkRacerOptimizer(settings, spec: unknown, dim, path = 'optimizer'): OptimizerSpec
+ *       // the same check addRacer / retune apply: allowed kind, knobs in range, locked knobs unchanged
+ *
+ * The race:
+ *   new Race(settings: RaceSettings, seed = settings.seed)
+ *   race.landscape: Landscape            race.settings: RaceSettings        race.dim: number
+ *   race.tickCount: number               // tick() calls so far
+ *   race.maxTicks: number | null         // round(roundSeconds · tickRate), null without a time limit
+ *   race.addRacer(id: string, { optimizer?: unknown, start?: number[], joinTick?: number }): RacerView
+ *       // optimizer defaults to settings.defaultOptimizer; start only under startRule 'choose'
+ *       // (a point of the view plane, or of ℝ^dim); otherwise by the start rule; joinTick defaults
+ *       // to tickCount (the racer moves from the next tick). Throws SpecError on bad input, a
+ *       // duplicate or previously removed id, a full race, or a late join when lateJoin is off.
+ *   race.retune(id, spec: unknown): OptimizerSpec   // validated like addRacer; recorded as {tick, id, spec};
+ *       // applies from the next tick; same kind keeps the optimizer state
+ *   race.removeRacer(id): void           // recorded; the racer leaves results and snapshots
+ *   race.tick(): boolean                 // stepsPerTick updates for every racing racer; false (no-op) once time is up
+ *   race.isOver(): boolean               // time is up, or every racer has stopped (diverged / finished / budget-spent)
+ *   race.racer(id): RacerView | undefined    race.racers(): RacerView[]   (join order, removed ones left out)
+ *   RacerView (read-only, live — copy what you keep) = {
+ *     id, status: 'waiting' | 'racing' | 'diverged' | 'finished' | 'budget-spent',
+ *     position: Float64Array (dim), drawn: Float64Array (2; projectInto when dim > 2),
+ *     loss, gradientEvaluations, updates, joinTick, optimizer: OptimizerSpec,
+ *     finishUpdates: number | null     // updates taken when the target was first reached (time-to-target)
+ *   }
+ *   race.standings(): { id, rank, loss, status }[]   // cheap live leaderboard (loss, or time to target)
+ *   race.trailSnapshot(): TrailSnapshot   // all racers' drawn trails, one point per tick, quantised to
+ *       // 16 bits over the view bounds, base64; small enough to send once to a late joiner
+ *   decodeTrailSnapshot(s: TrailSnapshot): { id, joinTick, points: Float32Array (x0, y0, x1, y1, …) }[]
+ *
+ * Results and replay:
+ *   race.results(): RacerResult[]        // sorted by rank
+ *   RacerResult = { id, rank, score: number | null, status, endPoint: number[], drawnEndPoint: [x, y],
+ *     finalLoss, robustLoss, lambdaMax, eigenvalues: number[], pointClass: 'minimum' | 'maximum' |
+ *     'saddle' | 'degenerate' | null, gradientNorm, gradientEvaluations, updates, joinTick,
+ *     optimizer: OptimizerSpec, note: string, noteKind: NoteKind }
+ *   race.record(): RaceRecord            // plain JSON: settings, seed, racers (initial spec, start, joinTick),
+ *                                        // changes [{tick, id, spec}], removals [{tick, id}], endTick
+ *   parseRaceRecord(json: unknown): RaceRecord       // validates a stored record (SpecError)
+ *   replayRace(record: RaceRecord | unknown): { race: Race, positions: Record<id, number[]>, results: RacerResult[] }
+ *       // bitwise the same final positions as the live run
+ *
+ * Event timing: an event "at tick t" (join, retune, removal) happened while
+ * `tickCount === t`, i.e. before the (t+1)-th `tick()`; replay applies, at each
+ * t, joins, then retunes in recorded order, then removals, then ticks.
+ */
 export {};
