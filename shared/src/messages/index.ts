@@ -26,7 +26,7 @@
  * | `setKnobs`        | `{ optimizer: OptimizerSpec JSON }`       | player; lobby, or live during the race (rate-limited, each change recorded with its tick) |
  * | `chooseStart`     | `{ point: [x, y] }`                       | player; lobby, start rule `choose` |
  * | `requestSnapshot` | `{}`                                      | anyone; answered with `snapshot` |
- * | `host:settings`   | `{ secret, settings: Partial<RoomSettings> }` | host; lobby or results (merged into the current settings, then validated whole) |
+ * | `host:settings`   | `{ secret, settings }` (race settings JSON, partial; + `countdownSeconds`) | host; lobby or results (merged over the current settings, then validated whole by `parseRaceSettings`) |
  * | `host:start`      | `{ secret }`                              | host; lobby → countdown → race |
  * | `host:pause`      | `{ secret }`                              | host; race |
  * | `host:resume`     | `{ secret }`                              | host; race (paused) |
@@ -143,69 +143,23 @@ const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
 /** A plain-JSON spec (landscape or optimizer), checked in depth by `shared`'s factories. */
 const specObject = z.object({ kind: z.string().min(1).max(40) }).catchall(jsonValue);
 
-export const OPTIMIZER_KIND_NAMES = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'newton', 'lbfgs'] as const;
-
-/** Inclusive [min, max] a player's knob must stay in. */
-const range = z.tuple([num, num]).refine(([a, b]) => a <= b, { message: 'range must be [min, max] with min ≤ max' });
-
-/** Knobs the host may restrict, by optimizer-spec field name. */
-export const KNOB_NAMES = ['lr', 'momentum', 'noise', 'samRadius', 'weightDecay', 'clipNorm', 'eps', 'alpha', 'batchSize'] as const;
-export type KnobName = (typeof KNOB_NAMES)[number];
-
-export const startRuleSchema = z.discriminatedUnion('rule', [
-  z.object({ rule: z.literal('shared'), point: point2.optional() }).strict(),
-  z.object({ rule: z.literal('random') }).strict(),
-  z.object({ rule: z.literal('choose') }).strict(),
-]);
-export type StartRule = z.infer<typeof startRuleSchema>;
-
-export const scoringSchema = z.discriminatedUnion('rule', [
-  z.object({ rule: z.literal('robust'), radius: num.positive().max(10).default(0.1), samples: z.number().int().min(4).max(256).default(32) }).strict(),
-  z.object({ rule: z.literal('loss') }).strict(),
-  z.object({ rule: z.literal('time-to-target'), target: num }).strict(),
-  z.object({ rule: z.literal('test-loss') }).strict(),
-]);
-export type ScoringRule = z.infer<typeof scoringSchema>;
-
 /**
- * Room settings, validated whole. Defaults give a playable round on the
- * designed sharp-vs-flat terrain.
+ * Host settings travel as plain JSON and are validated by the race module's
+ * `parseRaceSettings` (field names: landscape, allowedOptimizers, knobRanges,
+ * lockedKnobs, defaultOptimizer, startRule, roundSeconds, budget, tickRate,
+ * stepsPerTick, scoring, lateJoin, maxPlayers, seed), so the client can check
+ * them with the very same function. The room adds only `countdownSeconds`.
  */
-export const roomSettingsSchema = z
-  .object({
-    landscape: specObject.default({ kind: 'sharp-vs-flat' }),
-    allowedOptimizers: z.array(z.enum(OPTIMIZER_KIND_NAMES)).min(1).max(7).default([...OPTIMIZER_KIND_NAMES]),
-    /** Per-knob allowed ranges; knobs not listed are free within shared's own validation. */
-    knobRanges: z.partialRecord(z.enum(KNOB_NAMES), range).default({}),
-    /** The optimizer a new player starts with. */
-    defaultOptimizer: specObject.default({ kind: 'sgd', lr: 0.01 }),
-    start: startRuleSchema.default({ rule: 'random' }),
-    /** Round length in seconds (null: budget only). */
-    roundSeconds: num.min(3).max(1800).nullable().default(60),
-    /** Gradient evaluations per racer (SAM costs two per step); null: time only. */
-    evaluationBudget: z.number().int().min(1).max(10_000_000).nullable().default(null),
-    stepsPerTick: z.number().int().min(1).max(50).default(1),
-    scoring: scoringSchema.default({ rule: 'robust', radius: 0.1, samples: 32 }),
-    lateJoin: z.boolean().default(true),
-    maxPlayers: z.number().int().min(1).max(100).default(40),
-    countdownSeconds: num.min(0).max(10).default(3),
-    /** Round seed; the server picks one when absent. */
-    seed: z.union([z.number().int().min(0).max(2 ** 32 - 1), z.string().min(1).max(40)]).optional(),
-  })
-  .strict()
-  .refine((s) => s.roundSeconds !== null || s.evaluationBudget !== null, {
-    message: 'a round needs a length: roundSeconds or evaluationBudget (or both)',
-    path: ['roundSeconds'],
-  });
-export type RoomSettings = z.output<typeof roomSettingsSchema>;
-export type RoomSettingsInput = z.input<typeof roomSettingsSchema>;
+const settingsObject = z.record(z.string().max(40), jsonValue);
+export const COUNTDOWN_SECONDS_RANGE = [0, 10] as const;
 
 // ───────────────────────────── join options ─────────────────────────────
 
 export const createOptionsSchema = z
   .object({
     name: z.string().max(200).optional(),
-    settings: z.record(z.string(), z.unknown()).optional(),
+    /** Race settings JSON (see `parseRaceSettings`) plus optional `countdownSeconds`. */
+    settings: settingsObject.optional(),
   })
   .strict();
 export type CreateOptions = z.input<typeof createOptionsSchema>;
@@ -225,7 +179,7 @@ export const clientMessageSchemas = {
   [ClientMessageType.setKnobs]: z.object({ optimizer: specObject }).strict(),
   [ClientMessageType.chooseStart]: z.object({ point: point2 }).strict(),
   [ClientMessageType.requestSnapshot]: z.object({}).strict(),
-  [ClientMessageType.hostSettings]: z.object({ secret, settings: z.record(z.string(), z.unknown()) }).strict(),
+  [ClientMessageType.hostSettings]: z.object({ secret, settings: settingsObject }).strict(),
   [ClientMessageType.hostStart]: z.object({ secret }).strict(),
   [ClientMessageType.hostPause]: z.object({ secret }).strict(),
   [ClientMessageType.hostResume]: z.object({ secret }).strict(),
@@ -254,13 +208,6 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: { path
 export function parseClientMessage<K extends ClientMessageTypeName>(type: K, payload: unknown): ParseResult<ClientMessages[K]> {
   const r = clientMessageSchemas[type].safeParse(payload);
   if (r.success) return { ok: true, value: r.data as ClientMessages[K] };
-  return { ok: false, error: zodIssue(r.error) };
-}
-
-/** Validates complete settings (after merging a partial update). */
-export function parseRoomSettings(input: unknown): ParseResult<RoomSettings> {
-  const r = roomSettingsSchema.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
   return { ok: false, error: zodIssue(r.error) };
 }
 
@@ -306,48 +253,48 @@ export interface ErrorMessage {
 }
 
 /**
- * Trails so far, compact: for each racer, float32 x,y pairs (2-D view
- * coordinates) every `every` ticks, as a base64 string of a little-endian
- * Float32Array.
+ * Trails so far: the race module's `TrailSnapshot` (16-bit quantised, base64;
+ * decode with `decodeTrailSnapshot`), plus the session id each racer id maps to
+ * (they are equal in the room) and the tick it was taken at.
  */
 export interface SnapshotMessage {
   tick: number;
-  every: number;
-  trails: { sessionId: string; xy: string }[];
+  snapshot: unknown;
 }
 
 export type CriticalPointKind = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
 
+/** One ranked row: the race module's `RacerResult` plus the room's own columns. */
 export interface ResultRow {
-  rank: number;
-  sessionId: string;
+  id: string;
   name: string;
-  optimizer: Record<string, unknown>;
-  /** End point in the landscape's parameters (dim coordinates). */
-  end: number[];
-  /** End point in the 2-D view. */
-  end2d: [number, number];
+  rank: number;
+  score: number | null;
+  status: string;
+  endPoint: number[];
+  drawnEndPoint: [number, number];
   finalLoss: number | null;
   robustLoss: number | null;
   lambdaMax: number | null;
-  kind: CriticalPointKind | null;
+  eigenvalues: number[];
+  pointClass: CriticalPointKind | null;
+  gradientNorm: number | null;
   gradientEvaluations: number;
-  steps: number;
-  status: 'finished' | 'diverged' | 'budget-spent';
-  /** Lower is better; null when the racer has no score (diverged). */
-  score: number | null;
-  /** Test loss (MLP terrains), or tick a target loss was reached. */
-  testLoss?: number | null;
-  reachedTargetAtTick?: number | null;
-  /** One or two sentences: what happened to this racer. */
-  explanation: string;
+  updates: number;
+  joinTick: number;
+  optimizer: Record<string, unknown>;
+  /** What happened, in a sentence or two. */
+  note: string;
+  noteKind: string;
+  /** Knob changes this player made during the round. */
   knobChanges: number;
 }
 
 export interface ResultsMessage {
   roundId: string;
   round: number;
-  scoring: ScoringRule;
+  scoring: unknown;
+  /** Ticks the race ran. */
   ticks: number;
   rows: ResultRow[];
 }
