@@ -32,7 +32,7 @@
  * | `host:resume`     | `{ secret }`                              | host; race (paused) |
  * | `host:end`        | `{ secret }`                              | host; countdown or race → results |
  * | `host:nextRound`  | `{ secret }`                              | host; results → lobby |
- * | `host:kick`       | `{ secret, sessionId }`                   | host; any phase |
+ * | `host:kick`       | `{ secret, playerId }`                    | host; any phase |
  * | `host:lock`       | `{ secret, locked }`                      | host; any phase |
  *
  * Every refused message (invalid payload, unknown type, wrong phase, not host,
@@ -45,7 +45,7 @@
  * ## Server → client messages (`ServerMessages`)
  * | type       | payload |
  * |------------|---------|
- * | `welcome`  | `WelcomeMessage`: your sessionId, role, playerToken, name, hostSecret (host only) |
+ * | `welcome`  | `WelcomeMessage`: your sessionId, playerId (your key in `state.players`), role, playerToken, name, hostSecret (host only) |
  * | `error`    | `ErrorMessage`: `{ type, code, message, path? }` |
  * | `snapshot` | `SnapshotMessage`: every racer's trail so far (compact), sent on join/rejoin during a race and on request |
  * | `results`  | `ResultsMessage`: the finished round, one row per player, ranked |
@@ -55,7 +55,8 @@
  * Only what clients draw. Positions are quantised to uint16 over `state.qBounds`
  * (the view bounds widened by half their size on every side): decode with
  * `dequantize`. Loss, status, evaluations update at most every `SLOW_FIELDS_MS`.
- * The simulation runs every `TICK_MS` (`state.tick` counts ticks); clients
+ * The host is not a racer: `state.players` holds racers only, keyed by player id.
+ * The simulation runs every `TICK_MS` (`state.tick` counts race ticks); clients
  * interpolate between patches and keep trails themselves.
  */
 import { z } from 'zod';
@@ -185,7 +186,7 @@ export const clientMessageSchemas = {
   [ClientMessageType.hostResume]: z.object({ secret }).strict(),
   [ClientMessageType.hostEnd]: z.object({ secret }).strict(),
   [ClientMessageType.hostNextRound]: z.object({ secret }).strict(),
-  [ClientMessageType.hostKick]: z.object({ secret, sessionId: z.string().min(1).max(64) }).strict(),
+  [ClientMessageType.hostKick]: z.object({ secret, playerId: z.string().min(1).max(64) }).strict(),
   [ClientMessageType.hostLock]: z.object({ secret, locked: z.boolean() }).strict(),
 } as const satisfies Record<ClientMessageTypeName, z.ZodType>;
 
@@ -229,6 +230,8 @@ function zodIssue(err: z.ZodError): { path: string; message: string } {
 
 export interface WelcomeMessage {
   sessionId: string;
+  /** Your key in `state.players` (players only). */
+  playerId?: string;
   role: 'host' | 'player';
   code: string;
   /** Relative join link, `/?join=CODE`. */
@@ -317,7 +320,6 @@ export interface ServerMessages {
 export interface PlayerView {
   name: string;
   connected: boolean;
-  isHost: boolean;
   /** Stable per-room index for colour and shape. */
   slot: number;
   optimizerKind: string;
@@ -341,9 +343,9 @@ export interface RaceStateView {
   locked: boolean;
   round: number;
   tick: number;
-  /** Ticks the race lasts (0 when budget-only), and the countdown's end tick. */
+  /** Ticks the race lasts (0 when budget-only); ticks left in the countdown. */
   raceTicks: number;
-  countdownEndsAtTick: number;
+  countdownTicks: number;
   /** The validated settings, JSON text. */
   settingsJson: string;
   /** Landscape info JSON (title, lesson, bounds, points, wideRange). */
@@ -353,6 +355,7 @@ export interface RaceStateView {
   qyMin: number;
   qyMax: number;
   hostConnected: boolean;
+  /** Keyed by player id (stable across reconnects; also the racer id in results). */
   players: Map<string, PlayerView>;
 }
 
