@@ -1,2 +1,36 @@
-// Small-MLP landscapes. Filled in by the MLP module.
-export {};
+// Small-MLP loss landscapes: seeded toy datasets, an exact float64 MLP
+// (forward, backward, Hessian-vector products), the slice and full-space
+// landscapes, curvature at scale, generalisation and mode connectivity.
+// See shared/CONTEXT.md ("mlp") for the conventions.
+export {
+  DATASET_KINDS,
+  DATASET_LIMITS,
+  makeDataset,
+  makeTrainTestSplit,
+  parseDatasetSpec,
+  datasetFromJson,
+  datasetSize,
+  type Dataset,
+  type DatasetKind,
+  type DatasetSpec,
+} from './datasets';
+export { Mlp, ACTIVATIONS, MLP_LIMITS, checkLayers, type Activation, type InitScheme, type LinearLayout } from './Mlp';
+export { filterNormalize, randomFilterNormalizedDirection } from './filterNormalize';
+export { createMlpLandscape, type MlpLandscape, type GeneralisationReport } from './MlpLandscape';
+export { sliceLossGridInto } from './sliceGrid';
+export {
+  topHessianEigenvalues,
+  hessianEigenvaluesLanczos,
+  hessianTrace,
+  hessianOperator,
+  spectralDensity,
+  smoothSpectralDensity,
+  type HvpOperator,
+  type LanczosOptions,
+  type LanczosResult,
+  type TraceOptions,
+  type SpectralDensity,
+} from './curvature';
+export { tridiagonalEigen } from './tridiagonalEigen';
+export { evaluateClassifier, decisionBoundaryGrid } from './generalisation';
+export { linearInterpolationLoss, trainBezierPath, type PathLoss, type BezierOptions, type BezierPath } from './connectivity';

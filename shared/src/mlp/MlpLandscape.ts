@@ -1,0 +1,424 @@
+import type { GridSpec, Landscape, LandscapeInfo, MlpLandscapeSpec } from '../landscapes/Landscape';
+import { Rng } from '../random/Rng';
+import { SpecError, describeValue } from '../spec/SpecError';
+import { asObject, booleanField, checkNumber, enumField, numberField, rejectUnknownKeys, type Json } from '../spec/fields';
+import { DATASET_KINDS, DATASET_LIMITS, datasetFromJson, makeTrainTestSplit, seedField, type Dataset } from './datasets';
+import { randomFilterNormalizedDirection } from './filterNormalize';
+import { ACTIVATIONS, Mlp, checkLayers, type InitScheme } from './Mlp';
+import { sliceLossGridInto } from './sliceGrid';
+
+/**
+ * Small-MLP loss landscapes (Li et al. 2018), in two forms:
+ *
+ * - **slice** (dim 2): f(a, b) = L(center + a·d1 + b·d2), a terrain like any
+ *   other, with exact gradient (d1·∇L, d2·∇L) and exact 2×2 Hessian
+ *   (dᵢᵀ H dⱼ from two Hessian-vector products).
+ * - **full** (dim = nParams): f(θ) = L(θ); racers optimise every weight and are
+ *   drawn at the least-squares coordinates of θ − center in the plane spanned
+ *   by d1, d2 (`projectInto`), and `gridInto` renders the loss on that plane.
+ *
+ * L is the mean softmax cross-entropy over the training data plus, when
+ * `weightDecay` λ > 0, the penalty (λ/2)‖w‖² over the **weights only** (biases
+ * are not decayed, as filter normalisation also leaves them out; the
+ * reference data uses λ = 0).
+ *
+ * Two spec forms (see `MlpLandscapeSpec`): explicit data, center and optional
+ * directions; or generated from a seed, where independent sub-streams of the
+ * seed make the training set (`fork('train')`), the test set (`fork('test')`),
+ * the initial weights used as center (`fork('init')`, Xavier for tanh, He for
+ * relu) and the two filter-normalised Gaussian directions
+ * (`fork('directions')`). The generated form is the full space unless
+ * `slice: true`.
+ *
+ * @example
+ *   const L = createMlpLandscape({ kind: 'mlp', dataset: 'moons', samples: 200, noise: 0.1,
+ *                                  layers: [2, 8, 2], activation: 'tanh', seed: 1, slice: true });
+ *   L.value([0.2, -0.3]);           // loss of the network center + 0.2·d1 − 0.3·d2
+ *   L.paramsInto([0.2, -0.3], buf); // that network's parameters
+ */
+export interface MlpLandscape extends Landscape {
+  readonly spec: MlpLandscapeSpec;
+  readonly form: 'slice' | 'full';
+  /** The network (architecture, activation, flat layout, forward/backward/HVP). */
+  readonly network: Mlp;
+  readonly train: Dataset;
+  /** Held-out data from the same distribution (generated form, or explicit `testData`), else null. */
+  readonly test: Dataset | null;
+  /** θ* of the slice, and the origin of the projection plane. */
+  readonly center: Float64Array;
+  readonly directions: readonly [Float64Array, Float64Array];
+  readonly weightDecay: number;
+  readonly dataSize: number;
+  hvpInto(theta: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array): void;
+  stochasticGradientInto(theta: ArrayLike<number>, grad: Float64Array, batchSize: number, rng: Rng): number;
+  gridInto(grid: GridSpec, out: Float64Array): void;
+  /** The network's parameter vector (length nParams) for a point of this landscape. */
+  paramsInto(theta: ArrayLike<number>, out: Float64Array): Float64Array;
+  /** Train (and test) cross-entropy, without the weight-decay penalty, and accuracy. */
+  evaluate(theta: ArrayLike<number>): GeneralisationReport;
+}
+
+export interface GeneralisationReport {
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number | null;
+  testAccuracy: number | null;
+}
+
+const EXPLICIT_KEYS = ['kind', 'layers', 'activation', 'data', 'center', 'directions', 'weightDecay', 'testData'] as const;
+const GENERATED_KEYS = ['kind', 'dataset', 'samples', 'noise', 'layers', 'activation', 'seed', 'slice', 'testSamples', 'weightDecay', 'init'] as const;
+
+/** Builds an MLP landscape from either spec form; throws `SpecError` naming the bad field. */
+export function createMlpLandscape(spec: unknown, path = 'landscape'): MlpLandscape {
+  const o = asObject(spec, path);
+  if (o.kind !== 'mlp') throw new SpecError(`${path}.kind`, `must be 'mlp', got ${describeValue(o.kind)}`);
+  return 'dataset' in o ? fromGenerated(o, path) : fromExplicit(o, path);
+}
+
+function fromExplicit(o: Json, path: string): MlpLandscape {
+  rejectUnknownKeys(o, path, EXPLICIT_KEYS);
+  const layers = checkLayers(o.layers, `${path}.layers`, 2);
+  const activation = enumField(o, 'activation', path, ACTIVATIONS);
+  const network = new Mlp(layers, activation);
+  const classes = network.classes;
+  const train = datasetFromJson(o.data, network.inputs, classes, `${path}.data`);
+  const test = o.testData === undefined ? null : datasetFromJson(o.testData, network.inputs, classes, `${path}.testData`);
+  const center = vectorField(o.center, `${path}.center`, network.nParams);
+  const weightDecay = numberField(o, 'weightDecay', path, 0, { min: 0, max: 10 });
+  let directions: [Float64Array, Float64Array];
+  let slice: boolean;
+  if (o.directions === undefined) {
+    // No plane given: a fixed, spec-independent seed keeps the projection reproducible.
+    const rng = new Rng('mlp-projection-plane');
+    directions = [randomFilterNormalizedDirection(center, layers, rng), randomFilterNormalizedDirection(center, layers, rng)];
+    slice = false;
+  } else {
+    if (!Array.isArray(o.directions) || o.directions.length !== 2) {
+      throw new SpecError(`${path}.directions`, `must be two direction vectors of ${network.nParams} numbers, got ${describeValue(o.directions)}`);
+    }
+    directions = [
+      vectorField(o.directions[0], `${path}.directions[0]`, network.nParams),
+      vectorField(o.directions[1], `${path}.directions[1]`, network.nParams),
+    ];
+    slice = true;
+  }
+  checkIndependent(directions, `${path}.directions`);
+  const normalised: MlpLandscapeSpec = {
+    kind: 'mlp',
+    layers,
+    activation,
+    data: o.data as { x: number[][]; y: number[] },
+    center: Array.from(center),
+    ...(slice ? { directions: [Array.from(directions[0]), Array.from(directions[1])] as [number[], number[]] } : {}),
+    weightDecay,
+    ...(o.testData !== undefined ? { testData: o.testData as { x: number[][]; y: number[] } } : {}),
+  };
+  const title = `MLP [${layers.join('-')}] ${activation}`;
+  return new MlpLandscapeImpl(normalised, slice, network, train, test, center, directions, weightDecay, title);
+}
+
+function fromGenerated(o: Json, path: string): MlpLandscape {
+  rejectUnknownKeys(o, path, GENERATED_KEYS);
+  const dataset = enumField(o, 'dataset', path, DATASET_KINDS);
+  const samples = numberField(o, 'samples', path, undefined, { min: DATASET_LIMITS.minSamples, max: DATASET_LIMITS.maxSamples, integer: true });
+  const testSamples = numberField(o, 'testSamples', path, samples, { min: DATASET_LIMITS.minSamples, max: DATASET_LIMITS.maxSamples, integer: true });
+  const noise = numberField(o, 'noise', path, 0.1, { min: 0, max: 1 });
+  const layers = checkLayers(o.layers, `${path}.layers`, 2);
+  const classes = layers[layers.length - 1];
+  if (dataset !== 'blobs' && classes !== 2) {
+    throw new SpecError(`${path}.layers[${layers.length - 1}]`, `the ${dataset} dataset has 2 classes, so the last layer must be 2, got ${classes}`);
+  }
+  if (dataset === 'blobs' && classes > DATASET_LIMITS.maxBlobClasses) {
+    throw new SpecError(`${path}.layers[${layers.length - 1}]`, `blobs have 2..${DATASET_LIMITS.maxBlobClasses} classes, got ${classes}`);
+  }
+  const activation = enumField(o, 'activation', path, ACTIVATIONS);
+  const seed = seedField(o.seed, `${path}.seed`);
+  const slice = booleanField(o, 'slice', path, false);
+  const weightDecay = numberField(o, 'weightDecay', path, 0, { min: 0, max: 10 });
+  const init = enumField<InitScheme>(o, 'init', path, ['xavier', 'he'], activation === 'relu' ? 'he' : 'xavier');
+
+  const { train, test } = makeTrainTestSplit({ kind: dataset, samples, testSamples, noise, seed, classes }, path);
+  const network = new Mlp(layers, activation);
+  const root = new Rng(seed);
+  const center = network.initInto(new Float64Array(network.nParams), root.fork('init'), init);
+  const dirRng = root.fork('directions');
+  const d1 = randomFilterNormalizedDirection(center, layers, dirRng);
+  const d2 = randomFilterNormalizedDirection(center, layers, dirRng);
+  const normalised: MlpLandscapeSpec = { kind: 'mlp', dataset, samples, noise, layers, activation, seed, slice, testSamples, weightDecay, init };
+  const title = `MLP [${layers.join('-')}] ${activation} on ${dataset}`;
+  return new MlpLandscapeImpl(normalised, slice, network, train, test, center, [d1, d2], weightDecay, title);
+}
+
+function vectorField(v: unknown, path: string, n: number): Float64Array {
+  if (!Array.isArray(v) && !(v instanceof Float64Array)) {
+    throw new SpecError(path, `must be an array of ${n} finite numbers, got ${describeValue(v)}`);
+  }
+  const arr = v as ArrayLike<unknown>;
+  if (arr.length !== n) throw new SpecError(path, `must have ${n} entries (the network's parameter count), got ${arr.length}`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = checkNumber(arr[i], `${path}[${i}]`);
+  return out;
+}
+
+function checkIndependent([d1, d2]: readonly [Float64Array, Float64Array], path: string): void {
+  const g11 = dot(d1, d1);
+  const g22 = dot(d2, d2);
+  const g12 = dot(d1, d2);
+  if (!(g11 > 0) || !(g22 > 0) || g11 * g22 - g12 * g12 <= 1e-12 * g11 * g22) {
+    throw new SpecError(path, 'must be two non-zero, linearly independent vectors');
+  }
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+const SLICE_LESSON =
+  'A real neural network’s loss, sliced along two random filter-normalised directions through its weights (Li et al. 2018). ' +
+  'Every point of this map is a whole network; the centre is the network you started from. ' +
+  'Minibatch gradients make the descent noisy, and the lowest valley is not always the one that generalises best.';
+const FULL_LESSON =
+  'You are optimising every weight of a real neural network, not just two numbers. ' +
+  'The map is one 2-D slice through the starting weights; racers are drawn where they project onto it, so a racer can feel a loss lower than the ground under it. ' +
+  'In this many dimensions most flat-looking stops are saddles, not minima.';
+
+class MlpLandscapeImpl implements MlpLandscape {
+  readonly dim: number;
+  readonly dataSize: number;
+  private infoCache: LandscapeInfo | null = null;
+
+  // Scratch buffers: the hot paths allocate nothing.
+  private readonly params: Float64Array;
+  private readonly gradFull: Float64Array;
+  private readonly vFull: Float64Array;
+  private readonly hvFull: Float64Array;
+  private readonly perm: Int32Array;
+  // Gram matrix of the plane, for least-squares projection.
+  private readonly g11: number;
+  private readonly g12: number;
+  private readonly g22: number;
+  private readonly det: number;
+
+  constructor(
+    readonly spec: MlpLandscapeSpec,
+    slice: boolean,
+    readonly network: Mlp,
+    readonly train: Dataset,
+    readonly test: Dataset | null,
+    readonly center: Float64Array,
+    readonly directions: readonly [Float64Array, Float64Array],
+    readonly weightDecay: number,
+    private readonly title: string,
+  ) {
+    this.form = slice ? 'slice' : 'full';
+    const P = network.nParams;
+    this.dim = slice ? 2 : P;
+    this.dataSize = train.y.length;
+    this.params = new Float64Array(P);
+    this.gradFull = new Float64Array(P);
+    this.vFull = new Float64Array(P);
+    this.hvFull = new Float64Array(P);
+    this.perm = new Int32Array(this.dataSize);
+    const [d1, d2] = directions;
+    this.g11 = dot(d1, d1);
+    this.g12 = dot(d1, d2);
+    this.g22 = dot(d2, d2);
+    this.det = this.g11 * this.g22 - this.g12 * this.g12;
+    if (!slice) {
+      this.projectInto = this.projectIntoImpl;
+      this.liftInto = this.liftIntoImpl;
+      // A dense Hessian of a big network is nParams HVPs and nParams² numbers: only offered when small.
+      if (P > 256) this.hessianInto = undefined;
+    }
+  }
+
+  readonly form: 'slice' | 'full';
+  projectInto?: (theta: ArrayLike<number>, out: Float64Array) => void;
+  liftInto?: (a: number, b: number, out: Float64Array) => void;
+
+  get info(): LandscapeInfo {
+    if (!this.infoCache) {
+      const slice = this.form === 'slice';
+      const bounds = { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
+      // Cross-entropy near a trained center can span decades over the view: sample a coarse grid to decide.
+      const coarse = new Float64Array(25);
+      this.gridInto({ ...bounds, n: 5 }, coarse);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const f of coarse) {
+        lo = Math.min(lo, f);
+        hi = Math.max(hi, f);
+      }
+      this.infoCache = {
+        kind: 'mlp',
+        title: `${this.title} — ${slice ? '2-D slice' : `all ${this.network.nParams} weights`}`,
+        lesson: slice ? SLICE_LESSON : FULL_LESSON,
+        bounds,
+        points: [],
+        wideRange: lo > 0 && hi / lo > 100,
+        formula: slice ? 'L(θ* + a·d₁ + b·d₂)' : 'L(θ), drawn on the plane θ* + a·d₁ + b·d₂',
+      };
+    }
+    return this.infoCache;
+  }
+
+  paramsInto(theta: ArrayLike<number>, out: Float64Array): Float64Array {
+    this.checkPoint(theta);
+    if (this.form === 'full') {
+      for (let q = 0; q < out.length; q++) out[q] = theta[q];
+    } else {
+      const [d1, d2] = this.directions;
+      const a = theta[0];
+      const b = theta[1];
+      const c = this.center;
+      for (let q = 0; q < c.length; q++) out[q] = c[q] + a * d1[q] + b * d2[q];
+    }
+    return out;
+  }
+
+  value(theta: ArrayLike<number>): number {
+    const p = this.paramsInto(theta, this.params);
+    let f = this.network.loss(p, this.train);
+    if (this.weightDecay > 0) f += 0.5 * this.weightDecay * this.network.weightNormSquared(p);
+    return f;
+  }
+
+  valueAndGradientInto(theta: ArrayLike<number>, grad: Float64Array): number {
+    return this.gradientOn(theta, grad, null, this.dataSize);
+  }
+
+  stochasticGradientInto(theta: ArrayLike<number>, grad: Float64Array, batchSize: number, rng: Rng): number {
+    const n = this.dataSize;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new SpecError('batchSize', `must be an integer ≥ 1, got ${describeValue(batchSize)}`);
+    }
+    // A batch of the whole data set is the full gradient, in data order, and draws no random numbers.
+    if (batchSize >= n) return this.gradientOn(theta, grad, null, n);
+    // Sampling without replacement: a partial Fisher–Yates shuffle of a fresh
+    // identity permutation, so the batch depends only on `rng` (not on earlier calls).
+    const perm = this.perm;
+    for (let i = 0; i < n; i++) perm[i] = i;
+    for (let i = 0; i < batchSize; i++) {
+      const j = i + rng.int(n - i);
+      const t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    return this.gradientOn(theta, grad, perm, batchSize);
+  }
+
+  private gradientOn(theta: ArrayLike<number>, grad: Float64Array, indices: Int32Array | null, count: number): number {
+    const p = this.paramsInto(theta, this.params);
+    const net = this.network;
+    const g = this.form === 'full' ? grad : this.gradFull;
+    let f = net.lossAndGradientInto(p, this.train, g, indices, count);
+    if (this.weightDecay > 0) {
+      f += 0.5 * this.weightDecay * net.weightNormSquared(p);
+      net.addWeightDecayInto(this.weightDecay, p, g);
+    }
+    if (this.form === 'slice') {
+      grad[0] = dot(this.directions[0], g);
+      grad[1] = dot(this.directions[1], g);
+    }
+    return f;
+  }
+
+  /** H·v on the full parameter vector `p` (already in this.params) into `out`. */
+  private fullHvp(p: Float64Array, v: ArrayLike<number>, out: Float64Array): void {
+    this.network.hvpInto(p, this.train, v, out);
+    this.network.addWeightDecayInto(this.weightDecay, v, out);
+  }
+
+  hvpInto(theta: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array): void {
+    const p = this.paramsInto(theta, this.params);
+    if (this.form === 'full') {
+      this.fullHvp(p, v, out);
+      return;
+    }
+    const [d1, d2] = this.directions;
+    const u = this.vFull;
+    for (let q = 0; q < u.length; q++) u[q] = v[0] * d1[q] + v[1] * d2[q];
+    this.fullHvp(p, u, this.hvFull);
+    out[0] = dot(d1, this.hvFull);
+    out[1] = dot(d2, this.hvFull);
+  }
+
+  hessianInto? = (theta: ArrayLike<number>, out: Float64Array): void => {
+    const p = this.paramsInto(theta, this.params);
+    if (this.form === 'slice') {
+      // dᵢᵀ H dⱼ from two exact HVPs; the off-diagonal averaged so the 2×2 is exactly symmetric.
+      const [d1, d2] = this.directions;
+      this.fullHvp(p, d1, this.hvFull);
+      const h11 = dot(d1, this.hvFull);
+      const h21 = dot(d2, this.hvFull);
+      this.fullHvp(p, d2, this.hvFull);
+      const h12 = dot(d1, this.hvFull);
+      const h22 = dot(d2, this.hvFull);
+      out[0] = h11;
+      out[1] = out[2] = 0.5 * (h12 + h21);
+      out[3] = h22;
+      return;
+    }
+    const P = this.dim;
+    const e = this.vFull;
+    e.fill(0);
+    for (let j = 0; j < P; j++) {
+      e[j] = 1;
+      this.fullHvp(p, e, this.hvFull);
+      e[j] = 0;
+      for (let i = 0; i < P; i++) out[i * P + j] = this.hvFull[i];
+    }
+    for (let i = 0; i < P; i++) {
+      for (let j = i + 1; j < P; j++) {
+        const s = 0.5 * (out[i * P + j] + out[j * P + i]);
+        out[i * P + j] = out[j * P + i] = s;
+      }
+    }
+  };
+
+  gridInto(grid: GridSpec, out: Float64Array): void {
+    const [d1, d2] = this.directions;
+    sliceLossGridInto(this.network, this.train, this.center, d1, d2, this.weightDecay, grid, out, this.params);
+  }
+
+  private projectIntoImpl(theta: ArrayLike<number>, out: Float64Array): void {
+    this.checkPoint(theta);
+    // Least squares: [g11 g12; g12 g22][a; b] = [d1·r; d2·r], r = θ − center (d1, d2 need not be orthogonal).
+    const [d1, d2] = this.directions;
+    const c = this.center;
+    let r1 = 0;
+    let r2 = 0;
+    for (let q = 0; q < c.length; q++) {
+      const r = theta[q] - c[q];
+      r1 += d1[q] * r;
+      r2 += d2[q] * r;
+    }
+    out[0] = (this.g22 * r1 - this.g12 * r2) / this.det;
+    out[1] = (this.g11 * r2 - this.g12 * r1) / this.det;
+  }
+
+  private liftIntoImpl(a: number, b: number, out: Float64Array): void {
+    const [d1, d2] = this.directions;
+    const c = this.center;
+    for (let q = 0; q < c.length; q++) out[q] = c[q] + a * d1[q] + b * d2[q];
+  }
+
+  evaluate(theta: ArrayLike<number>): GeneralisationReport {
+    const p = this.paramsInto(theta, this.params);
+    const net = this.network;
+    return {
+      trainLoss: net.loss(p, this.train),
+      trainAccuracy: net.accuracy(p, this.train),
+      testLoss: this.test ? net.loss(p, this.test) : null,
+      testAccuracy: this.test ? net.accuracy(p, this.test) : null,
+    };
+  }
+
+  private checkPoint(theta: ArrayLike<number>): void {
+    if (theta.length !== this.dim) {
+      throw new SpecError('theta', `must have ${this.dim} coordinates for this ${this.form === 'slice' ? '2-D slice' : 'MLP'} landscape, got ${theta.length}`);
+    }
+  }
+}
