@@ -83,7 +83,7 @@ export const PHASES = ['lobby', 'countdown', 'race', 'results'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** `Player.status` byte. */
-export const RacerStatus = {
+export const RacerStatusByte = {
   lobby: 0,
   racing: 1,
   diverged: 2,
@@ -91,7 +91,7 @@ export const RacerStatus = {
   budgetSpent: 4,
   waiting: 5,
 } as const;
-export type RacerStatusCode = (typeof RacerStatus)[keyof typeof RacerStatus];
+export type RacerStatusCode = (typeof RacerStatusByte)[keyof typeof RacerStatusByte];
 
 export const ClientMessageType = {
   setKnobs: 'setKnobs',
@@ -265,7 +265,7 @@ export interface SnapshotMessage {
   snapshot: unknown;
 }
 
-export type CriticalPointKind = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
+type PointClass = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
 
 /** One ranked row: the race module's `RacerResult` plus the room's own columns. */
 export interface ResultRow {
@@ -280,7 +280,7 @@ export interface ResultRow {
   robustLoss: number | null;
   lambdaMax: number | null;
   eigenvalues: number[];
-  pointClass: CriticalPointKind | null;
+  pointClass: PointClass | null;
   gradientNorm: number | null;
   gradientEvaluations: number;
   updates: number;
