@@ -91,6 +91,14 @@ function fromExplicit(o: Json, path: string): MlpLandscape {
     // No plane given: a fixed, spec-independent seed keeps the projection reproducible.
     const rng = new Rng('mlp-projection-plane');
     directions = [randomFilterNormalizedDirection(center, layers, rng), randomFilterNormalizedDirection(center, layers, rng)];
+    if (!independent(directions)) {
+      // Filter normalisation of all-zero weights gives zero directions: fall back to unit Gaussian ones.
+      directions = [rng.normalsInto(new Float64Array(network.nParams)), rng.normalsInto(new Float64Array(network.nParams))];
+      for (const d of directions) {
+        const norm = Math.sqrt(dot(d, d));
+        for (let q = 0; q < d.length; q++) d[q] /= norm;
+      }
+    }
     slice = false;
   } else {
     if (!Array.isArray(o.directions) || o.directions.length !== 2) {
@@ -160,13 +168,15 @@ function vectorField(v: unknown, path: string, n: number): Float64Array {
   return out;
 }
 
-function checkIndependent([d1, d2]: readonly [Float64Array, Float64Array], path: string): void {
+function independent([d1, d2]: readonly [Float64Array, Float64Array]): boolean {
   const g11 = dot(d1, d1);
   const g22 = dot(d2, d2);
   const g12 = dot(d1, d2);
-  if (!(g11 > 0) || !(g22 > 0) || g11 * g22 - g12 * g12 <= 1e-12 * g11 * g22) {
-    throw new SpecError(path, 'must be two non-zero, linearly independent vectors');
-  }
+  return g11 > 0 && g22 > 0 && g11 * g22 - g12 * g12 > 1e-12 * g11 * g22;
+}
+
+function checkIndependent(directions: readonly [Float64Array, Float64Array], path: string): void {
+  if (!independent(directions)) throw new SpecError(path, 'must be two non-zero, linearly independent vectors');
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
