@@ -73,4 +73,41 @@
  * `tickCount === t`, i.e. before the (t+1)-th `tick()`; replay applies, at each
  * t, joins, then retunes in recorded order, then removals, then ticks.
  */
-export {};
+export {
+  parseRaceSettings,
+  checkRacerOptimizer,
+  checkStartPoint,
+  defaultRobustRadius,
+  hasTestLoss,
+  knobSlot,
+  KNOB_NAMES,
+  NUMERIC_KNOBS,
+  KNOB_HARD_LIMITS,
+  DEFAULT_KNOB_RANGES,
+  SCORING_KINDS,
+  START_RULE_KINDS,
+  SETTINGS_FIELDS,
+  ROUND_SECONDS_RANGE,
+  BUDGET_RANGE,
+  TICK_RATE_RANGE,
+  STEPS_PER_TICK_RANGE,
+  MAX_PLAYERS_RANGE,
+  ROBUST_SAMPLES_RANGE,
+  type RaceSettings,
+  type KnobName,
+  type NumericKnob,
+  type KnobRange,
+  type KnobRanges,
+  type StartRule,
+  type ScoringRule,
+} from './RaceSettings';
+export { Race, STOPPED_STATUSES, stepCost, type RacerView, type RacerStatus, type AddRacerOptions } from './Race';
+export { formatNumber, type RacerResult, type NoteKind, type PointClass } from './results';
+export { replayRace, parseRaceRecord, type RaceRecord, type ReplayOutcome } from './RaceRecord';
+export {
+  decodeTrailSnapshot,
+  quantBox,
+  type TrailSnapshot,
+  type TrailSnapshotRacer,
+  type DecodedTrail,
+} from './TrailSnapshot';

@@ -1,0 +1,447 @@
+import { SpecError, describeValue } from '../spec/SpecError';
+import { Rng, type Seed } from '../random/Rng';
+import type { Landscape } from '../landscapes/Landscape';
+import { createOptimizer, type Optimizer, type OptimizerSpec } from './deps';
+import {
+  checkRacerOptimizer,
+  checkStartPoint,
+  parseSettingsWithLandscape,
+  randomViewPoint,
+  type RaceSettings,
+} from './RaceSettings';
+import { encodeTrail, quantBox, type TrailSnapshot } from './TrailSnapshot';
+import { computeResults, type RacerResult } from './results';
+import type { RaceRecord } from './RaceRecord';
+
+export type RacerStatus = 'waiting' | 'racing' | 'diverged' | 'finished' | 'budget-spent';
+
+/** Statuses after which a racer never moves again. */
+export const STOPPED_STATUSES: readonly RacerStatus[] = ['diverged', 'finished', 'budget-spent'];
+
+/**
+ * What the server mirrors and the client draws for one racer. Live: the race
+ * updates these objects in place on every tick, so copy what you keep.
+ */
+export interface RacerView {
+  readonly id: string;
+  readonly status: RacerStatus;
+  /** θ, length dim. After divergence: the last finite point. */
+  readonly position: Float64Array;
+  /** Where θ is drawn: θ itself in 2-D, `projectInto(θ)` when dim > 2. */
+  readonly drawn: Float64Array;
+  readonly loss: number;
+  readonly gradientEvaluations: number;
+  readonly updates: number;
+  readonly joinTick: number;
+  /** The optimizer spec in force (normalised). */
+  readonly optimizer: OptimizerSpec;
+  /** Updates taken when the target loss was first reached (time-to-target), else null. */
+  readonly finishUpdates: number | null;
+}
+
+export interface AddRacerOptions {
+  /** Optimizer spec JSON; defaults to the settings' `defaultOptimizer`. */
+  optimizer?: unknown;
+  /** Start point, only under the 'choose' start rule (else the rule decides). */
+  start?: unknown;
+  /** Defaults to the current tickCount; a later tick makes the racer wait. */
+  joinTick?: number;
+}
+
+/** Internal per-racer state; `view` is what callers see. */
+interface RacerState {
+  view: {
+    id: string;
+    status: RacerStatus;
+    position: Float64Array;
+    drawn: Float64Array;
+    loss: number;
+    gradientEvaluations: number;
+    updates: number;
+    joinTick: number;
+    optimizer: OptimizerSpec;
+    finishUpdates: number | null;
+  };
+  order: number;
+  optimizer: Optimizer;
+  rng: Rng;
+  /** The candidate iterate: θ is only overwritten once the step is known finite. */
+  scratch: Float64Array;
+  initialSpec: OptimizerSpec;
+  start: number[];
+  startLoss: number;
+  /** Drawn x, y per tick taken part in (index 0: the start). */
+  trail: Float32Array;
+  trailLength: number;
+  /** Drawn distance moved during the racer's last tick (the "still moving" test). */
+  lastMove: number;
+  /** Update count at which the racer diverged (the step that was refused is this + 1). */
+  divergedAfter: number | null;
+}
+
+const ID_MAX_LENGTH = 64;
+
+/**
+ * One round: N racers on one landscape, each stepped by its own optimizer from
+ * its own seeded random stream. A round is a pure function of its settings,
+ * its seed and the timed events (joins, retunes, removals), which `record()`
+ * captures and `replayRace` re-runs bitwise.
+ *
+ * @example
+ *   const race = new Race(parseRaceSettings({ landscape: 'himmelblau', roundSeconds: 30 }));
+ *   race.addRacer('ada', { optimizer: { kind: 'adam', lr: 0.05 } });
+ *   race.addRacer('bob', { optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9 } });
+ *   while (!race.isOver()) race.tick();
+ *   race.results()[0].note;
+ */
+export class Race {
+  readonly settings: RaceSettings;
+  readonly seed: Seed;
+  readonly landscape: Landscape;
+  readonly dim: number;
+  /** round(roundSeconds · tickRate), or null without a time limit. */
+  readonly maxTicks: number | null;
+  private _tickCount = 0;
+  private readonly racersById = new Map<string, RacerState>();
+  private readonly removed = new Set<string>();
+  private readonly root: Rng;
+  private joinCount = 0;
+  private readonly log: {
+    racers: RaceRecord['racers'];
+    changes: RaceRecord['changes'];
+    removals: RaceRecord['removals'];
+  } = { racers: [], changes: [], removals: [] };
+
+  /** `settings` may be raw JSON or already parsed; it is validated either way. */
+  constructor(settings: RaceSettings | unknown, seed?: Seed) {
+    const parsed = parseSettingsWithLandscape(settings);
+    this.settings = parsed.settings;
+    this.landscape = parsed.landscape;
+    this.dim = this.landscape.dim;
+    if (seed !== undefined && !(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) {
+      throw new SpecError('seed', `must be a finite number or a string, got ${describeValue(seed)}`);
+    }
+    this.seed = seed ?? this.settings.seed;
+    this.root = new Rng(this.seed);
+    const { roundSeconds, tickRate } = this.settings;
+    this.maxTicks = roundSeconds === null ? null : Math.max(1, Math.round(roundSeconds * tickRate));
+  }
+
+  /** Number of `tick()` calls that advanced the race. */
+  get tickCount(): number {
+    return this._tickCount;
+  }
+
+  /**
+   * Adds a racer. Throws `SpecError` for a bad optimizer spec, a start point
+   * outside the rules, a duplicate or previously removed id, a full race, or a
+   * late join when the settings forbid it.
+   */
+  addRacer(id: string, options: AddRacerOptions = {}): RacerView {
+    this.checkNewId(id);
+    const joinTick = options.joinTick ?? this._tickCount;
+    if (typeof joinTick !== 'number' || !Number.isInteger(joinTick) || joinTick < this._tickCount) {
+      throw new SpecError('joinTick', `must be an integer ≥ the current tick ${this._tickCount}, got ${describeValue(joinTick)}`);
+    }
+    if (joinTick > 0 && !this.settings.lateJoin) throw new SpecError('lateJoin', 'is off for this round: racers can only join before the first tick');
+    if (this.racersById.size >= this.settings.maxPlayers) {
+      throw new SpecError('maxPlayers', `the race is full (${this.settings.maxPlayers} racers)`);
+    }
+    const spec = checkRacerOptimizer(this.settings, options.optimizer ?? this.settings.defaultOptimizer, this.dim);
+    const start = this.resolveStart(id, options.start);
+    return this.join(id, spec, start, joinTick);
+  }
+
+  /**
+   * Adds a racer with an already validated spec and a resolved start (replay).
+   * @internal
+   */
+  join(id: string, spec: OptimizerSpec, start: number[], joinTick: number): RacerView {
+    this.checkNewId(id);
+    if (start.length !== this.dim) throw new SpecError('start', `must have ${this.dim} coordinates, got ${start.length}`);
+    const optimizer = createOptimizer(spec, this.dim);
+    const position = Float64Array.from(start);
+    const drawn = new Float64Array(2);
+    this.drawInto(position, drawn);
+    const loss = this.landscape.value(position);
+    if (!Number.isFinite(loss)) throw new SpecError('start', `the loss at the start point is not finite (${loss})`);
+    const trail = new Float32Array(64);
+    trail[0] = drawn[0];
+    trail[1] = drawn[1];
+    const state: RacerState = {
+      view: {
+        id,
+        status: joinTick <= this._tickCount ? 'racing' : 'waiting',
+        position,
+        drawn,
+        loss,
+        gradientEvaluations: 0,
+        updates: 0,
+        joinTick,
+        optimizer: copySpec(optimizer.spec),
+        finishUpdates: null,
+      },
+      order: this.joinCount++,
+      optimizer,
+      rng: this.racerStream(id, 'steps'),
+      scratch: new Float64Array(this.dim),
+      initialSpec: copySpec(optimizer.spec),
+      start: Array.from(position),
+      startLoss: loss,
+      trail,
+      trailLength: 1,
+      lastMove: 0,
+      divergedAfter: null,
+    };
+    this.racersById.set(id, state);
+    this.log.racers.push({ id, optimizer: state.initialSpec, start: state.start, joinTick });
+    return state.view;
+  }
+
+  /**
+   * Changes a racer's optimizer from the next tick. Validated like `addRacer`;
+   * recorded as `{ tick, id, spec }`. The same kind keeps its state (momentum,
+   * Adam moments, step count); another kind starts fresh.
+   */
+  retune(id: string, spec: unknown): OptimizerSpec {
+    const r = this.mustGet(id);
+    const normalised = checkRacerOptimizer(this.settings, spec, this.dim);
+    r.optimizer.retune(normalised);
+    // Optimizer.spec is the live record its transforms read (mutated by retune): keep copies.
+    r.view.optimizer = copySpec(r.optimizer.spec);
+    this.log.changes.push({ tick: this._tickCount, id, spec: copySpec(r.optimizer.spec) });
+    return r.view.optimizer;
+  }
+
+  /** Takes a racer out of the race (recorded). Its id cannot join again. */
+  removeRacer(id: string): void {
+    this.mustGet(id);
+    this.racersById.delete(id);
+    this.removed.add(id);
+    this.log.removals.push({ tick: this._tickCount, id });
+  }
+
+  racer(id: string): RacerView | undefined {
+    return this.racersById.get(id)?.view;
+  }
+
+  /** Every racer still in the race, in join order. */
+  racers(): RacerView[] {
+    return [...this.racersById.values()].map((r) => r.view);
+  }
+
+  /** True once the time limit is reached. */
+  isTimeUp(): boolean {
+    return this.maxTicks !== null && this._tickCount >= this.maxTicks;
+  }
+
+  /** Time is up, or there are racers and every one of them has stopped. */
+  isOver(): boolean {
+    if (this.isTimeUp()) return true;
+    if (this.racersById.size === 0) return false;
+    for (const r of this.racersById.values()) if (!STOPPED_STATUSES.includes(r.view.status)) return false;
+    return true;
+  }
+
+  /**
+   * Advances every racing racer by `stepsPerTick` optimizer updates. Returns
+   * false, changing nothing, once time is up.
+   *
+   * A step is taken on a scratch copy and kept only if every coordinate and
+   * the loss are finite; otherwise the racer stops at its last finite point
+   * with status 'diverged', exactly as `simulate` stops. With a budget, a step
+   * is only started if its cost fits (2 evaluations with SAM, else 1), so a
+   * SAM racer gets half the updates of a plain one.
+   */
+  tick(): boolean {
+    if (this.isTimeUp()) return false;
+    const { stepsPerTick, budget, scoring } = this.settings;
+    const target = scoring.kind === 'time-to-target' ? scoring.target : null;
+    const L = this.landscape;
+    const t = this._tickCount;
+    for (const r of this.racersById.values()) {
+      const v = r.view;
+      if (v.status === 'waiting' && v.joinTick <= t) v.status = 'racing';
+      if (v.status !== 'racing') continue;
+      const x0 = v.drawn[0];
+      const y0 = v.drawn[1];
+      const theta = v.position;
+      const scratch = r.scratch;
+      for (let s = 0; s < stepsPerTick; s++) {
+        if (budget !== null && v.gradientEvaluations + stepCost(v.optimizer, this.dim) > budget) {
+          v.status = 'budget-spent';
+          break;
+        }
+        scratch.set(theta);
+        const { gradientEvaluations } = r.optimizer.stepInPlace(scratch, L, r.rng);
+        v.gradientEvaluations += gradientEvaluations;
+        let finite = true;
+        for (let i = 0; i < scratch.length; i++) {
+          if (!Number.isFinite(scratch[i])) {
+            finite = false;
+            break;
+          }
+        }
+        const loss = finite ? L.value(scratch) : NaN;
+        if (!Number.isFinite(loss)) {
+          v.status = 'diverged';
+          r.divergedAfter = v.updates;
+          break;
+        }
+        theta.set(scratch);
+        v.loss = loss;
+        v.updates += 1;
+        if (target !== null && loss <= target) {
+          v.status = 'finished';
+          v.finishUpdates = v.updates;
+          break;
+        }
+        if (budget !== null && v.gradientEvaluations >= budget) {
+          v.status = 'budget-spent';
+          break;
+        }
+      }
+      this.drawInto(theta, v.drawn);
+      r.lastMove = Math.hypot(v.drawn[0] - x0, v.drawn[1] - y0);
+      pushTrail(r, v.drawn);
+    }
+    this._tickCount += 1;
+    return true;
+  }
+
+  /**
+   * A cheap live leaderboard: by time to target under that rule, else by
+   * current loss; diverged racers last; ties by join order.
+   */
+  standings(): { id: string; rank: number; loss: number; status: RacerStatus }[] {
+    const timed = this.settings.scoring.kind === 'time-to-target';
+    const rows = [...this.racersById.values()];
+    rows.sort((a, b) => {
+      const ga = a.view.status === 'diverged' ? 2 : timed && a.view.finishUpdates === null ? 1 : 0;
+      const gb = b.view.status === 'diverged' ? 2 : timed && b.view.finishUpdates === null ? 1 : 0;
+      if (ga !== gb) return ga - gb;
+      if (timed && ga === 0 && a.view.finishUpdates !== b.view.finishUpdates) return a.view.finishUpdates! - b.view.finishUpdates!;
+      if (a.view.loss !== b.view.loss) return a.view.loss - b.view.loss;
+      return a.order - b.order;
+    });
+    return rows.map((r, i) => ({ id: r.view.id, rank: i + 1, loss: r.view.loss, status: r.view.status }));
+  }
+
+  /** Every racer's drawn trail so far, compact (see `TrailSnapshot`). */
+  trailSnapshot(options: { maxPoints?: number } = {}): TrailSnapshot {
+    const maxPoints = Math.max(2, Math.floor(options.maxPoints ?? 512));
+    const box = quantBox(this.landscape.info.bounds);
+    return {
+      format: 'trails-v1',
+      tick: this._tickCount,
+      box,
+      racers: [...this.racersById.values()].map((r) => encodeTrail(r.view.id, r.view.joinTick, r.trail, r.trailLength, box, maxPoints)),
+    };
+  }
+
+  /** Ranked results with robust loss, curvature and a "what happened" note per racer. */
+  results(): RacerResult[] {
+    return computeResults(this, [...this.racersById.values()].map((r) => ({
+      view: r.view,
+      order: r.order,
+      lastMove: r.lastMove,
+      divergedAfter: r.divergedAfter,
+      startLoss: r.startLoss,
+    })));
+  }
+
+  /** The round as plain JSON: enough for `replayRace` to reproduce it bitwise. */
+  record(): RaceRecord {
+    return JSON.parse(
+      JSON.stringify({
+        format: 'gradient-rally/race-record',
+        version: 1,
+        settings: this.settings,
+        seed: this.seed,
+        racers: this.log.racers,
+        changes: this.log.changes,
+        removals: this.log.removals,
+        endTick: this._tickCount,
+      }),
+    ) as RaceRecord;
+  }
+
+  // ───────────────────────── internals ─────────────────────────
+
+  /** A racer's own stream, forked from the race seed and its id (and a purpose label). */
+  private racerStream(id: string, purpose: string): Rng {
+    return this.root.fork(`racer:${id}`).fork(purpose);
+  }
+
+  private drawInto(theta: Float64Array, out: Float64Array): void {
+    if (this.dim === 2) {
+      out[0] = theta[0];
+      out[1] = theta[1];
+    } else if (this.landscape.projectInto) {
+      this.landscape.projectInto(theta, out);
+    } else {
+      out[0] = theta[0];
+      out[1] = theta[1];
+    }
+  }
+
+  private toParameters(p: number[]): number[] {
+    if (p.length === this.dim) return p;
+    if (this.dim > 2 && p.length === 2 && this.landscape.liftInto) {
+      const out = new Float64Array(this.dim);
+      this.landscape.liftInto(p[0], p[1], out);
+      return Array.from(out);
+    }
+    throw new SpecError('start', `must have ${this.dim} coordinates, got ${p.length}`);
+  }
+
+  private resolveStart(id: string, start: unknown): number[] {
+    const rule = this.settings.startRule;
+    if (start !== undefined && start !== null) {
+      if (rule.kind !== 'choose') throw new SpecError('start', `cannot be chosen under the '${rule.kind}' start rule (only 'choose' lets players pick)`);
+      return this.toParameters(checkStartPoint(start, 'start', this.landscape));
+    }
+    if (rule.kind === 'shared') return this.toParameters(rule.point);
+    // 'random', and 'choose' when the player did not click: seeded by race seed and id.
+    return this.toParameters(randomViewPoint(this.landscape.info.bounds, this.racerStream(id, 'start')));
+  }
+
+  private checkNewId(id: string): void {
+    if (typeof id !== 'string' || id.length === 0 || id.length > ID_MAX_LENGTH) {
+      throw new SpecError('id', `must be a string of 1 to ${ID_MAX_LENGTH} characters, got ${describeValue(id)}`);
+    }
+    if (this.racersById.has(id)) throw new SpecError('id', `'${id}' is already racing`);
+    if (this.removed.has(id)) throw new SpecError('id', `'${id}' was removed from this race and cannot rejoin under the same id`);
+  }
+
+  private mustGet(id: string): RacerState {
+    const r = this.racersById.get(id);
+    if (!r) throw new SpecError('id', `no racer '${String(id).slice(0, ID_MAX_LENGTH)}' in this race`);
+    return r;
+  }
+}
+
+/**
+ * Gradient evaluations one update is expected to cost: SAM needs a second
+ * one, damped Newton `dim` more for its Hessian. (L-BFGS line-search trials
+ * are not known in advance: its last update may overshoot the budget.)
+ */
+export function stepCost(spec: OptimizerSpec, dim: number): number {
+  return (spec.samRadius > 0 ? 2 : 1) + (spec.kind === 'newton' ? dim : 0);
+}
+
+function copySpec(spec: OptimizerSpec): OptimizerSpec {
+  return JSON.parse(JSON.stringify(spec)) as OptimizerSpec;
+}
+
+function pushTrail(r: RacerState, drawn: Float64Array): void {
+  const need = 2 * (r.trailLength + 1);
+  if (need > r.trail.length) {
+    const bigger = new Float32Array(Math.max(need, 2 * r.trail.length));
+    bigger.set(r.trail);
+    r.trail = bigger;
+  }
+  r.trail[2 * r.trailLength] = drawn[0];
+  r.trail[2 * r.trailLength + 1] = drawn[1];
+  r.trailLength += 1;
+}

@@ -1,0 +1,377 @@
+import type { KnownPoint, Landscape } from '../landscapes/Landscape';
+import type { Seed } from '../random/Rng';
+import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss, type OptimizerSpec } from './deps';
+import { defaultRobustRadius, hasTestLoss, type RaceSettings } from './RaceSettings';
+import type { RacerStatus, RacerView } from './Race';
+
+/**
+ * Results of a round: per racer the end point and what it means (loss, robust
+ * loss, curvature, critical-point class), the score under the round's rule,
+ * a rank, and a plain-language note on what happened, for students.
+ */
+
+export type PointClass = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
+
+/** What the note is about, for icons and filters; the note itself is the text. */
+export type NoteKind =
+  | 'diverged'
+  | 'unbounded'
+  | 'global-minimum'
+  | 'local-minimum'
+  | 'saddle'
+  | 'maximum'
+  | 'still-moving'
+  | 'minimum'
+  | 'stopped'
+  | 'not-started';
+
+export interface RacerResult {
+  id: string;
+  /** 1-based; every racer has a distinct rank. */
+  rank: number;
+  /** Under the scoring rule, lower is better; null when the rule gives none (diverged, target never reached). */
+  score: number | null;
+  status: RacerStatus;
+  endPoint: number[];
+  drawnEndPoint: [number, number];
+  finalLoss: number | null;
+  robustLoss: number | null;
+  lambdaMax: number | null;
+  /** Ascending: both eigenvalues in 2-D; [λ_min, λ_max] from Lanczos when dim > 2. */
+  eigenvalues: number[];
+  pointClass: PointClass | null;
+  gradientNorm: number | null;
+  gradientEvaluations: number;
+  updates: number;
+  joinTick: number;
+  optimizer: OptimizerSpec;
+  note: string;
+  noteKind: NoteKind;
+}
+
+/** What the race hands over per racer (internal). */
+export interface ResultInput {
+  view: RacerView;
+  order: number;
+  lastMove: number;
+  divergedAfter: number | null;
+  startLoss: number;
+}
+
+interface RaceLike {
+  readonly settings: RaceSettings;
+  readonly landscape: Landscape;
+  readonly seed: Seed;
+  readonly dim: number;
+}
+
+interface Analysis {
+  finalLoss: number | null;
+  robust: number | null;
+  robustRadius: number;
+  gradientNorm: number | null;
+  eigenvalues: number[];
+  lambdaMax: number | null;
+  lambdaMin: number | null;
+  pointClass: PointClass | null;
+  score: number | null;
+}
+
+const finiteOrNull = (v: number | undefined | null): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function analyse(race: RaceLike, r: ResultInput): Analysis {
+  const L = race.landscape;
+  const s = race.settings;
+  const p = r.view.position;
+  const scoring = s.scoring;
+  const robustRadius = scoring.kind === 'robust-loss' ? scoring.radius : defaultRobustRadius(L.info.bounds);
+  const samples = scoring.kind === 'robust-loss' ? scoring.samples : 64;
+  // One fixed set of perturbations for everyone: the same seed for every racer.
+  const robust = finiteOrNull(robustLoss(L, p, { radius: robustRadius, samples, seed: `robust:${String(race.seed)}` }));
+
+  let eigenvalues: number[] = [];
+  let gradientNorm: number | null = null;
+  let pointClass: PointClass | null = null;
+  if (L.dim === 2) {
+    const a = analyze(L, p);
+    eigenvalues = a.eigenvalues;
+    gradientNorm = finiteOrNull(a.gradientNorm);
+    pointClass = eigenvalues.every(Number.isFinite) ? a.kind : null;
+  } else {
+    const g = new Float64Array(L.dim);
+    L.valueAndGradientInto(p, g);
+    let n2 = 0;
+    for (let i = 0; i < g.length; i++) n2 += g[i] * g[i];
+    gradientNorm = finiteOrNull(Math.sqrt(n2));
+    if (L.hvpInto && gradientNorm !== null) {
+      const top = hessianEigenvaluesLanczos(L, p, 1, { which: 'largest' }).values[0];
+      const bottom = hessianEigenvaluesLanczos(L, p, 1, { which: 'smallest' }).values[0];
+      eigenvalues = [bottom, top];
+      if (Number.isFinite(top) && Number.isFinite(bottom)) pointClass = classifyEigenvalues([bottom, top]);
+    }
+  }
+  eigenvalues = eigenvalues.map((e) => (Number.isFinite(e) ? e : NaN));
+  const finite = eigenvalues.filter(Number.isFinite);
+  const lambdaMax = finite.length === eigenvalues.length && finite.length > 0 ? Math.max(...finite) : null;
+  const lambdaMin = finite.length === eigenvalues.length && finite.length > 0 ? Math.min(...finite) : null;
+
+  const v = r.view;
+  const finalLoss = finiteOrNull(v.loss);
+  let score: number | null = null;
+  if (v.status !== 'diverged') {
+    switch (scoring.kind) {
+      case 'robust-loss':
+        score = robust;
+        break;
+      case 'lowest-loss':
+        score = finalLoss;
+        break;
+      case 'time-to-target':
+        score = v.finishUpdates === null ? null : v.finishUpdates / (s.stepsPerTick * s.tickRate);
+        break;
+      case 'test-loss':
+        score = hasTestLoss(L) ? finiteOrNull(L.evaluate(p).testLoss) : null;
+        break;
+    }
+  }
+  return { finalLoss, robust, robustRadius, gradientNorm, eigenvalues: eigenvalues.map((e) => e), lambdaMax, lambdaMin, pointClass, score };
+}
+
+/** Ranks racers and writes their notes. Called by `Race.results()`. */
+export function computeResults(race: RaceLike, inputs: ResultInput[]): RacerResult[] {
+  const analyses = inputs.map((r) => analyse(race, r));
+
+  // Flattest and sharpest basins among racers that ended in a minimum (for the notes).
+  const inMinimum = analyses
+    .map((a, i) => ({ a, i }))
+    .filter(({ a, i }) => inputs[i].view.status !== 'diverged' && a.pointClass === 'minimum' && a.lambdaMax !== null && a.lambdaMax > 0);
+  const basinRank = new Map<number, 'flattest' | 'sharpest'>();
+  if (inMinimum.length >= 2) {
+    const sorted = [...inMinimum].sort((p, q) => p.a.lambdaMax! - q.a.lambdaMax!);
+    const lo = sorted[0];
+    const hi = sorted[sorted.length - 1];
+    if (hi.a.lambdaMax! >= 3 * lo.a.lambdaMax!) {
+      basinRank.set(lo.i, 'flattest');
+      basinRank.set(hi.i, 'sharpest');
+    }
+  }
+
+  const rows = inputs.map((r, i) => {
+    const a = analyses[i];
+    const v = r.view;
+    const { note, kind } = explain(race, r, a, basinRank.get(i));
+    const drawn: [number, number] = [v.drawn[0], v.drawn[1]];
+    const result: RacerResult = {
+      id: v.id,
+      rank: 0,
+      score: a.score,
+      status: v.status,
+      endPoint: Array.from(v.position),
+      drawnEndPoint: drawn,
+      finalLoss: a.finalLoss,
+      robustLoss: a.robust,
+      lambdaMax: a.lambdaMax,
+      eigenvalues: a.eigenvalues.map((e) => (Number.isFinite(e) ? e : (null as unknown as number))),
+      pointClass: a.pointClass,
+      gradientNorm: a.gradientNorm,
+      gradientEvaluations: v.gradientEvaluations,
+      updates: v.updates,
+      joinTick: v.joinTick,
+      optimizer: v.optimizer,
+      note,
+      noteKind: kind,
+    };
+    return { result, order: r.order };
+  });
+
+  // Scored racers first (lower score wins), then unscored ones by loss, diverged last;
+  // ties: lower final loss, fewer gradient evaluations, earlier join.
+  const group = (x: RacerResult) => (x.status === 'diverged' ? 2 : x.score === null ? 1 : 0);
+  const num = (v: number | null) => (v === null ? Infinity : v);
+  rows.sort((p, q) => {
+    const a = p.result;
+    const b = q.result;
+    return (
+      group(a) - group(b) ||
+      num(a.score) - num(b.score) ||
+      num(a.finalLoss) - num(b.finalLoss) ||
+      a.gradientEvaluations - b.gradientEvaluations ||
+      p.order - q.order
+    );
+  });
+  return rows.map((r, i) => ({ ...r.result, rank: i + 1 }));
+}
+
+// ───────────────────────── "what happened" notes ─────────────────────────
+
+/** Short, readable numbers: 3 significant digits, exponents only when needed. */
+export function formatNumber(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const ax = Math.abs(x);
+  if (ax >= 1e5 || ax < 1e-3) {
+    const [m, e] = x.toExponential(2).split('e');
+    return `${Number(m)}e${Number(e)}`;
+  }
+  return String(Number(x.toPrecision(3)));
+}
+
+const f = formatNumber;
+
+function pointText(p: ArrayLike<number>): string {
+  return `(${f(p[0])}, ${f(p[1])})`;
+}
+
+function spec(v: RacerView): Record<string, unknown> {
+  return v.optimizer as unknown as Record<string, unknown>;
+}
+
+function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' | 'sharpest' | undefined): { note: string; kind: NoteKind } {
+  const v = r.view;
+  const L = race.landscape;
+  const s = spec(v);
+  const lr = typeof s.lr === 'number' ? s.lr : NaN;
+
+  if (v.status === 'diverged') return explainDivergence(r, a, lr, s);
+
+  if (v.updates === 0 && v.status === 'waiting') {
+    return { note: `Never moved: it was due to join at tick ${v.joinTick}, after the round ended.`, kind: 'not-started' };
+  }
+
+  const b = L.info.bounds;
+  const diag = Math.hypot(b.xMax - b.xMin, b.yMax - b.yMin);
+  const moving = r.lastMove > 1e-4 * diag;
+  const loss = a.finalLoss ?? v.loss;
+  const gText = a.gradientNorm === null ? '' : ` (gradient norm ${f(a.gradientNorm)})`;
+
+  // Known points are in the drawn plane's coordinates; only 2-D terrains list them.
+  const points = L.dim === 2 ? L.info.points : [];
+  const near = nearestPoint(points, v.drawn, 0.02 * diag);
+  const globals = points.filter((p) => p.kind === 'global-minimum');
+  const best = globals.length > 0 ? globals.reduce((p, q) => (q.value < p.value ? q : p)) : null;
+  const lossTol = best ? 1e-3 * Math.max(1, Math.abs(best.value)) : 0;
+  const stalled = !moving;
+
+  let kind: NoteKind;
+  let body: string;
+  if ((near && near.kind === 'global-minimum') || (best && loss <= best.value + lossTol)) {
+    kind = 'global-minimum';
+    body = `Reached the global minimum: loss ${f(loss)}${best ? ` (the best possible is ${f(best.value)})` : ''}.`;
+  } else if ((near && near.kind === 'local-minimum') || (a.pointClass === 'minimum' && stalled && best && loss > best.value + lossTol)) {
+    kind = 'local-minimum';
+    body =
+      `Trapped in a local minimum at ${pointText(v.drawn)}: loss ${f(loss)}, while the global minimum reaches ${f(best ? best.value : NaN)}` +
+      `${best ? ` at ${pointText(best.point)}` : ''}. Every direction goes uphill from here, so gradient steps cannot leave; ` +
+      'more noise, a bigger step or another start could.';
+  } else if (
+    (near && near.kind === 'saddle') ||
+    (a.lambdaMin !== null && a.lambdaMax !== null && a.lambdaMin < 0 && a.lambdaMax > 0 && stalled)
+  ) {
+    kind = 'saddle';
+    body =
+      `Stalled near a saddle point at ${pointText(v.drawn)}: the slope is almost flat${gText} but the surface curves down ` +
+      `along one direction (λ_min = ${f(a.lambdaMin)}). A little gradient noise or momentum would push it off.`;
+  } else if ((near && near.kind === 'maximum') || (a.pointClass === 'maximum' && stalled)) {
+    kind = 'maximum';
+    body =
+      `Stopped at a maximum at ${pointText(v.drawn)} (both curvatures negative, loss ${f(loss)}).` +
+      (s.kind === 'newton' ? " Newton's method heads for any point where the gradient vanishes, maxima included." : '');
+  } else if (moving && v.status !== 'finished') {
+    kind = 'still-moving';
+    body =
+      v.status === 'budget-spent'
+        ? `It was still moving when the budget ran out: loss ${f(loss)}${gText}.`
+        : `Still moving when time ran out: loss ${f(loss)}${gText}; a larger learning rate or momentum would have got further.`;
+  } else if (a.pointClass === 'minimum') {
+    kind = 'minimum';
+    body = `Settled in a minimum at ${pointText(v.drawn)}: loss ${f(loss)}.`;
+  } else {
+    kind = 'stopped';
+    body = `Came to rest at ${pointText(v.drawn)}: loss ${f(loss)}${gText}.`;
+  }
+
+  if (kind === 'global-minimum' || kind === 'local-minimum' || kind === 'minimum') {
+    body += ' ' + basinSentence(a, loss, near, basin);
+  }
+
+  let prefix = '';
+  if (v.status === 'finished') {
+    const sec = v.finishUpdates! / (race.settings.stepsPerTick * race.settings.tickRate);
+    const sc = race.settings.scoring;
+    prefix = `Reached the target loss ${sc.kind === 'time-to-target' ? f(sc.target) : ''} in ${f(sec)} s (${v.finishUpdates} updates). `;
+  } else if (v.status === 'budget-spent') {
+    const sam = typeof s.samRadius === 'number' && s.samRadius > 0;
+    prefix =
+      `Used its whole budget of ${race.settings.budget} gradient evaluations in ${v.updates} updates` +
+      `${sam ? ' (SAM costs 2 evaluations per update)' : ''}. `;
+  }
+  return { note: prefix + body, kind };
+}
+
+function basinSentence(a: Analysis, loss: number, near: KnownPoint | null, basin: 'flattest' | 'sharpest' | undefined): string {
+  const label = near?.label?.toLowerCase() ?? '';
+  const flat = label.includes('flat') || label.includes('wide') || (!label && basin === 'flattest');
+  const sharp = label.includes('sharp') || label.includes('narrow') || (!label && basin === 'sharpest');
+  const lam = a.lambdaMax === null ? '' : `λ_max = ${f(a.lambdaMax)}`;
+  const robust = a.robust === null ? '' : `averaged over nudges of radius ${f(a.robustRadius)} the loss is ${f(a.robust)}`;
+  if (sharp) {
+    return `It is a sharp basin (${lam}${basin === 'sharpest' ? ', the sharpest in this race' : ''}): ${robust || 'a small nudge costs a lot'}, against ${f(loss)} at the bottom.`;
+  }
+  if (flat) {
+    return `It is a flat basin (${lam}${basin === 'flattest' ? ', the flattest in this race' : ''}): ${robust || 'small nudges barely change the loss'}, close to ${f(loss)} at the bottom.`;
+  }
+  const parts = [lam && `curvature ${lam}`, robust].filter(Boolean).join('; ');
+  return parts ? parts[0].toUpperCase() + parts.slice(1) + '.' : '';
+}
+
+function nearestPoint(points: KnownPoint[], at: ArrayLike<number>, tol: number): KnownPoint | null {
+  let best: KnownPoint | null = null;
+  let bestD = tol;
+  for (const p of points) {
+    const d = Math.hypot(p.point[0] - at[0], p.point[1] - at[1]);
+    if (d <= bestD) {
+      best = p;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function explainDivergence(r: ResultInput, a: Analysis, lr: number, s: Record<string, unknown>): { note: string; kind: NoteKind } {
+  const v = r.view;
+  const n = r.divergedAfter ?? v.updates;
+  const where = pointText(v.drawn);
+  const lam = a.lambdaMax;
+  const product = lam === null ? null : lr * lam;
+  const kind = s.kind as string;
+  const mu = kind === 'sgd' && typeof s.momentum === 'number' ? s.momentum : 0;
+  const nesterov = kind === 'sgd' && s.nesterov === true;
+  // Gradient descent on a quadratic is stable iff lr·λ < 2; heavy ball iff lr·λ < 2(1+μ); Nesterov iff lr·λ < 2(1+μ)/(1+2μ).
+  const limit = nesterov ? (2 * (1 + mu)) / (1 + 2 * mu) : 2 * (1 + mu);
+  const limitText = mu === 0 ? '2' : nesterov ? `2(1+μ)/(1+2μ) = ${f(limit)} for Nesterov momentum μ = ${f(mu)}` : `2(1+μ) = ${f(limit)} for momentum μ = ${f(mu)}`;
+
+  if (kind === 'sgd' && product !== null && lam! > 0 && product > limit) {
+    return {
+      kind: 'diverged',
+      note:
+        `Diverged after ${n} updates: the learning rate was too large for the curvature. At the last finite point ${where} ` +
+        `the steepest curvature is λ_max = ${f(lam)}, so lr·λ_max = ${f(lr)} × ${f(lam)} = ${f(product)}, above ${limitText}: ` +
+        'every step overshoots the valley floor by more than it corrects, and the iterates blow up.',
+    };
+  }
+  if (v.loss < r.startLoss && (lam === null || lam <= 0 || product === null || product <= limit)) {
+    return {
+      kind: 'unbounded',
+      note:
+        `Slid downhill without end: this terrain is unbounded below, so the loss kept falling (last finite loss ${f(v.loss)} at ${where}) ` +
+        `until the numbers overflowed after ${n} updates.`,
+    };
+  }
+  const noise = typeof s.noise === 'number' && s.noise > 0 ? ` with gradient noise σ = ${f(s.noise)}` : '';
+  return {
+    kind: 'diverged',
+    note:
+      `Diverged after ${n} updates: ${kind} at lr = ${f(lr)}${noise} took steps that grew without bound. ` +
+      `At the last finite point ${where} λ_max = ${f(lam)}${product === null ? '' : ` and lr·λ_max = ${f(product)}`}; a smaller learning rate would have held.`,
+  };
+}
