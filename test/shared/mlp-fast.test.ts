@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../shared/src/random/Rng';
+import { SpecError } from '../../shared/src/spec/SpecError';
+import {
+  createMlpGridEvaluator,
+  mlpLossGridRowsInto,
+  type GridSpec,
+  type MlpActivation,
+  type MlpSliceProblem,
+} from '../../shared/src/mlp/fast';
+
+// ---------------------------------------------------------------------------
+// Straightforward float64 reference, written from the conventions in
+// shared/reference/MATH.md: per Linear, weight (out×in, row-major) then bias;
+// hidden layers use the activation, the last has none; loss = mean softmax
+// cross-entropy. Deliberately naive: arrays per layer, Math.tanh, Math.exp.
+// ---------------------------------------------------------------------------
+
+function paramCount(layers: readonly number[]): number {
+  let n = 0;
+  for (let l = 1; l < layers.length; l++) n += layers[l - 1] * layers[l] + layers[l];
+  return n;
+}
+
+/** Forward pass keeping every layer's output (post-activation for hidden layers, logits last). */
+function forward(layers: readonly number[], act: MlpActivation, theta: ArrayLike<number>, input: number[]): number[][] {
+  const outs: number[][] = [input];
+  let h = input;
+  let off = 0;
+  for (let l = 1; l < layers.length; l++) {
+    const din = layers[l - 1];
+    const dout = layers[l];
+    const z: number[] = [];
+    for (let m = 0; m < dout; m++) {
+      let s = theta[off + dout * din + m];
+      for (let i = 0; i < din; i++) s += theta[off + m * din + i] * h[i];
+      const hidden = l < layers.length - 1;
+      z.push(hidden ? (act === 'tanh' ? Math.tanh(s) : Math.max(s, 0)) : s);
+    }
+    off += dout * din + dout;
+    outs.push(z);
+    h = z;
+  }
+  return outs;
+}
+
+function referenceLoss(layers: readonly number[], act: MlpActivation, theta: ArrayLike<number>, x: Float64Array, y: Int32Array): number {
+  const d0 = layers[0];
+  let total = 0;
+  for (let p = 0; p < y.length; p++) {
+    const z = forward(layers, act, theta, Array.from(x.subarray(p * d0, (p + 1) * d0))).at(-1)!;
+    const mx = Math.max(...z);
+    let se = 0;
+    for (const v of z) se += Math.exp(v - mx);
+    total += mx + Math.log(se) - z[y[p]];
+  }
+  return total / y.length;
+}
+
+function randomProblem(rng: Rng, layers: number[], activation: MlpActivation, nData: number, scale = 0.7): MlpSliceProblem {
+  const P = paramCount(layers);
+  const vec = () => Float64Array.from({ length: P }, () => scale * rng.normal());
+  return {
+    layers,
+    activation,
+    center: vec(),
+    d1: vec(),
+    d2: vec(),
+    x: Float64Array.from({ length: nData * layers[0] }, () => rng.normal()),
+    y: Int32Array.from({ length: nData }, () => rng.int(layers[layers.length - 1])),
+  };
+}
+
+function referenceGrid(problem: MlpSliceProblem, grid: GridSpec): Float64Array {
+  const { n } = grid;
+  const out = new Float64Array(n * n);
+  const theta = new Float64Array(problem.center.length);
+  for (let i = 0; i < n; i++) {
+    const b = grid.yMin + (i * (grid.yMax - grid.yMin)) / Math.max(n - 1, 1);
+    for (let j = 0; j < n; j++) {
+      const a = grid.xMin + (j * (grid.xMax - grid.xMin)) / Math.max(n - 1, 1);
+      for (let q = 0; q < theta.length; q++) theta[q] = problem.center[q] + a * problem.d1[q] + b * problem.d2[q];
+      out[i * n + j] = referenceLoss(problem.layers, problem.activation, theta, problem.x, problem.y);
+    }
+  }
+  return out;
+}
+
+function maxRelativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  expect(got.length).toBe(want.length);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) {
+    const e = Math.abs(got[i] - want[i]) / Math.max(Math.abs(want[i]), 1e-300);
+    if (!(e <= worst)) worst = e; // NaN makes worst NaN, failing the test
+  }
+  return worst;
+}
+
+// ---------------------------------------------------------------------------
+
+describe('mlpLossGridRowsInto', () => {
+  const shapes: [number[], number][] = [
+    [[2, 16, 16, 2], 50],
+    [[2, 5, 3], 13],
+    [[2, 3], 3], // no hidden layer: logits affine in (a, b)
+    [[3, 7, 4, 5, 3], 17],
+    [[2, 8, 8, 8, 8, 4], 9],
+    [[2, 1, 2], 1],
+  ];
+  for (const activation of ['tanh', 'relu'] as const) {
+    for (const [layers, nData] of shapes) {
+      it(`matches a straightforward float64 evaluation to 1e-12: [${layers}] ${activation}, ${nData} points`, () => {
+        const rng = new Rng(`grid-${layers}-${activation}`);
+        const problem = randomProblem(rng, layers, activation, nData);
+        const grid = { xMin: -1.5, xMax: 0.75, yMin: -0.5, yMax: 2, n: 7 };
+        const out = mlpLossGridRowsInto(problem, grid, 0, grid.n, new Float64Array(49));
+        expect(maxRelativeError(out, referenceGrid(problem, grid))).toBeLessThan(1e-12);
+      });
+    }
+  }
+
+  it('stays accurate where tanh saturates and the loss is large', () => {
+    const problem = randomProblem(new Rng('saturated'), [2, 16, 16, 2], 'tanh', 40, 12);
+    const grid = { xMin: -3, xMax: 3, yMin: -3, yMax: 3, n: 5 };
+    const want = referenceGrid(problem, grid);
+    expect(Math.max(...want)).toBeGreaterThan(10);
+    expect(maxRelativeError(mlpLossGridRowsInto(problem, grid, 0, 5, new Float64Array(25)), want)).toBeLessThan(1e-12);
+  });
+
+  it('row ranges tile the grid exactly: split calls give the same bytes as one call', () => {
+    const problem = randomProblem(new Rng('tiles'), [2, 16, 16, 2], 'tanh', 37);
+    const grid = { xMin: -1, xMax: 1, yMin: -1, yMax: 1, n: 11 };
+    const whole = mlpLossGridRowsInto(problem, grid, 0, 11, new Float64Array(121));
+    const ev = createMlpGridEvaluator(problem);
+    const inPlace = new Float64Array(121);
+    for (const [r0, r1] of [[0, 4], [4, 4], [4, 5], [5, 11]]) ev.rowsInto(grid, r0, r1, inPlace);
+    expect(new Uint8Array(inPlace.buffer)).toEqual(new Uint8Array(whole.buffer));
+    // Packed layout, as a worker with its own buffer would use it.
+    const packed = ev.rowsInto(grid, 5, 11, new Float64Array(6 * 11));
+    expect(new Uint8Array(packed.buffer)).toEqual(new Uint8Array(whole.buffer, 5 * 11 * 8));
+  });
+
+  it('evaluates a one-point grid at (xMin, yMin)', () => {
+    const problem = randomProblem(new Rng('one'), [2, 4, 2], 'relu', 5);
+    const out = mlpLossGridRowsInto(problem, { xMin: 0.3, xMax: 1, yMin: -0.2, yMax: 1, n: 1 }, 0, 1, new Float64Array(1));
+    expect(maxRelativeError(out, referenceGrid(problem, { xMin: 0.3, xMax: 1, yMin: -0.2, yMax: 1, n: 1 }))).toBeLessThan(1e-12);
+  });
+
+  it('reports NaN where the parameters are not finite, instead of a plausible number', () => {
+    const problem = randomProblem(new Rng('nan'), [2, 4, 2], 'tanh', 6);
+    problem.d1[3] = Infinity; // θ = c + a·d1 + …: infinite unless a = 0, NaN when a = 0
+    const grid = { xMin: -1, xMax: 1, yMin: 0, yMax: 0, n: 3 };
+    const out = mlpLossGridRowsInto(problem, grid, 0, 1, new Float64Array(3));
+    const want = referenceGrid(problem, grid).subarray(0, 3);
+    expect(Number.isNaN(want[1])).toBe(true);
+    expect(Number.isNaN(out[1])).toBe(true);
+    expect(maxRelativeError([out[0], out[2]], [want[0], want[2]])).toBeLessThan(1e-12);
+  });
+
+  it('rejects bad input with a SpecError naming the field', () => {
+    const good = randomProblem(new Rng('bad'), [2, 4, 2], 'tanh', 6);
+    const grid = { xMin: -1, xMax: 1, yMin: -1, yMax: 1, n: 4 };
+    const out = new Float64Array(16);
+    const cases: [Partial<MlpSliceProblem>, RegExp][] = [
+      [{ center: new Float64Array(3) }, /problem\.center/],
+      [{ layers: [2, 0, 2] }, /problem\.layers\[1\]/],
+      [{ activation: 'sigmoid' as MlpActivation }, /problem\.activation/],
+      [{ y: Int32Array.of(0, 1, 2, 0, 1, 0) }, /problem\.y\[2\].*\[0, 1\]/],
+      [{ x: new Float64Array(5) }, /problem\.x/],
+    ];
+    for (const [patch, message] of cases) {
+      expect(() => mlpLossGridRowsInto({ ...good, ...patch }, grid, 0, 4, out)).toThrow(SpecError);
+      expect(() => mlpLossGridRowsInto({ ...good, ...patch }, grid, 0, 4, out)).toThrow(message);
+    }
+    expect(() => mlpLossGridRowsInto(good, { ...grid, n: 2.5 }, 0, 2, out)).toThrow(/grid\.n/);
+    expect(() => mlpLossGridRowsInto(good, { ...grid, xMax: NaN }, 0, 4, out)).toThrow(/grid\.xMax/);
+    expect(() => mlpLossGridRowsInto(good, grid, 3, 5, out)).toThrow(/rows/);
+    expect(() => mlpLossGridRowsInto(good, grid, 0, 4, new Float64Array(15))).toThrow(/out/);
+  });
+});
