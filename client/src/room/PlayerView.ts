@@ -1,0 +1,167 @@
+import { createLandscape, type ErrorMessage, type KickedMessage, type WelcomeMessage } from '@gradient-rally/shared';
+import type { Room } from 'colyseus.js';
+import { pointDiagnostics } from '../arena/diagnostics';
+import { bus } from '../events/AppEvents';
+import { KNOB_OPTIMIZERS, knobsToOptimizerSpec, optimizerSpecToKnobs, type KnobName, type KnobOptimizer, type KnobValues } from '../input/knobs';
+import { describeJoinFailure } from '../net/joinErrors';
+import { RaceConnection, seatStore } from '../net/RaceConnection';
+import { parseJsonField, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
+import type { App } from '../ui/App';
+import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
+import { h } from '../ui/elements';
+import { KnobsPanel, OPEN_LIMITS, type KnobLimits } from '../ui/KnobsPanel';
+import { LossChart } from '../ui/LossChart';
+import { RoomScreen } from './RoomScreen';
+
+/** Host settings → what the knobs panel allows. */
+export function limitsFromSettings(settings: Record<string, unknown>, mlp: boolean): KnobLimits {
+  const allowed = Array.isArray(settings.allowedOptimizers) ? (settings.allowedOptimizers as string[]).filter((k): k is KnobOptimizer => (KNOB_OPTIMIZERS as readonly string[]).includes(k)) : [...KNOB_OPTIMIZERS];
+  const ranges = (typeof settings.knobRanges === 'object' && settings.knobRanges ? settings.knobRanges : {}) as KnobLimits['ranges'];
+  const locked = Array.isArray(settings.lockedKnobs) ? (settings.lockedKnobs as KnobName[]) : [];
+  return { optimizers: allowed.length ? allowed : ['sgd'], ranges: { ...OPEN_LIMITS.ranges, ...ranges }, locked, mlp };
+}
+
+/**
+ * A student's seat: joins (or, after a reload, rejoins with the stored
+ * token), then shows the arena with every racer, the knobs the host allows,
+ * the leaderboard, the player's own loss curve and diagnostics, and the
+ * results when the round ends.
+ */
+export class PlayerView {
+  private readonly screen: RoomScreen;
+  private readonly conn: RaceConnection;
+  private knobs: KnobsPanel | undefined;
+  private readonly chart = new LossChart('Your loss');
+  private readonly diagnostics = new DiagnosticsPanel(() => this.updateDiagnostics());
+  private readonly message = h('p', { class: 'error', role: 'alert' });
+  private limitsKey = '';
+  private sendTimer: ReturnType<typeof setTimeout> | undefined;
+  private knobValues: KnobValues | undefined;
+  private own: RacerRow | undefined;
+  private offs: (() => void)[] = [];
+  private kicked = false;
+
+  constructor(private readonly app: App, private readonly code: string) {
+    this.screen = new RoomScreen(app);
+    this.conn = new RaceConnection(app.wsUrl, (room) => this.bind(room), (s) => this.screen.showConnection(s));
+  }
+
+  /** Joins; on failure shows the join form with a clear message and returns false. */
+  async start(name: string | undefined): Promise<boolean> {
+    const seat = seatStore.get(this.code);
+    if (name === undefined && !seat?.playerToken) {
+      this.app.showJoin(this.code);
+      return false;
+    }
+    this.screen.showConnection('connecting');
+    try {
+      const options = name === undefined ? { playerToken: seat!.playerToken } : seat?.playerToken && seat.name === name ? { playerToken: seat.playerToken } : { name };
+      await this.conn.join(this.code, options);
+    } catch (e) {
+      this.screen.showConnection('offline');
+      this.app.connection.dataset.state = 'idle';
+      if (name === undefined) seatStore.clear(this.code);
+      this.app.showJoin(this.code, describeJoinFailure(e, this.code).message);
+      return false;
+    }
+    this.app.setMode('player', `/?play=${this.code}`);
+    this.screen.showConnection('connected');
+    this.app.hint.textContent = 'Drag to pan, scroll to zoom. Your racer has a white ring.';
+    this.app.side.replaceChildren(this.message, this.screen.resultsHost, this.screen.leaderboardPanel, h('div', { id: 'knobs-slot' }), this.diagnostics.element, this.chart.element);
+    this.screen.onRows = (rows, state) => this.onRows(rows, state);
+    this.screen.onPhase = (phase) => {
+      if (phase === 'countdown' || phase === 'lobby') this.chart.reset();
+    };
+    this.offs.push(bus.on('arena-clicked', ({ x, y }) => {
+      const rule = this.screen.settings.startRule as { kind?: string } | undefined;
+      if (rule?.kind === 'choose') this.showError(this.conn.send('chooseStart', { point: [x, y] }));
+    }));
+    return true;
+  }
+
+  private bind(room: Room): void {
+    room.onMessage('welcome', (m: WelcomeMessage) => {
+      this.screen.ownId = m.playerId;
+      seatStore.set(this.code, { playerToken: m.playerToken, name: m.name });
+      this.conn.rejoinOptions = m.playerToken ? { playerToken: m.playerToken } : undefined;
+      if (m.nameNote) this.message.textContent = m.nameNote;
+    });
+    room.onMessage('error', (m: ErrorMessage) => this.showError(m.message));
+    room.onMessage('kicked', (m: KickedMessage) => {
+      this.kicked = true;
+      this.conn.markClosed();
+      seatStore.clear(this.code);
+      this.app.showJoin(this.code, `The host removed you from this game${m.reason ? `: ${m.reason}` : ''}.`);
+    });
+    this.screen.bind(room);
+  }
+
+  private showError(text: string | undefined): void {
+    this.knobs?.showMessage(text);
+    if (!this.knobs) this.message.textContent = text ?? '';
+  }
+
+  private onRows(rows: RacerRow[], state: RoomStateLike): void {
+    if (this.kicked) return;
+    this.own = rows.find((r) => r.own);
+    const settings = this.screen.settings;
+    const mlp = (settings.landscape as { kind?: string } | undefined)?.kind === 'mlp';
+    const limits = limitsFromSettings(settings, mlp);
+    const key = JSON.stringify(limits);
+    if (key !== this.limitsKey || !this.knobs) {
+      this.limitsKey = key;
+      let ownSpec: unknown = settings.defaultOptimizer;
+      state.players.forEach((p, id) => {
+        if (id === this.screen.ownId && p.optimizerJson) ownSpec = parseJsonField(p.optimizerJson, ownSpec);
+      });
+      this.knobValues ??= optimizerSpecToKnobs(ownSpec);
+      if (!this.knobs) {
+        this.knobs = new KnobsPanel(limits, this.knobValues, (v) => this.onKnobs(v));
+        document.getElementById('knobs-slot')?.replaceWith(this.knobs.element);
+      } else this.knobs.setLimits(limits);
+    }
+    if (this.own && (state.phase === 'race' || state.phase === 'results')) this.chart.push(state.tick, this.own.loss);
+    this.updateDiagnostics();
+  }
+
+  private onKnobs(v: KnobValues): void {
+    this.knobValues = v;
+    clearTimeout(this.sendTimer);
+    // Coalesce slider drags: the server accepts a few retunes per second.
+    this.sendTimer = setTimeout(() => {
+      const seconds = typeof this.screen.settings.roundSeconds === 'number' ? this.screen.settings.roundSeconds : 60;
+      const steps = seconds * (Number(this.screen.settings.tickRate) || 20) * (Number(this.screen.settings.stepsPerTick) || 1);
+      const spec = knobsToOptimizerSpec(v, { mlp: this.knobs ? this.limitsKey.includes('"mlp":true') : false, totalSteps: steps });
+      this.showError(this.conn.send('setKnobs', { optimizer: spec as { kind: string } }));
+    }, 300);
+  }
+
+  private updateDiagnostics(): void {
+    const model = this.screen.stage.model;
+    if (!this.diagnostics.anyOn || !this.own || !this.screen.landscapeSpec) {
+      model.diagnostics = undefined;
+      return;
+    }
+    try {
+      const L = createLandscape(this.screen.landscapeSpec);
+      if (L.dim !== 2) return this.diagnostics.show('Diagnostics are drawn for 2-D terrains.');
+      const p = [this.own.x, this.own.y];
+      const g = new Float64Array(2);
+      L.valueAndGradientInto(p, g);
+      const H = new Float64Array(4);
+      L.hessianInto?.(p, H);
+      const d = pointDiagnostics(p[0], p[1], g, L.hessianInto ? H : undefined, this.knobValues?.samRadius || 0.1);
+      model.diagnostics = this.diagnostics.filter(d.view);
+      this.diagnostics.show(d.text);
+    } catch {
+      model.diagnostics = undefined;
+    }
+  }
+
+  destroy(): void {
+    clearTimeout(this.sendTimer);
+    this.offs.forEach((off) => off());
+    void this.conn.leave();
+    this.app.connection.dataset.state = 'idle';
+  }
+}

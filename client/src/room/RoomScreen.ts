@@ -1,0 +1,123 @@
+import { createLandscape, decodeTrailSnapshot, TICK_MS, type ResultsMessage, type SnapshotMessage } from '@gradient-rally/shared';
+import type { Room } from 'colyseus.js';
+import type { ArenaStage } from '../arena/ArenaStage';
+import { CONNECTION_TEXT, type ConnectionState } from '../net/RaceConnection';
+import { parseJsonField, phaseText, racerRows, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
+import type { App } from '../ui/App';
+import { h } from '../ui/elements';
+import { ResultsPanel } from './ResultsPanel';
+
+/**
+ * What the host dashboard and the player view share: the arena fed from the
+ * room state (positions, trails kept locally, snapshot on (re)join), the live
+ * leaderboard, the status line, the connection badge and the results panel.
+ */
+export class RoomScreen {
+  readonly stage: ArenaStage;
+  readonly leaderboard = h('tbody');
+  readonly leaderboardPanel: HTMLElement;
+  readonly resultsHost = h('div');
+  results: ResultsMessage | undefined;
+  ownId: string | undefined;
+  private landscapeKey = '';
+  private lastTick = -1;
+  private lastPhase = '';
+  private frame = 0;
+  settings: Record<string, unknown> = {};
+  landscapeSpec: unknown;
+  private resultsPanel: ResultsPanel | undefined;
+  onRows: (rows: RacerRow[], state: RoomStateLike) => void = () => {};
+  onPhase: (phase: string, state: RoomStateLike) => void = () => {};
+
+  constructor(readonly app: App) {
+    this.stage = app.arena();
+    this.stage.model.racers.clear();
+    this.stage.model.diagnostics = undefined;
+    this.stage.model.startMarker = undefined;
+    this.leaderboardPanel = h('section', { class: 'panel' }, h('h2', {}, 'Leaderboard'),
+      h('table', { 'aria-label': 'Leaderboard' }, h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Racer'), h('th', {}, 'Loss'), h('th', {}, 'Status'))), this.leaderboard));
+  }
+
+  showConnection(s: ConnectionState): void {
+    this.app.connection.dataset.state = s;
+    this.app.connection.textContent = CONNECTION_TEXT[s];
+  }
+
+  /** Binds the state and message handlers to a (new or reconnected) room. */
+  bind(room: Room): void {
+    room.onStateChange(() => {
+      cancelAnimationFrame(this.frame);
+      this.frame = requestAnimationFrame(() => this.update(room.state as unknown as RoomStateLike));
+    });
+    room.onMessage('snapshot', (m: SnapshotMessage) => this.applySnapshot(m));
+    room.onMessage('results', (m: ResultsMessage) => this.showResults(m));
+    if (room.state && (room.state as unknown as RoomStateLike).players) this.update(room.state as unknown as RoomStateLike);
+  }
+
+  update(state: RoomStateLike): void {
+    const settings = parseJsonField<Record<string, unknown>>(state.settingsJson, {});
+    this.settings = settings;
+    const key = JSON.stringify(settings.landscape ?? null);
+    if (key !== this.landscapeKey && settings.landscape) {
+      this.landscapeKey = key;
+      this.landscapeSpec = settings.landscape;
+      const info = parseJsonField<{ bounds?: { xMin: number; xMax: number; yMin: number; yMax: number } }>(state.landscapeInfoJson, {});
+      const bounds = info.bounds ?? createLandscape(settings.landscape).info.bounds;
+      void this.stage.showLandscape(settings.landscape, bounds);
+    }
+    if (state.phase !== this.lastPhase) {
+      if (state.phase === 'countdown' || (state.phase === 'race' && this.lastPhase === 'lobby')) this.stage.model.clearTrails();
+      if (state.phase !== 'results') {
+        this.results = undefined;
+        this.stage.model.replayFraction = undefined;
+        this.resultsHost.replaceChildren();
+      }
+      this.lastPhase = state.phase;
+      this.onPhase(state.phase, state);
+    }
+    const tickRate = typeof settings.tickRate === 'number' ? settings.tickRate : 1000 / TICK_MS;
+    this.app.phase.textContent = phaseText(state, 1000 / tickRate);
+    const rows = racerRows(state, this.ownId);
+    const racing = state.phase === 'race' || state.phase === 'results';
+    for (const r of rows) {
+      // Trails only grow while the race runs; the lobby shows start points.
+      const status = racing ? (r.status === 'idle' ? 'racing' : r.status) : 'idle';
+      const view = this.stage.model.upsertRacer(r.id, r.slot, r.name, r.x, r.y, r.own, status);
+      if (!racing) view.trail.clear();
+    }
+    this.stage.model.removeMissing(new Set(rows.map((r) => r.id)));
+    this.lastTick = state.tick;
+    this.leaderboard.replaceChildren(...rows.map((r, i) =>
+      h('tr', { class: r.own ? 'own' : undefined },
+        h('td', {}, String(i + 1)),
+        h('td', {}, h('span', { class: 'glyph', style: `color:${r.css}`, 'aria-hidden': 'true' }, r.glyph), ` ${r.name}${r.own ? ' (you)' : ''}${r.connected ? '' : ' (offline)'}`),
+        h('td', { class: 'num' }, r.lossText),
+        h('td', {}, `${r.statusText} · ${r.optimizerKind}`))));
+    this.onRows(rows, state);
+  }
+
+  private applySnapshot(m: SnapshotMessage): void {
+    try {
+      const trails = decodeTrailSnapshot(m.snapshot as Parameters<typeof decodeTrailSnapshot>[0]);
+      for (const t of trails) {
+        const r = this.stage.model.racers.get(t.id);
+        if (!r) continue;
+        r.trail.clear();
+        for (let i = 0; i + 1 < t.points.length; i += 2) r.trail.push(t.points[i], t.points[i + 1]);
+      }
+    } catch {
+      /* an undecodable snapshot only costs the trail history */
+    }
+  }
+
+  showResults(m: ResultsMessage): void {
+    this.results = m;
+    this.resultsPanel = new ResultsPanel(m, this.landscapeSpec, this.stage, this.ownId, this.settings);
+    this.resultsHost.replaceChildren(this.resultsPanel.element);
+    this.resultsPanel.replay();
+  }
+
+  get tick(): number {
+    return this.lastTick;
+  }
+}

@@ -1,0 +1,129 @@
+import { ArenaStage } from '../arena/ArenaStage';
+import { parseJoinCode, parseNickname } from '../input/joinCode';
+import { serverUrl } from '../net/serverUrl';
+import { field, h } from './elements';
+
+export type Mode = 'landing' | 'join' | 'solo' | 'host' | 'player';
+
+/**
+ * The overlay's router: picks the screen from the URL and swaps the panels.
+ * URLs: `/` landing, `/?join=CODE` join form with the code filled in,
+ * `/?play=CODE` a player's seat (a reload rejoins with the stored token),
+ * `/?host=CODE` the host's dashboard (rejoins with the stored host secret),
+ * `/?solo` the sandbox.
+ */
+export class App {
+  readonly layout: HTMLElement;
+  readonly screen: HTMLElement;
+  readonly side: HTMLElement;
+  readonly hint: HTMLElement;
+  readonly phase: HTMLElement;
+  readonly connection: HTMLElement;
+  private stage: ArenaStage | undefined;
+  private teardown: (() => void) | undefined;
+
+  constructor(private readonly doc: Document) {
+    const $ = (id: string) => doc.getElementById(id)!;
+    this.layout = $('layout');
+    this.screen = $('screen');
+    this.side = $('side');
+    this.hint = $('arena-hint');
+    this.phase = $('phase');
+    this.connection = $('connection');
+  }
+
+  get wsUrl(): string {
+    return serverUrl(location, import.meta.env.VITE_SERVER_URL as string | undefined);
+  }
+
+  arena(): ArenaStage {
+    return (this.stage ??= new ArenaStage(this.doc.getElementById('arena')!, this.doc.getElementById('legend')!));
+  }
+
+  route(url: URL): void {
+    const q = url.searchParams;
+    if (q.has('solo')) return void this.showSolo();
+    if (q.get('play')) return void this.showPlayer(q.get('play')!, undefined);
+    if (q.get('host')) return void this.showHost(q.get('host')!);
+    if (q.has('join')) return this.showJoin(q.get('join') ?? '');
+    this.showLanding();
+  }
+
+  setMode(mode: Mode, path: string): void {
+    this.teardown?.();
+    this.teardown = undefined;
+    this.layout.dataset.mode = mode;
+    this.screen.replaceChildren();
+    this.side.replaceChildren();
+    this.hint.textContent = '';
+    this.phase.textContent = '';
+    if (location.pathname + location.search !== path) history.replaceState(null, '', path);
+  }
+
+  onLeave(fn: () => void): void {
+    this.teardown = fn;
+  }
+
+  showLanding(): void {
+    this.setMode('landing', '/');
+    this.screen.append(
+      h('div', { class: 'card' },
+        h('h1', {}, 'Gradient Rally'),
+        h('p', {}, 'Tune an optimizer and race it across a loss landscape. Who finds the flattest valley?'),
+        h('div', { class: 'landing-choices' },
+          h('button', { type: 'button', class: 'primary', onclick: () => void this.showHost() }, 'Host a game'),
+          h('button', { type: 'button', onclick: () => this.showJoin('') }, 'Join a game'),
+          h('button', { type: 'button', onclick: () => void this.showSolo() }, 'Play solo')),
+        h('p', { class: 'note' }, 'Host: for instructors, projects a join code. Join: for students, with the code and a nickname. Solo: a sandbox, no server needed.')));
+  }
+
+  showJoin(code: string, message?: string): void {
+    this.setMode('join', code ? `/?join=${encodeURIComponent(code)}` : '/?join');
+    const codeInput = h('input', { type: 'text', value: code.toUpperCase(), autocomplete: 'off', autocapitalize: 'characters', spellcheck: false, maxlength: 12 });
+    const nameInput = h('input', { type: 'text', autocomplete: 'nickname', maxlength: 30, value: localStorage.getItem('gradient-rally:name') ?? '' });
+    const error = h('p', { class: 'error', role: 'alert' }, message ?? '');
+    const joinButton = h('button', { type: 'submit', class: 'primary' }, 'Join');
+    const form = h('form', {
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const c = parseJoinCode(codeInput.value);
+        if (!c.ok) return void (error.textContent = c.message);
+        const n = parseNickname(nameInput.value);
+        if (!n.ok) return void (error.textContent = n.message);
+        localStorage.setItem('gradient-rally:name', n.value);
+        error.textContent = 'Joining…';
+        joinButton.disabled = true;
+        void this.showPlayer(c.value, n.value).finally(() => (joinButton.disabled = false));
+      },
+    }, field('Join code', codeInput), field('Nickname', nameInput), h('p', { class: 'note' }, 'Leave the nickname empty and the game picks a friendly one.'), joinButton, error);
+    this.screen.append(h('div', { class: 'card' }, h('h1', {}, 'Join a game'), form));
+    (code ? nameInput : codeInput).focus();
+  }
+
+  async showSolo(): Promise<void> {
+    this.setMode('solo', '/?solo');
+    const { SoloView } = await import('../solo/SoloView');
+    const stage = this.arena();
+    stage.model.racers.clear();
+    const view = new SoloView(stage, this.side, this.hint);
+    this.phase.textContent = 'Solo sandbox';
+    this.onLeave(() => view.destroy());
+  }
+
+  async showHost(code?: string): Promise<void> {
+    const { HostDashboard } = await import('../room/HostDashboard');
+    this.setMode('host', code ? `/?host=${code}` : '/?host=new');
+    const view = new HostDashboard(this, code);
+    this.onLeave(() => view.destroy());
+    await view.start();
+  }
+
+  /** Joins (name given) or rejoins (stored token) a room as a player. */
+  async showPlayer(code: string, name: string | undefined): Promise<void> {
+    const { PlayerView } = await import('../room/PlayerView');
+    const view = new PlayerView(this, code);
+    const ok = await view.start(name);
+    if (!ok) return;
+    this.onLeave(() => view.destroy());
+  }
+}
