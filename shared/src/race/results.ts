@@ -259,10 +259,11 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
     body = `Reached the global minimum: loss ${f(loss)}${best ? ` (the best possible is ${f(best.value)})` : ''}.`;
   } else if ((near && near.kind === 'local-minimum') || (a.pointClass === 'minimum' && stalled && best && loss > best.value + lossTol)) {
     kind = 'local-minimum';
-    body =
-      `Trapped in a local minimum at ${pointText(v.drawn)}: loss ${f(loss)}, while the global minimum reaches ${f(best ? best.value : NaN)}` +
-      `${best ? ` at ${pointText(best.point)}` : ''}. Every direction goes uphill from here, so gradient steps cannot leave; ` +
-      'more noise, a bigger step or another start could.';
+    const deeper = best ? `the global minimum reaches ${f(best.value)} at ${pointText(best.point)}` : 'deeper minima exist';
+    body = /flat|wide/i.test(near?.label ?? '')
+      ? `Settled in a local minimum at ${pointText(v.drawn)}: loss ${f(loss)}, not the lowest (${deeper}).`
+      : `Trapped in a local minimum at ${pointText(v.drawn)}: loss ${f(loss)}, while ${deeper}. ` +
+        'Every direction goes uphill from here, so gradient steps cannot leave; more noise, a bigger step or another start could.';
   } else if (
     (near && near.kind === 'saddle') ||
     (a.lambdaMin !== null && a.lambdaMax !== null && a.lambdaMin < 0 && a.lambdaMax > 0 && stalled)
