@@ -1,0 +1,120 @@
+import { SpecError, describeValue } from '../spec/SpecError';
+import { asObject, numberField, rejectUnknownKeys } from '../spec/fields';
+import { analyticLandscape, type Analytic2D } from './analytic';
+import * as classic from './classic';
+import { SHARP_VS_FLAT_DEFAULTS, saddleMaze, sharpVsFlat } from './designed';
+import { createExpressionLandscape } from './expression/index';
+import { createMlpLandscape } from '../mlp/index';
+import type { Bounds2D, Landscape, LandscapeSpec } from './Landscape';
+
+const FIXED: Record<string, Analytic2D> = {
+  ackley: classic.ackley,
+  himmelblau: classic.himmelblau,
+  beale: classic.beale,
+  'goldstein-price': classic.goldsteinPrice,
+  'six-hump-camel': classic.sixHumpCamel,
+  'styblinski-tang': classic.styblinskiTang,
+  booth: classic.booth,
+  matyas: classic.matyas,
+  levy: classic.levy,
+  eggholder: classic.eggholder,
+  saddle: classic.saddle,
+  'monkey-saddle': classic.monkeySaddle,
+};
+
+/** Every landscape kind `createLandscape` accepts. */
+export const LANDSCAPE_KINDS = [
+  'rosenbrock',
+  'rastrigin',
+  ...Object.keys(FIXED),
+  'sharp-vs-flat',
+  'saddle-maze',
+  'expression',
+  'mlp',
+] as const;
+
+// Parameterised analytic terrains are cached by their normalised spec: they are
+// immutable, and a race builds one per racer.
+const cache = new Map<string, Landscape>();
+
+function cached(spec: LandscapeSpec, build: () => Analytic2D): Landscape {
+  const key = JSON.stringify(spec);
+  let l = cache.get(key);
+  if (!l) {
+    l = analyticLandscape(spec, build());
+    if (cache.size > 64) cache.clear();
+    cache.set(key, l);
+  }
+  return l;
+}
+
+/**
+ * Builds a landscape from its plain-JSON spec (see DESIGN.md). A bare string
+ * is accepted as shorthand for `{ kind }`. Throws `SpecError` naming the
+ * field and the allowed range on bad input.
+ *
+ * @example
+ *   createLandscape({ kind: 'rosenbrock', b: 10 })
+ *   createLandscape('himmelblau')
+ *   createLandscape({ kind: 'expression', expr: 'x^2 - y^2' })
+ */
+export function createLandscape(spec: unknown, path = 'landscape'): Landscape {
+  if (typeof spec === 'string') spec = { kind: spec };
+  const obj = asObject(spec, path);
+  const kind = obj.kind;
+  if (typeof kind !== 'string' || !(LANDSCAPE_KINDS as readonly string[]).includes(kind)) {
+    throw new SpecError(`${path}.kind`, `must be one of ${LANDSCAPE_KINDS.join(', ')}; got ${describeValue(kind)}`);
+  }
+  switch (kind) {
+    case 'rosenbrock': {
+      rejectUnknownKeys(obj, path, ['kind', 'a', 'b']);
+      const a = numberField(obj, 'a', path, 1, { min: -10, max: 10 });
+      const b = numberField(obj, 'b', path, 100, { min: 0, max: 1000 });
+      return cached({ kind, a, b }, () => classic.rosenbrock(a, b));
+    }
+    case 'rastrigin': {
+      rejectUnknownKeys(obj, path, ['kind', 'A']);
+      const A = numberField(obj, 'A', path, 10, { min: 0, max: 100 });
+      return cached({ kind, A }, () => classic.rastrigin(A));
+    }
+    case 'sharp-vs-flat': {
+      rejectUnknownKeys(obj, path, ['kind', 'sharpWidth', 'flatWidth', 'depthGap']);
+      const d = SHARP_VS_FLAT_DEFAULTS;
+      const sharpWidth = numberField(obj, 'sharpWidth', path, d.sharpWidth, { min: 0.05, max: 0.5 });
+      const flatWidth = numberField(obj, 'flatWidth', path, d.flatWidth, { min: 0.3, max: 1.5 });
+      const depthGap = numberField(obj, 'depthGap', path, d.depthGap, { min: 0, max: 1 });
+      return cached({ kind, sharpWidth, flatWidth, depthGap }, () => sharpVsFlat({ sharpWidth, flatWidth, depthGap }));
+    }
+    case 'saddle-maze':
+      rejectUnknownKeys(obj, path, ['kind']);
+      return cached({ kind }, saddleMaze);
+    case 'expression':
+      return createExpressionLandscape(obj, path);
+    case 'mlp':
+      return createMlpLandscape(obj, path);
+    default:
+      rejectUnknownKeys(obj, path, ['kind']);
+      return cached({ kind } as LandscapeSpec, () => FIXED[kind]);
+  }
+}
+
+/** One entry of the built-in terrain catalogue (what a host picks from). */
+export interface CatalogueEntry {
+  spec: LandscapeSpec;
+  title: string;
+  lesson: string;
+  formula?: string;
+  bounds: Bounds2D;
+  wideRange: boolean;
+}
+
+/** The built-in 2-D terrains with their default parameters, in teaching order. */
+export function landscapeCatalogue(): CatalogueEntry[] {
+  const kinds = ['sharp-vs-flat', 'saddle-maze', 'rosenbrock', 'himmelblau', 'rastrigin', 'ackley', 'beale', 'goldstein-price',
+    'six-hump-camel', 'styblinski-tang', 'booth', 'matyas', 'levy', 'eggholder', 'saddle', 'monkey-saddle'];
+  return kinds.map((kind) => {
+    const l = createLandscape({ kind });
+    const { title, lesson, formula, bounds, wideRange } = l.info;
+    return { spec: l.spec, title, lesson, formula, bounds, wideRange };
+  });
+}
