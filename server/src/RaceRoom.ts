@@ -6,7 +6,6 @@ import {
   ErrorCode,
   PATCH_MS,
   RacerStatusByte,
-  RATE_LIMIT,
   RETUNE_PER_SECOND,
   SLOW_FIELDS_MS,
   COUNTDOWN_SECONDS_RANGE,
@@ -48,6 +47,8 @@ export interface RoomDeps {
   reconnectSeconds: number;
   /** Host secrets of live rooms in this process (the HTTP landscape library checks them). */
   hostSecrets: Set<string>;
+  /** Per-client token bucket (default `RATE_LIMIT` from shared). */
+  rateLimit: { burst: number; perSecond: number };
 }
 
 /** Server-only facts about one player (never synchronised). */
@@ -200,7 +201,7 @@ export class RaceRoom extends Room<RaceState> {
   }
 
   override onJoin(client: Client, _options: unknown, auth: AuthData): void {
-    const data: ClientData = { role: auth.role, bucket: new TokenBucket(RATE_LIMIT.burst, RATE_LIMIT.perSecond, Date.now()) };
+    const data: ClientData = { role: auth.role, bucket: new TokenBucket(this.deps.rateLimit.burst, this.deps.rateLimit.perSecond, Date.now()) };
     client.userData = data;
     if (auth.role === 'host') {
       if (this.hostClient && this.hostClient !== client) this.replace(this.hostClient);
@@ -287,7 +288,7 @@ export class RaceRoom extends Room<RaceState> {
     const typeName = typeof type === 'string' ? type.slice(0, 40) : String(type).slice(0, 40);
     if (!data) return;
     if (!data.bucket.take(Date.now())) {
-      return this.refuse(client, typeName, ErrorCode.rateLimited, `too many messages: at most ${RATE_LIMIT.perSecond} per second`);
+      return this.refuse(client, typeName, ErrorCode.rateLimited, `too many messages: at most ${this.deps.rateLimit.perSecond} per second`);
     }
     if (!isClientMessageType(type)) {
       return this.refuse(client, typeName, ErrorCode.unknownType, `unknown message type ${JSON.stringify(typeName)}`);

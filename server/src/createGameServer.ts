@@ -8,6 +8,7 @@ import sirv from 'sirv';
 import {
   MAX_MESSAGE_BYTES,
   OPTIMIZER_KINDS,
+  RATE_LIMIT,
   ROOM_NAME,
   createLandscape,
   landscapeCatalogue,
@@ -31,6 +32,8 @@ export interface GameServerOptions {
   logger?: Logger;
   /** Seconds a dropped player or host keeps their seat (default 60). */
   reconnectSeconds?: number;
+  /** Per-client message rate limit (default `RATE_LIMIT` from shared). */
+  rateLimit?: { burst: number; perSecond: number };
   /** With a Redis URL, rooms and matchmaking use Colyseus's Redis presence and driver. */
   redisUrl?: string;
 }
@@ -92,7 +95,7 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     logger: colyseusLogger(logger),
   });
   const hostSecrets = new Set<string>();
-  const deps: RoomDeps = { store, logger, reconnectSeconds: options.reconnectSeconds ?? 60, hostSecrets };
+  const deps: RoomDeps = { store, logger, reconnectSeconds: options.reconnectSeconds ?? 60, hostSecrets, rateLimit: options.rateLimit ?? RATE_LIMIT };
   class BoundRaceRoom extends RaceRoom {
     static override deps = deps;
   }

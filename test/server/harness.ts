@@ -23,7 +23,7 @@ export interface Booted {
   close(): Promise<void>;
 }
 
-export async function bootGame(options: { reconnectSeconds?: number } = {}): Promise<Booted> {
+export async function bootGame(options: { reconnectSeconds?: number; rateLimit?: { burst: number; perSecond: number } } = {}): Promise<Booted> {
   const dir = mkdtempSync(join(tmpdir(), 'gr-server-'));
   const dbPath = join(dir, 'rounds.sqlite');
   const game = await createGameServer({
@@ -33,6 +33,7 @@ export async function bootGame(options: { reconnectSeconds?: number } = {}): Pro
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     reconnectSeconds: options.reconnectSeconds ?? 20,
     staticDir: join(dir, 'no-client'),
+    rateLimit: options.rateLimit,
   });
   const port = await game.listen();
   const colyseus = new ColyseusTestServer(game.colyseus);
