@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../shared/src/random/Rng';
 import { SpecError } from '../../shared/src/spec/SpecError';
 import {
+  createMlpTrainer,
   createMlpGridEvaluator,
   mlpLossGridRowsInto,
   type GridSpec,
@@ -55,6 +56,74 @@ function referenceLoss(layers: readonly number[], act: MlpActivation, theta: Arr
     total += mx + Math.log(se) - z[y[p]];
   }
   return total / y.length;
+}
+
+/** Mean loss and its gradient by per-sample backpropagation through the `forward` above. */
+function referenceLossAndGradient(
+  layers: readonly number[],
+  act: MlpActivation,
+  theta: Float64Array,
+  x: Float64Array,
+  y: Int32Array,
+  grad: Float64Array,
+): number {
+  grad.fill(0);
+  const k = layers.length - 1;
+  const n = y.length;
+  const offsets: number[] = [];
+  for (let l = 1, off = 0; l <= k; l++) {
+    offsets[l] = off;
+    off += layers[l - 1] * layers[l] + layers[l];
+  }
+  let total = 0;
+  for (let p = 0; p < n; p++) {
+    const A = forward(layers, act, theta, Array.from(x.subarray(p * layers[0], (p + 1) * layers[0])));
+    const z = A[k];
+    const mx = Math.max(...z);
+    let se = 0;
+    for (const v of z) se += Math.exp(v - mx);
+    total += mx + Math.log(se) - z[y[p]];
+    let delta = z.map((v, c) => (Math.exp(v - mx) / se - (c === y[p] ? 1 : 0)) / n);
+    for (let l = k; l >= 1; l--) {
+      const din = layers[l - 1];
+      const dout = layers[l];
+      const o = offsets[l];
+      for (let m = 0; m < dout; m++) {
+        for (let i = 0; i < din; i++) grad[o + m * din + i] += delta[m] * A[l - 1][i];
+        grad[o + dout * din + m] += delta[m];
+      }
+      if (l > 1) {
+        const below: number[] = [];
+        for (let i = 0; i < din; i++) {
+          let s = 0;
+          for (let m = 0; m < dout; m++) s += theta[o + m * din + i] * delta[m];
+          const h = A[l - 1][i];
+          below.push(act === 'tanh' ? s * (1 - h * h) : h > 0 ? s : 0);
+        }
+        delta = below;
+      }
+    }
+  }
+  return total / n;
+}
+
+/** torch.optim.Adam (MATH.md): coupled weight decay, eps after bias correction. */
+function referenceAdamStep(
+  theta: Float64Array,
+  g: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  t: number,
+  h: { lr: number; b1: number; b2: number; eps: number; wd: number },
+): void {
+  const bc1 = 1 - h.b1 ** t;
+  const bc2 = 1 - h.b2 ** t;
+  for (let i = 0; i < theta.length; i++) {
+    const gi = g[i] + h.wd * theta[i];
+    m[i] = h.b1 * m[i] + (1 - h.b1) * gi;
+    v[i] = h.b2 * v[i] + (1 - h.b2) * gi * gi;
+    theta[i] -= (h.lr / bc1) * (m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + h.eps));
+  }
 }
 
 function randomProblem(rng: Rng, layers: number[], activation: MlpActivation, nData: number, scale = 0.7): MlpSliceProblem {
@@ -176,5 +245,82 @@ describe('mlpLossGridRowsInto', () => {
     expect(() => mlpLossGridRowsInto(good, { ...grid, xMax: NaN }, 0, 4, out)).toThrow(/grid\.xMax/);
     expect(() => mlpLossGridRowsInto(good, grid, 3, 5, out)).toThrow(/rows/);
     expect(() => mlpLossGridRowsInto(good, grid, 0, 4, new Float64Array(15))).toThrow(/out/);
+  });
+});
+
+describe('createMlpTrainer', () => {
+  const cases: [number[], MlpActivation, number][] = [
+    [[2, 16, 16, 2], 'tanh', 64],
+    [[2, 16, 16, 2], 'relu', 64],
+    [[2, 16, 16, 2], 'tanh', 7],
+    [[2, 8, 3], 'relu', 7],
+    [[2, 5, 3], 'tanh', 1],
+    [[2, 12, 2], 'relu', 1],
+    [[3, 9, 4, 5, 3], 'tanh', 13],
+    [[2, 4], 'tanh', 5],
+  ];
+  for (const [layers, activation, batchSize] of cases) {
+    it(`20 Adam steps match straightforward float64 backprop + torch Adam to 1e-12: [${layers}] ${activation}, batch ${batchSize}`, () => {
+      const rng = new Rng(`adam-${layers}-${activation}-${batchSize}`);
+      const P = paramCount(layers);
+      const trainer = createMlpTrainer({ layers, activation, batchSize });
+      expect(trainer.nParams).toBe(P);
+      const theta = Float64Array.from({ length: P }, () => 0.6 * rng.normal());
+      const ref = Float64Array.from(theta);
+      const state = trainer.createAdamState();
+      const m = new Float64Array(P);
+      const v = new Float64Array(P);
+      const g = new Float64Array(P);
+      const hyper = { lr: 0.02, betas: [0.8, 0.99] as const, eps: 1e-8, weightDecay: 1e-3 };
+      const C = layers[layers.length - 1];
+      for (let t = 1; t <= 20; t++) {
+        const x = Float64Array.from({ length: batchSize * layers[0] }, () => rng.normal());
+        const y = Int32Array.from({ length: batchSize }, () => rng.int(C));
+        const loss = trainer.adamStepInPlace(theta, state, x, y, hyper);
+        const refLoss = referenceLossAndGradient(layers, activation, ref, x, y, g);
+        referenceAdamStep(ref, g, m, v, t, { lr: hyper.lr, b1: 0.8, b2: 0.99, eps: hyper.eps, wd: hyper.weightDecay });
+        expect(Math.abs(loss - refLoss) / refLoss).toBeLessThan(1e-12);
+      }
+      expect(state.step).toBe(20);
+      expect(maxRelativeError(theta, ref)).toBeLessThan(1e-12);
+      expect(maxRelativeError(state.m, m)).toBeLessThan(1e-12);
+      expect(maxRelativeError(state.v, v)).toBeLessThan(1e-12);
+    });
+  }
+
+  it('gives the exact minibatch gradient, also for batches smaller than its capacity', () => {
+    const layers = [2, 10, 6, 3];
+    const trainer = createMlpTrainer({ layers, activation: 'tanh', batchSize: 32 });
+    const rng = new Rng('grad');
+    const theta = Float64Array.from({ length: trainer.nParams }, () => rng.normal());
+    const g = new Float64Array(trainer.nParams);
+    const want = new Float64Array(trainer.nParams);
+    for (const n of [32, 5, 1, 32]) {
+      const x = Float64Array.from({ length: 2 * n }, () => rng.normal());
+      const y = Int32Array.from({ length: n }, () => rng.int(3));
+      const loss = trainer.lossAndGradientInto(theta, x, y, g);
+      const refLoss = referenceLossAndGradient(layers, 'tanh', theta, x, y, want);
+      expect(Math.abs(loss - refLoss) / refLoss).toBeLessThan(1e-13);
+      let scale = 0;
+      for (const w of want) scale = Math.max(scale, Math.abs(w));
+      for (let i = 0; i < g.length; i++) expect(Math.abs(g[i] - want[i])).toBeLessThan(1e-13 * scale);
+    }
+  });
+
+  it('rejects bad shapes, batches and hyperparameters with a SpecError naming the field', () => {
+    expect(() => createMlpTrainer({ layers: [2, 16, 1], activation: 'tanh', batchSize: 8 })).toThrow(/trainer\.layers\[2\]/);
+    expect(() => createMlpTrainer({ layers: [2, 4, 2], activation: 'tanh', batchSize: 0 })).toThrow(/trainer\.batchSize/);
+    const trainer = createMlpTrainer({ layers: [2, 4, 2], activation: 'relu', batchSize: 4 });
+    const theta = new Float64Array(trainer.nParams);
+    const state = trainer.createAdamState();
+    const x = new Float64Array(8);
+    const y = new Int32Array(4);
+    expect(() => trainer.adamStepInPlace(theta, state, x, y, { lr: -1 })).toThrow(/hyper\.lr/);
+    expect(() => trainer.adamStepInPlace(theta, state, x, y, { lr: 1e-3, betas: [1, 0.9] })).toThrow(/hyper\.betas\[0\]/);
+    expect(() => trainer.adamStepInPlace(theta, state, x, Int32Array.of(0, 2, 0, 0), { lr: 1e-3 })).toThrow(/yBatch\[1\]/);
+    expect(() => trainer.adamStepInPlace(theta, state, new Float64Array(7), y, { lr: 1e-3 })).toThrow(/xBatch/);
+    expect(() => trainer.adamStepInPlace(theta, state, new Float64Array(10), new Int32Array(5), { lr: 1e-3 })).toThrow(/yBatch/);
+    expect(() => trainer.adamStepInPlace(new Float64Array(3), state, x, y, { lr: 1e-3 })).toThrow(SpecError);
+    expect(state.step).toBe(0);
   });
 });

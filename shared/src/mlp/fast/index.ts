@@ -12,4 +12,11 @@ export {
   type MlpGridEvaluator,
   type MlpSliceProblem,
 } from './gridKernel';
+export {
+  createMlpTrainer,
+  type AdamHyper,
+  type AdamState,
+  type MlpTrainer,
+  type MlpTrainerOptions,
+} from './trainer';
 export { checkShape, type MlpActivation } from './shape';
