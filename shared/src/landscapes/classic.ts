@@ -15,7 +15,7 @@ type Guess = [x: number, y: number, kind: KnownPoint['kind'], label?: string];
  * function's own derivatives, so markers and "trapped in a local minimum"
  * notes use points accurate to machine precision.
  */
-export function polishPoints(def: Pick<Analytic2D, 'value' | 'derivativesInto'>, guesses: Guess[]): KnownPoint[] {
+export function polishPoints(def: Pick<Analytic2D, 'value' | 'derivativesInto'>, guesses: Guess[], maxMove = 1e-3): KnownPoint[] {
   const d = new Float64Array(6);
   return guesses.map(([x0, y0, kind, label]) => {
     let x = x0;
@@ -31,7 +31,7 @@ export function polishPoints(def: Pick<Analytic2D, 'value' | 'derivativesInto'>,
       if (Math.abs(sx) + Math.abs(sy) < 1e-15) break;
     }
     // Keep the literature point when Newton wandered off (singular Hessian, kinks).
-    if (!(Math.hypot(x - x0, y - y0) < 1e-3)) {
+    if (!(Math.hypot(x - x0, y - y0) < maxMove)) {
       x = x0;
       y = y0;
     }
@@ -127,17 +127,24 @@ export const ackley: Analytic2D = define(
       const sy = Math.sin(TWO_PI * y);
       const E = Math.exp(0.5 * (cx + cy));
       o[0] = -20 * u - E + 20 + Math.E;
-      // The cone tip at 0 has no gradient: use 0 (a subgradient) there, and a
-      // huge positive curvature, so the bottom still reads as a minimum.
-      const sc = s > 0 ? s : 1e-150;
       const g1 = s > 0 ? (2 * u) / s : 0;
       o[1] = g1 * x + Math.PI * E * sx;
       o[2] = g1 * y + Math.PI * E * sy;
-      const s2 = sc * sc;
-      const s3 = s2 * sc;
-      o[3] = 2 * u * (-0.1 * x * x / s2 + 1 / sc - 0.5 * x * x / s3) + Math.PI * Math.PI * E * (2 * cx - sx * sx);
-      o[4] = -2 * u * x * y * (0.1 / s2 + 0.5 / s3) - Math.PI * Math.PI * E * sx * sy;
-      o[5] = 2 * u * (-0.1 * y * y / s2 + 1 / sc - 0.5 * y * y / s3) + Math.PI * Math.PI * E * (2 * cy - sy * sy);
+      const pp = Math.PI * Math.PI * E;
+      if (s > 1e-100) {
+        const s2 = s * s;
+        const s3 = s2 * s;
+        o[3] = 2 * u * ((-0.1 * x * x) / s2 + 1 / s - (0.5 * x * x) / s3) + pp * (2 * cx - sx * sx);
+        o[4] = -2 * u * x * y * (0.1 / s2 + 0.5 / s3) - pp * sx * sy;
+        o[5] = 2 * u * ((-0.1 * y * y) / s2 + 1 / s - (0.5 * y * y) / s3) + pp * (2 * cy - sy * sy);
+      } else {
+        // The cone tip at 0 has no gradient and unbounded curvature: report 0 (a
+        // subgradient) and a very large finite curvature, so it reads as a
+        // (very sharp) minimum instead of poisoning analysis with Infinity.
+        o[3] = 1e12 + pp * (2 * cx - sx * sx);
+        o[4] = -pp * sx * sy;
+        o[5] = 1e12 + pp * (2 * cy - sy * sy);
+      }
     },
   },
   [[0, 0, 'global-minimum', 'the crater']],

@@ -82,7 +82,7 @@ export function sharpVsFlat(p: SharpVsFlatParams): Analytic2D {
     points: polishPoints(def, [
       [sharp.cx, sharp.cy, 'global-minimum', 'sharp well'],
       [flat.cx, flat.cy, 'local-minimum', 'flat basin'],
-    ]),
+    ], 0.5),
   };
 }
 
@@ -139,6 +139,6 @@ export function saddleMaze(): Analytic2D {
       [0.15, P, 'saddle'],
       [0.15, -P, 'saddle'],
       [0.15, 0, 'maximum'],
-    ])),
+    ], 0.6)),
   };
 }

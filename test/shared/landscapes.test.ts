@@ -1,0 +1,163 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyze, createLandscape, landscapeCatalogue, LANDSCAPE_KINDS, lossGrid, SpecError, type Landscape } from '@gradient-rally/shared';
+
+const ANALYTIC = LANDSCAPE_KINDS.filter((k) => k !== 'expression' && k !== 'mlp');
+const EXPRESSIONS = ['x^2 - y^2', 'sin(x)*cos(y) + 0.1*(x^2 + y^2)', 'exp(-(x^2+y^2)) * tanh(x - y) + log(1 + x^2) + sqrt(2 + cos(y))'];
+
+function all(): Landscape[] {
+  return [...ANALYTIC.map((kind) => createLandscape({ kind })), ...EXPRESSIONS.map((expr) => createLandscape({ kind: 'expression', expr }))];
+}
+
+/** Central differences with a step scaled to the point, for checking exact derivatives. */
+function numericGradient(L: Landscape, p: number[], h: number): number[] {
+  return [0, 1].map((i) => {
+    const a = [...p];
+    const b = [...p];
+    a[i] += h;
+    b[i] -= h;
+    return (L.value(a) - L.value(b)) / (2 * h);
+  });
+}
+
+describe('every 2-D landscape', () => {
+  for (const L of all()) {
+    const name = L.info.kind === 'expression' ? `expression ${L.info.formula}` : L.info.kind;
+    it(`${name}: exact gradient and Hessian agree with central differences`, () => {
+      const { xMin, xMax, yMin, yMax } = L.info.bounds;
+      fc.assert(
+        fc.property(fc.double({ min: 0.02, max: 0.98, noNaN: true }), fc.double({ min: 0.02, max: 0.98, noNaN: true }), (u, v) => {
+          const p = [xMin + u * (xMax - xMin), yMin + v * (yMax - yMin)];
+          const g = new Float64Array(2);
+          const f = L.valueAndGradientInto(p, g);
+          expect(Math.abs(f - L.value(p))).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(f)));
+          const scale = Math.max(1, Math.abs(xMax - xMin) / 10);
+          const h = 1e-6 * scale;
+          const ng = numericGradient(L, p, h);
+          const H = new Float64Array(4);
+          L.hessianInto!(p, H);
+          expect(H[1]).toBe(H[2]);
+          // Kinks (abs, the Ackley cone tip, Eggholder's |·|) are measure-zero: skip points within 1e-4 of one by checking consistency of one-sided slopes.
+          const tol = (a: number, b: number) => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(a), Math.abs(b));
+          for (let i = 0; i < 2; i++) if (!tol(g[i], ng[i])) throw new Error(`∂f/∂${'xy'[i]} at ${p}: exact ${g[i]} numeric ${ng[i]}`);
+          for (let i = 0; i < 2; i++) {
+            const a = [...p];
+            const b = [...p];
+            a[i] += h;
+            b[i] -= h;
+            const ga = new Float64Array(2);
+            const gb = new Float64Array(2);
+            L.valueAndGradientInto(a, ga);
+            L.valueAndGradientInto(b, gb);
+            for (let j = 0; j < 2; j++) {
+              const num = (ga[j] - gb[j]) / (2 * h);
+              if (!tol(H[j * 2 + i], num) && Math.abs(H[j * 2 + i] - num) > 1e-4 * Math.max(1, Math.abs(num))) {
+                throw new Error(`H[${j}][${i}] at ${p}: exact ${H[j * 2 + i]} numeric ${num}`);
+              }
+            }
+          }
+        }),
+        { numRuns: 60, seed: 7 },
+      );
+    });
+
+    it(`${name}: has a title, a lesson of a few sentences, sane bounds`, () => {
+      expect(L.dim).toBe(2);
+      expect(L.info.title.length).toBeGreaterThan(3);
+      const sentences = L.info.lesson.split(/[.!?](\s|$)/).filter((s) => s.trim().length > 3);
+      expect(sentences.length).toBeGreaterThanOrEqual(2);
+      expect(L.info.bounds.xMax).toBeGreaterThan(L.info.bounds.xMin);
+      expect(L.info.bounds.yMax).toBeGreaterThan(L.info.bounds.yMin);
+    });
+  }
+});
+
+describe('known points', () => {
+  for (const kind of ANALYTIC) {
+    const L = createLandscape({ kind });
+    for (const p of L.info.points) {
+      it(`${kind} ${p.kind} at (${p.point.map((v) => v.toFixed(4))}) is a critical point of that kind`, () => {
+        const a = analyze(L, p.point);
+        expect(a.value).toBeCloseTo(p.value, 9);
+        if (kind === 'ackley' || kind === 'eggholder') return; // cone tip / boundary point: no zero gradient
+        expect(a.gradientNorm).toBeLessThan(1e-6 * Math.max(1, Math.abs(a.value)));
+        const expected = p.kind.endsWith('minimum') ? 'minimum' : p.kind === 'maximum' ? 'maximum' : undefined;
+        if (expected) expect(a.kind).toBe(expected);
+        else expect(['saddle', 'degenerate']).toContain(a.kind);
+      });
+    }
+  }
+  it('MATH.md facts: Rosenbrock curvature at (1,1), Matyas eigenvalues, monkey saddle degenerate', () => {
+    const r = analyze(createLandscape('rosenbrock'), [1, 1]);
+    expect(r.eigenvalues[0]).toBeCloseTo(0.399, 3);
+    expect(r.eigenvalues[1]).toBeCloseTo(1001.6, 1);
+    expect(analyze(createLandscape('matyas'), [0, 0]).eigenvalues).toEqual([expect.closeTo(0.04, 12), expect.closeTo(1, 12)]);
+    expect(analyze(createLandscape('monkey-saddle'), [0, 0]).kind).toBe('degenerate');
+    expect(analyze(createLandscape('saddle'), [0, 0]).index).toBe(1);
+  });
+});
+
+describe('designed terrains teach what they claim', () => {
+  it('sharp-vs-flat: the sharp well is deeper, the flat one has far lower curvature', () => {
+    const L = createLandscape('sharp-vs-flat');
+    const sharp = L.info.points.find((p) => p.label === 'sharp well')!;
+    const flat = L.info.points.find((p) => p.label === 'flat basin')!;
+    expect(sharp.value).toBeLessThan(flat.value);
+    const ls = analyze(L, sharp.point).eigenvalues[1];
+    const lf = analyze(L, flat.point).eigenvalues[1];
+    expect(ls / lf).toBeGreaterThan(20);
+  });
+  it('saddle-maze: has strict saddles and several minima', () => {
+    const L = createLandscape('saddle-maze');
+    expect(L.info.points.filter((p) => p.kind === 'saddle').length).toBeGreaterThanOrEqual(4);
+    expect(L.info.points.filter((p) => p.kind.endsWith('minimum')).length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('catalogue and grids', () => {
+  it('lists every built-in 2-D terrain with its lesson', () => {
+    const c = landscapeCatalogue();
+    expect(c.map((e) => e.spec.kind).sort()).toEqual([...ANALYTIC].sort());
+    for (const e of c) expect(e.lesson.length).toBeGreaterThan(40);
+  });
+  it('lossGrid is row-major over y then x and matches value()', () => {
+    const L = createLandscape('himmelblau');
+    const n = 7;
+    const g = lossGrid(L, { xMin: -4, xMax: 2, yMin: -1, yMax: 5, n });
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      expect(g[i * n + j]).toBe(L.value([-4 + (j * 6) / (n - 1), -1 + (i * 6) / (n - 1)]));
+    }
+  });
+  it('rejects bad grids', () => {
+    const L = createLandscape('booth');
+    expect(() => lossGrid(L, { xMin: 1, xMax: 0, yMin: 0, yMax: 1, n: 10 })).toThrow(/grid.xMax/);
+    expect(() => lossGrid(L, { xMin: 0, xMax: 1, yMin: 0, yMax: 1, n: 1e9 })).toThrow(/grid.n/);
+  });
+});
+
+describe('bad landscape specs', () => {
+  const cases: [unknown, RegExp][] = [
+    [{ kind: 'rosenbrok' }, /landscape.kind: must be one of .*rosenbrock/],
+    [{}, /landscape.kind/],
+    [null, /landscape: must be an object/],
+    [42, /landscape: must be an object/],
+    [{ kind: 'rosenbrock', b: Number.NaN }, /landscape.b: must be a finite number in \[0, 1000\], got NaN/],
+    [{ kind: 'rosenbrock', b: '100' }, /landscape.b: .*got "100"/],
+    [{ kind: 'rastrigin', A: Infinity }, /landscape.A/],
+    [{ kind: 'booth', scale: 2 }, /landscape.scale: is not a known field/],
+    [{ kind: 'sharp-vs-flat', sharpWidth: 5 }, /landscape.sharpWidth: .*\[0.05, 0.5\]/],
+    [{ kind: 'expression' }, /landscape.expr/],
+  ];
+  for (const [spec, msg] of cases) {
+    it(`${JSON.stringify(spec)} → ${msg}`, () => {
+      let err: unknown;
+      try {
+        createLandscape(spec);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SpecError);
+      expect((err as Error).message).toMatch(msg);
+    });
+  }
+});
