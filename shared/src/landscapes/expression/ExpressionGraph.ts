@@ -219,6 +219,9 @@ export class ExpressionGraph {
     if (this.isConstantValue(a, -1)) return this.neg(b);
     if (this.isConstantValue(b, -1)) return this.neg(a);
     if (this.structuralZeros && (this.isZero(a) || this.isZero(b))) return this.zero;
+    // a·a is a² bit for bit (powOf squares by multiplying), and a² lowers to a
+    // fusible SQR instruction and differentiates without the product rule.
+    if (a === b) return this.pow(a, this.constant(2));
     return a <= b ? this.node(Op.MUL, a, b) : this.node(Op.MUL, b, a);
   }
 

@@ -139,18 +139,23 @@ class TapeExpression implements CompiledExpression {
       }
       this.blockRegs = R;
     }
-    // Same spacing formula as lossGrid's contract; n = 1 puts the one point at the minimum corner.
-    const dx = n > 1 ? (xMax - xMin) / (n - 1) : 0;
-    const dy = n > 1 ? (yMax - yMin) / (n - 1) : 0;
+    // Coordinates as lossGrid defines them, yMin + i·(yMax − yMin)/(n − 1),
+    // computed in that order so the last row and column land on the bounds.
+    const w = xMax - xMin;
+    const h = yMax - yMin;
+    const steps = n > 1 ? n - 1 : 1;
     const outBase = tape.outputs[0] * BLOCK;
     for (let start = 0; start < total; start += BLOCK) {
       const m = Math.min(BLOCK, total - start);
+      let i = Math.floor(start / n);
+      let j = start - i * n;
       for (let k = 0; k < m; k++) {
-        const p = start + k;
-        const i = Math.floor(p / n);
-        const j = p - i * n;
-        R[k] = xMin + j * dx;
-        R[BLOCK + k] = yMin + i * dy;
+        R[k] = xMin + (j * w) / steps;
+        R[BLOCK + k] = yMin + (i * h) / steps;
+        if (++j === n) {
+          j = 0;
+          i++;
+        }
       }
       runTapeBlock(tape.code, R, BLOCK, m);
       for (let k = 0; k < m; k++) out[start + k] = R[outBase + k];
