@@ -11,8 +11,10 @@ import {
   hessianTrace,
   makeDataset,
   makeTrainTestSplit,
+  simulate,
   spectralDensity,
   symmetricEigen,
+  trajectoryPlane,
   topHessianEigenvalues,
   type Landscape,
   type MlpLandscape,
@@ -365,6 +367,29 @@ describe('full-space projection, grids and generalisation', () => {
     expect(probs[(1 * n + 6) * 2]).toBe(at[0]);
     expectSpecError(() => decisionBoundaryGrid(L.network, L.center, bounds, 1), 'n');
     expectSpecError(() => decisionBoundaryGrid(L.network, L.center.subarray(1), bounds, 4), 'params');
+  });
+
+  it('the PCA plane of a trajectory (Li et al. 2018) captures it; points on a plane are reproduced exactly', () => {
+    const run = simulate({ landscape: L, optimizer: { kind: 'sgd', lr: 0.3, momentum: 0.9 }, start: L.center, steps: 60 });
+    const { plane, explained } = trajectoryPlane(run.path);
+    expect(explained[0]).toBeGreaterThanOrEqual(explained[1]);
+    expect(explained[0] + explained[1]).toBeLessThanOrEqual(1 + 1e-12);
+    expect(explained[0]).toBeGreaterThan(0.5);
+    const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * b[i], 0);
+    expect(dot(plane.d1, plane.d1)).toBeCloseTo(1, 10);
+    expect(dot(plane.d1, plane.d2)).toBeCloseTo(0, 8);
+    const ab = plane.projectInto(run.path[run.path.length - 1], new Float64Array(2));
+    expect(maxAbs(ab)).toBeLessThan(1e-12);
+    // Points that lie in a plane: two components explain everything, and lift ∘ project is the identity on them.
+    const rng = new Rng(9);
+    const u = rng.normalsInto(new Float64Array(30));
+    const w = rng.normalsInto(new Float64Array(30));
+    const pts = Array.from({ length: 12 }, (_, k) => u.map((ui, i) => 2 + Math.cos(k) * ui + 0.3 * Math.sin(2 * k) * w[i]));
+    const fit = trajectoryPlane(pts);
+    expect(fit.explained[0] + fit.explained[1]).toBeCloseTo(1, 10);
+    const back = fit.plane.liftInto(...(Array.from(fit.plane.projectInto(pts[3], new Float64Array(2))) as [number, number]), new Float64Array(30));
+    expect(maxDiff(back, pts[3])).toBeLessThan(1e-9);
+    expect(() => trajectoryPlane([u, u, u])).toThrow(SpecError);
   });
 
   it('info: bounds [-1,1]², a lesson, and the normalised spec recreates the landscape', () => {

@@ -27,7 +27,7 @@ interface Problem {
   fullHessian: { point: 'center'; top3: number[]; trace: number; min: number };
 }
 /** torch.optim constructor arguments in camelCase, as the project's optimizer specs. */
-type OptimizerSpec = { kind: string; lr: number } & Record<string, unknown>;
+type OptimizerSpec = Parameters<typeof simulate>[0]['optimizer'];
 
 /** Max over entries of |a − b| / max(|b|, 1e-3): relative, with an absolute floor for entries near 0. */
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -5,6 +5,7 @@ import { asObject, booleanField, checkNumber, enumField, numberField, rejectUnkn
 import { DATASET_KINDS, DATASET_LIMITS, datasetFromJson, makeTrainTestSplit, seedField, type Dataset } from './datasets';
 import { randomFilterNormalizedDirection } from './filterNormalize';
 import { ACTIVATIONS, Mlp, checkLayers, type InitScheme } from './Mlp';
+import { PlaneProjection, dot } from './PlaneProjection';
 import { sliceLossGridInto } from './sliceGrid';
 
 /**
@@ -47,6 +48,8 @@ export interface MlpLandscape extends Landscape {
   /** θ* of the slice, and the origin of the projection plane. */
   readonly center: Float64Array;
   readonly directions: readonly [Float64Array, Float64Array];
+  /** The plane center + a·d1 + b·d2 (the slice itself, or the drawing plane of the full form). */
+  readonly plane: PlaneProjection;
   readonly weightDecay: number;
   readonly dataSize: number;
   hvpInto(theta: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array): void;
@@ -169,20 +172,11 @@ function vectorField(v: unknown, path: string, n: number): Float64Array {
 }
 
 function independent([d1, d2]: readonly [Float64Array, Float64Array]): boolean {
-  const g11 = dot(d1, d1);
-  const g22 = dot(d2, d2);
-  const g12 = dot(d1, d2);
-  return g11 > 0 && g22 > 0 && g11 * g22 - g12 * g12 > 1e-12 * g11 * g22;
+  return PlaneProjection.independent(d1, d2);
 }
 
 function checkIndependent(directions: readonly [Float64Array, Float64Array], path: string): void {
   if (!independent(directions)) throw new SpecError(path, 'must be two non-zero, linearly independent vectors');
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 const SLICE_LESSON =
@@ -205,11 +199,8 @@ class MlpLandscapeImpl implements MlpLandscape {
   private readonly vFull: Float64Array;
   private readonly hvFull: Float64Array;
   private readonly perm: Int32Array;
-  // Gram matrix of the plane, for least-squares projection.
-  private readonly g11: number;
-  private readonly g12: number;
-  private readonly g22: number;
-  private readonly det: number;
+  /** The plane (center, d1, d2) with its least-squares projection. */
+  readonly plane: PlaneProjection;
 
   constructor(
     readonly spec: MlpLandscapeSpec,
@@ -231,11 +222,7 @@ class MlpLandscapeImpl implements MlpLandscape {
     this.vFull = new Float64Array(P);
     this.hvFull = new Float64Array(P);
     this.perm = new Int32Array(this.dataSize);
-    const [d1, d2] = directions;
-    this.g11 = dot(d1, d1);
-    this.g12 = dot(d1, d2);
-    this.g22 = dot(d2, d2);
-    this.det = this.g11 * this.g22 - this.g12 * this.g12;
+    this.plane = new PlaneProjection(center, directions[0], directions[1]);
     if (!slice) {
       this.projectInto = this.projectIntoImpl;
       this.liftInto = this.liftIntoImpl;
@@ -395,24 +382,11 @@ class MlpLandscapeImpl implements MlpLandscape {
 
   private projectIntoImpl(theta: ArrayLike<number>, out: Float64Array): void {
     this.checkPoint(theta);
-    // Least squares: [g11 g12; g12 g22][a; b] = [d1·r; d2·r], r = θ − center (d1, d2 need not be orthogonal).
-    const [d1, d2] = this.directions;
-    const c = this.center;
-    let r1 = 0;
-    let r2 = 0;
-    for (let q = 0; q < c.length; q++) {
-      const r = theta[q] - c[q];
-      r1 += d1[q] * r;
-      r2 += d2[q] * r;
-    }
-    out[0] = (this.g22 * r1 - this.g12 * r2) / this.det;
-    out[1] = (this.g11 * r2 - this.g12 * r1) / this.det;
+    this.plane.projectInto(theta, out);
   }
 
   private liftIntoImpl(a: number, b: number, out: Float64Array): void {
-    const [d1, d2] = this.directions;
-    const c = this.center;
-    for (let q = 0; q < c.length; q++) out[q] = c[q] + a * d1[q] + b * d2[q];
+    this.plane.liftInto(a, b, out);
   }
 
   evaluate(theta: ArrayLike<number>): GeneralisationReport {

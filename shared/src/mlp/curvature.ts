@@ -55,7 +55,7 @@ export function hessianOperator(landscape: Landscape, point: ArrayLike<number>):
 export interface LanczosOptions {
   /** Which end of the spectrum: the k largest (default) or the k smallest eigenvalues. */
   which?: 'largest' | 'smallest';
-  /** Cap on Lanczos iterations (each one H·v product); default min(dim, max(80, 6k + 40)). */
+  /** Cap on Lanczos iterations (each one H·v product); default min(dim, max(300, 6k + 40)); it stops as soon as the wanted values converge. */
   maxIterations?: number;
   /** Stop when every wanted Ritz pair has residual ‖Hy − θy‖ ≤ tol·‖T‖; default 1e-10. */
   tol?: number;
@@ -85,7 +85,7 @@ export function hessianEigenvaluesLanczos(landscape: Landscape, point: ArrayLike
   const n = landscape.dim;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new SpecError('k', `must be an integer in [1, ${n}], got ${describeValue(k)}`);
   const which = opts.which ?? 'largest';
-  const maxIt = Math.min(n, opts.maxIterations ?? Math.max(80, 6 * k + 40));
+  const maxIt = Math.min(n, opts.maxIterations ?? Math.max(300, 6 * k + 40));
   if (!Number.isInteger(maxIt) || maxIt < k) throw new SpecError('maxIterations', `must be an integer ≥ k = ${k}, got ${describeValue(opts.maxIterations)}`);
   const tol = opts.tol ?? 1e-10;
   const op = hessianOperator(landscape, point);

@@ -34,3 +34,5 @@ export {
 export { tridiagonalEigen } from './tridiagonalEigen';
 export { evaluateClassifier, decisionBoundaryGrid } from './generalisation';
 export { linearInterpolationLoss, trainBezierPath, type PathLoss, type BezierOptions, type BezierPath } from './connectivity';
+export { PlaneProjection } from './PlaneProjection';
+export { trajectoryPlane } from './trajectoryPlane';
