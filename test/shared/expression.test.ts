@@ -294,8 +294,8 @@ describe('random generated expressions', () => {
           const my = at(x, y - h);
           return [(px[0] - mx[0]) / (2 * h), (py[0] - my[0]) / (2 * h), (px[1] - mx[1]) / (2 * h), (py[1] - my[1]) / (2 * h), (py[2] - my[2]) / (2 * h), (px[2] - mx[2]) / (2 * h)];
         };
-        const coarse = central(2e-3);
-        const fine = central(1e-3);
+        const coarse = central(2e-4);
+        const fine = central(1e-4);
         const fd = [c[0], ...fine.map((v, k) => (4 * v - coarse[k]) / 3)];
         if (!fd.every(Number.isFinite)) return;
         // The last entry is ∂fy/∂x: the Hessian must be symmetric, so it is compared with fxy too.

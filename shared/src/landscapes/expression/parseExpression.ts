@@ -82,7 +82,8 @@ function caretExcerpt(src: string, pos: number): string {
 function describeChar(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  return code >= 33 && code < 127 ? `'${ch}'` : code > 160 && code !== 0xfeff && !(code >= 0x2000 && code <= 0x200f) ? `'${ch}' (${hex})` : hex;
+  const invisible = code <= 160 || code === 0xfeff || (code >= 0x2000 && code <= 0x200f) || (code >= 0xd800 && code <= 0xdfff);
+  return code >= 33 && code < 127 ? `'${ch}'` : invisible ? hex : `'${ch}' (${hex})`;
 }
 
 /** Damerau–Levenshtein distance (restricted), for "did you mean" suggestions. */
@@ -346,15 +347,18 @@ class Parser {
 
   /** product := unary (('*' | '/') unary)* */
   private product(): ExpressionAst {
+    // Where the last operand began, parenthesis included, for the "write a*b" hint.
+    let operandStart = this.tok.pos;
     let left = this.unary();
     for (;;) {
       const t = this.tok;
       if (t.kind === 'op' && (t.text === '*' || t.text === '/')) {
         this.next();
+        operandStart = this.tok.pos;
         const right = this.unary();
         left = { type: 'binary', op: t.text as BinaryOperator, left, right, start: left.start };
       } else if (t.kind === 'number' || t.kind === 'name' || (t.kind === 'op' && t.text === '(')) {
-        const leftText = this.snippet(left.start, t.pos);
+        const leftText = this.snippet(operandStart, t.pos);
         const rightText = t.kind === 'op' ? '(…)' : this.snippet(t.pos, t.end);
         throw this.error(`implicit multiplication is not supported: write ${leftText}*${rightText}`, t.pos);
       } else {
