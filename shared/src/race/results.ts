@@ -74,6 +74,12 @@ interface Analysis {
   lambdaMax: number | null;
   lambdaMin: number | null;
   pointClass: PointClass | null;
+  /**
+   * Whether a critical point is close: in 2-D, the step to the critical point
+   * of the local quadratic model, ‖H⁻¹g‖, is under 2% of the view's diagonal;
+   * in higher dimensions, ‖g‖ < 1e-3.
+   */
+  nearCritical: boolean;
   score: number | null;
 }
 
@@ -92,17 +98,27 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
   let eigenvalues: number[] = [];
   let gradientNorm: number | null = null;
   let pointClass: PointClass | null = null;
+  let nearCritical = false;
+  const b = L.info.bounds;
+  const diag = Math.hypot(b.xMax - b.xMin, b.yMax - b.yMin);
   if (L.dim === 2) {
     const a = analyze(L, p);
     eigenvalues = a.eigenvalues;
     gradientNorm = finiteOrNull(a.gradientNorm);
     pointClass = eigenvalues.every(Number.isFinite) ? a.kind : null;
+    let d2 = 0;
+    for (let i = 0; i < 2; i++) {
+      const gv = a.gradient[0] * a.eigenvectors[i][0] + a.gradient[1] * a.eigenvectors[i][1];
+      d2 += gv === 0 ? 0 : (gv / a.eigenvalues[i]) ** 2;
+    }
+    nearCritical = Math.sqrt(d2) <= 0.02 * diag;
   } else {
     const g = new Float64Array(L.dim);
     L.valueAndGradientInto(p, g);
     let n2 = 0;
     for (let i = 0; i < g.length; i++) n2 += g[i] * g[i];
     gradientNorm = finiteOrNull(Math.sqrt(n2));
+    nearCritical = gradientNorm !== null && gradientNorm < 1e-3;
     if (L.hvpInto && gradientNorm !== null) {
       const top = hessianEigenvaluesLanczos(L, p, 1, { which: 'largest' }).values[0];
       const bottom = hessianEigenvaluesLanczos(L, p, 1, { which: 'smallest' }).values[0];
@@ -134,7 +150,7 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
         break;
     }
   }
-  return { finalLoss, robust, robustRadius, gradientNorm, eigenvalues: eigenvalues.map((e) => e), lambdaMax, lambdaMin, pointClass, score };
+  return { finalLoss, robust, robustRadius, gradientNorm, eigenvalues: eigenvalues.map((e) => e), lambdaMax, lambdaMin, pointClass, nearCritical, score };
 }
 
 /** Ranks racers and writes their notes. Called by `Race.results()`. */
@@ -240,7 +256,7 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
 
   const b = L.info.bounds;
   const diag = Math.hypot(b.xMax - b.xMin, b.yMax - b.yMin);
-  const moving = r.lastMove > 1e-4 * diag;
+  const crawling = r.lastMove <= 1e-4 * diag;
   const loss = a.finalLoss ?? v.loss;
   const gText = a.gradientNorm === null ? '' : ` (gradient norm ${f(a.gradientNorm)})`;
 
@@ -250,7 +266,7 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
   const globals = points.filter((p) => p.kind === 'global-minimum');
   const best = globals.length > 0 ? globals.reduce((p, q) => (q.value < p.value ? q : p)) : null;
   const lossTol = best ? 1e-3 * Math.max(1, Math.abs(best.value)) : 0;
-  const stalled = !moving;
+  const stalled = a.nearCritical;
 
   let kind: NoteKind;
   let body: string;
@@ -277,12 +293,13 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
     body =
       `Stopped at a maximum at ${pointText(v.drawn)} (both curvatures negative, loss ${f(loss)}).` +
       (s.kind === 'newton' ? " Newton's method heads for any point where the gradient vanishes, maxima included." : '');
-  } else if (moving && v.status !== 'finished') {
+  } else if (!stalled && v.status !== 'finished') {
     kind = 'still-moving';
+    const advice = crawling ? 'its steps had become tiny; a larger learning rate or momentum would have got further' : 'a larger learning rate or momentum would have got further';
     body =
       v.status === 'budget-spent'
-        ? `It was still moving when the budget ran out: loss ${f(loss)}${gText}.`
-        : `Still moving when time ran out: loss ${f(loss)}${gText}; a larger learning rate or momentum would have got further.`;
+        ? `It was still going downhill when the budget ran out: loss ${f(loss)}${gText}.`
+        : `Still moving when time ran out: loss ${f(loss)}${gText}; ${advice}.`;
   } else if (a.pointClass === 'minimum') {
     kind = 'minimum';
     body = `Settled in a minimum at ${pointText(v.drawn)}: loss ${f(loss)}.`;
