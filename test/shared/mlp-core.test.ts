@@ -369,6 +369,20 @@ describe('full-space projection, grids and generalisation', () => {
     expectSpecError(() => decisionBoundaryGrid(L.network, L.center.subarray(1), bounds, 4), 'params');
   });
 
+  it.each([
+    ['tanh', [2, 16, 16, 2], 0],
+    ['relu', [2, 9, 7, 5, 2], 0.05],
+  ] as const)('gridInto (fast kernel when available) agrees with the plain loops: %s %j λ=%d', (activation, layers, weightDecay) => {
+    const S = createMlpLandscape({ ...GEN, layers, activation, weightDecay, seed: 13, slice: true });
+    const grid = { xMin: -1.2, xMax: 0.8, yMin: -1, yMax: 1.3, n: 9 };
+    const fast = new Float64Array(81);
+    const plain = new Float64Array(81);
+    S.gridInto(grid, fast);
+    S.plainGridInto(grid, plain);
+    for (let k = 0; k < 81; k++) expect(Math.abs(fast[k] - plain[k])).toBeLessThan(1e-12 * Math.abs(plain[k]));
+    expect(plain[5 * 9 + 2]).toBeCloseTo(S.value([-1.2 + 2 * (2 / 8), -1 + 2.3 * (5 / 8)]), 13);
+  });
+
   it('the PCA plane of a trajectory (Li et al. 2018) captures it; points on a plane are reproduced exactly', () => {
     const run = simulate({ landscape: L, optimizer: { kind: 'sgd', lr: 0.3, momentum: 0.9 }, start: L.center, steps: 60 });
     const { plane, explained } = trajectoryPlane(run.path);

@@ -7,6 +7,7 @@ import { randomFilterNormalizedDirection } from './filterNormalize';
 import { ACTIVATIONS, Mlp, checkLayers, type InitScheme } from './Mlp';
 import { PlaneProjection, dot } from './PlaneProjection';
 import { sliceLossGridInto } from './sliceGrid';
+import { createMlpGridEvaluator, type MlpGridEvaluator } from './fast/index';
 
 /**
  * Small-MLP loss landscapes (Li et al. 2018), in two forms:
@@ -55,6 +56,8 @@ export interface MlpLandscape extends Landscape {
   hvpInto(theta: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array): void;
   stochasticGradientInto(theta: ArrayLike<number>, grad: Float64Array, batchSize: number, rng: Rng): number;
   gridInto(grid: GridSpec, out: Float64Array): void;
+  /** `gridInto` by the plain float64 loops (the reference the fast kernel is checked against). */
+  plainGridInto(grid: GridSpec, out: Float64Array): void;
   /** The network's parameter vector (length nParams) for a point of this landscape. */
   paramsInto(theta: ArrayLike<number>, out: Float64Array): Float64Array;
   /** Train (and test) cross-entropy, without the weight-decay penalty, and accuracy. */
@@ -375,9 +378,76 @@ class MlpLandscapeImpl implements MlpLandscape {
     }
   };
 
+  /**
+   * The loss on an n×n grid of the plane. Uses the WebAssembly SIMD kernel of
+   * `mlp/fast` when the runtime offers it (agrees with the plain loops to
+   * ~1e-14 relative, checked in test/shared/mlp-core.test.ts), else the plain
+   * exact loops of `sliceLossGridInto`.
+   */
   gridInto(grid: GridSpec, out: Float64Array): void {
+    const fast = this.fastGrid();
+    if (fast) {
+      fast.rowsInto(grid, 0, grid.n, out);
+      if (this.weightDecay > 0) this.addPenaltyOnGrid(grid, out);
+      return;
+    }
+    this.plainGridInto(grid, out);
+  }
+
+  /** The plain float64 loops, one forward pass per grid point (the reference for the fast kernel). */
+  plainGridInto(grid: GridSpec, out: Float64Array): void {
     const [d1, d2] = this.directions;
     sliceLossGridInto(this.network, this.train, this.center, d1, d2, this.weightDecay, grid, out, this.params);
+  }
+
+  private fastGridState: MlpGridEvaluator | null | undefined = undefined;
+  private fastGrid(): MlpGridEvaluator | null {
+    if (this.fastGridState === undefined) {
+      try {
+        this.fastGridState =
+          typeof WebAssembly === 'object'
+            ? createMlpGridEvaluator({
+                layers: this.network.layers,
+                activation: this.network.activation,
+                center: this.center,
+                d1: this.directions[0],
+                d2: this.directions[1],
+                x: this.train.x,
+                y: this.train.y,
+              })
+            : null;
+      } catch {
+        // No SIMD WebAssembly here (old browser, locked-down worker): the plain loops give the same numbers, slower.
+        this.fastGridState = null;
+      }
+    }
+    return this.fastGridState;
+  }
+
+  /** Adds (λ/2)‖w(a,b)‖², a quadratic in (a, b) over the weight entries, to every grid value. */
+  private addPenaltyOnGrid(grid: GridSpec, out: Float64Array): void {
+    const [d1, d2] = this.directions;
+    const c = this.center;
+    let cc = 0, c1 = 0, c2 = 0, s11 = 0, s12 = 0, s22 = 0;
+    for (const L of this.network.layout) {
+      for (let q = L.weightOffset; q < L.biasOffset; q++) {
+        cc += c[q] * c[q];
+        c1 += c[q] * d1[q];
+        c2 += c[q] * d2[q];
+        s11 += d1[q] * d1[q];
+        s12 += d1[q] * d2[q];
+        s22 += d2[q] * d2[q];
+      }
+    }
+    const { n, xMin, xMax, yMin, yMax } = grid;
+    const half = 0.5 * this.weightDecay;
+    for (let i = 0; i < n; i++) {
+      const b = n > 1 ? yMin + (i * (yMax - yMin)) / (n - 1) : yMin;
+      for (let j = 0; j < n; j++) {
+        const a = n > 1 ? xMin + (j * (xMax - xMin)) / (n - 1) : xMin;
+        out[i * n + j] += half * (cc + 2 * a * c1 + 2 * b * c2 + a * a * s11 + 2 * a * b * s12 + b * b * s22);
+      }
+    }
   }
 
   private projectIntoImpl(theta: ArrayLike<number>, out: Float64Array): void {
