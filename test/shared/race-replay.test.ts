@@ -43,13 +43,17 @@ describe('record and replay', () => {
       if (t === 120) race.removeRacer('p4');
       if (t === 150) race.retune('late1', OPTIMIZERS[0]);
       if (t === 150) race.removeRacer('late1');
+      // Leaves and comes back within the same tick: the replay must keep that order.
+      if (t === 200) race.removeRacer('p2');
+      if (t === 200) race.addRacer('p2', { optimizer: OPTIMIZERS[3] });
+      if (t === 200) race.retune('p2', OPTIMIZERS[4]);
       race.tick();
     }
     const record = race.record();
     expect(record.changes.length).toBeGreaterThan(50);
-    expect(record.removals).toEqual([{ tick: 120, id: 'p4' }, { tick: 150, id: 'late1' }]);
+    expect(record.removals.map((r) => [r.tick, r.id])).toEqual([[120, 'p4'], [150, 'late1'], [200, 'p2']]);
     expect(record.racers.map((r) => [r.id, r.joinTick])).toEqual([
-      ['p0', 0], ['p1', 0], ['p2', 0], ['p3', 0], ['p4', 0], ['p5', 0], ['late1', 40], ['late2', 90],
+      ['p0', 0], ['p1', 0], ['p2', 0], ['p3', 0], ['p4', 0], ['p5', 0], ['late1', 40], ['late2', 90], ['p2', 200],
     ]);
 
     // Through JSON, as storage would keep it.
@@ -90,6 +94,7 @@ describe('record and replay', () => {
     const settings = parseRaceSettings({ landscape: 'saddle-maze', startRule: 'random', roundSeconds: 5, stepsPerTick: 2 });
     const event = fc.oneof(
       fc.record({ type: fc.constant('join' as const), opt: fc.nat(OPTIMIZERS.length - 1) }),
+      fc.record({ type: fc.constant('rejoin' as const), who: fc.nat(20), opt: fc.nat(OPTIMIZERS.length - 1) }),
       fc.record({ type: fc.constant('retune' as const), who: fc.nat(20), opt: fc.nat(OPTIMIZERS.length - 1), lr: fc.double({ min: 1e-4, max: 1, noNaN: true }) }),
       fc.record({ type: fc.constant('remove' as const), who: fc.nat(20) }),
       fc.record({ type: fc.constant('tick' as const), n: fc.integer({ min: 1, max: 8 }) }),
@@ -101,6 +106,7 @@ describe('record and replay', () => {
         for (const e of events) {
           const active = race.racers().map((r) => r.id);
           if (e.type === 'join') race.addRacer(`r${joined++}`, { optimizer: OPTIMIZERS[e.opt] });
+          else if (e.type === 'rejoin' && joined > 0 && !race.racer(`r${e.who % joined}`)) race.addRacer(`r${e.who % joined}`, { optimizer: OPTIMIZERS[e.opt] });
           else if (e.type === 'retune' && active.length > 0) race.retune(active[e.who % active.length], { ...OPTIMIZERS[e.opt], lr: e.lr });
           else if (e.type === 'remove' && active.length > 0) race.removeRacer(active[e.who % active.length]);
           else if (e.type === 'tick') for (let i = 0; i < e.n; i++) race.tick();
@@ -133,7 +139,8 @@ describe('record and replay', () => {
     expect(broken((r) => (r.format = 'csv'))).toBe('record.format');
     expect(broken((r) => (r.endTick = -1))).toBe('record.endTick');
     expect(broken((r) => ((r.racers as RaceRecord['racers'])[0].start = [0, NaN as unknown as number]))).toBe('record.racers[0].start[1]');
-    expect(broken((r) => (r.changes = [{ tick: 5, id: 'a', spec: {} }]))).toBe('record.changes[0].tick');
+    expect(broken((r) => (r.changes = [{ seq: 9, tick: 5, id: 'a', spec: {} }]))).toBe('record.changes[0].tick');
+    expect(broken((r) => (r.changes = [{ tick: 0, id: 'a', spec: {} }]))).toBe('record.changes[0].seq');
     expect(broken((r) => (r.removals = 'none'))).toBe('record.removals');
     expect(() => replayRace({ ...good, settings: { ...good.settings, tickRate: 0 } })).toThrowError(/settings\.tickRate/);
   });

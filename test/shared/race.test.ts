@@ -195,7 +195,7 @@ describe('joining, leaving and start rules', () => {
     expect(race.racer('w')!.updates).toBe(2);
   });
 
-  it('removed racers leave the race, cannot be retuned and cannot rejoin under their id', () => {
+  it('removed racers leave the race and cannot be retuned; the id may later join afresh', () => {
     const race = new Race(settings({ landscape: 'himmelblau' }));
     race.addRacer('a');
     race.addRacer('b');
@@ -204,10 +204,14 @@ describe('joining, leaving and start rules', () => {
     expect(race.racers().map((r) => r.id)).toEqual(['b']);
     expect(race.racer('a')).toBeUndefined();
     expect(() => race.retune('a', { kind: 'sgd', lr: 0.1 })).toThrow(SpecError);
-    expect(() => race.addRacer('a')).toThrowError(/removed/);
     expect(() => race.addRacer('b')).toThrowError(/already/);
     expect(() => race.removeRacer('nobody')).toThrow(SpecError);
     expect(race.results().map((r) => r.id)).toEqual(['b']);
+    race.tick();
+    const again = race.addRacer('a');
+    expect(again.joinTick).toBe(2);
+    expect(again.updates).toBe(0);
+    expect(race.racers().map((r) => r.id)).toEqual(['b', 'a']);
   });
 
   it("'shared' puts everyone on the same point and refuses a chosen one", () => {
@@ -263,7 +267,7 @@ describe('retune', () => {
     const spec = race.retune('a', { kind: 'adam', lr: 0.01 });
     expect(spec.lr).toBe(0.01);
     expect(race.racer('a')!.optimizer.lr).toBe(0.01);
-    expect(race.record().changes).toEqual([{ tick: 4, id: 'a', spec }]);
+    expect(race.record().changes).toEqual([{ seq: 1, tick: 4, id: 'a', spec }]);
 
     // Same kind keeps Adam's moments: not the same as a fresh Adam from here.
     const keep = race;

@@ -103,7 +103,8 @@ export class Race {
   readonly maxTicks: number | null;
   private _tickCount = 0;
   private readonly racersById = new Map<string, RacerState>();
-  private readonly removed = new Set<string>();
+  /** Order of every recorded event (joins, retunes, removals), so a replay applies them in the same order. */
+  private seq = 0;
   private readonly root: Rng;
   private joinCount = 0;
   private readonly log: {
@@ -134,7 +135,7 @@ export class Race {
 
   /**
    * Adds a racer. Throws `SpecError` for a bad optimizer spec, a start point
-   * outside the rules, a duplicate or previously removed id, a full race, or a
+   * outside the rules, an id already racing, a full race, or a
    * late join when the settings forbid it.
    */
   addRacer(id: string, options: AddRacerOptions = {}): RacerView {
@@ -194,7 +195,7 @@ export class Race {
       divergedAfter: null,
     };
     this.racersById.set(id, state);
-    this.log.racers.push({ id, optimizer: state.initialSpec, start: state.start, joinTick });
+    this.log.racers.push({ seq: this.seq++, tick: this._tickCount, id, optimizer: state.initialSpec, start: state.start, joinTick });
     return state.view;
   }
 
@@ -209,16 +210,19 @@ export class Race {
     r.optimizer.retune(normalised);
     // Optimizer.spec is the live record its transforms read (mutated by retune): keep copies.
     r.view.optimizer = copySpec(r.optimizer.spec);
-    this.log.changes.push({ tick: this._tickCount, id, spec: copySpec(r.optimizer.spec) });
+    this.log.changes.push({ seq: this.seq++, tick: this._tickCount, id, spec: copySpec(r.optimizer.spec) });
     return r.view.optimizer;
   }
 
-  /** Takes a racer out of the race (recorded). Its id cannot join again. */
+  /**
+   * Takes a racer out of the race (recorded). The id may join again later as
+   * a fresh racer (same seeded stream, new optimizer state); whether a player
+   * may come back is the server's policy.
+   */
   removeRacer(id: string): void {
     this.mustGet(id);
     this.racersById.delete(id);
-    this.removed.add(id);
-    this.log.removals.push({ tick: this._tickCount, id });
+    this.log.removals.push({ seq: this.seq++, tick: this._tickCount, id });
   }
 
   racer(id: string): RacerView | undefined {
@@ -411,7 +415,6 @@ export class Race {
       throw new SpecError('id', `must be a string of 1 to ${ID_MAX_LENGTH} characters, got ${describeValue(id)}`);
     }
     if (this.racersById.has(id)) throw new SpecError('id', `'${id}' is already racing`);
-    if (this.removed.has(id)) throw new SpecError('id', `'${id}' was removed from this race and cannot rejoin under the same id`);
   }
 
   private mustGet(id: string): RacerState {

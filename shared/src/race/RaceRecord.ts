@@ -17,11 +17,15 @@ export interface RaceRecord {
   version: 1;
   settings: RaceSettings;
   seed: Seed;
-  /** In join order. */
-  racers: { id: string; optimizer: OptimizerSpec; start: number[]; joinTick: number }[];
+  /**
+   * Every event carries `seq`, its place in the order the race saw them, and
+   * `tick`, the tickCount when it happened (before that tick's step).
+   * Joins in join order (an id removed and added again appears twice).
+   */
+  racers: { seq: number; tick: number; id: string; optimizer: OptimizerSpec; start: number[]; joinTick: number }[];
   /** Every knob change, in the order it was made. */
-  changes: { tick: number; id: string; spec: OptimizerSpec }[];
-  removals: { tick: number; id: string }[];
+  changes: { seq: number; tick: number; id: string; spec: OptimizerSpec }[];
+  removals: { seq: number; tick: number; id: string }[];
   /** The race's tickCount when the record was taken. */
   endTick: number;
 }
@@ -50,21 +54,24 @@ export function parseRaceRecord(json: unknown, path = 'record'): RaceRecord {
     if (!Array.isArray(v)) throw new SpecError(p, `must be an array, got ${describeValue(v)}`);
     return v;
   };
+  const seqOf = (v: unknown, p: string) => checkNumber(v, p, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
   const racers = list(obj.racers, `${path}.racers`).map((r, i) => {
     const p = `${path}.racers[${i}]`;
     const o = asObject(r, p);
     const start = list(o.start, `${p}.start`).map((c, j) => checkNumber(c, `${p}.start[${j}]`));
-    return { id: idOf(o.id, `${p}.id`), optimizer: asObject(o.optimizer, `${p}.optimizer`) as unknown as OptimizerSpec, start, joinTick: tickOf(o.joinTick, `${p}.joinTick`) };
+    const tick = tickOf(o.tick, `${p}.tick`);
+    const joinTick = checkNumber(o.joinTick, `${p}.joinTick`, { min: tick, max: TICK_MAX, integer: true });
+    return { seq: seqOf(o.seq, `${p}.seq`), tick, id: idOf(o.id, `${p}.id`), optimizer: asObject(o.optimizer, `${p}.optimizer`) as unknown as OptimizerSpec, start, joinTick };
   });
   const changes = list(obj.changes, `${path}.changes`).map((c, i) => {
     const p = `${path}.changes[${i}]`;
     const o = asObject(c, p);
-    return { tick: tickOf(o.tick, `${p}.tick`), id: idOf(o.id, `${p}.id`), spec: asObject(o.spec, `${p}.spec`) as unknown as OptimizerSpec };
+    return { seq: seqOf(o.seq, `${p}.seq`), tick: tickOf(o.tick, `${p}.tick`), id: idOf(o.id, `${p}.id`), spec: asObject(o.spec, `${p}.spec`) as unknown as OptimizerSpec };
   });
   const removals = list(obj.removals, `${path}.removals`).map((c, i) => {
     const p = `${path}.removals[${i}]`;
     const o = asObject(c, p);
-    return { tick: tickOf(o.tick, `${p}.tick`), id: idOf(o.id, `${p}.id`) };
+    return { seq: seqOf(o.seq, `${p}.seq`), tick: tickOf(o.tick, `${p}.tick`), id: idOf(o.id, `${p}.id`) };
   });
   if (obj.seed === undefined) throw new SpecError(`${path}.seed`, 'is required');
   return {
@@ -80,10 +87,10 @@ export function parseRaceRecord(json: unknown, path = 'record'): RaceRecord {
 }
 
 /**
- * Re-runs a recorded round through a fresh `Race`: at each tick t it applies
- * the joins, then the knob changes (in recorded order), then the removals
- * recorded at t, then ticks — the order in which a live race can produce
- * them. Final positions equal the live run's bit for bit.
+ * Re-runs a recorded round through a fresh `Race`: the events (joins, knob
+ * changes, removals) in the order the live race saw them (`seq`), each once
+ * the race has reached its tick, then ticks up to `endTick`. Final positions
+ * equal the live run's bit for bit.
  *
  * @example
  *   const { positions } = replayRace(JSON.parse(storedJson));
@@ -91,26 +98,25 @@ export function parseRaceRecord(json: unknown, path = 'record'): RaceRecord {
 export function replayRace(record: RaceRecord | unknown): ReplayOutcome {
   const rec = parseRaceRecord(record);
   const race = new Race(rec.settings, rec.seed);
-  const byTick = <T extends { tick: number }>(items: T[]) => {
-    const m = new Map<number, T[]>();
-    for (const it of items) {
-      const arr = m.get(it.tick);
-      if (arr) arr.push(it);
-      else m.set(it.tick, [it]);
+  type Event = { seq: number; tick: number; apply: () => void };
+  const events: Event[] = [
+    ...rec.racers.map((j) => ({ seq: j.seq, tick: j.tick, apply: () => void race.join(j.id, j.optimizer, j.start, j.joinTick) })),
+    ...rec.changes.map((c) => ({ seq: c.seq, tick: c.tick, apply: () => void race.retune(c.id, c.spec) })),
+    ...rec.removals.map((r) => ({ seq: r.seq, tick: r.tick, apply: () => race.removeRacer(r.id) })),
+  ].sort((a, b) => a.seq - b.seq);
+  const advanceTo = (tick: number) => {
+    while (race.tickCount < tick) {
+      if (!race.tick()) throw new SpecError('record.endTick', `is past the round's time limit (${race.maxTicks} ticks)`);
     }
-    return m;
   };
-  const joins = byTick(rec.racers.map((r) => ({ ...r, tick: r.joinTick })));
-  const changes = byTick(rec.changes);
-  const removals = byTick(rec.removals);
-  for (let t = 0; t <= rec.endTick; t++) {
-    for (const j of joins.get(t) ?? []) race.join(j.id, j.optimizer, j.start, j.joinTick);
-    for (const c of changes.get(t) ?? []) race.retune(c.id, c.spec);
-    for (const r of removals.get(t) ?? []) race.removeRacer(r.id);
-    if (t < rec.endTick && !race.tick()) {
-      throw new SpecError('record.endTick', `is past the round's time limit (${race.maxTicks} ticks)`);
-    }
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (i > 0 && e.seq === events[i - 1].seq) throw new SpecError('record', `two events share seq ${e.seq}`);
+    if (e.tick < race.tickCount) throw new SpecError('record', `event seq ${e.seq} at tick ${e.tick} comes after tick ${race.tickCount}: events are out of order`);
+    advanceTo(e.tick);
+    e.apply();
   }
+  advanceTo(rec.endTick);
   const positions: Record<string, number[]> = {};
   for (const r of race.racers()) positions[r.id] = Array.from(r.position);
   return { race, positions, results: race.results() };

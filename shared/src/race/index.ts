@@ -38,11 +38,12 @@
  *   race.addRacer(id: string, { optimizer?: unknown, start?: number[], joinTick?: number }): RacerView
  *       // optimizer defaults to settings.defaultOptimizer; start only under startRule 'choose'
  *       // (a point of the view plane, or of ℝ^dim); otherwise by the start rule; joinTick defaults
- *       // to tickCount (the racer moves from the next tick). Throws SpecError on bad input, a
- *       // duplicate or previously removed id, a full race, or a late join when lateJoin is off.
+ *       // to tickCount (the racer moves from the next tick). Throws SpecError on bad input, an id
+ *       // already racing, a full race, or a late join when lateJoin is off. (A removed id may join
+ *       // again as a fresh racer; refusing kicked players is the server's policy.)
  *   race.retune(id, spec: unknown): OptimizerSpec   // validated like addRacer; recorded as {tick, id, spec};
  *       // applies from the next tick; same kind keeps the optimizer state
- *   race.removeRacer(id): void           // recorded; the racer leaves results and snapshots
+ *   race.removeRacer(id): void           // recorded; the racer leaves racers(), results and snapshots
  *   race.tick(): boolean                 // stepsPerTick updates for every racing racer; false (no-op) once time is up
  *   race.isOver(): boolean               // time is up, or every racer has stopped (diverged / finished / budget-spent)
  *   race.racer(id): RacerView | undefined    race.racers(): RacerView[]   (join order, removed ones left out)
@@ -63,15 +64,22 @@
  *     finalLoss, robustLoss, lambdaMax, eigenvalues: number[], pointClass: 'minimum' | 'maximum' |
  *     'saddle' | 'degenerate' | null, gradientNorm, gradientEvaluations, updates, joinTick,
  *     optimizer: OptimizerSpec, note: string, noteKind: NoteKind }
- *   race.record(): RaceRecord            // plain JSON: settings, seed, racers (initial spec, start, joinTick),
- *                                        // changes [{tick, id, spec}], removals [{tick, id}], endTick
+ *   race.record(): RaceRecord            // plain JSON: settings, seed, racers [{seq, tick, id, optimizer, start, joinTick}],
+ *                                        // changes [{seq, tick, id, spec}], removals [{seq, tick, id}], endTick
+ *                                        // (seq: the order the race saw the events in)
  *   parseRaceRecord(json: unknown): RaceRecord       // validates a stored record (SpecError)
  *   replayRace(record: RaceRecord | unknown): { race: Race, positions: Record<id, number[]>, results: RacerResult[] }
  *       // bitwise the same final positions as the live run
  *
  * Event timing: an event "at tick t" (join, retune, removal) happened while
- * `tickCount === t`, i.e. before the (t+1)-th `tick()`; replay applies, at each
- * t, joins, then retunes in recorded order, then removals, then ticks.
+ * `tickCount === t`, i.e. before the (t+1)-th `tick()`; replay applies the
+ * events in `seq` order, ticking in between as their ticks require.
+ *
+ * Status of a racer over a round: 'waiting' (joinTick in the future) →
+ * 'racing' → one of 'diverged' (a step produced a non-finite coordinate or
+ * loss: it stays at its last finite point, as `simulate` stops), 'finished'
+ * (time-to-target reached), 'budget-spent' (the next step would exceed the
+ * budget). Still 'racing' when time runs out.
  */
 export {
   parseRaceSettings,
