@@ -4,9 +4,10 @@
  * decides the stream, so the same seed gives the same numbers in Node and in
  * every browser; a run is then a pure function of its spec and seed.
  *
- * Gaussians use Marsaglia's polar method, which needs only `Math.log` and
- * `Math.sqrt` (both correctly rounded or fdlibm-based in V8, Node and
- * Chromium alike).
+ * Gaussians use Marsaglia's polar method with fdlibm's logarithm ported to
+ * plain arithmetic (`ieeeLog`) and the correctly rounded `Math.sqrt`: engines
+ * disagree on `Math.log` in the last bit (Node 20 and Chromium 156 do), and a
+ * shared stream must not.
  *
  * The full state is a plain record (`Rng.state`), so a race can be saved and
  * resumed mid-stream.
@@ -17,6 +18,8 @@
  *   rng.normal();    // N(0, 1)
  *   const child = rng.fork('racer-3'); // independent, reproducible sub-stream
  */
+import { ieeeLog } from './ieeeLog';
+
 export interface RngState {
   s: [number, number, number, number];
   /** Spare Gaussian from the polar method, or null. */
@@ -108,7 +111,7 @@ export class Rng {
       v = 2 * this.uniform() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const m = Math.sqrt((-2 * Math.log(s)) / s);
+    const m = Math.sqrt((-2 * ieeeLog(s)) / s);
     st.spare = v * m;
     return u * m;
   }
