@@ -159,7 +159,12 @@ export class RaceRoom extends Room<RaceState> {
     this.mirrorSettings();
     this.setPatchRate(PATCH_MS);
     this.setSimulationInterval((dt) => this.simulate(dt), this.tickMs);
-    this.onMessage('*', (client, type, payload) => this.handleMessage(client, type, payload));
+    // Colyseus calls the wildcard with (client, type, payload), except for a
+    // message literally typed '*', which it treats as this handler's own type
+    // and calls with (client, payload).
+    this.onMessage('*', (client: Client, ...rest: unknown[]) =>
+      rest.length === 1 ? this.handleMessage(client, '*', rest[0]) : this.handleMessage(client, rest[0], rest[1]),
+    );
     this.log.info({ event: 'room-created' }, 'room created');
   }
 
