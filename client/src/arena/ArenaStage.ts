@@ -39,7 +39,10 @@ export class ArenaStage {
           if (this.model.viewport) this.model.viewport = this.model.viewport.resized(width, height);
           resolve();
         });
-        this.game = new PhaserLib.Game(gameConfig(this.parent, this.model));
+        const fps = new URLSearchParams(location.search).get('fps');
+        this.game = new PhaserLib.Game(gameConfig(this.parent, this.model, fps === null ? 30 : Number(fps)));
+        // Phaser notices window resizes; panels toggling (projector view) resize only the parent.
+        new ResizeObserver(() => this.game?.scale.refresh()).observe(this.parent);
       });
     })();
     return this.ready;

@@ -18,7 +18,7 @@ export function describeJoinFailure(error: unknown, code?: string): JoinFailure 
   const text = typeof e?.message === 'string' ? e.message : typeof error === 'string' ? error : '';
   const lower = text.toLowerCase();
   const numeric = typeof e?.code === 'number' ? e.code : undefined;
-  if (/kick/.test(lower)) return { kind: 'kicked', message: 'The host removed you from this game.' };
+  if (/kick|removed/.test(lower)) return { kind: 'kicked', message: 'The host removed you from this game.' };
   if (/lock/.test(lower)) return { kind: 'locked', message: 'This game is locked: the host is not letting new players in right now.' };
   if (/full/.test(lower)) return { kind: 'full', message: 'This game is full. Ask the host to raise the player limit.' };
   if (/late join|already (started|racing)|in progress/.test(lower)) return { kind: 'late', message: 'This race has already started and the host does not allow late joins. Wait for the next round.' };

@@ -34,6 +34,7 @@ export class HostDashboard {
   private readonly lock = h('input', { type: 'checkbox' });
   private readonly settingsPanel = h('section', { class: 'panel controls host-only', 'aria-label': 'Round settings' });
   private settingsBuilt = false;
+  private playersKey = '-';
 
   constructor(private readonly app: App, private readonly rejoinCode?: string) {
     this.screen = new RoomScreen(app);
@@ -63,7 +64,7 @@ export class HostDashboard {
       return;
     }
     this.code = this.conn.code;
-    this.app.setMode('host', `/?host=${this.code}`);
+    this.app.setPath(`/?host=${this.code}`);
     this.screen.showConnection('connected');
     const projector = h('button', { type: 'button', class: 'controls', onclick: () => this.toggleProjector() }, 'Projector view');
     const exitProjector = h('button', { type: 'button', class: 'exit-projector', onclick: () => this.toggleProjector() }, 'Exit projector view');
@@ -141,6 +142,10 @@ export class HostDashboard {
     this.settingsPanel.hidden = p === 'race' || p === 'countdown';
     if (!this.settingsBuilt && state.settingsJson) this.buildSettings();
     if (phaseOnly) return;
+    // Rebuilt only on a change, so a Kick button is not replaced under the pointer.
+    const key = rows.map((r) => `${r.id}|${r.name}|${r.optimizerKind}|${r.connected}`).join(';');
+    if (key === this.playersKey) return;
+    this.playersKey = key;
     this.players.replaceChildren(...rows.map((r) =>
       h('li', {}, h('span', { class: 'glyph', style: `color:${r.css}`, 'aria-hidden': 'true' }, r.glyph), ` ${r.name} (${r.optimizerKind}${r.connected ? '' : ', offline'}) `,
         h('button', { type: 'button', class: 'controls', 'aria-label': `Kick ${r.name}`, onclick: () => this.report(this.conn.send('host:kick', { secret: this.secret, playerId: r.id })) }, 'Kick'))));
@@ -179,6 +184,7 @@ export class HostDashboard {
       }
     };
     expr.addEventListener('input', () => { clearTimeout(t); t = setTimeout(() => checkExpr(false), 250); });
+    setTimeout(() => checkExpr(false), 50);
     const useExpr = h('button', { type: 'button', onclick: () => checkExpr(true) }, 'Use this formula');
     const seconds = h('input', { type: 'number', min: 5, max: 1800, step: 1, value: String(s.roundSeconds ?? 60) });
     seconds.addEventListener('change', () => this.sendSettings({ roundSeconds: Number(seconds.value) }));

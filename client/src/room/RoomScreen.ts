@@ -23,6 +23,7 @@ export class RoomScreen {
   private lastTick = -1;
   private lastPhase = '';
   private frame = 0;
+  private boardKey = '';
   settings: Record<string, unknown> = {};
   landscapeSpec: unknown;
   private resultsPanel: ResultsPanel | undefined;
@@ -87,12 +88,15 @@ export class RoomScreen {
     }
     this.stage.model.removeMissing(new Set(rows.map((r) => r.id)));
     this.lastTick = state.tick;
-    this.leaderboard.replaceChildren(...rows.map((r, i) =>
+    // Rebuild the table only when what it shows changed (patches arrive 10 times a second).
+    const boardKey = rows.map((r) => `${r.id}|${r.name}|${r.lossText}|${r.statusText}|${r.optimizerKind}|${r.connected}|${r.own}`).join(';');
+    if (boardKey !== this.boardKey) this.leaderboard.replaceChildren(...rows.map((r, i) =>
       h('tr', { class: r.own ? 'own' : undefined },
         h('td', {}, String(i + 1)),
         h('td', {}, h('span', { class: 'glyph', style: `color:${r.css}`, 'aria-hidden': 'true' }, r.glyph), ` ${r.name}${r.own ? ' (you)' : ''}${r.connected ? '' : ' (offline)'}`),
         h('td', { class: 'num' }, r.lossText),
         h('td', {}, `${r.statusText} · ${r.optimizerKind}`))));
+    this.boardKey = boardKey;
     this.onRows(rows, state);
   }
 

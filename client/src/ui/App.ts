@@ -60,6 +60,11 @@ export class App {
     if (location.pathname + location.search !== path) history.replaceState(null, '', path);
   }
 
+  /** Changes the address bar only (e.g. once the room's code is known). */
+  setPath(path: string): void {
+    if (location.pathname + location.search !== path) history.replaceState(null, '', path);
+  }
+
   onLeave(fn: () => void): void {
     this.teardown = fn;
   }

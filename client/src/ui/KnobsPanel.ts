@@ -37,7 +37,7 @@ export class KnobsPanel {
     this.values = { ...initial };
     this.body = h('div');
     this.message = h('p', { class: 'error', role: 'alert' });
-    this.element = h('section', { class: 'panel controls', 'aria-label': 'Optimizer knobs' }, h('h2', {}, 'Your optimizer'), this.body, this.message);
+    this.element = h('section', { class: 'panel controls', 'aria-label': 'Your knobs' }, h('h2', {}, 'Your optimizer'), this.body, this.message);
     this.build();
   }
 
@@ -134,7 +134,7 @@ export class KnobsPanel {
     slider('samRadius', 'SAM radius', 0.01);
     if (knobApplies(v.kind, 'momentum') && v.kind === 'sgd') {
       const nesterov = h('input', { type: 'checkbox', checked: v.nesterov, disabled: this.isLocked('momentum'), onchange: () => this.commit({ nesterov: nesterov.checked }) });
-      children.push(h('label', { class: 'check' }, nesterov, 'Nesterov momentum'));
+      children.push(h('label', { class: 'check' }, nesterov, 'Nesterov look-ahead'));
     }
     if (knobApplies(v.kind, 'weightDecay')) {
       const [lo, hi] = this.range('weightDecay');

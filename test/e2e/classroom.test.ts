@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { launchBrowser, screenshot, startServer, watchErrors } from './harness';
+import type { GameServer } from '../../server/src/createGameServer';
+
+/**
+ * The classroom round from issue 5, in real browsers against the real
+ * server: a host and three students in separate contexts, one joining
+ * through the /?join= link, different knobs, a short race, a reload in the
+ * middle of it, results with three finite rows, CSV export, and a wrong code.
+ */
+let server: GameServer;
+let url: string;
+let browser: Browser;
+const errors: string[] = [];
+const contexts: BrowserContext[] = [];
+
+async function newPage(): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  watchErrors(page, errors);
+  return page;
+}
+
+async function joinThroughForm(page: Page, code: string, name: string): Promise<void> {
+  await page.goto(url + '/');
+  await page.getByRole('button', { name: 'Join a game' }).click();
+  await page.getByLabel('Join code').fill(code);
+  await page.getByLabel('Nickname').fill(name);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toContain(`play=${code}`);
+}
+
+/** The name on the player's own leaderboard row ("Ada (you)"). */
+async function ownRow(page: Page): Promise<string> {
+  return (await page.locator('table[aria-label="Leaderboard"] tr.own').first().textContent({ timeout: 15_000 })) ?? '';
+}
+
+beforeAll(async () => {
+  ({ server, url } = await startServer());
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  // On failure these pictures show where each page stood.
+  let i = 0;
+  for (const c of contexts) for (const p of c.pages()) await screenshot(p, `last-${i++}`).catch(() => undefined);
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+});
+
+describe('a classroom round in the browser', () => {
+  it('host, three students, race, reload, results, export, wrong code', async () => {
+    const t0 = Date.now();
+    const mark = (what: string) => console.log(`[e2e] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
+    const host = await newPage();
+    await host.goto(url + '/');
+    await host.getByRole('button', { name: 'Host a game' }).click();
+    const codeBox = host.getByLabel('Join code');
+    await expect.poll(async () => (await codeBox.textContent())?.trim().length ?? 0, { timeout: 20_000 }).toBe(6);
+    const code = (await codeBox.textContent())!.trim();
+
+    mark('host has code');
+    const ada = await newPage();
+    await joinThroughForm(ada, code, 'Ada');
+    const bob = await newPage();
+    await bob.goto(`${url}/?join=${code}`);
+    await expect(bob.getByLabel('Join code').inputValue()).resolves.toBe(code);
+    await bob.getByLabel('Nickname').fill('Bob');
+    await bob.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect.poll(() => bob.url(), { timeout: 15_000 }).toContain(`play=${code}`);
+    const cy = await newPage();
+    await joinThroughForm(cy, code, 'Cy');
+
+    await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 15_000 }).toBe(3);
+    mark('three joined');
+
+    // Different knobs per student.
+    await ada.getByLabel('Optimizer').selectOption('sgd');
+    await ada.getByLabel('Learning rate').fill('0.05');
+    await ada.getByLabel('Learning rate').press('Enter');
+    await ada.getByLabel('Momentum').fill('0.9');
+    await bob.getByLabel('Optimizer').selectOption('adam');
+    await bob.getByLabel('Learning rate').fill('0.05');
+    await bob.getByLabel('Learning rate').press('Enter');
+    await cy.getByLabel('Optimizer').selectOption('sgd');
+    await cy.getByLabel('Learning rate').fill('0.02');
+    await cy.getByLabel('Learning rate').press('Enter');
+    await cy.getByLabel('Gradient noise').fill('0.3');
+    await cy.getByLabel('SAM radius').fill('0.1');
+    await expect.poll(async () => (await host.locator('ul[aria-label="Players"]').textContent()) ?? '', { timeout: 10_000 }).toContain('adam');
+    for (const p of [ada, bob, cy]) expect(await p.getByRole('alert').allTextContents()).not.toContain(expect.stringMatching(/must|not allowed/));
+
+    mark('knobs set');
+    // A short round.
+    const seconds = host.getByLabel('Round length (seconds)');
+    await seconds.fill('8');
+    await seconds.press('Enter');
+    await seconds.blur();
+    await expect.poll(async () => (await host.locator('#phase').textContent()) ?? '').toContain('Lobby');
+    await host.waitForTimeout(400);
+    await screenshot(host, 'host-dashboard');
+    await host.getByRole('button', { name: 'Start race' }).click();
+    await expect.poll(async () => (await ada.locator('#phase').textContent()) ?? '', { timeout: 20_000 }).toMatch(/Racing/);
+
+    mark('race started');
+    // Reload mid-race: back on the same racer.
+    const before = await ownRow(ada);
+    expect(before).toContain('Ada');
+    await host.waitForTimeout(1500);
+    await screenshot(bob, 'student-mid-race');
+    await ada.reload();
+    await expect.poll(() => ownRow(ada), { timeout: 20_000 }).toContain('Ada (you)');
+    expect(await host.locator('ul[aria-label="Players"] li').count()).toBe(3);
+
+    mark('reloaded');
+    await host.getByRole('button', { name: 'Projector view' }).click();
+    await host.waitForTimeout(500);
+    await screenshot(host, 'projector');
+    await host.getByRole('button', { name: 'Exit projector view' }).click();
+
+    mark('projector shot');
+    // Results: three rows, finite losses.
+    const results = host.getByRole('table', { name: 'Results' });
+    await expect.poll(() => results.locator('tbody tr').count(), { timeout: 40_000 }).toBe(3);
+    const finalLosses = await results.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(finalLosses).toHaveLength(3);
+    for (const t of finalLosses) expect(Number.isFinite(Number(t.replace('−', '-')))).toBe(true);
+    await expect.poll(() => ada.getByRole('table', { name: 'Results' }).locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);
+    mark('results shown');
+    await host.waitForTimeout(4500); // let the replay finish before the picture
+    await screenshot(host, 'results');
+    await screenshot(ada, 'student-results');
+
+    const [download] = await Promise.all([host.waitForEvent('download'), host.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    expect(csv).toHaveLength(4);
+    expect(csv.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['Ada', 'Bob', 'Cy']);
+
+    mark('csv checked');
+    // A wrong code says so.
+    const stray = await newPage();
+    await stray.goto(url + '/?join=ZZZZZZ');
+    await stray.getByLabel('Nickname').fill('Lost');
+    await stray.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect.poll(async () => (await stray.getByRole('alert').textContent()) ?? '', { timeout: 15_000 }).toMatch(/No game with the code/);
+
+    mark('wrong code shown');
+    expect(errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createGameServer, type GameServer } from '../../server/src/createGameServer';
+
+/**
+ * Browser-test harness: builds the client once per process, boots the real
+ * game server in-process on a free port (serving that build), and launches
+ * Debian's Chromium headless through playwright-core.
+ */
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const DIST = resolve(ROOT, 'client/dist');
+export const SHOTS = resolve(ROOT, 'test-results');
+
+let built = false;
+export function buildClient(): void {
+  if (built) return;
+  execFileSync('npx', ['vite', 'build', 'client', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
+}
+
+export async function startServer(): Promise<{ server: GameServer; url: string }> {
+  buildClient();
+  const server = await createGameServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', staticDir: DIST, reconnectSeconds: 30 });
+  const port = await server.listen();
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync('/usr/bin/chromium')) throw new Error('Chromium is missing: apt-get install -y chromium');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SHOTS, { recursive: true });
+  const path = resolve(SHOTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Collects page errors so a test can assert none happened. */
+export function watchErrors(page: Page, into: string[]): void {
+  page.on('pageerror', (e) => into.push(`${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') into.push(`${page.url()}: console: ${m.text()}`);
+  });
+}
