@@ -121,11 +121,11 @@ function fromExplicit(o: Json, path: string): MlpLandscape {
     kind: 'mlp',
     layers,
     activation,
-    data: o.data as { x: number[][]; y: number[] },
+    data: JSON.parse(JSON.stringify(o.data)) as { x: number[][]; y: number[] },
     center: Array.from(center),
     ...(slice ? { directions: [Array.from(directions[0]), Array.from(directions[1])] as [number[], number[]] } : {}),
     weightDecay,
-    ...(o.testData !== undefined ? { testData: o.testData as { x: number[][]; y: number[] } } : {}),
+    ...(o.testData !== undefined ? { testData: JSON.parse(JSON.stringify(o.testData)) as { x: number[][]; y: number[] } } : {}),
   };
   const title = `MLP [${layers.join('-')}] ${activation}`;
   return new MlpLandscapeImpl(normalised, slice, network, train, test, center, directions, weightDecay, title);
