@@ -109,44 +109,59 @@ function fillPoints(b: Case['bounds']): void {
 
 let sink = 0;
 
+/**
+ * CPU time of this process in nanoseconds. The bench machine may be shared:
+ * CPU time leaves out the time spent waiting for a core, which wall-clock
+ * time would charge to whichever side happened to be running.
+ */
+function cpuNs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+}
+
 function timeValue(f: Value, reps: number): number {
-  const t0 = process.hrtime.bigint();
+  const t0 = cpuNs();
   let s = 0;
   for (let r = 0; r < reps; r++) for (let i = 0; i < N; i++) s += f(xs[i], ys[i]);
-  const t1 = process.hrtime.bigint();
+  const t1 = cpuNs();
   sink += s;
-  return Number(t1 - t0) / (reps * N);
+  return (t1 - t0) / (reps * N);
 }
 
 function timeFull(f: Full, reps: number): number {
   const out = new Float64Array(6);
-  const t0 = process.hrtime.bigint();
+  const t0 = cpuNs();
   let s = 0;
   for (let r = 0; r < reps; r++)
     for (let i = 0; i < N; i++) {
       f(xs[i], ys[i], out);
       s += out[1] + out[5];
     }
-  const t1 = process.hrtime.bigint();
+  const t1 = cpuNs();
   sink += s;
-  return Number(t1 - t0) / (reps * N);
+  return (t1 - t0) / (reps * N);
 }
 
 function timeGrid(fill: (out: Float64Array) => void, n: number, reps: number): number {
   const out = new Float64Array(n * n);
-  const t0 = process.hrtime.bigint();
+  const t0 = cpuNs();
   for (let r = 0; r < reps; r++) fill(out);
-  const t1 = process.hrtime.bigint();
+  const t1 = cpuNs();
   sink += out[0];
-  return Number(t1 - t0) / (reps * n * n);
+  return (t1 - t0) / (reps * n * n);
 }
 
-/** Best of several rounds, after warm-up, to damp JIT and GC noise. */
-function best(measure: () => number, rounds = 7): number {
-  measure();
-  let m = Infinity;
-  for (let i = 0; i < rounds; i++) m = Math.min(m, measure());
-  return m;
+/**
+ * Runs the measurements in interleaved rounds (ours, theirs, ours, …) after
+ * a warm-up, and keeps each one's best: on a shared machine the load changes
+ * from second to second, and interleaving keeps a busy spell from landing on
+ * one side of a ratio only.
+ */
+function bestInterleaved(measures: (() => number)[], rounds = 15): number[] {
+  for (const m of measures) m();
+  const best = measures.map(() => Infinity);
+  for (let r = 0; r < rounds; r++) measures.forEach((m, k) => (best[k] = Math.min(best[k], m())));
+  return best;
 }
 
 const rows: string[][] = [];
@@ -155,28 +170,24 @@ const ratios: number[] = [];
 for (const c of cases) {
   const f = compileExpression(c.expr);
   fillPoints(c.bounds);
-  const ourValue: Value = (x, y) => f.value(x, y);
-  const ourFull: Full = (x, y, o) => f.valueGradHessInto(x, y, o);
+  // Plain function values, as a caller holding the landscape would use them.
+  const ourValue: Value = f.value;
+  const ourFull: Full = f.valueGradHessInto;
   const reps = 60;
-  const vOurs = best(() => timeValue(ourValue, reps));
-  const vTs = best(() => timeValue(c.value, reps));
-  const hOurs = best(() => timeFull(ourFull, reps / 2));
-  const hTs = best(() => timeFull(c.full, reps / 2));
   const n = 256;
   const [x0, x1, y0, y1] = c.bounds;
   const grid = { xMin: x0, xMax: x1, yMin: y0, yMax: y1, n };
-  const gOurs = best(() => timeGrid((out) => f.gridInto(grid, out), n, 10));
-  const gTs = best(() =>
-    timeGrid(
-      (out) => {
-        const dx = (x1 - x0) / (n - 1);
-        const dy = (y1 - y0) / (n - 1);
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = c.value(x0 + j * dx, y0 + i * dy);
-      },
-      n,
-      10,
-    ),
-  );
+  const tsGrid = (out: Float64Array) => {
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = c.value(x0 + (j * (x1 - x0)) / (n - 1), y0 + (i * (y1 - y0)) / (n - 1));
+  };
+  const [vOurs, vTs, hOurs, hTs, gOurs, gTs] = bestInterleaved([
+    () => timeValue(ourValue, reps),
+    () => timeValue(c.value, reps),
+    () => timeFull(ourFull, reps / 2),
+    () => timeFull(c.full, reps / 2),
+    () => timeGrid((out) => f.gridInto(grid, out), n, 6),
+    () => timeGrid(tsGrid, n, 6),
+  ]);
   ratios.push(vOurs / vTs);
   const t = f.tapeLengths;
   rows.push([
@@ -196,7 +207,7 @@ for (const c of cases) {
 
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-console.log('Expression landscapes: compiled tape vs the same function in TypeScript (ns per point, best of 7)');
+console.log('Expression landscapes: compiled tape vs the same function in TypeScript (ns per point, best of 15 interleaved rounds)');
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));

@@ -219,10 +219,32 @@ export class ExpressionGraph {
     if (this.isConstantValue(a, -1)) return this.neg(b);
     if (this.isConstantValue(b, -1)) return this.neg(a);
     if (this.structuralZeros && (this.isZero(a) || this.isZero(b))) return this.zero;
+    // c·(−z) = (−c)·z exactly (negation is exact).
+    if (this.isConstant(a) && this.ops[b] === Op.NEG) return this.mul(this.constant(-this.values[a]), this.lhs[b]);
+    if (this.isConstant(b) && this.ops[a] === Op.NEG) return this.mul(this.constant(-this.values[b]), this.lhs[a]);
+    if (this.structuralZeros) {
+      // Derivatives pile up constant factors (2·(100·(2·u))). Merging them
+      // reassociates one rounding, which is fine for derivatives (exact to
+      // rounding) but is never done to the user's own formula.
+      const merged = this.mergeConstantFactors(a, b) ?? this.mergeConstantFactors(b, a);
+      if (merged !== undefined) return merged;
+    }
     // a·a is a² bit for bit (powOf squares by multiplying), and a² lowers to a
     // fusible SQR instruction and differentiates without the product rule.
     if (a === b) return this.pow(a, this.constant(2));
     return a <= b ? this.node(Op.MUL, a, b) : this.node(Op.MUL, b, a);
+  }
+
+  /** c1·(c2·z) → (c1c2)·z when `c` is a constant and `m` a product with a constant factor. */
+  private mergeConstantFactors(c: number, m: number): number | undefined {
+    if (!this.isConstant(c) || this.ops[m] !== Op.MUL) return undefined;
+    const l = this.lhs[m];
+    const r = this.rhs[m];
+    const k = this.isConstant(l) ? l : this.isConstant(r) ? r : -1;
+    if (k < 0) return undefined;
+    const product = this.values[c] * this.values[k];
+    if (!Number.isFinite(product) || product === 0) return undefined;
+    return this.mul(this.constant(product), k === l ? r : l);
   }
 
   div(a: number, b: number): number {
@@ -247,6 +269,9 @@ export class ExpressionGraph {
     const folded = this.fold(Op.NEG, a, -1);
     if (folded !== undefined) return folded;
     if (this.ops[a] === Op.NEG) return this.lhs[a];
+    // −(c·z) = (−c)·z exactly.
+    if (this.ops[a] === Op.MUL && this.isConstant(this.lhs[a])) return this.mul(this.constant(-this.values[this.lhs[a]]), this.rhs[a]);
+    if (this.ops[a] === Op.MUL && this.isConstant(this.rhs[a])) return this.mul(this.constant(-this.values[this.rhs[a]]), this.lhs[a]);
     return this.node(Op.NEG, a, -1);
   }
 

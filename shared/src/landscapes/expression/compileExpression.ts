@@ -60,15 +60,12 @@ export function compileExpression(src: string, path = 'expr'): CompiledExpressio
 
 class TapeExpression implements CompiledExpression {
   readonly tapeLengths: { value: number; gradient: number; hessian: number };
-  private readonly valueCode: Int32Array;
-  private readonly valueRegs: Float64Array;
-  private readonly valueOut: number;
-  private readonly gradCode: Int32Array;
-  private readonly gradRegs: Float64Array;
-  private readonly gradOut: Int32Array;
-  private readonly hessCode: Int32Array;
-  private readonly hessRegs: Float64Array;
-  private readonly hessOut: Int32Array;
+  // The evaluators are own arrow functions, not prototype methods, so they
+  // can be handed around as plain functions (`const f = c.value`) without
+  // `bind` or a wrapper; each closes over its own tape and register file.
+  readonly value: (x: number, y: number) => number;
+  readonly valueGradInto: (x: number, y: number, out: Float64Array) => number;
+  readonly valueGradHessInto: (x: number, y: number, out: Float64Array) => void;
   private blockRegs: Float64Array | undefined;
 
   constructor(
@@ -77,54 +74,51 @@ class TapeExpression implements CompiledExpression {
     gradTape: Tape,
     hessTape: Tape,
   ) {
-    this.valueCode = valueTape.code;
-    this.valueRegs = createRegisters(valueTape);
-    this.valueOut = valueTape.outputs[0];
-    this.gradCode = gradTape.code;
-    this.gradRegs = createRegisters(gradTape);
-    this.gradOut = gradTape.outputs;
-    this.hessCode = hessTape.code;
-    this.hessRegs = createRegisters(hessTape);
-    this.hessOut = hessTape.outputs;
     this.tapeLengths = {
       value: valueTape.code.length / INSTRUCTION_WIDTH,
       gradient: gradTape.code.length / INSTRUCTION_WIDTH,
       hessian: hessTape.code.length / INSTRUCTION_WIDTH,
     };
-  }
-
-  value(x: number, y: number): number {
-    const r = this.valueRegs;
-    r[0] = x;
-    r[1] = y;
-    runTape(this.valueCode, r);
-    return r[this.valueOut];
-  }
-
-  valueGradInto(x: number, y: number, out: Float64Array): number {
-    const r = this.gradRegs;
-    const o = this.gradOut;
-    r[0] = x;
-    r[1] = y;
-    runTape(this.gradCode, r);
-    out[0] = r[o[0]];
-    out[1] = r[o[1]];
-    out[2] = r[o[2]];
-    return out[0];
-  }
-
-  valueGradHessInto(x: number, y: number, out: Float64Array): void {
-    const r = this.hessRegs;
-    const o = this.hessOut;
-    r[0] = x;
-    r[1] = y;
-    runTape(this.hessCode, r);
-    out[0] = r[o[0]];
-    out[1] = r[o[1]];
-    out[2] = r[o[2]];
-    out[3] = r[o[3]];
-    out[4] = r[o[4]];
-    out[5] = r[o[5]];
+    {
+      const code = valueTape.code;
+      const r = createRegisters(valueTape);
+      const o = valueTape.outputs[0];
+      this.value = (x, y) => {
+        r[0] = x;
+        r[1] = y;
+        runTape(code, r);
+        return r[o];
+      };
+    }
+    {
+      const code = gradTape.code;
+      const r = createRegisters(gradTape);
+      const [o0, o1, o2] = gradTape.outputs;
+      this.valueGradInto = (x, y, out) => {
+        r[0] = x;
+        r[1] = y;
+        runTape(code, r);
+        out[1] = r[o1];
+        out[2] = r[o2];
+        return (out[0] = r[o0]);
+      };
+    }
+    {
+      const code = hessTape.code;
+      const r = createRegisters(hessTape);
+      const [o0, o1, o2, o3, o4, o5] = hessTape.outputs;
+      this.valueGradHessInto = (x, y, out) => {
+        r[0] = x;
+        r[1] = y;
+        runTape(code, r);
+        out[0] = r[o0];
+        out[1] = r[o1];
+        out[2] = r[o2];
+        out[3] = r[o3];
+        out[4] = r[o4];
+        out[5] = r[o5];
+      };
+    }
   }
 
   gridInto(grid: GridSpec, out: Float64Array): void {
@@ -140,21 +134,27 @@ class TapeExpression implements CompiledExpression {
       this.blockRegs = R;
     }
     // Coordinates as lossGrid defines them, yMin + i·(yMax − yMin)/(n − 1),
-    // computed in that order so the last row and column land on the bounds.
-    const w = xMax - xMin;
-    const h = yMax - yMin;
+    // computed in that order so the last row and column land on the bounds;
+    // once per column and row, not per point.
     const steps = n > 1 ? n - 1 : 1;
+    const cols = new Float64Array(n);
+    const rows = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      cols[j] = xMin + (j * (xMax - xMin)) / steps;
+      rows[j] = yMin + (j * (yMax - yMin)) / steps;
+    }
     const outBase = tape.outputs[0] * BLOCK;
     for (let start = 0; start < total; start += BLOCK) {
       const m = Math.min(BLOCK, total - start);
       let i = Math.floor(start / n);
       let j = start - i * n;
+      let y = rows[i];
       for (let k = 0; k < m; k++) {
-        R[k] = xMin + (j * w) / steps;
-        R[BLOCK + k] = yMin + (i * h) / steps;
+        R[k] = cols[j];
+        R[BLOCK + k] = y;
         if (++j === n) {
           j = 0;
-          i++;
+          y = rows[++i];
         }
       }
       runTapeBlock(tape.code, R, BLOCK, m);

@@ -44,6 +44,11 @@ const DIFF_SQR = 30; // a*a - b*b
 const MUL_ADD = 31; // a*b + c
 const MUL_SUB = 32; // a*b - c
 const SUB_MUL = 33; // c - a*b
+const MUL_SQR_ADD = 34; // a*(b*b) + c   e.g. (1-x)^2 + 100*(y-x^2)^2
+const SUB_MUL_SQR = 35; // c - a*(b*b)
+const MUL_SQR_SUB = 36; // a*(b*b) - c
+const SIN_MUL = 37; // sin(a*b)        e.g. sin(2*pi*x)
+const COS_MUL = 38; // cos(a*b)
 
 export const INSTRUCTION_WIDTH = 5;
 
@@ -92,6 +97,14 @@ export function compileTape(graph: ExpressionGraph, roots: readonly number[]): T
   const absorb = (id: number) => {
     fused[id] = 1;
   };
+  /** For a plain MUL node with a single-use plain SQR operand (a·v²): that operand, else -1. */
+  const scaledSquare = (mul: number): number => {
+    const l = graph.lhs[mul];
+    const r = graph.rhs[mul];
+    if (fusible(r, SQR)) return r;
+    if (fusible(l, SQR)) return l;
+    return -1;
+  };
   for (const id of ids) {
     const op = kind(id);
     if (op === Op.CONST || op === Op.X || op === Op.Y) continue;
@@ -122,6 +135,16 @@ export function compileTape(graph: ExpressionGraph, roots: readonly number[]): T
         absorb(a);
         if (add) emit(ADD_SQR, id, b, la, -1);
         else emit(SQR_SUB, id, la, b, -1);
+      } else if (fusible(b, Op.MUL) && scaledSquare(b) >= 0) {
+        const sq = scaledSquare(b);
+        absorb(b);
+        absorb(sq);
+        emit(add ? MUL_SQR_ADD : SUB_MUL_SQR, id, sq === rb ? lb : rb, graph.lhs[sq], a);
+      } else if (fusible(a, Op.MUL) && scaledSquare(a) >= 0) {
+        const sq = scaledSquare(a);
+        absorb(a);
+        absorb(sq);
+        emit(add ? MUL_SQR_ADD : MUL_SQR_SUB, id, sq === ra ? la : ra, graph.lhs[sq], b);
       } else if (fusible(b, Op.MUL)) {
         absorb(b);
         emit(add ? MUL_ADD : SUB_MUL, id, lb, rb, a);
@@ -131,6 +154,9 @@ export function compileTape(graph: ExpressionGraph, roots: readonly number[]): T
       } else {
         emit(op, id, a, b, -1);
       }
+    } else if ((op === Op.SIN || op === Op.COS) && fusible(a, Op.MUL)) {
+      absorb(a);
+      emit(op === Op.SIN ? SIN_MUL : COS_MUL, id, la, ra, -1);
     } else {
       // Lowered powers (SQR…RECIP_SQR) read only their base.
       emit(op, id, a, op >= SQR ? -1 : b, -1);
@@ -293,6 +319,30 @@ export function runTape(code: Int32Array, r: Float64Array): void {
       case 33: // SUB_MUL
         r[d] = r[code[pc + 4]] - r[a] * r[code[pc + 3]];
         break;
+      case 34: {
+        // MUL_SQR_ADD
+        const v = r[code[pc + 3]];
+        r[d] = r[a] * (v * v) + r[code[pc + 4]];
+        break;
+      }
+      case 35: {
+        // SUB_MUL_SQR
+        const v = r[code[pc + 3]];
+        r[d] = r[code[pc + 4]] - r[a] * (v * v);
+        break;
+      }
+      case 36: {
+        // MUL_SQR_SUB
+        const v = r[code[pc + 3]];
+        r[d] = r[a] * (v * v) - r[code[pc + 4]];
+        break;
+      }
+      case 37: // SIN_MUL
+        r[d] = Math.sin(r[a] * r[code[pc + 3]]);
+        break;
+      case 38: // COS_MUL
+        r[d] = Math.cos(r[a] * r[code[pc + 3]]);
+        break;
     }
   }
 }
@@ -434,6 +484,30 @@ export function runTapeBlock(code: Int32Array, R: Float64Array, stride: number, 
         break;
       case 33:
         for (let i = d, j = a, k = b, l = c; i < dEnd; i++, j++, k++, l++) R[i] = R[l] - R[j] * R[k];
+        break;
+      case 34:
+        for (let i = d, j = a, k = b, l = c; i < dEnd; i++, j++, k++, l++) {
+          const v = R[k];
+          R[i] = R[j] * (v * v) + R[l];
+        }
+        break;
+      case 35:
+        for (let i = d, j = a, k = b, l = c; i < dEnd; i++, j++, k++, l++) {
+          const v = R[k];
+          R[i] = R[l] - R[j] * (v * v);
+        }
+        break;
+      case 36:
+        for (let i = d, j = a, k = b, l = c; i < dEnd; i++, j++, k++, l++) {
+          const v = R[k];
+          R[i] = R[j] * (v * v) - R[l];
+        }
+        break;
+      case 37:
+        for (let i = d, j = a, k = b; i < dEnd; i++, j++, k++) R[i] = Math.sin(R[j] * R[k]);
+        break;
+      case 38:
+        for (let i = d, j = a, k = b; i < dEnd; i++, j++, k++) R[i] = Math.cos(R[j] * R[k]);
         break;
     }
   }
