@@ -9,7 +9,8 @@ import {
   randomViewPoint,
   type RaceSettings,
 } from './RaceSettings';
-import { encodeTrail, quantBox, type TrailSnapshot } from './TrailSnapshot';
+import { encodeTrail, quantBox, quantise, type TrailSnapshot } from './TrailSnapshot';
+import type { Bounds2D } from '../landscapes/Landscape';
 import { computeResults, type RacerResult } from './results';
 import type { RaceRecord } from './RaceRecord';
 
@@ -70,8 +71,11 @@ interface RacerState {
   initialSpec: OptimizerSpec;
   start: number[];
   startLoss: number;
-  /** Drawn x, y per tick taken part in (index 0: the start). */
-  trail: Float32Array;
+  /**
+   * Drawn x, y per tick taken part in (index 0: the start), already on the
+   * snapshot's 16-bit grid: 4 bytes a tick, 5.8 MB for 40 racers over 30 minutes at 20 Hz.
+   */
+  trail: Uint16Array;
   trailLength: number;
   /** Drawn distance moved during the racer's last tick (the "still moving" test). */
   lastMove: number;
@@ -106,6 +110,8 @@ export class Race {
   /** Order of every recorded event (joins, retunes, removals), so a replay applies them in the same order. */
   private seq = 0;
   private readonly root: Rng;
+  /** Trails are kept quantised over this box (the view widened by half on every side). */
+  private readonly trailBox: Bounds2D;
   private joinCount = 0;
   private readonly log: {
     racers: RaceRecord['racers'];
@@ -124,6 +130,7 @@ export class Race {
     }
     this.seed = seed ?? this.settings.seed;
     this.root = new Rng(this.seed);
+    this.trailBox = quantBox(this.landscape.info.bounds);
     const { roundSeconds, tickRate } = this.settings;
     this.maxTicks = roundSeconds === null ? null : Math.max(1, Math.round(roundSeconds * tickRate));
   }
@@ -166,9 +173,7 @@ export class Race {
     this.drawInto(position, drawn);
     const loss = this.landscape.value(position);
     if (!Number.isFinite(loss)) throw new SpecError('start', `the loss at the start point is not finite (${loss})`);
-    const trail = new Float32Array(64);
-    trail[0] = drawn[0];
-    trail[1] = drawn[1];
+    const trail = new Uint16Array(64);
     const state: RacerState = {
       view: {
         id,
@@ -190,10 +195,11 @@ export class Race {
       start: Array.from(position),
       startLoss: loss,
       trail,
-      trailLength: 1,
+      trailLength: 0,
       lastMove: 0,
       divergedAfter: null,
     };
+    pushTrail(state, drawn, this.trailBox);
     this.racersById.set(id, state);
     this.log.racers.push({ seq: this.seq++, tick: this._tickCount, id, optimizer: state.initialSpec, start: state.start, joinTick });
     return state.view;
@@ -307,7 +313,7 @@ export class Race {
       }
       this.drawInto(theta, v.drawn);
       r.lastMove = Math.hypot(v.drawn[0] - x0, v.drawn[1] - y0);
-      pushTrail(r, v.drawn);
+      pushTrail(r, v.drawn, this.trailBox);
     }
     this._tickCount += 1;
     return true;
@@ -334,12 +340,11 @@ export class Race {
   /** Every racer's drawn trail so far, compact (see `TrailSnapshot`). */
   trailSnapshot(options: { maxPoints?: number } = {}): TrailSnapshot {
     const maxPoints = Math.max(2, Math.floor(options.maxPoints ?? 512));
-    const box = quantBox(this.landscape.info.bounds);
     return {
       format: 'trails-v1',
       tick: this._tickCount,
-      box,
-      racers: [...this.racersById.values()].map((r) => encodeTrail(r.view.id, r.view.joinTick, r.trail, r.trailLength, box, maxPoints)),
+      box: { ...this.trailBox },
+      racers: [...this.racersById.values()].map((r) => encodeTrail(r.view.id, r.view.joinTick, r.trail, r.trailLength, maxPoints)),
     };
   }
 
@@ -437,14 +442,14 @@ function copySpec(spec: OptimizerSpec): OptimizerSpec {
   return JSON.parse(JSON.stringify(spec)) as OptimizerSpec;
 }
 
-function pushTrail(r: RacerState, drawn: Float64Array): void {
+function pushTrail(r: RacerState, drawn: Float64Array, box: Bounds2D): void {
   const need = 2 * (r.trailLength + 1);
   if (need > r.trail.length) {
-    const bigger = new Float32Array(Math.max(need, 2 * r.trail.length));
+    const bigger = new Uint16Array(Math.max(need, 2 * r.trail.length));
     bigger.set(r.trail);
     r.trail = bigger;
   }
-  r.trail[2 * r.trailLength] = drawn[0];
-  r.trail[2 * r.trailLength + 1] = drawn[1];
+  r.trail[2 * r.trailLength] = quantise(drawn[0], box.xMin, box.xMax);
+  r.trail[2 * r.trailLength + 1] = quantise(drawn[1], box.yMin, box.yMax);
   r.trailLength += 1;
 }

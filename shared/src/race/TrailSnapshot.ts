@@ -61,21 +61,22 @@ function keptIndices(length: number, stride: number): number[] {
   return out;
 }
 
-function quantise(v: number, lo: number, hi: number): number {
+/** v on a 16-bit grid over [lo, hi], clamped (NaN → 0). */
+export function quantise(v: number, lo: number, hi: number): number {
   const q = Math.round(((v - lo) / (hi - lo)) * QUANT_LEVELS);
   if (!(q >= 0)) return 0; // also NaN
   return q > QUANT_LEVELS ? QUANT_LEVELS : q;
 }
 
-/** Encodes one trail (x, y pairs as a Float32Array of `length` points). */
-export function encodeTrail(id: string, joinTick: number, xy: Float32Array, length: number, box: Bounds2D, maxPoints: number): TrailSnapshotRacer {
+/** Encodes one trail: `length` points as quantised x, y pairs (see `quantise`) over the snapshot's box. */
+export function encodeTrail(id: string, joinTick: number, qxy: Uint16Array, length: number, maxPoints: number): TrailSnapshotRacer {
   const stride = Math.max(1, Math.ceil((length - 1) / Math.max(1, maxPoints - 1)));
   const bytes: number[] = [];
   let px = 0;
   let py = 0;
   for (const i of keptIndices(length, stride)) {
-    const qx = quantise(xy[2 * i], box.xMin, box.xMax);
-    const qy = quantise(xy[2 * i + 1], box.yMin, box.yMax);
+    const qx = qxy[2 * i];
+    const qy = qxy[2 * i + 1];
     writeVarint(bytes, zigzag(qx - px));
     writeVarint(bytes, zigzag(qy - py));
     px = qx;
