@@ -10,7 +10,7 @@
  *
  * Run: npx tsx test/bench/expression.bench.ts
  */
-import { compileExpression } from '../../shared/src/landscapes/expression/index';
+import { compileExpression } from '@gradient-rally/shared';
 
 type Value = (x: number, y: number) => number;
 type Full = (x: number, y: number, out: Float64Array) => void;

@@ -6,8 +6,8 @@ import {
   compileExpression,
   createExpressionLandscape,
   parseExpression,
-} from '../../shared/src/landscapes/expression/index';
-import { SpecError } from '../../shared/src/spec/SpecError';
+  SpecError,
+} from '@gradient-rally/shared';
 
 /**
  * Runs `fn`, which must throw; returns what it threw and how long it took.

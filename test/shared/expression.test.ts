@@ -4,9 +4,11 @@ import fc from 'fast-check';
 import {
   compileExpression,
   createExpressionLandscape,
+  createLandscape,
+  lossGrid,
   parseExpression,
-} from '../../shared/src/landscapes/expression/index';
-import { SpecError } from '../../shared/src/spec/SpecError';
+  SpecError,
+} from '@gradient-rally/shared';
 
 // ---------------------------------------------------------------------------
 // An independent reference: second-order forward-mode AD on plain numbers
@@ -462,6 +464,17 @@ describe('createExpressionLandscape', () => {
     const big = new Float64Array(300 * 300);
     L.gridInto!({ xMin: -1, xMax: 1, yMin: -1, yMax: 1, n: 300 }, big);
     expect(big[299 * 300 + 299]).toBe(11);
+  });
+
+  it('is what createLandscape builds for kind expression, and lossGrid uses its fast path', () => {
+    const spec = { kind: 'expression', expr: 'sin(x)*cos(y) + 0.1*(x^2 + y^2)' } as const;
+    const L = createLandscape(spec);
+    expect(L.info.kind).toBe('expression');
+    expect(L.value([0.4, -1.1])).toBe(createExpressionLandscape(spec).value([0.4, -1.1]));
+    const grid = lossGrid(L, { xMin: -3, xMax: 3, yMin: -2, yMax: 2, n: 17 });
+    expect(grid[16 * 17 + 16]).toBe(L.value([3, 2]));
+    expect(grid[0]).toBe(L.value([-3, -2]));
+    expect(() => createLandscape({ kind: 'expression', expr: 'x +' })).toThrow(SpecError);
   });
 
   it('rejects malformed specs with the field named', () => {
