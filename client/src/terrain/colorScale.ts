@@ -6,7 +6,7 @@ import { interpolateViridis } from 'd3-scale-chromatic';
  * arrays, so they run in the terrain worker and in Node tests alike.
  *
  * The log scale is `t = log(v − min + δ) / log(max − min + δ)` rescaled to
- * [0, 1], with δ a small fraction of the range: it keeps the structure of
+ * [0, 1], with δ a millionth of the range: it keeps the structure of
  * landscapes whose loss spans orders of magnitude (Rosenbrock, Goldstein–Price)
  * without needing the loss to be positive.
  */
@@ -31,8 +31,9 @@ export function lossScaleFor(values: ArrayLike<number>, wideRange: boolean): Los
   if (min === Infinity) return { kind: 'linear', min: 0, max: 1, delta: 0 };
   if (max === min) max = min + 1;
   if (!wideRange) return { kind: 'linear', min, max, delta: 0 };
-  // δ: 1e-4 of the range keeps the deepest well visible but not a single black pixel.
-  return { kind: 'log', min, max, delta: (max - min) * 1e-4 };
+  // δ = 1e-6 of the range: six decades of structure above the lowest loss, the
+  // deepest well visible without turning one pixel into the whole dark end.
+  return { kind: 'log', min, max, delta: (max - min) * 1e-6 };
 }
 
 /** Maps a loss to [0, 1] (clamped); NaN for non-finite input. */

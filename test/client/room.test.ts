@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { quantize, RacerStatusByte, type PlayerView, type ResultRow } from '@gradient-rally/shared';
+import { phaseText, racerRows, secondsLeft, parseJsonField, type RoomStateLike } from '../../client/src/net/raceViewModel';
+import { lineProfile, resultsCsv } from '../../client/src/room/resultsExport';
+import { limitsFromSettings } from '../../client/src/room/PlayerView';
+
+function player(over: Partial<PlayerView>): PlayerView {
+  return { name: 'P', connected: true, slot: 0, optimizerKind: 'sgd', optimizerJson: '', qx: 0, qy: 0, loss: 1, status: RacerStatusByte.racing, gradientEvaluations: 0, score: 0, rank: 0, ...over };
+}
+function state(players: Record<string, PlayerView>, over: Partial<RoomStateLike> = {}): RoomStateLike {
+  return {
+    code: 'ABC234', phase: 'race', paused: false, locked: false, round: 1, tick: 40, raceTicks: 200, countdownTicks: 0,
+    settingsJson: '{}', landscapeInfoJson: '{}', qxMin: -4, qxMax: 4, qyMin: -2, qyMax: 6, hostConnected: true,
+    players: { forEach: (cb) => Object.entries(players).forEach(([id, p]) => cb(p, id)) }, ...over,
+  };
+}
+
+describe('room state → view model', () => {
+  it('decodes positions, marks the own racer, ranks by loss with diverged last', () => {
+    const s = state({
+      a: player({ name: 'Ada', slot: 0, loss: 0.5, qx: quantize(1, -4, 4), qy: quantize(2, -2, 6) }),
+      b: player({ name: 'Bob', slot: 1, loss: 0.1 }),
+      c: player({ name: 'Cy', slot: 2, loss: NaN, status: RacerStatusByte.diverged }),
+    });
+    const rows = racerRows(s, 'a');
+    expect(rows.map((r) => r.name)).toEqual(['Bob', 'Ada', 'Cy']);
+    const ada = rows.find((r) => r.own)!;
+    expect(ada.name).toBe('Ada');
+    expect(ada.x).toBeCloseTo(1, 3);
+    expect(ada.y).toBeCloseTo(2, 3);
+    expect(rows[2].status).toBe('diverged');
+    expect(rows[2].lossText).toBe('NaN');
+    expect(rows[1].glyph).not.toBe(rows[0].glyph);
+  });
+  it('server ranks win over loss order when present', () => {
+    const rows = racerRows(state({ a: player({ name: 'A', loss: 5, rank: 1 }), b: player({ name: 'B', loss: 1, rank: 2 }) }));
+    expect(rows.map((r) => r.name)).toEqual(['A', 'B']);
+  });
+  it('phase text and time left', () => {
+    expect(secondsLeft(state({}), 50)).toBe(8); // (200 − 40) ticks × 50 ms
+    expect(phaseText(state({}), 50)).toBe('Racing: 8 s left');
+    expect(phaseText(state({}, { paused: true }), 50)).toBe('Paused by the host');
+    expect(phaseText(state({}, { phase: 'countdown', countdownTicks: 45 }), 50)).toBe('Starting in 3 s');
+    expect(phaseText(state({}, { phase: 'lobby', locked: true }), 50)).toMatch(/locked/);
+    expect(secondsLeft(state({}, { raceTicks: 0 }), 50)).toBeNull();
+  });
+  it('JSON fields fall back on garbage', () => {
+    expect(parseJsonField('{"a":1}', {})).toEqual({ a: 1 });
+    expect(parseJsonField('{oops', { b: 2 })).toEqual({ b: 2 });
+    expect(parseJsonField('', null)).toBeNull();
+  });
+  it('host settings limit the knobs panel', () => {
+    const l = limitsFromSettings({ allowedOptimizers: ['adam', 'bogus'], lockedKnobs: ['noise'], knobRanges: { lr: [0.001, 0.1] } }, true);
+    expect(l.optimizers).toEqual(['adam']);
+    expect(l.locked).toEqual(['noise']);
+    expect(l.ranges.lr).toEqual([0.001, 0.1]);
+    expect(l.ranges.momentum).toBeDefined();
+    expect(l.mlp).toBe(true);
+    expect(limitsFromSettings({ allowedOptimizers: [] }, false).optimizers).toEqual(['sgd']);
+  });
+});
+
+describe('results export', () => {
+  const row = (over: Partial<ResultRow>): ResultRow => ({
+    id: 'a', name: 'Ada', rank: 1, score: 0.3, status: 'finished', endPoint: [1, 2], drawnEndPoint: [1, 2], finalLoss: 0.25, robustLoss: 0.3,
+    lambdaMax: 2, eigenvalues: [1, 2], pointClass: 'minimum', gradientNorm: 0, gradientEvaluations: 100, updates: 100, joinTick: 0,
+    optimizer: { kind: 'sgd', lr: 0.1 }, note: 'Settled, "nicely", in a basin', noteKind: 'minimum', knobChanges: 0, ...over,
+  });
+  it('one CSV line per player, quoted where needed, empty for missing numbers', () => {
+    const csv = resultsCsv([row({}), row({ id: 'b', name: 'Bob, Jr', rank: 2, finalLoss: null, score: NaN })]).trim().split('\r\n');
+    expect(csv).toHaveLength(3);
+    expect(csv[0].split(',')[0]).toBe('rank');
+    expect(csv[1]).toContain('"Settled, ""nicely"", in a basin"');
+    expect(csv[1]).toContain('"{""kind"":""sgd"",""lr"":0.1}"');
+    expect(csv[2].startsWith('2,"Bob, Jr",,,')).toBe(true);
+  });
+  it('line profile: no barrier inside one bowl, a barrier across a ridge', () => {
+    const bowl = (p: number[]) => p[0] ** 2 + p[1] ** 2;
+    expect(lineProfile(bowl, [-0.1, 0], [0.1, 0]).barrier).toBe(0);
+    const doubleWell = (p: number[]) => (p[0] ** 2 - 1) ** 2;
+    const r = lineProfile(doubleWell, [-1, 0], [1, 0], 41);
+    expect(r.barrier).toBeCloseTo(1, 9);
+    expect(r.alphas[0]).toBe(-0.5);
+    expect(r.alphas[40]).toBe(1.5);
+  });
+});
