@@ -352,7 +352,7 @@ async function main(): Promise<void> {
   // quarter of the rows and scale by 4 (rows cost the same), as labelled.
   await tf.setBackend('cpu');
   tfGrid(problem, { ...GRID, n: 16 }, 16); // warm-up on a small grid
-  let tfOut = new Float64Array(cells);
+  let tfOut: Float64Array = new Float64Array(cells);
   const quarter = GRID.n / 4;
   const tQuarter = await time(() => (tfOut = tfGridRows(problem, GRID, quarter, 8)), 1);
   const tTfCpu = { best: tQuarter.best * 4, median: tQuarter.median * 4, runs: 1 };

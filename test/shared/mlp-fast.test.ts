@@ -4,6 +4,8 @@ import { SpecError } from '../../shared/src/spec/SpecError';
 import {
   createMlpTrainer,
   createMlpGridEvaluator,
+  loadMlpGridEvaluator,
+  loadMlpTrainer,
   mlpLossGridRowsInto,
   type GridSpec,
   type MlpActivation,
@@ -209,6 +211,14 @@ describe('mlpLossGridRowsInto', () => {
     expect(new Uint8Array(packed.buffer)).toEqual(new Uint8Array(whole.buffer, 5 * 11 * 8));
   });
 
+  it('the asynchronous loader (for a browser main thread) gives the same bytes', async () => {
+    const problem = randomProblem(new Rng('async'), [2, 6, 5, 3], 'relu', 21);
+    const grid = { xMin: -1, xMax: 1, yMin: -1, yMax: 1, n: 6 };
+    const a = createMlpGridEvaluator(problem).rowsInto(grid, 0, 6, new Float64Array(36));
+    const b = (await loadMlpGridEvaluator(problem)).rowsInto(grid, 0, 6, new Float64Array(36));
+    expect(new Uint8Array(b.buffer)).toEqual(new Uint8Array(a.buffer));
+  });
+
   it('evaluates a one-point grid at (xMin, yMin)', () => {
     const problem = randomProblem(new Rng('one'), [2, 4, 2], 'relu', 5);
     const out = mlpLossGridRowsInto(problem, { xMin: 0.3, xMax: 1, yMin: -0.2, yMax: 1, n: 1 }, 0, 1, new Float64Array(1));
@@ -305,6 +315,21 @@ describe('createMlpTrainer', () => {
       for (const w of want) scale = Math.max(scale, Math.abs(w));
       for (let i = 0; i < g.length; i++) expect(Math.abs(g[i] - want[i])).toBeLessThan(1e-13 * scale);
     }
+  });
+
+  it('the asynchronous loader gives a trainer with the same steps', async () => {
+    const options = { layers: [2, 7, 3], activation: 'tanh' as const, batchSize: 9 };
+    const [t1, t2] = [createMlpTrainer(options), await loadMlpTrainer(options)];
+    const rng = new Rng('async-trainer');
+    const theta1 = Float64Array.from({ length: t1.nParams }, () => rng.normal());
+    const theta2 = Float64Array.from(theta1);
+    const [s1, s2] = [t1.createAdamState(), t2.createAdamState()];
+    for (let t = 0; t < 5; t++) {
+      const x = Float64Array.from({ length: 18 }, () => rng.normal());
+      const y = Int32Array.from({ length: 9 }, () => rng.int(3));
+      expect(t2.adamStepInPlace(theta2, s2, x, y, { lr: 0.05 })).toBe(t1.adamStepInPlace(theta1, s1, x, y, { lr: 0.05 }));
+    }
+    expect(new Uint8Array(theta2.buffer)).toEqual(new Uint8Array(theta1.buffer));
   });
 
   it('rejects bad shapes, batches and hyperparameters with a SpecError naming the field', () => {

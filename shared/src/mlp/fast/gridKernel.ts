@@ -2,6 +2,7 @@ import { SpecError } from '../../spec/SpecError';
 import { OP, SIMD, WasmModule } from './WasmAssembler';
 import { emitExpNonPositive, emitLog, emitRelu, emitTanh, simdScratch } from './simdMath';
 import { checkShape, type MlpActivation } from './shape';
+import { instantiateAsync, instantiateSync } from './compile';
 
 /**
  * The loss of a 2-D slice of a small MLP, L(a, b) = loss(center + a·d1 + b·d2),
@@ -253,18 +254,6 @@ function buildGridModule(layers: readonly number[], activation: MlpActivation): 
   return mod;
 }
 
-const moduleCache = new Map<string, WebAssembly.Module>();
-
-function gridModule(layers: readonly number[], activation: MlpActivation): WebAssembly.Module {
-  const key = `${activation}:${layers.join(',')}`;
-  let m = moduleCache.get(key);
-  if (!m) {
-    m = new WebAssembly.Module(buildGridModule(layers, activation).bytes() as BufferSource);
-    moduleCache.set(key, m);
-  }
-  return m;
-}
-
 /** A slice problem loaded into a kernel instance; evaluate rows of any grid with it. */
 export interface MlpGridEvaluator {
   /**
@@ -278,8 +267,32 @@ export interface MlpGridEvaluator {
 /**
  * Loads `problem` into a fresh kernel instance (data-dependent precomputation
  * happens here, once). Later changes to the problem's arrays are not seen.
+ * Compiles synchronously: fine in Node and in workers; on a browser page's
+ * main thread use `loadMlpGridEvaluator`.
  */
 export function createMlpGridEvaluator(problem: MlpSliceProblem): MlpGridEvaluator {
+  const p = prepareGrid(problem);
+  return gridEvaluator(p, instantiateSync(p.key, p.build, p.mem));
+}
+
+/** As `createMlpGridEvaluator`, compiling asynchronously (usable on a browser's main thread). */
+export async function loadMlpGridEvaluator(problem: MlpSliceProblem): Promise<MlpGridEvaluator> {
+  const p = prepareGrid(problem);
+  return gridEvaluator(p, await instantiateAsync(p.key, p.build, p.mem));
+}
+
+interface PreparedGrid {
+  key: string;
+  build: () => WasmModule;
+  mem: WebAssembly.Memory;
+  L: GridLayout;
+  nData: number;
+  nBlocks: number;
+  offLab: number;
+  offGrid: number;
+}
+
+function prepareGrid(problem: MlpSliceProblem): PreparedGrid {
   const { layers, activation } = problem;
   const nParams = checkShape(layers, activation, 'problem');
   for (const name of ['center', 'd1', 'd2'] as const) {
@@ -309,17 +322,7 @@ export function createMlpGridEvaluator(problem: MlpSliceProblem): MlpGridEvaluat
   const offLab = L.offP + nBlocks * L.pBlockBytes;
   const offGrid = offLab + nBlocks * L.labBlockBytes;
   const mem = new WebAssembly.Memory({ initial: Math.ceil((offGrid + 16) / 65536) + 1 });
-  const instance = new WebAssembly.Instance(gridModule(layers, activation), { env: { mem } });
-  const row = instance.exports.row as (
-    b: number,
-    n: number,
-    nBlocks: number,
-    offLab: number,
-    offGx: number,
-    offOut: number,
-    invN: number,
-  ) => void;
-  let F = new Float64Array(mem.buffer);
+  const F = new Float64Array(mem.buffer);
 
   // Parameters of layers ≥ 2: center and directions, then formed per grid point.
   const firstCount = h1 * d0 + h1;
@@ -344,6 +347,30 @@ export function createMlpGridEvaluator(problem: MlpSliceProblem): MlpGridEvaluat
     F[labBase + C * B + lane] = 1; // mask
   }
 
+  return {
+    key: `grid:${activation}:${layers.join(',')}`,
+    build: () => buildGridModule(layers, activation),
+    mem,
+    L,
+    nData,
+    nBlocks,
+    offLab,
+    offGrid,
+  };
+}
+
+function gridEvaluator(prep: PreparedGrid, instance: WebAssembly.Instance): MlpGridEvaluator {
+  const { mem, nData, nBlocks, offLab, offGrid } = prep;
+  const row = instance.exports.row as (
+    b: number,
+    n: number,
+    nBlocks: number,
+    offLab: number,
+    offGx: number,
+    offOut: number,
+    invN: number,
+  ) => void;
+  let F = new Float64Array(mem.buffer);
   let capacity = 0;
   return {
     rowsInto(grid, rowStart, rowEnd, out) {

@@ -7,6 +7,7 @@
  */
 export {
   createMlpGridEvaluator,
+  loadMlpGridEvaluator,
   mlpLossGridRowsInto,
   type GridSpec,
   type MlpGridEvaluator,
@@ -14,6 +15,7 @@ export {
 } from './gridKernel';
 export {
   createMlpTrainer,
+  loadMlpTrainer,
   type AdamHyper,
   type AdamState,
   type MlpTrainer,

@@ -2,6 +2,7 @@ import { SpecError } from '../../spec/SpecError';
 import { OP, SIMD, WasmModule, type WasmFunction } from './WasmAssembler';
 import { emitExpNonPositive, emitLog, emitTanh, simdScratch } from './simdMath';
 import { checkShape, type MlpActivation } from './shape';
+import { instantiateAsync, instantiateSync } from './compile';
 
 /**
  * A fused, allocation-free minibatch training step for a small MLP: forward,
@@ -355,27 +356,50 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
   return mod;
 }
 
-const moduleCache = new Map<string, WebAssembly.Module>();
-
 /**
  * Compiles (once per shape, activation and batch size) and instantiates a
- * trainer. Throws a `SpecError` for a bad shape or batch size.
+ * trainer. Throws a `SpecError` for a bad shape or batch size. Compiles
+ * synchronously: fine in Node and in workers; on a browser page's main
+ * thread use `loadMlpTrainer`.
  */
 export function createMlpTrainer(options: MlpTrainerOptions): MlpTrainer {
+  const p = prepareTrainer(options);
+  return trainerFrom(options, p, instantiateSync(p.key, p.build, p.mem));
+}
+
+/** As `createMlpTrainer`, compiling asynchronously (usable on a browser's main thread). */
+export async function loadMlpTrainer(options: MlpTrainerOptions): Promise<MlpTrainer> {
+  const p = prepareTrainer(options);
+  return trainerFrom(options, p, await instantiateAsync(p.key, p.build, p.mem));
+}
+
+interface PreparedTrainer {
+  key: string;
+  build: () => WasmModule;
+  mem: WebAssembly.Memory;
+  nParams: number;
+}
+
+function prepareTrainer(options: MlpTrainerOptions): PreparedTrainer {
   const { layers, activation, batchSize } = options;
   const nParams = checkShape(layers, activation, 'trainer');
   if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 4096)) {
     throw new SpecError('trainer.batchSize', `must be an integer in [1, 4096], got ${batchSize}`);
   }
-  const key = `${activation}:${layers.join(',')}:${batchSize + (batchSize & 1)}`;
-  let module = moduleCache.get(key);
-  if (!module) {
-    module = new WebAssembly.Module(buildTrainerModule(layers, activation, batchSize).bytes() as BufferSource);
-    moduleCache.set(key, module);
-  }
   const T = trainerLayout(layers, batchSize);
-  const mem = new WebAssembly.Memory({ initial: Math.ceil(T.bytes / 65536) + 1 });
-  const ex = new WebAssembly.Instance(module, { env: { mem } }).exports;
+  return {
+    key: `trainer:${activation}:${layers.join(',')}:${T.B}`,
+    build: () => buildTrainerModule(layers, activation, batchSize),
+    mem: new WebAssembly.Memory({ initial: Math.ceil(T.bytes / 65536) + 1 }),
+    nParams,
+  };
+}
+
+function trainerFrom(options: MlpTrainerOptions, prep: PreparedTrainer, instance: WebAssembly.Instance): MlpTrainer {
+  const { layers, activation, batchSize } = options;
+  const { mem, nParams } = prep;
+  const T = trainerLayout(layers, batchSize);
+  const ex = instance.exports;
   const lossAndGradient = ex.lossAndGradient as () => number;
   const adam = ex.adam as (step: number, b1: number, b2: number, eps: number, wd: number, sqrtBc2: number) => void;
   const F = new Float64Array(mem.buffer);
