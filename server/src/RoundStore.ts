@@ -39,6 +39,7 @@ export class RoundStore {
   private readonly db: Database.Database;
   private readonly insertRound: Database.Statement;
   private readonly selectRound: Database.Statement;
+  private readonly selectRoundIds: Database.Statement;
   private readonly insertLandscape: Database.Statement;
   private readonly selectLandscapes: Database.Statement;
 
@@ -72,6 +73,7 @@ export class RoundStore {
        VALUES (@id, @code, @round, @finishedAt, @hash, @settings, @seed, @record, @results)`,
     );
     this.selectRound = this.db.prepare(`SELECT * FROM rounds WHERE id = ?`);
+    this.selectRoundIds = this.db.prepare(`SELECT id FROM rounds WHERE code = ? ORDER BY round`);
     this.insertLandscape = this.db.prepare(`INSERT INTO landscapes (name, spec, created_at) VALUES (?, ?, ?)`);
     this.selectLandscapes = this.db.prepare(`SELECT * FROM landscapes ORDER BY id`);
   }
@@ -110,6 +112,11 @@ export class RoundStore {
       record: JSON.parse(String(row.record)),
       results: JSON.parse(String(row.results)),
     };
+  }
+
+  /** Ids of the rounds a room (join code) played, in order. */
+  roundIds(code: string): string[] {
+    return (this.selectRoundIds.all(code) as { id: string }[]).map((r) => r.id);
   }
 
   saveLandscape(name: string, spec: unknown): number {

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES, RATE_LIMIT } from '@gradient-rally/shared';
+import { bootGame, createHost, joinPlayer, quickSettings, until, waitForPhase, type Booted } from './harness';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('floods, oversized frames and raw bytes (default limits)', () => {
+  let server: Booted;
+  beforeAll(async () => {
+    server = await bootGame();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('rate-limits a flooding client, drops oversized and undecodable frames, and the honest race goes on', async () => {
+    const host = await createHost(server.client(), quickSettings({ roundSeconds: 8 }));
+    const code = host.welcome!.code;
+    const honest = await joinPlayer(server.client(), code, { name: 'Honest' });
+    const flooder = await joinPlayer(server.client(), code, { name: 'Flooder' });
+    const bigSender = await joinPlayer(server.client(), code, { name: 'Big' });
+    const byteSender = await joinPlayer(server.client(), code, { name: 'Bytes' });
+    const garbler = await joinPlayer(server.client(), code, { name: 'Garbler' });
+    host.host('host:start');
+    await waitForPhase(host, 'race');
+
+    // Flood: 600 well-formed retunes at once. The bucket lets a burst through,
+    // the retune limit refuses most of those, and everything else is rate-limited.
+    const from = flooder.messages.length;
+    for (let i = 0; i < 600; i++) flooder.send('setKnobs', { optimizer: { kind: 'sgd', lr: 0.01 + i * 1e-5 } });
+    await until(() => flooder.messages.slice(from).filter((m) => m.type === 'error').length >= 600 - RATE_LIMIT.burst, 10_000, 'flood errors');
+    const errors = flooder.messages.slice(from).filter((m) => m.type === 'error').map((m) => m.message);
+    const limited = errors.filter((e) => e.code === 'rate-limited');
+    expect(limited.length).toBeGreaterThanOrEqual(600 - RATE_LIMIT.burst);
+    expect(limited[limited.length - 1].message).toMatch(/per second/);
+    // At most RETUNE_PER_SECOND-ish retunes got through during the flood.
+    await sleep(200);
+    expect(JSON.parse(flooder.player().optimizerJson).lr).toBeLessThan(0.01 + 40 * 1e-5);
+
+    // A frame over MAX_MESSAGE_BYTES closes only the sender's socket.
+    bigSender.send('setKnobs', { optimizer: { kind: 'sgd', lr: 0.01, pad: 'x'.repeat(MAX_MESSAGE_BYTES + 100) } });
+    await until(() => bigSender.closedWith !== undefined, 5_000, 'oversized sender closed');
+    expect(bigSender.closedWith).toBe(1009);
+
+    // Raw bytes where JSON is expected are refused with an error.
+    const fromBytes = byteSender.messages.length;
+    byteSender.room.sendBytes('setKnobs', new Uint8Array([1, 2, 3, 255]));
+    const bytesError = await byteSender.next('error', () => true, 5_000, fromBytes);
+    expect(bytesError.code).toBe('invalid');
+
+    // A frame that is not msgpack at all: Colyseus closes that socket.
+    (garbler.room.connection as any).transport.ws.send(new Uint8Array([13, 0xc1, 0xc1, 0xc1, 0xff, 0x00]));
+    await until(() => garbler.closedWith !== undefined, 5_000, 'garbage sender closed');
+
+    // The honest racer kept racing through all of it, and the round ends normally.
+    const tick = host.state.tick;
+    await until(() => host.state.tick > tick + 10, 5_000, 'ticks continue');
+    expect(honest.closedWith).toBeUndefined();
+    const results = await host.next('results', () => true, 20_000);
+    expect(results.rows.map((r: any) => r.name)).toContain('Honest');
+    expect((await server.http('/health')).status).toBe(200);
+  });
+});
