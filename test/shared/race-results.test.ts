@@ -36,6 +36,18 @@ describe('"what happened" notes on constructed cases', () => {
     expect(r['saved-by-momentum'].rank).toBe(1);
   });
 
+  it('quotes the learning rate the schedule had reached when the racer blew up', () => {
+    const race = new Race(parseRaceSettings({ landscape: QUADRATIC, startRule: { kind: 'shared', point: [1, 1] }, stepsPerTick: 10, roundSeconds: 30 }));
+    race.addRacer('warmup', { optimizer: { kind: 'sgd', lr: 0.01, schedule: { kind: 'one-cycle', maxLr: 1.5, totalSteps: 400 } } });
+    finish(race);
+    const [r] = race.results();
+    expect(r.status).toBe('diverged');
+    const m = /lr·λ_max = ([0-9.]+) × 20 = ([0-9.]+), above 2/.exec(r.note);
+    expect(m, r.note).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0.1);
+    expect(Number(m![1])).toBeLessThanOrEqual(1.5);
+  });
+
   it('stalls near a saddle (small gradient, a negative eigenvalue) and says so', () => {
     const race = new Race(parseRaceSettings({ landscape: 'saddle', startRule: { kind: 'shared', point: [1, 0] }, roundSeconds: 10 }));
     race.addRacer('a', { optimizer: { kind: 'sgd', lr: 0.1 } });

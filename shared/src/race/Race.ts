@@ -1,7 +1,7 @@
 import { SpecError, describeValue } from '../spec/SpecError';
 import { Rng, type Seed } from '../random/Rng';
 import type { Landscape } from '../landscapes/Landscape';
-import { createOptimizer, type Optimizer, type OptimizerSpec } from './deps';
+import { createOptimizer, scheduledLearningRate, type Optimizer, type OptimizerSpec } from './deps';
 import {
   checkRacerOptimizer,
   checkStartPoint,
@@ -81,6 +81,8 @@ interface RacerState {
   lastMove: number;
   /** Update count at which the racer diverged (the step that was refused is this + 1). */
   divergedAfter: number | null;
+  /** The learning rate of the refused step (the schedule applied), for the note. */
+  divergedLr: number | null;
 }
 
 const ID_MAX_LENGTH = 64;
@@ -198,6 +200,7 @@ export class Race {
       trailLength: 0,
       lastMove: 0,
       divergedAfter: null,
+      divergedLr: null,
     };
     pushTrail(state, drawn, this.trailBox);
     this.racersById.set(id, state);
@@ -296,6 +299,8 @@ export class Race {
         if (!Number.isFinite(loss)) {
           v.status = 'diverged';
           r.divergedAfter = v.updates;
+          const h = r.optimizer.spec;
+          r.divergedLr = scheduledLearningRate(h.schedule, h.lr, r.optimizer.updates - 1);
           break;
         }
         theta.set(scratch);
@@ -355,6 +360,7 @@ export class Race {
       order: r.order,
       lastMove: r.lastMove,
       divergedAfter: r.divergedAfter,
+      divergedLr: r.divergedLr,
       startLoss: r.startLoss,
     })));
   }

@@ -9,3 +9,4 @@ export { OPTIMIZER_KINDS, type OptimizerKind, type OptimizerSpec } from '../opti
 export { analyze, classifyEigenvalues } from '../analysis/analyze';
 export { robustLoss } from '../analysis/sharpness';
 export { hessianEigenvaluesLanczos } from '../mlp/curvature';
+export { scheduledLearningRate } from '../optimizers/schedules';

@@ -55,6 +55,8 @@ export interface ResultInput {
   order: number;
   lastMove: number;
   divergedAfter: number | null;
+  /** Learning rate of the refused step (schedule applied). */
+  divergedLr: number | null;
   startLoss: number;
 }
 
@@ -357,8 +359,9 @@ function nearestPoint(points: KnownPoint[], at: ArrayLike<number>, tol: number):
   return best;
 }
 
-function explainDivergence(r: ResultInput, a: Analysis, lr: number, s: Record<string, unknown>): { note: string; kind: NoteKind } {
+function explainDivergence(r: ResultInput, a: Analysis, specLr: number, s: Record<string, unknown>): { note: string; kind: NoteKind } {
   const v = r.view;
+  const lr = r.divergedLr ?? specLr;
   const n = r.divergedAfter ?? v.updates;
   const where = pointText(v.drawn);
   const lam = a.lambdaMax;
