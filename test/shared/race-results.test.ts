@@ -96,6 +96,18 @@ describe('"what happened" notes on constructed cases', () => {
     expect(r.stuck.pointClass).toBe('maximum');
   });
 
+  it('a racer that joined as the round ended never moved, and is told so', () => {
+    const race = new Race(parseRaceSettings({ landscape: 'himmelblau', roundSeconds: 5, tickRate: 2 }));
+    race.addRacer('early');
+    finish(race);
+    race.addRacer('late');
+    const r = byId(race.results());
+    expect(r.late.noteKind).toBe('not-started');
+    expect(r.late.note).toMatch(/^Never moved: it joined at tick 10/);
+    expect(r.late.updates).toBe(0);
+    expect(r.early.noteKind).not.toBe('not-started');
+  });
+
   it('still moving when time ran out', () => {
     const race = new Race(parseRaceSettings({ landscape: 'rosenbrock', startRule: { kind: 'shared', point: [-1.5, 2] }, roundSeconds: 5 }));
     race.addRacer('slow', { optimizer: { kind: 'sgd', lr: 1e-4 } });

@@ -254,8 +254,8 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
 
   if (v.status === 'diverged') return explainDivergence(r, a, lr, s);
 
-  if (v.updates === 0 && v.status === 'waiting') {
-    return { note: `Never moved: it was due to join at tick ${v.joinTick}, after the round ended.`, kind: 'not-started' };
+  if (v.updates === 0 && (v.status === 'waiting' || v.status === 'racing')) {
+    return { note: `Never moved: it joined at tick ${v.joinTick}, too late to take a step before the round ended.`, kind: 'not-started' };
   }
 
   const b = L.info.bounds;
