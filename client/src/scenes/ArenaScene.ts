@@ -205,7 +205,8 @@ export class ArenaScene extends Phaser.Scene {
       // Arrow along −∇f (the descent direction), 70 px long, whatever the gradient's size.
       const [gx, gy] = d.gradient;
       const norm = Math.hypot(gx, gy);
-      if (norm > 0) {
+      // At a critical point the direction is rounding noise: no arrow (the text gives the size).
+      if (norm > 1e-6) {
         const ux = -gx / norm, uy = gy / norm; // screen y is down
         const ex = sx + ux * 70, ey = sy + uy * 70;
         g.lineStyle(3, 0xff7f0e, 1).lineBetween(sx, sy, ex, ey);

@@ -20,6 +20,10 @@ export class App {
   readonly phase: HTMLElement;
   readonly connection: HTMLElement;
   private stage: ArenaStage | undefined;
+  /** Fixed at load: the address bar changes later, the server does not. */
+  readonly wsUrl = serverUrl(location, import.meta.env.VITE_SERVER_URL as string | undefined);
+  /** `?server=` is carried into every address this app writes, so a reload keeps it. */
+  private readonly serverParam = new URLSearchParams(location.search).get('server');
   private teardown: (() => void) | undefined;
 
   constructor(private readonly doc: Document) {
@@ -30,10 +34,6 @@ export class App {
     this.hint = $('arena-hint');
     this.phase = $('phase');
     this.connection = $('connection');
-  }
-
-  get wsUrl(): string {
-    return serverUrl(location, import.meta.env.VITE_SERVER_URL as string | undefined);
   }
 
   arena(): ArenaStage {
@@ -57,11 +57,12 @@ export class App {
     this.side.replaceChildren();
     this.hint.textContent = '';
     this.phase.textContent = '';
-    if (location.pathname + location.search !== path) history.replaceState(null, '', path);
+    this.setPath(path);
   }
 
   /** Changes the address bar only (e.g. once the room's code is known). */
   setPath(path: string): void {
+    if (this.serverParam) path += `${path.includes('?') ? '&' : '?'}server=${encodeURIComponent(this.serverParam)}`;
     if (location.pathname + location.search !== path) history.replaceState(null, '', path);
   }
 

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, startServer, watchErrors } from './harness';
+import type { GameServer } from '../../server/src/createGameServer';
+
+/**
+ * Solo sandbox in a real browser: pick a landscape, tune, run locally (no
+ * server messages involved), see the loss fall, a parser error shown in
+ * place, diagnostics; and the join form's message when the server is down.
+ */
+let server: GameServer;
+let url: string;
+let browser: Browser;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  ({ server, url } = await startServer());
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function status(page: Page): Promise<{ step: number; loss: number }> {
+  const text = (await page.getByText(/^Step \d+, loss/).textContent()) ?? '';
+  const m = /Step (\d+), loss (\S+?)\.(?:\s|$)/.exec(text)!;
+  return { step: Number(m[1]), loss: Number(m[2].replace('−', '-')) };
+}
+
+describe('solo sandbox', () => {
+  it('runs an optimizer on a chosen landscape in the browser', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, errors);
+    await page.goto(url + '/');
+    await page.getByRole('button', { name: 'Play solo' }).click();
+    await page.getByLabel('Landscape').selectOption({ label: 'Himmelblau\'s four valleys' }).catch(async () => {
+      // Titles belong to shared's catalogue; fall back to any entry mentioning Himmelblau.
+      const option = await page.locator('option', { hasText: 'Himmelblau' }).first().getAttribute('value');
+      await page.getByLabel('Landscape').selectOption(option!);
+    });
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 20_000 }).toContain('Loss');
+    await page.getByLabel('Optimizer').selectOption('sgd');
+    await page.getByLabel('Learning rate').fill('0.01');
+    await page.getByLabel('Learning rate').press('Enter');
+    await page.getByLabel('Momentum').fill('0.5');
+    const start = await status(page);
+    expect(start.step).toBe(0);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(async () => (await status(page)).step, { timeout: 30_000 }).toBeGreaterThan(60);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const mid = await status(page);
+    expect(mid.loss).toBeLessThan(start.loss);
+    await page.getByLabel('Gradient arrow (downhill)').check();
+    await page.getByLabel('Curvature ellipse and point type').check();
+    await expect.poll(() => page.getByText(/curvature/).first().textContent(), { timeout: 10_000 }).toMatch(/Bowl|Saddle|Dome|Flat/);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'solo');
+
+    // Your own formula: a typo is reported in place, a fix draws it.
+    await page.getByLabel('Landscape').selectOption({ label: 'Your own formula…' });
+    const expr = page.getByLabel('Expression in x and y');
+    await expr.fill('x^2 + * y');
+    await expect.poll(() => page.getByRole('alert').allTextContents(), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/expr/));
+    await expr.fill('x^2 + 2*y^2');
+    await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join(''), { timeout: 10_000 }).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says so when the game server cannot be reached', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/?join=ABC234&server=ws://127.0.0.1:9`);
+    await page.getByLabel('Nickname').fill('Ada');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '', { timeout: 20_000 }).toMatch(/Cannot reach the game server/);
+    await page.close();
+  });
+});
