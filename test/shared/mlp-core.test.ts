@@ -174,6 +174,22 @@ describe('MLP initialisation and spec', () => {
     expectSpecError(() => L.stochasticGradientInto(new Float64Array(6), new Float64Array(6), 0, new Rng(1)), 'batchSize');
   });
 
+  it('explicit testData gives test metrics; without it they are null', () => {
+    const explicit = { kind: 'mlp', layers: [2, 3, 2], activation: 'tanh', data: { x: [[0, 1], [1, 0], [0.5, 0.5]], y: [0, 1, 1] }, center: Array.from({ length: 17 }, (_, i) => Math.sin(i)) };
+    expect(createMlpLandscape(explicit).evaluate(explicit.center).testLoss).toBeNull();
+    const withTest = createMlpLandscape({ ...explicit, testData: { x: [[1, 1]], y: [0] } });
+    const r = withTest.evaluate(explicit.center);
+    const p = withTest.network.predictProbaInto(explicit.center, [1, 1], new Float64Array(2));
+    expect(r.testLoss).toBeCloseTo(-Math.log(p[0]), 14);
+    expect(r.testAccuracy).toBe(p[0] >= p[1] ? 1 : 0);
+    // H·v with v and out the same array is still H·v.
+    const v = Float64Array.from(explicit.center, (c) => c * 0.5);
+    const hv = new Float64Array(17);
+    withTest.hvpInto(explicit.center, v, hv);
+    withTest.hvpInto(explicit.center, v, v);
+    expect(Array.from(v)).toEqual(Array.from(hv));
+  });
+
   it('createLandscape builds the same terrain for kind mlp', () => {
     const a = createMlpLandscape({ ...GEN, slice: true });
     const b = createLandscape({ ...GEN, slice: true });

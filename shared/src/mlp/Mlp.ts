@@ -189,6 +189,7 @@ export class Mlp {
   /**
    * Writes ∇loss into `grad` (overwriting it) and returns the loss; the loss is
    * the mean over all of `data`, or over `indices[0..count)` for a minibatch.
+   * `grad` must not alias `params` (it is cleared first).
    */
   lossAndGradientInto(
     params: ArrayLike<number>,
@@ -243,6 +244,7 @@ export class Mlp {
    * `out` (overwriting it), by forward-over-reverse differentiation: the R-op
    * of Pearlmutter (1994) pushed through the forward pass, then through the
    * backward pass. Costs about two gradients; no finite differences.
+   * `out` must not alias `v` or `params` (it is cleared first).
    */
   hvpInto(
     params: ArrayLike<number>,

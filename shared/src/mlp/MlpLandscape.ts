@@ -334,6 +334,11 @@ class MlpLandscapeImpl implements MlpLandscape {
   hvpInto(theta: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array): void {
     const p = this.paramsInto(theta, this.params);
     if (this.form === 'full') {
+      if ((v as unknown) === out) {
+        // The kernel clears `out` before reading `v`: give it its own copy when they alias.
+        this.vFull.set(out);
+        v = this.vFull;
+      }
       this.fullHvp(p, v, out);
       return;
     }
