@@ -464,6 +464,9 @@ describe('createExpressionLandscape', () => {
     const big = new Float64Array(300 * 300);
     L.gridInto!({ xMin: -1, xMax: 1, yMin: -1, yMax: 1, n: 300 }, big);
     expect(big[299 * 300 + 299]).toBe(11);
+    for (const n of [-3, 0, 2.5, NaN]) {
+      expect(() => L.gridInto!({ xMin: 0, xMax: 1, yMin: 0, yMax: 1, n }, values)).toThrow(SpecError);
+    }
   });
 
   it('is what createLandscape builds for kind expression, and lossGrid uses its fast path', () => {

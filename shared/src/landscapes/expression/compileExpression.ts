@@ -2,6 +2,7 @@ import { ExpressionGraph } from './ExpressionGraph';
 import { parseExpression } from './parseExpression';
 import { INSTRUCTION_WIDTH, compileTape, createRegisters, runTape, runTapeBlock, type Tape } from './tape';
 import type { GridSpec } from '../Landscape';
+import { checkNumber } from '../../spec/fields';
 
 /**
  * A formula in x and y compiled for repeated evaluation, with its exact
@@ -122,7 +123,9 @@ class TapeExpression implements CompiledExpression {
   }
 
   gridInto(grid: GridSpec, out: Float64Array): void {
-    const { n, xMin, xMax, yMin, yMax } = grid;
+    const { xMin, xMax, yMin, yMax } = grid;
+    // lossGrid validates its grids; a direct caller gets the same error rather than a RangeError.
+    const n = checkNumber(grid.n, 'grid.n', { min: 1, max: 4096, integer: true });
     const total = n * n;
     const tape = this.valueTape;
     let R = this.blockRegs;
