@@ -31,7 +31,7 @@
  *       // the same check addRacer / retune apply: allowed kind, knobs in range, locked knobs unchanged
  *
  * The race:
- *   new Race(settings: RaceSettings, seed = settings.seed)
+ *   new Race(settings: RaceSettings | unknown (raw JSON is parsed), seed = settings.seed)
  *   race.landscape: Landscape            race.settings: RaceSettings        race.dim: number
  *   race.tickCount: number               // tick() calls so far
  *   race.maxTicks: number | null         // round(roundSeconds · tickRate), null without a time limit
@@ -54,16 +54,24 @@
  *     finishUpdates: number | null     // updates taken when the target was first reached (time-to-target)
  *   }
  *   race.standings(): { id, rank, loss, status }[]   // cheap live leaderboard (loss, or time to target)
- *   race.trailSnapshot(): TrailSnapshot   // all racers' drawn trails, one point per tick, quantised to
- *       // 16 bits over the view bounds, base64; small enough to send once to a late joiner
- *   decodeTrailSnapshot(s: TrailSnapshot): { id, joinTick, points: Float32Array (x0, y0, x1, y1, …) }[]
+ *       // (the live order may differ from the final ranks under robust-loss or test-loss scoring)
+ *   race.trailSnapshot({ maxPoints = 512 }?): TrailSnapshot   // all racers' drawn trails, one point per
+ *       // tick (every stride-th kept, plus the last), 16-bit over quantBox(view bounds) = the view widened
+ *       // by half on each side, delta-varint, base64: ~50 KB for 40 racers; send once to a late joiner
+ *   decodeTrailSnapshot(s: TrailSnapshot): { id, joinTick, ticks: number[], points: Float32Array (x0, y0, x1, y1, …) }[]
  *
  * Results and replay:
  *   race.results(): RacerResult[]        // sorted by rank
  *   RacerResult = { id, rank, score: number | null, status, endPoint: number[], drawnEndPoint: [x, y],
- *     finalLoss, robustLoss, lambdaMax, eigenvalues: number[], pointClass: 'minimum' | 'maximum' |
- *     'saddle' | 'degenerate' | null, gradientNorm, gradientEvaluations, updates, joinTick,
- *     optimizer: OptimizerSpec, note: string, noteKind: NoteKind }
+ *     finalLoss, robustLoss, lambdaMax (number | null; null = not finite), eigenvalues: number[] (ascending;
+ *     2-D: both; dim > 2: [λ_min, λ_max] by Lanczos), pointClass: 'minimum' | 'maximum' | 'saddle' |
+ *     'degenerate' | null, gradientNorm, gradientEvaluations, updates, joinTick, optimizer: OptimizerSpec,
+ *     note: string, noteKind: 'diverged' | 'unbounded' | 'global-minimum' | 'local-minimum' | 'saddle' |
+ *     'maximum' | 'still-moving' | 'minimum' | 'stopped' | 'not-started' }
+ *   Ranks: scored racers by score (lower wins), then unscored ones (target never reached), then diverged;
+ *   ties by final loss, fewer gradient evaluations, earlier join. Plain JSON: no NaN or Infinity.
+ *   Robust loss uses one perturbation set for everyone (seed `robust:<race seed>`); under other scoring
+ *   rules it is still reported, with radius defaultRobustRadius(bounds) and 64 samples.
  *   race.record(): RaceRecord            // plain JSON: settings, seed, racers [{seq, tick, id, optimizer, start, joinTick}],
  *                                        // changes [{seq, tick, id, spec}], removals [{seq, tick, id}], endTick
  *                                        // (seq: the order the race saw the events in)
