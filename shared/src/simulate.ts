@@ -7,9 +7,10 @@ import { SpecError } from './spec/SpecError';
 import { checkNumber, pointField } from './spec/fields';
 
 export interface SimulateOptions {
-  /** A landscape spec (plain JSON) or an already-built landscape. */
-  landscape: LandscapeSpec | Landscape | string;
-  optimizer: Partial<OptimizerSpec> & { kind: string };
+  /** A landscape spec (plain JSON, validated here) or an already-built landscape. */
+  landscape: LandscapeSpec | Landscape | string | { kind: string; [field: string]: unknown };
+  /** An optimizer spec (plain JSON, validated here; see `OptimizerSpec`). */
+  optimizer: Partial<OptimizerSpec> | { kind: string; [field: string]: unknown };
   start: ArrayLike<number>;
   /** Number of optimizer updates (0 … 1 000 000). */
   steps: number;
