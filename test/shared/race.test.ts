@@ -66,6 +66,13 @@ describe('Race stepping', () => {
     runTicks(crowd, 30);
     expect(Array.from(crowd.racer('a')!.position)).toEqual(Array.from(alone.racer('a')!.position));
     expect(Array.from(crowd.racer('z')!.position)).not.toEqual(Array.from(crowd.racer('a')!.position));
+
+    // Same start, same noisy optimizer: only the stream (forked by id) tells them apart.
+    const twins = new Race(settings({ landscape: 'himmelblau', startRule: { kind: 'shared', point: [0, 0] } }));
+    twins.addRacer('x', { optimizer: { kind: 'sgd', lr: 0.005, noise: 3 } });
+    twins.addRacer('y', { optimizer: { kind: 'sgd', lr: 0.005, noise: 3 } });
+    runTicks(twins, 5);
+    expect(Array.from(twins.racer('x')!.position)).not.toEqual(Array.from(twins.racer('y')!.position));
   });
 
   it('ends on time: tick() is a no-op after roundSeconds·tickRate ticks', () => {
