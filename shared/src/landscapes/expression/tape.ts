@@ -6,6 +6,12 @@ import { ExpressionGraph, Op, signOf } from './ExpressionGraph';
  * a Float64Array register file where register 0 is x, register 1 is y and
  * the constants sit in the next registers, written once at compile time.
  * Evaluating it is a loop over a switch: no closures, no allocation, no `eval`.
+ *
+ * Why not a tree of composed closures? Measured: it ran as fast as
+ * hand-written code for the first formula in a process, but every closure
+ * made from the same arrow shares V8's call feedback, so once several
+ * formulas exist the calls turn megamorphic and it became 5–25× slower than
+ * this tape. The tape's cost does not depend on what else was compiled.
  */
 export interface Tape {
   readonly code: Int32Array;
@@ -29,7 +35,7 @@ const RECIP_SQR = 23; // 1/(a*a)
 
 /**
  * Superinstructions: an operand node with a single user is folded into that
- * user, so `(1-x)^2 + 100*(y-x^2)^2` runs as 4 dispatches instead of 7 and
+ * user, so `(1-x)^2 + 100*(y-x^2)^2` runs as 3 dispatches instead of 7 and
  * `x^2 - y^2` as 1. Each computes the same IEEE operations in the same order
  * as the unfused pair (JavaScript has no fused multiply-add), so results are
  * bit-identical. Dispatch, not arithmetic, dominates a tape's cost.
