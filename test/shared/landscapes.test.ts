@@ -126,6 +126,7 @@ describe('catalogue and grids', () => {
     const g = lossGrid(L, { xMin: -4, xMax: 2, yMin: -1, yMax: 5, n });
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
       expect(g[i * n + j]).toBe(L.value([-4 + (j * 6) / (n - 1), -1 + (i * 6) / (n - 1)]));
+      expect(g[i * n + j]).toBe(lossGrid(createLandscape({ kind: 'expression', expr: '(x^2+y-11)^2 + (x+y^2-7)^2' }), { xMin: -4, xMax: 2, yMin: -1, yMax: 5, n })[i * n + j]);
     }
   });
   it('rejects bad grids', () => {

@@ -242,14 +242,15 @@ export function lossGrid(landscape: Landscape, grid: GridSpec): Float64Array {
     landscape.gridInto(spec, out);
     return out;
   }
-  const dx = (xMax - xMin) / (n - 1);
-  const dy = (yMax - yMin) / (n - 1);
+  // Coordinates as min + i·(max−min)/(n−1), the one formula every grid path uses.
+  const gx = (j: number) => xMin + (j * (xMax - xMin)) / (n - 1);
+  const gy = (i: number) => yMin + (i * (yMax - yMin)) / (n - 1);
   if (landscape.dim === 2) {
     const p = new Float64Array(2);
     for (let i = 0; i < n; i++) {
-      p[1] = yMin + i * dy;
+      p[1] = gy(i);
       for (let j = 0; j < n; j++) {
-        p[0] = xMin + j * dx;
+        p[0] = gx(j);
         out[i * n + j] = landscape.value(p);
       }
     }
@@ -259,7 +260,7 @@ export function lossGrid(landscape: Landscape, grid: GridSpec): Float64Array {
   const theta = new Float64Array(landscape.dim);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      landscape.liftInto(xMin + j * dx, yMin + i * dy, theta);
+      landscape.liftInto(gx(j), gy(i), theta);
       out[i * n + j] = landscape.value(theta);
     }
   }

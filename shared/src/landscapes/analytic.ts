@@ -53,13 +53,15 @@ export function analyticLandscape(spec: LandscapeSpec, def: Analytic2D): Landsca
       out[1] = d[4] * v[0] + d[5] * v[1];
     },
     gridInto(grid: GridSpec, out: Float64Array) {
+      // Coordinates as min + i·(max−min)/(n−1), the one formula every grid path uses.
       const { n, xMin, xMax, yMin, yMax } = grid;
-      const dx = n > 1 ? (xMax - xMin) / (n - 1) : 0;
-      const dy = n > 1 ? (yMax - yMin) / (n - 1) : 0;
+      const m = Math.max(1, n - 1);
+      const sx = xMax - xMin;
+      const sy = yMax - yMin;
       for (let i = 0; i < n; i++) {
-        const y = yMin + i * dy;
+        const y = yMin + (i * sy) / m;
         const row = i * n;
-        for (let j = 0; j < n; j++) out[row + j] = def.value(xMin + j * dx, y);
+        for (let j = 0; j < n; j++) out[row + j] = def.value(xMin + (j * sx) / m, y);
       }
     },
   };
