@@ -188,6 +188,18 @@ describe('scores and ranks', () => {
     expect(results[3].score).toBeNull();
   });
 
+  it('a diverged racer ranks below one that never reached the target, even with a lower last loss', () => {
+    // log x falls off a cliff at x = 0: a big step lands at x < 0, where the loss is NaN.
+    const cliff = { kind: 'expression', expr: 'log(x) + (y - 1)^2', bounds: { xMin: 0.1, xMax: 3, yMin: -1, yMax: 3 } };
+    const race = new Race(parseRaceSettings({ landscape: cliff, startRule: 'choose', scoring: { kind: 'time-to-target', target: -10 }, roundSeconds: 5 }));
+    race.addRacer('over-the-edge', { optimizer: { kind: 'sgd', lr: 0.5 }, start: [1, 1] });
+    race.addRacer('dawdler', { optimizer: { kind: 'sgd', lr: 1e-4 }, start: [2, 1] });
+    finish(race);
+    const results = race.results();
+    expect(results.map((r) => [r.id, r.status])).toEqual([['dawdler', 'racing'], ['over-the-edge', 'diverged']]);
+    expect(results[1].finalLoss!).toBeLessThan(results[0].finalLoss!);
+  });
+
   it("test loss on an MLP terrain is the network's held-out loss at the end point", () => {
     const mlp = { kind: 'mlp', dataset: 'circles', samples: 60, noise: 0.05, layers: [2, 6, 2], activation: 'tanh', seed: 4, slice: true };
     const race = new Race(parseRaceSettings({ landscape: mlp, startRule: 'random', scoring: 'test-loss', roundSeconds: 5 }));
