@@ -68,6 +68,20 @@ describe('datasets', () => {
     expect(bytes(makeDataset({ kind, samples: 300, noise: 0.1, seed: 'a', split: 'test' }).x)).toEqual(bytes(test.x));
   });
 
+  it('golden values: the datasets that use no Gaussians are pure integer and basic float arithmetic, the same bits in every engine', () => {
+    // If one of these changes, saved rounds and replays on generated MLP terrains change with it.
+    const golden = {
+      xor: [-0.7927249064597753, -1.1700378588932174, 0.6737094889042012, -1.341707043148024, -0.19386880892061784, -0.24163540052856822, 0.2819966379508765, -0.28060180583357686],
+      moons: [-1.790423647771991, -0.1487004995869889, 1.6888207330656126, -0.20444961219775154, -0.2600468796080064, 0.8508396395396478, 0.26951403565230336, -0.8535939612225667],
+      circles: [-0.3913825425143923, -0.35430891397865594, 0.896356824695395, -0.7781523089742868, 0.37178707114551984, -0.6549515225350948, 0.9623766783412131, 0.7270623655793708],
+      spirals: [-1.2694678044926084, -0.5287025478073301, 0.10239578275297091, 1.2594289484987102, -0.5403921763507646, -0.028782585051826175, 0.6265072915963424, 0.032747641231707654],
+    };
+    for (const [kind, xs] of Object.entries(golden)) {
+      const d = makeDataset({ kind, samples: 4, noise: kind === 'moons' ? 0 : 0.2, seed: 'golden' });
+      expect(Array.from(d.x)).toEqual(xs);
+    }
+  });
+
   it('moons without noise lie exactly on the two half circles', () => {
     const d = makeDataset({ kind: 'moons', samples: 50, noise: 0, seed: 3 });
     for (let i = 0; i < 50; i++) {

@@ -1,15 +1,18 @@
 import { Rng, type Seed } from '../random/Rng';
 import { SpecError, describeValue } from '../spec/SpecError';
 import { asObject, enumField, numberField, rejectUnknownKeys } from '../spec/fields';
+import { portableCos, portableSin } from './portableTrig';
 
 /**
  * Toy 2-D classification datasets made from a seed, shaped like TensorFlow
  * Playground's (moons after scikit-learn's `make_moons`), scaled to lie
  * roughly in [-1.5, 1.5]².
  *
- * Determinism: every number comes from `Rng` (32-bit integer arithmetic plus
- * `Math.sin/cos/log/sqrt`), so the same spec gives the same bytes in Node and
- * in browsers. The training set and the held-out test set are two different
+ * Determinism: every number comes from `Rng` (32-bit integer arithmetic;
+ * its Gaussians use `Math.log/sqrt`) and basic float arithmetic; sines and
+ * cosines use `portableSin/portableCos` (basic arithmetic only) rather than
+ * `Math.sin/cos`, whose last bit differs between engines. So the same spec
+ * gives the same bytes in Node and in browsers. The training set and the held-out test set are two different
  * sub-streams (`fork('train')`, `fork('test')`) of the same seed: the same
  * distribution, independent draws.
  *
@@ -114,8 +117,8 @@ function generate(kind: DatasetKind, n: number, noise: number, classes: number, 
         // (cos t, sin t), lower moon (1 − cos t, 0.5 − sin t); centred on the
         // origin and scaled by 1.2; Gaussian noise of σ = 0.5·noise (before scaling).
         const t = Math.PI * rng.uniform();
-        const mx = label === 0 ? Math.cos(t) : 1 - Math.cos(t);
-        const my = label === 0 ? Math.sin(t) : 0.5 - Math.sin(t);
+        const mx = label === 0 ? portableCos(t) : 1 - portableCos(t);
+        const my = label === 0 ? portableSin(t) : 0.5 - portableSin(t);
         px = 1.2 * (mx - 0.5 + 0.5 * noise * rng.normal());
         py = 1.2 * (my - 0.25 + 0.5 * noise * rng.normal());
         break;
@@ -126,8 +129,8 @@ function generate(kind: DatasetKind, n: number, noise: number, classes: number, 
         const u = rng.uniform();
         const r = 5 * u;
         const t = 1.75 * 2 * Math.PI * u + (2 * Math.PI * label) / classes;
-        px = 0.3 * (r * Math.sin(t) + noise * 2 * (2 * rng.uniform() - 1));
-        py = 0.3 * (r * Math.cos(t) + noise * 2 * (2 * rng.uniform() - 1));
+        px = 0.3 * (r * portableSin(t) + noise * 2 * (2 * rng.uniform() - 1));
+        py = 0.3 * (r * portableCos(t) + noise * 2 * (2 * rng.uniform() - 1));
         break;
       }
       case 'circles': {
@@ -136,8 +139,8 @@ function generate(kind: DatasetKind, n: number, noise: number, classes: number, 
         const R = 1.4;
         const r = label === 0 ? 0.5 * R * rng.uniform() : R * (0.7 + 0.3 * rng.uniform());
         const t = 2 * Math.PI * rng.uniform();
-        px = r * Math.sin(t) + 0.5 * R * noise * (2 * rng.uniform() - 1);
-        py = r * Math.cos(t) + 0.5 * R * noise * (2 * rng.uniform() - 1);
+        px = r * portableSin(t) + 0.5 * R * noise * (2 * rng.uniform() - 1);
+        py = r * portableCos(t) + 0.5 * R * noise * (2 * rng.uniform() - 1);
         break;
       }
       case 'xor': {
@@ -155,8 +158,8 @@ function generate(kind: DatasetKind, n: number, noise: number, classes: number, 
         // (two classes: (0.64, 0.64) and (−0.64, −0.64)); σ = 0.1 + 0.6·noise.
         const angle = Math.PI / 4 + (2 * Math.PI * label) / classes;
         const sigma = 0.1 + 0.6 * noise;
-        px = 0.9 * Math.cos(angle) + sigma * rng.normal();
-        py = 0.9 * Math.sin(angle) + sigma * rng.normal();
+        px = 0.9 * portableCos(angle) + sigma * rng.normal();
+        py = 0.9 * portableSin(angle) + sigma * rng.normal();
         break;
       }
     }
