@@ -218,21 +218,32 @@ export class Mlp {
         const d = this.delta[l + 1];
         const inA = this.a[l];
         const nIn = L.inSize;
+        if (l === 0) {
+          for (let o = 0; o < L.outSize; o++) {
+            const dv = d[o];
+            grad[L.biasOffset + o] += dv;
+            const row = L.weightOffset + o * nIn;
+            for (let i = 0; i < nIn; i++) grad[row + i] += dv * inA[i];
+          }
+          continue;
+        }
+        // One contiguous pass over each weight row does both ∂/∂W += δ a_lᵀ and
+        // e = W_lᵀ δ (accumulated in dPrev); then δ_l = act'(z_l) ⊙ e.
+        const dPrev = this.delta[l];
+        dPrev.fill(0);
         for (let o = 0; o < L.outSize; o++) {
           const dv = d[o];
           grad[L.biasOffset + o] += dv;
           const row = L.weightOffset + o * nIn;
-          for (let i = 0; i < nIn; i++) grad[row + i] += dv * inA[i];
-        }
-        if (l > 0) {
-          // δ_l = act'(z_l) ⊙ W_lᵀ δ_{l+1}
-          const dPrev = this.delta[l];
-          const zPrev = this.z[l];
           for (let i = 0; i < nIn; i++) {
-            let e = 0;
-            for (let o = 0; o < L.outSize; o++) e += params[L.weightOffset + o * nIn + i] * d[o];
-            dPrev[i] = tanh ? e * (1 - inA[i] * inA[i]) : zPrev[i] > 0 ? e : 0;
+            grad[row + i] += dv * inA[i];
+            dPrev[i] += params[row + i] * dv;
           }
+        }
+        if (tanh) for (let i = 0; i < nIn; i++) dPrev[i] *= 1 - inA[i] * inA[i];
+        else {
+          const zPrev = this.z[l];
+          for (let i = 0; i < nIn; i++) if (!(zPrev[i] > 0)) dPrev[i] = 0;
         }
       }
     }
@@ -306,40 +317,47 @@ export class Mlp {
         const inA = this.a[l];
         const inRa = this.ra[l];
         const nIn = L.inSize;
+        const hasPrev = l > 0;
+        const dPrev = this.delta[l];
+        const rdPrev = this.rdelta[l];
+        if (hasPrev) {
+          dPrev.fill(0);
+          rdPrev.fill(0);
+        }
+        // One contiguous pass over each weight row: R(∂/∂W) = R(δ) a_lᵀ + δ R(a_l)ᵀ,
+        // and (for l > 0) e = W_lᵀ δ into dPrev, R(e) = V_lᵀ δ + W_lᵀ R(δ) into rdPrev.
         for (let o = 0; o < L.outSize; o++) {
           const dv = d[o];
           const rdv = rd[o];
           out[L.biasOffset + o] += rdv;
           const row = L.weightOffset + o * nIn;
-          // R(∂/∂W) = R(δ) a_lᵀ + δ R(a_l)ᵀ
-          for (let i = 0; i < nIn; i++) out[row + i] += rdv * inA[i] + dv * inRa[i];
+          if (hasPrev) {
+            for (let i = 0; i < nIn; i++) {
+              const w = params[row + i];
+              out[row + i] += rdv * inA[i] + dv * inRa[i];
+              dPrev[i] += w * dv;
+              rdPrev[i] += v[row + i] * dv + w * rdv;
+            }
+          } else {
+            for (let i = 0; i < nIn; i++) out[row + i] += rdv * inA[i] + dv * inRa[i];
+          }
         }
-        if (l > 0) {
-          const dPrev = this.delta[l];
-          const rdPrev = this.rdelta[l];
-          const zPrev = this.z[l];
-          const rzPrev = this.rz[l];
-          for (let i = 0; i < nIn; i++) {
-            // e = W_lᵀ δ, R(e) = V_lᵀ δ + W_lᵀ R(δ)
-            let e = 0;
-            let re = 0;
-            for (let o = 0; o < L.outSize; o++) {
-              const idx = L.weightOffset + o * nIn + i;
-              e += params[idx] * d[o];
-              re += v[idx] * d[o] + params[idx] * rd[o];
-            }
-            if (tanh) {
-              // act' = 1 − a², act'' = −2a(1 − a²)
-              const ai = inA[i];
-              const d1 = 1 - ai * ai;
-              dPrev[i] = d1 * e;
-              rdPrev[i] = -2 * ai * d1 * rzPrev[i] * e + d1 * re;
-            } else {
-              // relu: act' = [z > 0], act'' = 0
-              const on = zPrev[i] > 0;
-              dPrev[i] = on ? e : 0;
-              rdPrev[i] = on ? re : 0;
-            }
+        if (!hasPrev) continue;
+        const zPrev = this.z[l];
+        const rzPrev = this.rz[l];
+        for (let i = 0; i < nIn; i++) {
+          const e = dPrev[i];
+          const re = rdPrev[i];
+          if (tanh) {
+            // act' = 1 − a², act'' = −2a(1 − a²)
+            const ai = inA[i];
+            const d1 = 1 - ai * ai;
+            dPrev[i] = d1 * e;
+            rdPrev[i] = -2 * ai * d1 * rzPrev[i] * e + d1 * re;
+          } else if (!(zPrev[i] > 0)) {
+            // relu: act' = [z > 0], act'' = 0
+            dPrev[i] = 0;
+            rdPrev[i] = 0;
           }
         }
       }
