@@ -349,6 +349,43 @@ describe('trail snapshot', () => {
   });
 });
 
+describe('data-backed terrains check the loss once per tick, and still stop where simulate stops', () => {
+  const mlp = (activation: string, weightDecay = 0) => ({ kind: 'mlp', dataset: 'moons', samples: 40, noise: 0.1, layers: [2, 4, 2], activation, seed: 3, weightDecay });
+
+  it('moves a full-batch MLP racer exactly as simulate does', () => {
+    const L = createLandscape(mlp('tanh'));
+    const race = new Race(settings({ landscape: mlp('tanh'), startRule: 'random', stepsPerTick: 4 }));
+    race.addRacer('a', { optimizer: { kind: 'sgd', lr: 0.3, momentum: 0.9 } });
+    const start = Array.from(race.racer('a')!.position);
+    const sim = simulate({ landscape: L, optimizer: { kind: 'sgd', lr: 0.3, momentum: 0.9 }, start, steps: 40 });
+    for (let k = 1; k <= 10; k++) {
+      race.tick();
+      expect(Array.from(race.racer('a')!.position)).toEqual(sim.path[4 * k]);
+      expect(race.racer('a')!.loss).toBe(sim.loss[4 * k]);
+    }
+  });
+
+  // With weight decay λ = 1 and lr = 50 the weights grow ×50 a step; the penalty (λ/2)‖w‖²
+  // overflows while every weight is still finite, in the middle of a tick.
+  for (const [activation, stepsPerTick] of [['tanh', 7], ['relu', 50], ['relu', 1]] as const) {
+    it(`finds the first non-finite loss inside a tick (${activation}, ${stepsPerTick} steps a tick)`, () => {
+      const spec = mlp(activation, 1);
+      const race = new Race(settings({ landscape: spec, startRule: 'random', knobRanges: { lr: [1e-5, 100] }, stepsPerTick }));
+      race.addRacer('a', { optimizer: { kind: 'sgd', lr: 50 } });
+      const start = Array.from(race.racer('a')!.position);
+      for (let t = 0; t < 200 && race.racer('a')!.status === 'racing'; t++) race.tick();
+      const a = race.racer('a')!;
+      expect(a.status).toBe('diverged');
+      const sim = simulate({ landscape: createLandscape(spec), optimizer: { kind: 'sgd', lr: 50 }, start, steps: 1000 });
+      expect(sim.diverged).toBe(true);
+      expect(Array.from(a.position)).toEqual(sim.path[sim.path.length - 1]);
+      expect(a.updates).toBe(sim.path.length - 1);
+      expect(a.loss).toBe(sim.loss[sim.loss.length - 1]);
+      expect(a.gradientEvaluations).toBe(sim.gradientEvaluations);
+    });
+  }
+});
+
 describe('full-space MLP terrain (dim > 2)', () => {
   it('races every weight and draws the projection', () => {
     const mlp = { kind: 'mlp', dataset: 'moons', samples: 40, noise: 0.1, layers: [2, 4, 2], activation: 'tanh', seed: 3 };

@@ -83,6 +83,9 @@ interface RacerState {
   divergedAfter: number | null;
   /** The learning rate of the refused step (the schedule applied), for the note. */
   divergedLr: number | null;
+  /** Data-backed terrains: this tick's iterates and the evaluation count after each (see advanceCheckingLossPerTick). */
+  iterates: Float64Array | null;
+  iterateEvaluations: Float64Array | null;
 }
 
 const ID_MAX_LENGTH = 64;
@@ -115,6 +118,12 @@ export class Race {
   /** Trails are kept quantised over this box (the view widened by half on every side). */
   private readonly trailBox: Bounds2D;
   private joinCount = 0;
+  /**
+   * Evaluate the loss after every update (exact `simulate` semantics, and the
+   * update at which a target is reached), or once per tick on data-backed
+   * terrains where a full-data loss costs more than a minibatch step.
+   */
+  private readonly lossEveryUpdate: boolean;
   private readonly log: {
     racers: RaceRecord['racers'];
     changes: RaceRecord['changes'];
@@ -133,6 +142,7 @@ export class Race {
     this.seed = seed ?? this.settings.seed;
     this.root = new Rng(this.seed);
     this.trailBox = quantBox(this.landscape.info.bounds);
+    this.lossEveryUpdate = this.landscape.dataSize === undefined || this.settings.scoring.kind === 'time-to-target';
     const { roundSeconds, tickRate } = this.settings;
     this.maxTicks = roundSeconds === null ? null : Math.max(1, Math.round(roundSeconds * tickRate));
   }
@@ -201,6 +211,8 @@ export class Race {
       lastMove: 0,
       divergedAfter: null,
       divergedLr: null,
+      iterates: null,
+      iterateEvaluations: null,
     };
     pushTrail(state, drawn, this.trailBox);
     this.racersById.set(id, state);
@@ -262,15 +274,14 @@ export class Race {
    *
    * A step is taken on a scratch copy and kept only if every coordinate and
    * the loss are finite; otherwise the racer stops at its last finite point
-   * with status 'diverged', exactly as `simulate` stops. With a budget, a step
+   * with status 'diverged', exactly as `simulate` stops. (On data-backed
+   * terrains the loss is evaluated once per tick and the tick's iterates
+   * searched only when it is not finite: see `advanceCheckingLossPerTick`.) With a budget, a step
    * is only started if its cost fits (2 evaluations with SAM, else 1), so a
    * SAM racer gets half the updates of a plain one.
    */
   tick(): boolean {
     if (this.isTimeUp()) return false;
-    const { stepsPerTick, budget, scoring } = this.settings;
-    const target = scoring.kind === 'time-to-target' ? scoring.target : null;
-    const L = this.landscape;
     const t = this._tickCount;
     for (const r of this.racersById.values()) {
       const v = r.view;
@@ -278,50 +289,125 @@ export class Race {
       if (v.status !== 'racing') continue;
       const x0 = v.drawn[0];
       const y0 = v.drawn[1];
-      const theta = v.position;
-      const scratch = r.scratch;
-      for (let s = 0; s < stepsPerTick; s++) {
-        if (budget !== null && v.gradientEvaluations + stepCost(v.optimizer, this.dim) > budget) {
-          v.status = 'budget-spent';
-          break;
-        }
-        scratch.set(theta);
-        const { gradientEvaluations } = r.optimizer.stepInPlace(scratch, L, r.rng);
-        v.gradientEvaluations += gradientEvaluations;
-        let finite = true;
-        for (let i = 0; i < scratch.length; i++) {
-          if (!Number.isFinite(scratch[i])) {
-            finite = false;
-            break;
-          }
-        }
-        const loss = finite ? L.value(scratch) : NaN;
-        if (!Number.isFinite(loss)) {
-          v.status = 'diverged';
-          r.divergedAfter = v.updates;
-          const h = r.optimizer.spec;
-          r.divergedLr = scheduledLearningRate(h.schedule, h.lr, r.optimizer.updates - 1);
-          break;
-        }
-        theta.set(scratch);
-        v.loss = loss;
-        v.updates += 1;
-        if (target !== null && loss <= target) {
-          v.status = 'finished';
-          v.finishUpdates = v.updates;
-          break;
-        }
-        if (budget !== null && v.gradientEvaluations >= budget) {
-          v.status = 'budget-spent';
-          break;
-        }
-      }
-      this.drawInto(theta, v.drawn);
+      if (this.lossEveryUpdate) this.advanceCheckingEveryLoss(r);
+      else this.advanceCheckingLossPerTick(r);
+      this.drawInto(v.position, v.drawn);
       r.lastMove = Math.hypot(v.drawn[0] - x0, v.drawn[1] - y0);
       pushTrail(r, v.drawn, this.trailBox);
     }
     this._tickCount += 1;
     return true;
+  }
+
+  /** With a budget, whether the racer can pay for its next update; marks it 'budget-spent' if not. */
+  private canAfford(r: RacerState): boolean {
+    const budget = this.settings.budget;
+    if (budget === null || r.view.gradientEvaluations + stepCost(r.view.optimizer, this.dim) <= budget) return true;
+    r.view.status = 'budget-spent';
+    return false;
+  }
+
+  private markDiverged(r: RacerState, scheduleStep: number): void {
+    r.view.status = 'diverged';
+    r.divergedAfter = r.view.updates;
+    const h = r.optimizer.spec;
+    r.divergedLr = scheduledLearningRate(h.schedule, h.lr, scheduleStep);
+  }
+
+  /** One tick of `stepsPerTick` updates, the loss evaluated after every one (as `simulate` does). */
+  private advanceCheckingEveryLoss(r: RacerState): void {
+    const { stepsPerTick, budget, scoring } = this.settings;
+    const target = scoring.kind === 'time-to-target' ? scoring.target : null;
+    const L = this.landscape;
+    const v = r.view;
+    const theta = v.position;
+    const scratch = r.scratch;
+    for (let s = 0; s < stepsPerTick; s++) {
+      if (!this.canAfford(r)) return;
+      scratch.set(theta);
+      v.gradientEvaluations += r.optimizer.stepInPlace(scratch, L, r.rng).gradientEvaluations;
+      const loss = allFinite(scratch) ? L.value(scratch) : NaN;
+      if (!Number.isFinite(loss)) return this.markDiverged(r, r.optimizer.updates - 1);
+      theta.set(scratch);
+      v.loss = loss;
+      v.updates += 1;
+      if (target !== null && loss <= target) {
+        v.status = 'finished';
+        v.finishUpdates = v.updates;
+        return;
+      }
+      if (budget !== null && v.gradientEvaluations >= budget) {
+        v.status = 'budget-spent';
+        return;
+      }
+    }
+  }
+
+  /**
+   * The same tick for data-backed terrains (MLP), where one full-data loss
+   * costs several minibatch steps: coordinates are checked after every
+   * update, the loss once at the end of the tick. Only if that loss is not
+   * finite are the tick's iterates (kept in `r.iterates`) evaluated in order
+   * to find the first bad one, so the racer still stops where `simulate`
+   * would — unless a loss went non-finite and came back within one tick,
+   * which an overflowing network does not do.
+   */
+  private advanceCheckingLossPerTick(r: RacerState): void {
+    const { stepsPerTick, budget } = this.settings;
+    const L = this.landscape;
+    const v = r.view;
+    const n = this.dim;
+    if (!r.iterates) {
+      r.iterates = new Float64Array(stepsPerTick * n);
+      r.iterateEvaluations = new Float64Array(stepsPerTick);
+    }
+    const its = r.iterates;
+    const evs = r.iterateEvaluations!;
+    const scratch = r.scratch;
+    const k0 = r.optimizer.updates;
+    let m = 0; // iterates with finite coordinates
+    let coordinatesFailed = false;
+    scratch.set(v.position);
+    for (let s = 0; s < stepsPerTick; s++) {
+      if (!this.canAfford(r)) break;
+      v.gradientEvaluations += r.optimizer.stepInPlace(scratch, L, r.rng).gradientEvaluations;
+      evs[s] = v.gradientEvaluations;
+      if (!allFinite(scratch)) {
+        coordinatesFailed = true;
+        break;
+      }
+      its.set(scratch, m * n);
+      m += 1;
+      if (budget !== null && v.gradientEvaluations >= budget) {
+        v.status = 'budget-spent';
+        break;
+      }
+    }
+    if (m === 0) {
+      if (coordinatesFailed) this.markDiverged(r, k0);
+      return;
+    }
+    let accepted = m;
+    let loss = L.value(its.subarray((m - 1) * n, m * n));
+    if (!Number.isFinite(loss)) {
+      // Find the first iterate of this tick whose loss is not finite.
+      accepted = 0;
+      loss = v.loss;
+      for (let j = 0; j < m; j++) {
+        const f = L.value(its.subarray(j * n, (j + 1) * n));
+        if (!Number.isFinite(f)) break;
+        accepted = j + 1;
+        loss = f;
+      }
+    }
+    if (accepted > 0) v.position.set(its.subarray((accepted - 1) * n, accepted * n));
+    v.loss = loss;
+    v.updates += accepted;
+    if (accepted < m || coordinatesFailed) {
+      // simulate counts the evaluations of the refused step too, and none after it.
+      if (accepted < m) v.gradientEvaluations = evs[accepted];
+      this.markDiverged(r, k0 + accepted);
+    }
   }
 
   /**
@@ -446,6 +532,11 @@ export function stepCost(spec: OptimizerSpec, dim: number): number {
 
 function copySpec(spec: OptimizerSpec): OptimizerSpec {
   return JSON.parse(JSON.stringify(spec)) as OptimizerSpec;
+}
+
+function allFinite(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
+  return true;
 }
 
 function pushTrail(r: RacerState, drawn: Float64Array, box: Bounds2D): void {
