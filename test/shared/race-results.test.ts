@@ -222,6 +222,21 @@ describe('scores and ranks', () => {
     expect(new Set(results.map((r) => r.score)).size).toBe(1);
   });
 
+  it('resultsStepwise yields once per racer and returns exactly results()', () => {
+    const race = new Race(parseRaceSettings({ landscape: 'himmelblau', startRule: 'random', roundSeconds: 5 }));
+    for (const id of ['a', 'b', 'c']) race.addRacer(id, { optimizer: { kind: 'adam', lr: 0.03 } });
+    finish(race);
+    const steps = race.resultsStepwise();
+    const yielded: number[] = [];
+    let r = steps.next();
+    while (!r.done) {
+      yielded.push(r.value);
+      r = steps.next();
+    }
+    expect(yielded).toEqual([1, 2, 3]);
+    expect(r.value).toEqual(race.results());
+  });
+
   it('results are plain JSON: no NaN or Infinity even for diverged racers', () => {
     const race = new Race(parseRaceSettings({ landscape: 'booth', startRule: { kind: 'shared', point: [3, -2] }, stepsPerTick: 20 }));
     race.addRacer('wild', { optimizer: { kind: 'sgd', lr: 1 } });

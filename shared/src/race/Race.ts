@@ -11,7 +11,7 @@ import {
 } from './RaceSettings';
 import { encodeTrail, quantBox, quantise, type TrailSnapshot } from './TrailSnapshot';
 import type { Bounds2D } from '../landscapes/Landscape';
-import { computeResults, type RacerResult } from './results';
+import { computeResults, computeResultsStepwise, type RacerResult, type ResultInput } from './results';
 import type { RaceRecord } from './RaceRecord';
 
 export type RacerStatus = 'waiting' | 'racing' | 'diverged' | 'finished' | 'budget-spent';
@@ -441,14 +441,33 @@ export class Race {
 
   /** Ranked results with robust loss, curvature and a "what happened" note per racer. */
   results(): RacerResult[] {
-    return computeResults(this, [...this.racersById.values()].map((r) => ({
+    return computeResults(this, this.resultInputs());
+  }
+
+  /**
+   * `results()` in slices: each `next()` analyses one racer and yields how
+   * many are done; the generator returns the ranked results. Lets a server
+   * keep ticking other rooms while an MLP round's results are computed.
+   *
+   * @example
+   *   const steps = race.resultsStepwise();
+   *   let r = steps.next();
+   *   while (!r.done) { await new Promise((ok) => setImmediate(ok)); r = steps.next(); }
+   *   const results = r.value;
+   */
+  resultsStepwise(): Generator<number, RacerResult[], void> {
+    return computeResultsStepwise(this, this.resultInputs());
+  }
+
+  private resultInputs(): ResultInput[] {
+    return [...this.racersById.values()].map((r) => ({
       view: r.view,
       order: r.order,
       lastMove: r.lastMove,
       divergedAfter: r.divergedAfter,
       divergedLr: r.divergedLr,
       startLoss: r.startLoss,
-    })));
+    }));
   }
 
   /** The round as plain JSON: enough for `replayRace` to reproduce it bitwise. */

@@ -63,6 +63,8 @@
  *
  * Results and replay:
  *   race.results(): RacerResult[]        // sorted by rank
+ *   race.resultsStepwise(): Generator<number, RacerResult[]>   // the same, one racer's analysis per next()
+ *       // (yields the count done, returns the results): spread an MLP round's ~1 s of analysis over turns
  *   RacerResult = { id, rank, score: number | null, status, endPoint: number[], drawnEndPoint: [x, y],
  *     finalLoss, robustLoss, lambdaMax (number | null; null = not finite), eigenvalues: number[] (ascending;
  *     2-D: both; dim > 2: [λ_min, λ_max] by Lanczos), pointClass: 'minimum' | 'maximum' | 'saddle' |

@@ -159,7 +159,25 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
 
 /** Ranks racers and writes their notes. Called by `Race.results()`. */
 export function computeResults(race: RaceLike, inputs: ResultInput[]): RacerResult[] {
-  const analyses = inputs.map((r) => analyse(race, r));
+  const steps = computeResultsStepwise(race, inputs);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same, one racer's analysis per `next()` (it yields how many are done),
+ * returning the ranked results: on MLP terrains each analysis costs dozens of
+ * full-data losses and Hessian-vector products, and a server can spread them
+ * over several turns of its event loop.
+ */
+export function* computeResultsStepwise(race: RaceLike, inputs: ResultInput[]): Generator<number, RacerResult[], void> {
+  const analyses: Analysis[] = [];
+  for (const r of inputs) {
+    analyses.push(analyse(race, r));
+    yield analyses.length;
+  }
 
   // Flattest and sharpest basins among racers that ended in a minimum (for the notes).
   const inMinimum = analyses
