@@ -70,6 +70,17 @@ describe('"what happened" notes on constructed cases', () => {
     expect(a.note).toMatch(/unbounded below/);
   });
 
+  it('a gradient that is not a number (a kink) is named as the reason, not the learning rate', () => {
+    const kink = { kind: 'expression', expr: 'sqrt(abs(x)) + y^2' };
+    const race = new Race(parseRaceSettings({ landscape: kink, startRule: { kind: 'shared', point: [0, 1] } }));
+    race.addRacer('a');
+    race.tick();
+    const [a] = race.results();
+    expect(a.status).toBe('diverged');
+    expect(a.note).toMatch(/^Stopped at \(0, 1\) after 0 updates: the gradient there is not a finite number/);
+    expect(JSON.stringify(a)).not.toMatch(/NaN|Infinity/);
+  });
+
   it('trapped in a local minimum: compared with the known global one', () => {
     const race = new Race(parseRaceSettings({ landscape: 'rastrigin', startRule: { kind: 'shared', point: [1.2, 0.15] }, roundSeconds: 20 }));
     race.addRacer('a', { optimizer: { kind: 'sgd', lr: 0.002 } });

@@ -408,11 +408,20 @@ function explainDivergence(r: ResultInput, a: Analysis, specLr: number, s: Recor
         `until the numbers overflowed after ${n} updates.`,
     };
   }
+  if (a.gradientNorm === null) {
+    return {
+      kind: 'diverged',
+      note:
+        `Stopped at ${where} after ${n} updates: the gradient there is not a finite number (the surface has a kink or a ` +
+        'singularity at this point), so the next step was undefined.',
+    };
+  }
   const noise = typeof s.noise === 'number' && s.noise > 0 ? ` with gradient noise σ = ${f(s.noise)}` : '';
   return {
     kind: 'diverged',
     note:
       `Diverged after ${n} updates: ${kind} at lr = ${f(lr)}${noise} took steps that grew without bound. ` +
-      `At the last finite point ${where} λ_max = ${f(lam)}${product === null ? '' : ` and lr·λ_max = ${f(product)}`}; a smaller learning rate would have held.`,
+      (lam === null ? `The last finite point was ${where}` : `At the last finite point ${where} λ_max = ${f(lam)} and lr·λ_max = ${f(product)}`) +
+      '; a smaller learning rate would have held.',
   };
 }
