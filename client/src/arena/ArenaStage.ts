@@ -23,6 +23,8 @@ export class ArenaStage {
   contours = true;
   onTerrainError: (message: string | undefined) => void = () => {};
   lastPicture: TerrainPicture | undefined;
+  /** The renderer in use once started: 'webgl' or 'canvas'. */
+  rendererName: 'webgl' | 'canvas' | undefined;
 
   constructor(private readonly parent: HTMLElement, private readonly legend: HTMLElement) {
     bus.on('view-changed', () => this.scheduleRedraw());
@@ -33,14 +35,20 @@ export class ArenaStage {
     this.ready ??= (async () => {
       const { default: PhaserLib } = await import('phaser');
       const { gameConfig } = await import('../scenes/gameConfig');
+      const q = new URLSearchParams(location.search);
+      const { pickRenderer } = await import('../scenes/pickRenderer');
+      const asked = q.get('renderer');
+      // `?renderer=webgl|canvas` overrides the choice (bench and debugging).
+      const renderer = asked === 'canvas' || asked === 'webgl' ? asked : pickRenderer();
+      this.rendererName = renderer;
       await new Promise<void>((resolve) => {
         const off = bus.on('arena-ready', ({ width, height }) => {
           off();
           if (this.model.viewport) this.model.viewport = this.model.viewport.resized(width, height);
           resolve();
         });
-        const fps = new URLSearchParams(location.search).get('fps');
-        this.game = new PhaserLib.Game(gameConfig(this.parent, this.model, fps === null ? 30 : Number(fps)));
+        const fps = q.get('fps');
+        this.game = new PhaserLib.Game(gameConfig(this.parent, this.model, fps === null ? 30 : Number(fps), renderer));
         // Phaser notices window resizes; panels toggling (projector view) resize only the parent.
         new ResizeObserver(() => this.game?.scale.refresh()).observe(this.parent);
       });
@@ -72,7 +80,9 @@ export class ArenaStage {
     const view = this.model.viewport;
     if (!view || this.spec === undefined) return;
     // One computed pixel per screen pixel, capped: 512² is the budget the bench measures.
-    const resolution = Math.min(512, Math.max(128, Math.round(Math.max(view.width, view.height) / 1.5)));
+    // MLP slices cost a forward pass over the dataset per pixel: a coarser grid keeps them interactive.
+    const cap = (this.spec as { kind?: string }).kind === 'mlp' ? 256 : 512;
+    const resolution = Math.min(cap, Math.max(128, Math.round(Math.max(view.width, view.height) / 1.5)));
     try {
       const picture = await this.renderer.render(this.spec, view, { hillShade: this.hillShade, contours: this.contours, resolution });
       if (!picture) return;

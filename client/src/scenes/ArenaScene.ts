@@ -166,8 +166,11 @@ export class ArenaScene extends Phaser.Scene {
       this.labels.set(r.id, label);
     }
     const text = r.status === 'diverged' ? `${r.label} (diverged)` : r.label;
+    // Text objects re-render their texture on every style or text change: touch them only on a change.
     if (label.text !== text) label.setText(text);
-    label.setPosition(sx + radius + 4, sy - radius - 10).setFontStyle(r.own ? 'bold' : 'normal');
+    const weight = r.own ? 'bold' : 'normal';
+    if (label.style.fontStyle !== weight) label.setFontStyle(weight);
+    label.setPosition(sx + radius + 4, sy - radius - 10);
   }
 
   private drawDiagnostics(view: Viewport): void {

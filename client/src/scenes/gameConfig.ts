@@ -9,9 +9,9 @@ import { BootScene } from './BootScene';
  * second, and a classroom of laptops should not spin their fans); 0 uncaps it
  * (the FPS bench).
  */
-export function gameConfig(parent: HTMLElement, model: ArenaModel, fpsLimit = 30): Phaser.Types.Core.GameConfig {
+export function gameConfig(parent: HTMLElement, model: ArenaModel, fpsLimit = 30, renderer: 'webgl' | 'canvas' | 'auto' = 'auto'): Phaser.Types.Core.GameConfig {
   return {
-    type: Phaser.AUTO,
+    type: renderer === 'canvas' ? Phaser.CANVAS : renderer === 'webgl' ? Phaser.WEBGL : Phaser.AUTO,
     parent,
     backgroundColor: '#12121c',
     scale: { mode: Phaser.Scale.RESIZE, width: parent.clientWidth || 800, height: parent.clientHeight || 600 },

@@ -42,6 +42,7 @@ export class App {
 
   route(url: URL): void {
     const q = url.searchParams;
+    if (q.get('bench') === 'racers') return void this.showBench(Number(q.get('n') ?? 40));
     if (q.has('solo')) return void this.showSolo();
     if (q.get('play')) return void this.showPlayer(q.get('play')!, undefined);
     if (q.get('host')) return void this.showHost(q.get('host')!);
@@ -114,6 +115,13 @@ export class App {
     const view = new SoloView(stage, this.side, this.hint);
     this.phase.textContent = 'Solo sandbox';
     this.onLeave(() => view.destroy());
+  }
+
+  /** The FPS bench page (see test/bench/client.bench.ts). */
+  async showBench(n: number): Promise<void> {
+    this.layout.dataset.mode = 'solo';
+    const { runRacerBench } = await import('../bench/RacerBench');
+    await runRacerBench(this.arena(), Number.isFinite(n) ? Math.min(200, Math.max(1, n)) : 40);
   }
 
   async showHost(code?: string): Promise<void> {
