@@ -37,7 +37,7 @@ export interface RacerResult {
   finalLoss: number | null;
   robustLoss: number | null;
   lambdaMax: number | null;
-  /** Ascending: both eigenvalues in 2-D; [λ_min, λ_max] from Lanczos when dim > 2. */
+  /** Ascending: both eigenvalues in 2-D; [λ_min, λ_max] from Lanczos when dim > 2; empty when not finite. */
   eigenvalues: number[];
   pointClass: PointClass | null;
   gradientNorm: number | null;
@@ -127,13 +127,15 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
       const top = hessianEigenvaluesLanczos(L, p, 1, { ...opts, which: 'largest' }).values[0];
       const bottom = hessianEigenvaluesLanczos(L, p, 1, { ...opts, which: 'smallest' }).values[0];
       eigenvalues = [bottom, top];
-      if (Number.isFinite(top) && Number.isFinite(bottom)) pointClass = classifyEigenvalues([bottom, top]);
+      // Lanczos ends are good to ~1e-6 relative: smaller eigenvalues count as zero.
+      const tol = 1e-4 * Math.max(Math.abs(top), Math.abs(bottom));
+      if (Number.isFinite(top) && Number.isFinite(bottom)) pointClass = classifyEigenvalues([bottom, top], tol);
     }
   }
-  eigenvalues = eigenvalues.map((e) => (Number.isFinite(e) ? e : NaN));
-  const finite = eigenvalues.filter(Number.isFinite);
-  const lambdaMax = finite.length === eigenvalues.length && finite.length > 0 ? Math.max(...finite) : null;
-  const lambdaMin = finite.length === eigenvalues.length && finite.length > 0 ? Math.min(...finite) : null;
+  // A Hessian that is not finite (a kink, an overflow) reports no eigenvalues at all.
+  if (!eigenvalues.every(Number.isFinite)) eigenvalues = [];
+  const lambdaMax = eigenvalues.length > 0 ? Math.max(...eigenvalues) : null;
+  const lambdaMin = eigenvalues.length > 0 ? Math.min(...eigenvalues) : null;
 
   const v = r.view;
   const finalLoss = finiteOrNull(v.loss);
@@ -154,7 +156,7 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
         break;
     }
   }
-  return { finalLoss, robust, robustRadius, gradientNorm, eigenvalues: eigenvalues.map((e) => e), lambdaMax, lambdaMin, pointClass, nearCritical, score };
+  return { finalLoss, robust, robustRadius, gradientNorm, eigenvalues, lambdaMax, lambdaMin, pointClass, nearCritical, score };
 }
 
 /** Ranks racers and writes their notes. Called by `Race.results()`. */
@@ -209,7 +211,7 @@ export function* computeResultsStepwise(race: RaceLike, inputs: ResultInput[]): 
       finalLoss: a.finalLoss,
       robustLoss: a.robust,
       lambdaMax: a.lambdaMax,
-      eigenvalues: a.eigenvalues.map((e) => (Number.isFinite(e) ? e : (null as unknown as number))),
+      eigenvalues: a.eigenvalues,
       pointClass: a.pointClass,
       gradientNorm: a.gradientNorm,
       gradientEvaluations: v.gradientEvaluations,
@@ -304,7 +306,7 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
         'Every direction goes uphill from here, so gradient steps cannot leave; more noise, a bigger step or another start could.';
   } else if (
     (near && near.kind === 'saddle') ||
-    (a.lambdaMin !== null && a.lambdaMax !== null && a.lambdaMin < 0 && a.lambdaMax > 0 && stalled)
+    (a.pointClass === 'saddle' && stalled)
   ) {
     kind = 'saddle';
     body =
