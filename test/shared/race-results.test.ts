@@ -25,6 +25,7 @@ describe('"what happened" notes on constructed cases', () => {
     expect(r['too-fast'].noteKind).toBe('diverged');
     expect(r['too-fast'].note).toContain('lr·λ_max = 0.5 × 20 = 10, above 2');
     expect(r['too-fast'].lambdaMax).toBeCloseTo(20, 9);
+    expect(r['too-fast'].note).toMatch(/already too large where it started, \(1, 1\): λ_max = 20 there, lr·λ_max = 10\.$/);
     expect(r['too-fast'].score).toBeNull();
     // Heavy-ball momentum moves the limit to 2(1+μ) = 3.8: lr·λ = 5 is beyond it, 3 is not.
     expect(r.heavy.status).toBe('diverged');
@@ -117,6 +118,28 @@ describe('"what happened" notes on constructed cases', () => {
     expect(r.late.note).toMatch(/^Never moved: it joined at tick 10/);
     expect(r.late.updates).toBe(0);
     expect(r.early.noteKind).not.toBe('not-started');
+  });
+
+  it('a learning rate too large for a walled valley bounces instead of settling, and is told so', () => {
+    const race = new Race(parseRaceSettings({ landscape: 'sharp-vs-flat', startRule: 'choose', roundSeconds: 20 }));
+    race.addRacer('bouncy', { optimizer: { kind: 'sgd', lr: 1.9 }, start: [1, -0.3] });
+    race.addRacer('calm', { optimizer: { kind: 'sgd', lr: 0.5 }, start: [1, -0.3] });
+    finish(race);
+    const r = byId(race.results());
+    expect(r.bouncy.status).toBe('racing');
+    expect(r.bouncy.noteKind).toBe('still-moving');
+    expect(r.bouncy.note).toMatch(/^Bouncing/);
+    expect(r.calm.note).not.toMatch(/Bouncing/);
+  });
+
+  it("Newton's method stalls on a saddle and the note says why", () => {
+    const race = new Race(parseRaceSettings({ landscape: 'sharp-vs-flat', startRule: 'choose', roundSeconds: 5 }));
+    race.addRacer('newton', { optimizer: { kind: 'newton', lr: 1 }, start: [-0.933, 0.4] });
+    finish(race);
+    const [n] = race.results();
+    expect(n.pointClass).toBe('saddle');
+    expect(n.noteKind).toBe('saddle');
+    expect(n.note).toMatch(/Newton's method is drawn to saddles/);
   });
 
   it('still moving when time ran out', () => {

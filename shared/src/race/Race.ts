@@ -466,6 +466,7 @@ export class Race {
       lastMove: r.lastMove,
       divergedAfter: r.divergedAfter,
       divergedLr: r.divergedLr,
+      start: r.start,
       startLoss: r.startLoss,
     }));
   }

@@ -57,6 +57,7 @@ export interface ResultInput {
   divergedAfter: number | null;
   /** Learning rate of the refused step (schedule applied). */
   divergedLr: number | null;
+  start: number[];
   startLoss: number;
 }
 
@@ -272,7 +273,7 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
   const s = spec(v);
   const lr = typeof s.lr === 'number' ? s.lr : NaN;
 
-  if (v.status === 'diverged') return explainDivergence(r, a, lr, s);
+  if (v.status === 'diverged') return explainDivergence(L, r, a, lr, s);
 
   if (v.updates === 0 && (v.status === 'waiting' || v.status === 'racing')) {
     return { note: `Never moved: it joined at tick ${v.joinTick}, too late to take a step before the round ended.`, kind: 'not-started' };
@@ -310,8 +311,12 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
   ) {
     kind = 'saddle';
     body =
-      `Stalled near a saddle point at ${pointText(v.drawn)}: the slope is almost flat${gText} but the surface curves down ` +
-      `along one direction (λ_min = ${f(a.lambdaMin)}). A little gradient noise or momentum would push it off.`;
+      a.pointClass === 'degenerate'
+        ? `Stalled on a flat saddle at ${pointText(v.drawn)}: the slope and the curvature both vanish here, so the steps ` +
+          'cannot tell which way is down. A little gradient noise would push it off.'
+        : `Stalled near a saddle point at ${pointText(v.drawn)}: the slope is almost flat${gText} but the surface curves down ` +
+          `along one direction (λ_min = ${f(a.lambdaMin)}). A little gradient noise or momentum would push it off.`;
+    if (s.kind === 'newton') body += " Newton's method is drawn to saddles as much as to minima: it seeks any point where the gradient vanishes.";
   } else if ((near && near.kind === 'maximum') || (a.pointClass === 'maximum' && stalled)) {
     kind = 'maximum';
     body =
@@ -319,11 +324,27 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
       (s.kind === 'newton' ? " Newton's method heads for any point where the gradient vanishes, maxima included." : '');
   } else if (!stalled && v.status !== 'finished') {
     kind = 'still-moving';
-    const advice = crawling ? 'its steps had become tiny; a larger learning rate or momentum would have got further' : 'a larger learning rate or momentum would have got further';
-    body =
-      v.status === 'budget-spent'
-        ? `It was still going downhill when the budget ran out: loss ${f(loss)}${gText}.`
-        : `Still moving when time ran out: loss ${f(loss)}${gText}; ${advice}.`;
+    const stab = s.kind === 'sgd' ? sgdStability(s) : null;
+    const product = a.lambdaMax !== null && a.lambdaMax > 0 ? lr * a.lambdaMax : null;
+    // Plain SGD's step is lr·‖g‖ long: much longer than the tick's net move means it keeps coming back.
+    const stepLength = stab && a.gradientNorm !== null ? lr * a.gradientNorm : 0;
+    const cycling = stepLength > 20 * r.lastMove && stepLength > 1e-3 * diag;
+    if (stab && product !== null && product > stab.limit) {
+      // Too large a step for the curvature, on a terrain whose walls keep it from blowing up.
+      body =
+        `Bouncing across the valley at loss ${f(loss)}: lr·λ_max = ${f(lr)} × ${f(a.lambdaMax)} = ${f(product)} is above ${stab.text} here, ` +
+        'so every step overshoots the valley floor and it cannot settle. A smaller learning rate would.';
+    } else if (cycling) {
+      body =
+        `Bouncing back and forth at loss ${f(loss)}: each step is lr·‖g‖ = ${f(stepLength)} long, yet it keeps returning to the same places. ` +
+        'The learning rate is too large for the curvature of this valley; a smaller one would settle.';
+    } else {
+      const advice = crawling ? 'its steps had become tiny; a larger learning rate or momentum would have got further' : 'a larger learning rate or momentum would have got further';
+      body =
+        v.status === 'budget-spent'
+          ? `It was still going downhill when the budget ran out: loss ${f(loss)}${gText}.`
+          : `Still moving when time ran out: loss ${f(loss)}${gText}; ${advice}.`;
+    }
   } else if (a.pointClass === 'minimum') {
     kind = 'minimum';
     body = `Settled in a minimum at ${pointText(v.drawn)}: loss ${f(loss)}.`;
@@ -379,7 +400,20 @@ function nearestPoint(points: KnownPoint[], at: ArrayLike<number>, tol: number):
   return best;
 }
 
-function explainDivergence(r: ResultInput, a: Analysis, specLr: number, s: Record<string, unknown>): { note: string; kind: NoteKind } {
+/**
+ * Where gradient descent stops being stable on a quadratic with curvature λ:
+ * lr·λ < 2 plain; < 2(1+μ) with heavy-ball momentum (torch's form);
+ * < 2(1+μ)/(1+2μ) with Nesterov momentum.
+ */
+function sgdStability(s: Record<string, unknown>): { limit: number; text: string } {
+  const mu = s.kind === 'sgd' && typeof s.momentum === 'number' ? s.momentum : 0;
+  const nesterov = s.kind === 'sgd' && s.nesterov === true;
+  const limit = nesterov ? (2 * (1 + mu)) / (1 + 2 * mu) : 2 * (1 + mu);
+  const text = mu === 0 ? '2' : nesterov ? `2(1+μ)/(1+2μ) = ${f(limit)} for Nesterov momentum μ = ${f(mu)}` : `2(1+μ) = ${f(limit)} for momentum μ = ${f(mu)}`;
+  return { limit, text };
+}
+
+function explainDivergence(L: Landscape, r: ResultInput, a: Analysis, specLr: number, s: Record<string, unknown>): { note: string; kind: NoteKind } {
   const v = r.view;
   const lr = r.divergedLr ?? specLr;
   const n = r.divergedAfter ?? v.updates;
@@ -387,19 +421,23 @@ function explainDivergence(r: ResultInput, a: Analysis, specLr: number, s: Recor
   const lam = a.lambdaMax;
   const product = lam === null ? null : lr * lam;
   const kind = s.kind as string;
-  const mu = kind === 'sgd' && typeof s.momentum === 'number' ? s.momentum : 0;
-  const nesterov = kind === 'sgd' && s.nesterov === true;
-  // Gradient descent on a quadratic is stable iff lr·λ < 2; heavy ball iff lr·λ < 2(1+μ); Nesterov iff lr·λ < 2(1+μ)/(1+2μ).
-  const limit = nesterov ? (2 * (1 + mu)) / (1 + 2 * mu) : 2 * (1 + mu);
-  const limitText = mu === 0 ? '2' : nesterov ? `2(1+μ)/(1+2μ) = ${f(limit)} for Nesterov momentum μ = ${f(mu)}` : `2(1+μ) = ${f(limit)} for momentum μ = ${f(mu)}`;
+  const { limit, text: limitText } = sgdStability(s);
 
   if (kind === 'sgd' && product !== null && lam! > 0 && product > limit) {
+    let atStart = '';
+    if (L.dim === 2 && L.hessianInto) {
+      const startMax = Math.max(...analyze(L, r.start).eigenvalues);
+      if (Number.isFinite(startMax) && lr * startMax > limit) {
+        atStart = ` It was already too large where it started, ${pointText(r.start)}: λ_max = ${f(startMax)} there, lr·λ_max = ${f(lr * startMax)}.`;
+      }
+    }
     return {
       kind: 'diverged',
       note:
         `Diverged after ${n} updates: the learning rate was too large for the curvature. At the last finite point ${where} ` +
         `the steepest curvature is λ_max = ${f(lam)}, so lr·λ_max = ${f(lr)} × ${f(lam)} = ${f(product)}, above ${limitText}: ` +
-        'every step overshoots the valley floor by more than it corrects, and the iterates blow up.',
+        'every step overshoots the valley floor by more than it corrects, and the iterates blow up.' +
+        atStart,
     };
   }
   if (v.loss < r.startLoss && (lam === null || lam <= 0 || product === null || product <= limit)) {
