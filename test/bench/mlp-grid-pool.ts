@@ -37,21 +37,27 @@ export class MlpGridPool {
 
   /** Fills `this.out` (first n·n entries) with the grid, rowsPerChunk rows per message. */
   async grid(grid: GridSpec, rowsPerChunk = 8): Promise<Float64Array> {
-    let next = 0;
+    await this.rows(grid, 0, grid.n, rowsPerChunk);
+    return this.out.subarray(0, grid.n * grid.n);
+  }
+
+  /** Rows [r0, r1) of the grid into their place in `this.out`. */
+  async rows(grid: GridSpec, r0: number, r1: number, rowsPerChunk = 8): Promise<void> {
+    let next = r0;
     await Promise.all(
       this.workers.map(
         (w) =>
           new Promise<void>((resolve, reject) => {
             const give = () => {
-              if (next >= grid.n) {
+              if (next >= r1) {
                 w.off('message', give);
                 w.off('error', reject);
                 resolve();
                 return;
               }
-              const r0 = next;
-              next = Math.min(grid.n, next + rowsPerChunk);
-              w.postMessage({ type: 'rows', grid, r0, r1: next });
+              const from = next;
+              next = Math.min(r1, next + rowsPerChunk);
+              w.postMessage({ type: 'rows', grid, r0: from, r1: next });
             };
             w.on('message', give);
             w.on('error', reject);
@@ -59,7 +65,6 @@ export class MlpGridPool {
           }),
       ),
     );
-    return this.out.subarray(0, grid.n * grid.n);
   }
 
   async close(): Promise<void> {

@@ -357,26 +357,28 @@ async function main(): Promise<void> {
   // 1. Grid.
   const loopOut = new Float64Array(cells);
   const tLoop: Timing = await time(() => loopGrid(problem, GRID, loopOut), QUICK ? 1 : 2);
-  // Idle-core estimates from small slices of the same grid's work: 8 points
-  // (a row of an 8-column grid) for the loops and ours, a 2-row batch for tfjs.
+  // Idle-core estimates from small slices of the same grid's work: 2 points
+  // for the loops, 8 (a row of an 8-column grid) for ours, one row per
+  // worker for the pool, a 2-row batch for tfjs.
   const SLICE: GridSpec = { ...GRID, n: 8 };
   const slices = cells / SLICE.n;
-  tLoop.quiet = await quiet(() => loopGrid(problem, SLICE, loopOut, 4, 5), slices, QUICK ? 100 : 400);
+  const sliceOut = new Float64Array(SLICE.n * SLICE.n);
+  tLoop.quiet = await quiet(() => loopGrid(problem, { ...GRID, n: 2 }, sliceOut, 1, 2), cells / 2, QUICK ? 300 : 1000);
   row('grid 128² (ms)', 'Float64Array loops + Math.tanh, 1 core', tLoop, 'ms', tLoop, 'baseline; float64');
 
   const evaluator = createMlpGridEvaluator(problem);
   const oursOut = new Float64Array(cells);
   evaluator.rowsInto(GRID, 0, GRID.n, oursOut); // warm-up: lets V8 tier the module up
   const tOurs: Timing = await time(() => evaluator.rowsInto(GRID, 0, GRID.n, oursOut), QUICK ? 3 : 7);
-  const rowOut = new Float64Array(SLICE.n);
-  tOurs.quiet = await quiet(() => evaluator.rowsInto(SLICE, 4, 5, rowOut), slices, QUICK ? 500 : 3000);
+  tOurs.quiet = await quiet(() => evaluator.rowsInto(SLICE, 4, 5, sliceOut), slices, QUICK ? 500 : 3000);
   row('grid 128² (ms)', 'ours: WebAssembly SIMD kernel, 1 core', tOurs, 'ms', tLoop, `max rel. diff vs loops ${maxRel(oursOut, loopOut).toExponential(1)}`);
 
   const pool = await MlpGridPool.create(2, problem, GRID.n);
   await pool.grid(GRID);
   await pool.grid(GRID);
-  const tPool = await time(() => pool.grid(GRID), QUICK ? 3 : 9);
+  const tPool: Timing = await time(() => pool.grid(GRID), QUICK ? 3 : 9);
   const poolSame = Buffer.from(pool.out.buffer, 0, cells * 8).equals(Buffer.from(oursOut.buffer));
+  tPool.quiet = await quiet(() => pool.rows(GRID, 0, 2, 1), GRID.n / 2, QUICK ? 100 : 400);
   await pool.close();
   row('grid 128² (ms)', 'ours: 2 worker_threads, 8-row chunks', tPool, 'ms', tLoop, `bytes identical to 1 core: ${poolSame}; target < 650 ms (½ PyTorch 2 threads)`);
 
