@@ -6,7 +6,7 @@
 export { createLandscape } from '../landscapes/createLandscape';
 export { createOptimizer, type Optimizer } from '../optimizers/Optimizer';
 export { OPTIMIZER_KINDS, type OptimizerKind, type OptimizerSpec } from '../optimizers/optimizerSpec';
-export { analyze, classifyEigenvalues } from '../analysis/analyze';
+export { analyze, classifyEigenvalues, type CriticalPointKind } from '../analysis/analyze';
 export { robustLoss } from '../analysis/sharpness';
 export { hessianEigenvaluesLanczos } from '../mlp/curvature';
 export { scheduledLearningRate } from '../optimizers/schedules';

@@ -1,6 +1,6 @@
 import type { KnownPoint, Landscape } from '../landscapes/Landscape';
 import type { Seed } from '../random/Rng';
-import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss, type OptimizerSpec } from './deps';
+import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss, type CriticalPointKind, type OptimizerSpec } from './deps';
 import { defaultRobustRadius, hasTestLoss, type RaceSettings } from './RaceSettings';
 import type { RacerStatus, RacerView } from './Race';
 
@@ -10,7 +10,8 @@ import type { RacerStatus, RacerView } from './Race';
  * a rank, and a plain-language note on what happened, for students.
  */
 
-export type PointClass = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
+/** The critical-point class of an end point (shared's `CriticalPointKind`). */
+export type PointClass = CriticalPointKind;
 
 /** What the note is about, for icons and filters; the note itself is the text. */
 export type NoteKind =
