@@ -125,6 +125,7 @@ describe('parseRaceSettings rejects bad values, naming the field and the range',
   it('refuses something that is not an object', () => {
     expect(specError(() => parseRaceSettings([1, 2])).path).toBe('settings');
     expect(specError(() => parseRaceSettings('fast')).path).toBe('settings');
+    expect(specError(() => parseRaceSettings(null)).path).toBe('settings');
   });
 });
 

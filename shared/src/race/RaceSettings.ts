@@ -125,7 +125,7 @@ export function parseRaceSettings(json: unknown, path = 'settings'): RaceSetting
 
 /** As `parseRaceSettings`, also returning the landscape it built (a Race needs it; building twice is wasted work). */
 export function parseSettingsWithLandscape(json: unknown, path = 'settings'): { settings: RaceSettings; landscape: Landscape } {
-  const obj = asObject(json ?? {}, path);
+  const obj = asObject(json === undefined ? {} : json, path);
   rejectUnknownKeys(obj, path, SETTINGS_FIELDS);
 
   const landscape = createLandscape(obj.landscape ?? { kind: 'sharp-vs-flat' }, `${path}.landscape`);
