@@ -136,6 +136,8 @@ export class RaceRoom extends Room<RaceState> {
   private accumulator = 0;
   private slowEvery = 10;
   private lastResults: ResultsMessage | null = null;
+  /** Results being computed for a finished race (phase is already 'results'). */
+  private finishing: { race: Race; steps: Generator<number, ReturnType<Race['results']>, void>; reason: string; t0: number } | null = null;
   /** Wall-clock cost of each simulation step (ms), newest last; read by the bench. */
   readonly tickTimes: number[] = [];
 
@@ -277,8 +279,9 @@ export class RaceRoom extends Room<RaceState> {
   }
 
   override onDispose(): void {
-    if (this.race && (this.state.phase === 'race' || this.state.phase === 'countdown')) {
-      this.finishRound('the server shut down');
+    // A running round is ended and saved; one whose results are being computed is finished now.
+    if (this.race && (this.state.phase === 'race' || this.state.phase === 'countdown' || this.finishing)) {
+      this.finishRound(this.finishing ? this.finishing.reason : 'the server shut down', true);
     }
     this.deps.hostSecrets.delete(this.hostSecret);
     void this.presence.srem(CODE_SET, this.roomId);
@@ -301,6 +304,9 @@ export class RaceRoom extends Room<RaceState> {
     const parsed = parseClientMessage(type, payload);
     if (!parsed.ok) return this.refuse(client, type, ErrorCode.invalid, parsed.error.message, parsed.error.path);
     try {
+      if (this.finishing && (type === 'host:settings' || type === 'host:start' || type === 'host:nextRound')) {
+        return this.refuse(client, type, ErrorCode.wrongPhase, 'the results are still being computed: try again in a moment');
+      }
       if (type.startsWith('host:')) {
         const msg = parsed.value as { secret: string };
         if (data.role !== 'host' || msg.secret !== this.hostSecret) {
@@ -616,15 +622,46 @@ export class RaceRoom extends Room<RaceState> {
     }
   }
 
-  private finishRound(reason: string): void {
+  /**
+   * Ends the round: phase 'results' at once (no more ticks), then the
+   * per-racer analysis (robust loss, Hessian, notes) one racer at a time, a
+   * few milliseconds per event-loop turn, so other rooms keep their tick rate
+   * while an MLP round is analysed. The round is saved (synchronously, durable)
+   * before the `results` message goes out. `sync` does it all now (shutdown).
+   */
+  private finishRound(reason: string, sync = false): void {
     const race = this.race;
     if (!race) return;
-    const t0 = performance.now();
-    const results = race.results();
+    if (!this.finishing) {
+      this.state.phase = 'results';
+      this.state.paused = false;
+      this.mirrorRacers(true);
+      this.finishing = { race, steps: race.resultsStepwise(), reason, t0: performance.now() };
+    }
+    const job = this.finishing;
+    if (job.race !== race) return;
+    const pump = (): void => {
+      if (this.finishing !== job) return;
+      const deadline = performance.now() + 4;
+      for (;;) {
+        const r = job.steps.next();
+        if (r.done) {
+          this.finishing = null;
+          this.saveResults(race, r.value, job.reason, job.t0);
+          return;
+        }
+        if (!sync && performance.now() > deadline) break;
+      }
+      setImmediate(pump);
+    };
+    pump();
+  }
+
+  private saveResults(race: Race, results: ReturnType<Race['results']>, reason: string, t0: number): void {
     const record = race.record();
     const rows: ResultRow[] = results.map((r) => {
       const p = this.players.get(r.id);
-      const changes = (record as { changes?: { id: string }[] }).changes?.filter((c) => c.id === r.id).length ?? 0;
+      const changes = record.changes.filter((c) => c.id === r.id).length;
       return finiteOrNull({ ...r, name: p?.name ?? r.id, knobChanges: changes }) as unknown as ResultRow;
     });
     const round = this.state.round;
@@ -644,16 +681,13 @@ export class RaceRoom extends Room<RaceState> {
       this.hostSecret,
     );
     this.lastResults = message;
-    this.mirrorRacers(true);
     for (const row of rows) {
       const v = this.state.players.get(row.id);
       if (!v) continue;
       v.rank = Math.min(255, row.rank);
       v.score = clampFloat32(row.score ?? FLOAT32_MAX);
     }
-    this.state.phase = 'results';
-    this.state.paused = false;
-    // After the patch that shows phase 'results', so clients see both together.
+    // After the next patch, so clients see the final ranks and the message together.
     this.broadcast('results', message, { afterNextPatch: true });
     this.log.info({ event: 'round-end', roundId: id, reason, ticks: race.tickCount, ms: performance.now() - t0 }, 'round finished and saved');
   }
@@ -705,7 +739,8 @@ export class RaceRoom extends Room<RaceState> {
       v.qx = quantize(r.drawn[0], s.qxMin, s.qxMax);
       v.qy = quantize(r.drawn[1], s.qyMin, s.qyMax);
       if (slow) {
-        if (Number.isFinite(r.loss)) v.loss = clampFloat32(r.loss);
+        // Loss only when it moved by more than a display digit: a settled racer costs nothing.
+        if (Number.isFinite(r.loss) && Math.abs(r.loss - v.loss) > 1e-4 * Math.abs(r.loss) + 1e-12) v.loss = clampFloat32(r.loss);
         v.status = STATUS_CODE[r.status] ?? RacerStatusByte.racing;
         v.gradientEvaluations = Math.min(r.gradientEvaluations, 0xffffffff);
         v.rank = Math.min(255, standings!.get(r.id) ?? 0);

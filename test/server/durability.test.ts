@@ -118,7 +118,11 @@ describe('durability of finished rounds', () => {
     // SIGTERM to the whole group, as a container runtime or Ctrl-C would; wait
     // until the server process itself has written its last log line.
     killGroup(proc, 'SIGTERM');
-    await until(() => proc.output().includes('"event":"closed"'), 15_000, 'server closed after SIGTERM');
+    try {
+      await until(() => proc.output().includes('"event":"closed"'), 30_000, 'server closed after SIGTERM');
+    } catch {
+      throw new Error(`no clean shutdown after SIGTERM; server output: ${proc.output().slice(-3000)}`);
+    }
     await proc.exited;
     const store = new RoundStore(dbPath);
     const ids = store.roundIds(code);

@@ -15,6 +15,7 @@ describe('kick', () => {
     const code = host.welcome!.code;
     const troll = await joinPlayer(server.client(), code, { name: 'Troll' });
     const ada = await joinPlayer(server.client(), code, { name: 'Ada' });
+    await until(() => host.state.players.size === 2, 5_000, 'both players visible to the host');
 
     // Students cannot kick, not even with a guessed secret.
     const err = await ada.expectError('host:kick', { secret: 'guessed-secret-123', playerId: troll.welcome!.playerId });

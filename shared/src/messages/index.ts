@@ -54,7 +54,10 @@
  * ## Synchronised state (`RaceStateView`, Colyseus schema, patch every `PATCH_MS`)
  * Only what clients draw. Positions are quantised to uint16 over `state.qBounds`
  * (the view bounds widened by half their size on every side): decode with
- * `dequantize`. Loss, status, evaluations update at most every `SLOW_FIELDS_MS`.
+ * `dequantize`. Loss, status, evaluations and live rank update at most every
+ * `SLOW_FIELDS_MS` (loss only when it moved by more than 0.01 %).
+ * When a race ends, `phase` turns to `results` at once; the `results` message
+ * follows when the analysis is done (well under a second for analytic terrains).
  * The host is not a racer: `state.players` holds racers only, keyed by player id.
  * The simulation runs every `TICK_MS` (`state.tick` counts race ticks); clients
  * interpolate between patches and keep trails themselves.
@@ -76,7 +79,7 @@ export const RETUNE_PER_SECOND = 4;
 /** Simulation tick, patch interval, slow-field interval (milliseconds). */
 export const TICK_MS = 50;
 export const PATCH_MS = 100;
-export const SLOW_FIELDS_MS = 500;
+export const SLOW_FIELDS_MS = 1000;
 export const QUANT_MAX = 65535;
 
 export const PHASES = ['lobby', 'countdown', 'race', 'results'] as const;
