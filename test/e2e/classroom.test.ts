@@ -149,6 +149,16 @@ describe('a classroom round in the browser', () => {
     await expect.poll(async () => (await stray.getByRole('alert').textContent()) ?? '', { timeout: 15_000 }).toMatch(/No game with the code/);
 
     mark('wrong code shown');
+
+    // A kicked student is told so, and the host's list shrinks back.
+    await stray.goto(`${url}/?join=${code}`);
+    await stray.getByLabel('Nickname').fill('Dee');
+    await stray.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect.poll(() => stray.url(), { timeout: 15_000 }).toContain(`play=${code}`);
+    await host.getByRole('button', { name: 'Kick Dee' }).click({ timeout: 15_000 });
+    await expect.poll(async () => (await stray.getByRole('alert').allTextContents()).join(' '), { timeout: 15_000 }).toMatch(/removed you/);
+    await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 10_000 }).toBe(3);
+    mark('kick shown');
     expect(errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   });
 });

@@ -64,6 +64,17 @@ describe('solo sandbox', () => {
     await expect.poll(() => page.getByRole('alert').allTextContents(), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/expr/));
     await expr.fill('x^2 + 2*y^2');
     await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join(''), { timeout: 10_000 }).toBe('');
+
+    // A small network: the decision boundary over the data appears beside the terrain.
+    const legendBefore = await page.locator('#legend').textContent();
+    await page.getByLabel('Landscape').selectOption({ label: 'Small network on two moons (2-D slice)' });
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).not.toBe(legendBefore);
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(() => page.getByText(/Training accuracy \d+ %/).count(), { timeout: 30_000 }).toBe(1);
+    await expect(page.getByRole('img', { name: /Decision boundary/ }).isVisible()).resolves.toBe(true);
+    await page.getByRole('img', { name: /Decision boundary/ }).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    await screenshot(page, 'solo-mlp');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -7,6 +7,7 @@ import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
 import { parseJsonField, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
 import type { App } from '../ui/App';
+import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { h } from '../ui/elements';
 import { KnobsPanel, OPEN_LIMITS, type KnobLimits } from '../ui/KnobsPanel';
@@ -40,6 +41,8 @@ export class PlayerView {
   private own: RacerRow | undefined;
   private offs: (() => void)[] = [];
   private kicked = false;
+  private readonly boundary = new DecisionBoundary();
+  private landscape: { key: string; L: ReturnType<typeof createLandscape> } | undefined;
 
   constructor(private readonly app: App, private readonly code: string) {
     this.screen = new RoomScreen(app);
@@ -67,7 +70,8 @@ export class PlayerView {
     this.app.setMode('player', `/?play=${this.code}`);
     this.screen.showConnection('connected');
     this.app.hint.textContent = 'Drag to pan, scroll to zoom. Your racer has a white ring.';
-    this.app.side.replaceChildren(this.message, this.screen.resultsHost, this.screen.leaderboardPanel, h('div', { id: 'knobs-slot' }), this.diagnostics.element, this.chart.element);
+    this.app.side.replaceChildren(this.message, this.screen.resultsHost, this.screen.leaderboardPanel, h('div', { id: 'knobs-slot' }), this.diagnostics.element, this.boundary.element, this.chart.element);
+    this.boundary.element.hidden = true;
     this.screen.onRows = (rows, state) => this.onRows(rows, state);
     this.screen.onPhase = (phase) => {
       if (phase === 'countdown' || phase === 'lobby') this.chart.reset();
@@ -136,14 +140,40 @@ export class PlayerView {
     }, 300);
   }
 
+  /** The room's landscape, built once per spec (diagnostics and the decision boundary evaluate it locally). */
+  private localLandscape(): ReturnType<typeof createLandscape> | undefined {
+    const spec = this.screen.landscapeSpec;
+    if (!spec) return undefined;
+    const key = JSON.stringify(spec);
+    if (this.landscape?.key !== key) this.landscape = { key, L: createLandscape(spec) };
+    return this.landscape.L;
+  }
+
+  private updateBoundary(): void {
+    const L = this.localLandscape();
+    const mlp = !!L && isMlpLandscape(L);
+    this.boundary.element.hidden = !mlp;
+    if (!mlp || !this.own || (L.dim !== 2 && !L.liftInto)) return;
+    // The server sends the drawn (plane) position; on a slice that is the racer's point exactly.
+    const theta = new Float64Array(L.dim);
+    if (L.dim === 2) theta.set([this.own.x, this.own.y]);
+    else L.liftInto!(this.own.x, this.own.y, theta);
+    this.boundary.draw(L, theta);
+  }
+
   private updateDiagnostics(): void {
+    try {
+      this.updateBoundary();
+    } catch {
+      this.boundary.element.hidden = true;
+    }
     const model = this.screen.stage.model;
     if (!this.diagnostics.anyOn || !this.own || !this.screen.landscapeSpec) {
       model.diagnostics = undefined;
       return;
     }
     try {
-      const L = createLandscape(this.screen.landscapeSpec);
+      const L = this.localLandscape()!;
       if (L.dim !== 2) return this.diagnostics.show('Diagnostics are drawn for 2-D terrains.');
       const p = [this.own.x, this.own.y];
       const g = new Float64Array(2);

@@ -4,6 +4,7 @@ import { pointDiagnostics } from '../arena/diagnostics';
 import { bus } from '../events/AppEvents';
 import { DEFAULT_KNOBS, knobsToOptimizerSpec, type KnobValues } from '../input/knobs';
 import { formatLoss } from '../terrain/colorScale';
+import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { field, h } from '../ui/elements';
 import { KnobsPanel, OPEN_LIMITS } from '../ui/KnobsPanel';
@@ -38,6 +39,7 @@ export class SoloView {
   private readonly speed = h('input', { type: 'number', min: 1, max: 2000, step: 1, value: '60' });
   private readonly offs: (() => void)[] = [];
   private readonly knobsPanel: KnobsPanel;
+  private readonly boundary = new DecisionBoundary();
 
   constructor(private readonly stage: ArenaStage, side: HTMLElement, private readonly hint: HTMLElement) {
     const catalogue = landscapeCatalogue();
@@ -80,6 +82,7 @@ export class SoloView {
           h('button', { type: 'button', onclick: () => this.reset() }, 'Reset')),
         field('Steps', this.maxSteps), field('Speed (steps per second)', this.speed), this.status),
       this.diagnostics.element,
+      this.boundary.element,
       this.chart.element,
     );
     this.offs.push(bus.on('arena-clicked', ({ x, y }) => {
@@ -160,6 +163,9 @@ export class SoloView {
     this.chart.push(this.step, loss);
     const word = status === 'diverged' ? 'Diverged: the loss or position overflowed. Lower the learning rate.' : status === 'finished' ? 'Done.' : '';
     this.status.textContent = `Step ${this.step}, loss ${formatLoss(loss)}. ${word}`;
+    const L = this.landscape!;
+    this.boundary.element.hidden = !isMlpLandscape(L);
+    if (isMlpLandscape(L)) this.boundary.draw(L, this.theta, status !== 'racing');
   }
 
   private stepOnce(): boolean {
