@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   checkRacerOptimizer,
   createLandscape,
   DEFAULT_KNOB_RANGES,
   OPTIMIZER_KINDS,
   parseRaceSettings,
+  Race,
   SpecError,
 } from '@gradient-rally/shared';
 
@@ -181,5 +183,51 @@ describe('checkRacerOptimizer: allowed kinds, knob ranges, locked knobs', () => 
     // Adam's β1 is a different field: it stays at Adam's own default and cannot be changed.
     expect(checkRacerOptimizer(locked, { kind: 'adam' }, 2)).toMatchObject({ betas: [0.9, 0.999] });
     expect(specError(() => checkRacerOptimizer(locked, { kind: 'adam', betas: [0.5, 0.999] }, 2)).path).toBe('optimizer.betas[0]');
+  });
+});
+
+describe('hostile settings and optimizer specs', () => {
+  const FIELDS = ['landscape', 'allowedOptimizers', 'knobRanges', 'lockedKnobs', 'defaultOptimizer', 'startRule', 'roundSeconds', 'budget', 'tickRate', 'stepsPerTick', 'scoring', 'lateJoin', 'maxPlayers', 'seed'];
+  const junk = fc.oneof(
+    fc.jsonValue(),
+    fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e308, -1e-320, undefined, null, '', '__proto__', [], {}),
+    fc.constantFrom({ kind: 'mlp' }, { kind: 'expression', expr: 'x^^2' }, ['sgd', 'sgd'], [1e-5, NaN], { kind: 'shared', point: [NaN, 0] }),
+  );
+
+  it('either parse to usable settings or throw a SpecError, never anything else', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...FIELDS, 'extra'), junk, { maxKeys: 4 }), (json) => {
+        let s;
+        try {
+          s = parseRaceSettings(json);
+        } catch (e) {
+          return e instanceof SpecError && e.path.startsWith('settings');
+        }
+        // Accepted settings must give a race that steps without NaN.
+        const race = new Race(s);
+        race.addRacer('a');
+        race.tick();
+        return race.racers().every((r) => Array.from(r.position).every(Number.isFinite) && Number.isFinite(r.loss));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('retune with junk changes nothing and throws only SpecError', () => {
+    const race = new Race(parseRaceSettings({ landscape: 'himmelblau', allowedOptimizers: ['sgd', 'adam'] }));
+    race.addRacer('a', { optimizer: { kind: 'adam', lr: 0.05 } });
+    const before = JSON.stringify(race.racer('a')!.optimizer);
+    fc.assert(
+      fc.property(fc.oneof(junk, fc.dictionary(fc.constantFrom('kind', 'lr', 'momentum', 'betas', 'noise', 'samRadius', 'schedule', 'batchSize', 'x'), junk)), (spec) => {
+        try {
+          race.retune('a', spec);
+          race.retune('a', { kind: 'adam', lr: 0.05 });
+          return true;
+        } catch (e) {
+          return e instanceof SpecError && JSON.stringify(race.racer('a')!.optimizer) === before;
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
