@@ -4,6 +4,16 @@
  * Both are float64 WebAssembly SIMD modules generated at run time for the
  * network's shape (see `WasmAssembler.ts`), and agree with straightforward
  * float64 loops to ~1e-14 relative.
+ *
+ * Pitfalls:
+ * - On a browser page's main thread use the async `load…` forms: Chrome
+ *   refuses synchronous compilation of modules over 4 KB there. Node and
+ *   workers may use the `create…` forms.
+ * - The first calls of a fresh module run in V8's baseline tier; time after a
+ *   warm-up call (the benchmarks do).
+ * - Only IEEE add/mul/div/sqrt/min/max and bit operations are used (no
+ *   Math.tanh/exp, no relaxed-SIMD FMA), so the same inputs give the same
+ *   bits in every engine: server and browser agree exactly.
  */
 export {
   createMlpGridEvaluator,
