@@ -11,9 +11,10 @@
  *   workers may use the `create…` forms.
  * - The first calls of a fresh module run in V8's baseline tier; time after a
  *   warm-up call (the benchmarks do).
- * - Only IEEE add/mul/div/sqrt/min/max and bit operations are used (no
- *   Math.tanh/exp, no relaxed-SIMD FMA), so the same inputs give the same
- *   bits in every engine: server and browser agree exactly.
+ * - The modules use only IEEE add/mul/div/sqrt/min/max and bit operations
+ *   (no Math.tanh/exp, no relaxed-SIMD FMA), so they give the same bits in
+ *   every engine. The JS around them adds only + − × ÷ √, and `**` for
+ *   Adam's bias corrections (engines' pow may differ in the last bit).
  */
 export {
   createMlpGridEvaluator,
