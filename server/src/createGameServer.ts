@@ -36,6 +36,12 @@ export interface GameServerOptions {
   rateLimit?: { burst: number; perSecond: number };
   /** With a Redis URL, rooms and matchmaking use Colyseus's Redis presence and driver. */
   redisUrl?: string;
+  /**
+   * host:port clients use to reach rooms living in this process (PUBLIC_ADDRESS),
+   * needed when several processes share one Redis: a join made through any
+   * process connects straight to the process that holds the room.
+   */
+  publicAddress?: string;
 }
 
 export interface GameServer {
@@ -90,6 +96,7 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     transport: new WebSocketTransport({ server: http, maxPayload: MAX_MESSAGE_BYTES }),
     presence,
     driver,
+    publicAddress: options.publicAddress ?? process.env.PUBLIC_ADDRESS,
     greet: false,
     gracefullyShutdown: false,
     logger: colyseusLogger(logger),
