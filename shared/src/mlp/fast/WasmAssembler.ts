@@ -31,6 +31,7 @@ export const OP = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  i32Load: 0x28,
   f64Load: 0x2b,
   f64Store: 0x39,
   i32Const: 0x41,
@@ -57,6 +58,7 @@ export const SIMD = {
   v128Const: 0x0c,
   f64x2Splat: 0x14,
   f64x2ExtractLane: 0x21,
+  f64x2Eq: 0x47,
   f64x2Gt: 0x4a,
   v128And: 0x4e,
   v128AndNot: 0x4f,
@@ -196,6 +198,11 @@ export class WasmFunction {
   f64Load(offset = 0): this {
     this.code.push(OP.f64Load);
     this.memarg(3, offset);
+    return this;
+  }
+  i32Load(offset = 0): this {
+    this.code.push(OP.i32Load);
+    this.memarg(2, offset);
     return this;
   }
   f64Store(offset = 0): this {

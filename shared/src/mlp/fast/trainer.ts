@@ -87,7 +87,10 @@ interface TrainerLayout {
   offA: number[];
   /** Per l = 1..k: ∂loss/∂(pre-activation) of layer l. */
   offD: number[];
-  offLab: number; // onehot C × B, then mask B
+  offLab: number; // labels as f64 (B), then mask (B)
+  /** The caller's batch as passed: x (B × d0, row-major) and y (B int32). */
+  offRawX: number;
+  offRawY: number;
   bytes: number;
 }
 
@@ -115,8 +118,10 @@ function trainerLayout(layers: readonly number[], batchSize: number): TrainerLay
   for (let l = 0; l <= k; l++) offA[l] = take(layers[l] * B);
   const offD: number[] = [];
   for (let l = 1; l <= k; l++) offD[l] = take(layers[l] * B);
-  const offLab = take((layers[k] + 1) * B);
-  return { B, P, PPadded, offTheta, offM, offV, offGrad, wOff, offA, offD, offLab, bytes: off };
+  const offLab = take(2 * B);
+  const offRawX = take(B * layers[0]);
+  const offRawY = take(B / 2 + 2);
+  return { B, P, PPadded, offTheta, offM, offV, offGrad, wOff, offA, offD, offLab, offRawX, offRawY, bytes: off };
 }
 
 /**
@@ -159,7 +164,23 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
   const t1 = f.local('v128');
   const t2 = f.local('v128');
   const lossAcc = f.local('v128');
+  const lv = f.local('v128');
   const s = simdScratch(f);
+  const d0 = layers[0];
+
+  // The batch arrives as the caller laid it out (copied in by two memcpys):
+  // transpose x to unit × batch and turn the int32 labels into doubles.
+  f.i32Const(0).localSet(cj); // b·8
+  f.i32Const(0).localSet(wp); // b·d0·8
+  f.i32Const(0).localSet(bp); // b·4
+  f.loop();
+  for (let i = 0; i < d0; i++) {
+    f.localGet(cj).localGet(wp).f64Load(T.offRawX + i * 8).f64Store(T.offA[0] + i * B * 8);
+  }
+  f.localGet(cj).localGet(bp).i32Load(T.offRawY).op(OP.f64ConvertI32S).f64Store(T.offLab);
+  f.incr(cj, 8).incr(wp, d0 * 8).incr(bp, 4);
+  f.localGet(cj).i32Const(B * 8).op(OP.i32LtS).brIf(0);
+  f.end();
 
   // Forward.
   for (let l = 1; l <= k; l++) {
@@ -202,7 +223,9 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
   {
     const z = (c: number) => T.offA[k] + c * B * 8;
     const dz = (c: number) => T.offD[k] + c * B * 8;
-    const lab = (c: number) => T.offLab + c * B * 8;
+    // onehot_c = [label = c] as 1.0 or 0.0
+    const onehot = (c: number) => f.localGet(lv).f64x2Const(c).simd(SIMD.f64x2Eq).f64x2Const(1).simd(SIMD.v128And);
+    f.localGet(cj).vLoad(T.offLab).localSet(lv);
     f.localGet(cj).vLoad(z(0));
     for (let c = 1; c < C; c++) f.localGet(cj).vLoad(z(c)).simd(SIMD.f64x2Max);
     f.localSet(t0); // max
@@ -218,16 +241,19 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
     emitLog(f, t1, s);
     f.localGet(t0).simd(SIMD.f64x2Add);
     for (let c = 0; c < C; c++) {
-      f.localGet(cj).vLoad(z(c)).localGet(cj).vLoad(lab(c)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub);
+      f.localGet(cj).vLoad(z(c));
+      onehot(c);
+      f.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub);
     }
-    f.localGet(cj).vLoad(lab(C)).localTee(t0).simd(SIMD.f64x2Mul); // t0 = mask from here on
+    f.localGet(cj).vLoad(T.offLab + B * 8).localTee(t0).simd(SIMD.f64x2Mul); // t0 = mask from here on
     f.localGet(lossAcc).simd(SIMD.f64x2Add).localSet(lossAcc);
     // dZ_c = e_c·(mask/Σ) − onehot_c·mask
     f.localGet(t0).localGet(t1).simd(SIMD.f64x2Div).localSet(t1);
     for (let c = 0; c < C; c++) {
       f.localGet(cj);
       f.localGet(cj).vLoad(dz(c)).localGet(t1).simd(SIMD.f64x2Mul);
-      f.localGet(cj).vLoad(lab(c)).localGet(t0).simd(SIMD.f64x2Mul);
+      onehot(c);
+      f.localGet(t0).simd(SIMD.f64x2Mul);
       f.simd(SIMD.f64x2Sub).vStore(dz(c));
     }
     f.incr(cj, 16);
@@ -416,6 +442,7 @@ function trainerFrom(options: MlpTrainerOptions, prep: PreparedTrainer, instance
   const lossAndGradient = ex.lossAndGradient as () => number;
   const adam = ex.adam as (step: number, b1: number, b2: number, eps: number, wd: number, sqrtBc2: number) => void;
   const F = new Float64Array(mem.buffer);
+  const Y = new Int32Array(mem.buffer);
   const d0 = layers[0];
   const C = layers[layers.length - 1];
   const { B } = T;
@@ -428,21 +455,17 @@ function trainerFrom(options: MlpTrainerOptions, prep: PreparedTrainer, instance
     if (n < 1 || n > batchSize) throw new SpecError('yBatch', `must hold 1 to ${batchSize} labels, got ${n}`);
     if (xBatch.length !== n * d0) throw new SpecError('xBatch', `must have length ${n * d0} (yBatch.length × ${d0}), got ${xBatch.length}`);
     F.set(params, th);
-    const x0 = T.offA[0] / 8;
-    const lab = T.offLab / 8;
     for (let b = 0; b < n; b++) {
-      for (let i = 0; i < d0; i++) F[x0 + i * B + b] = xBatch[b * d0 + i];
       const c = yBatch[b];
       if (!(c >= 0 && c < C)) throw new SpecError(`yBatch[${b}]`, `must be a class index in [0, ${C - 1}], got ${c}`);
-      for (let cc = 0; cc < C; cc++) F[lab + cc * B + b] = cc === c ? 1 : 0;
     }
+    F.set(xBatch, T.offRawX / 8);
+    Y.set(yBatch, T.offRawY / 4);
     if (n !== lastN) {
-      // Padding samples: zero input, no label, zero weight.
-      for (let b = n; b < B; b++) {
-        for (let i = 0; i < d0; i++) F[x0 + i * B + b] = 0;
-        for (let cc = 0; cc < C; cc++) F[lab + cc * B + b] = 0;
-      }
-      for (let b = 0; b < B; b++) F[lab + C * B + b] = b < n ? 1 / n : 0;
+      // Padding samples: zero input, a label no class has, zero weight.
+      F.fill(0, T.offRawX / 8 + n * d0, T.offRawX / 8 + B * d0);
+      Y.fill(-1, T.offRawY / 4 + n, T.offRawY / 4 + B);
+      for (let b = 0; b < B; b++) F[T.offLab / 8 + B + b] = b < n ? 1 / n : 0;
       lastN = n;
     }
     return n;
