@@ -256,6 +256,24 @@ describe('scores and ranks', () => {
     expect(new Set(results.map((r) => r.score)).size).toBe(1);
   });
 
+  it('live standings follow the scoring rule where it is cheap, and agree with the final ranks', () => {
+    const race = new Race(parseRaceSettings({ landscape: 'sharp-vs-flat', startRule: 'choose', roundSeconds: 30 }));
+    race.addRacer('sharp', { optimizer: { kind: 'sgd', lr: 0.01 }, start: [-1.3, 0.5] });
+    race.addRacer('flat', { optimizer: { kind: 'sgd', lr: 0.5 }, start: [1.0, -0.3] });
+    finish(race);
+    const live = race.standings();
+    expect(live.map((s) => s.id)).toEqual(['flat', 'sharp']);
+    expect(live[0].scoredBy).toBe('robust-loss');
+    const results = race.results();
+    expect(live.map((s) => [s.id, s.rank, s.score])).toEqual(results.map((r) => [r.id, r.rank, r.score]));
+
+    const byLoss = new Race(parseRaceSettings({ landscape: 'sharp-vs-flat', startRule: 'choose', roundSeconds: 30, scoring: 'lowest-loss' }));
+    byLoss.addRacer('sharp', { optimizer: { kind: 'sgd', lr: 0.01 }, start: [-1.3, 0.5] });
+    byLoss.addRacer('flat', { optimizer: { kind: 'sgd', lr: 0.5 }, start: [1.0, -0.3] });
+    finish(byLoss);
+    expect(byLoss.standings().map((s) => [s.id, s.scoredBy])).toEqual([['sharp', 'loss'], ['flat', 'loss']]);
+  });
+
   it('resultsStepwise yields once per racer and returns exactly results()', () => {
     const race = new Race(parseRaceSettings({ landscape: 'himmelblau', startRule: 'random', roundSeconds: 5 }));
     for (const id of ['a', 'b', 'c']) race.addRacer(id, { optimizer: { kind: 'adam', lr: 0.03 } });

@@ -1,7 +1,7 @@
 import { SpecError, describeValue } from '../spec/SpecError';
 import { Rng, type Seed } from '../random/Rng';
 import type { Landscape } from '../landscapes/Landscape';
-import { createOptimizer, scheduledLearningRate, type Optimizer, type OptimizerSpec } from './deps';
+import { createOptimizer, robustLoss, scheduledLearningRate, type Optimizer, type OptimizerSpec } from './deps';
 import {
   checkRacerOptimizer,
   checkStartPoint,
@@ -11,10 +11,21 @@ import {
 } from './RaceSettings';
 import { encodeTrail, quantBox, quantise, type TrailSnapshot } from './TrailSnapshot';
 import type { Bounds2D } from '../landscapes/Landscape';
-import { computeResults, computeResultsStepwise, type RacerResult, type ResultInput } from './results';
+import { computeResults, computeResultsStepwise, robustSeed, type RacerResult, type ResultInput } from './results';
 import type { RaceRecord } from './RaceRecord';
 
 export type RacerStatus = 'waiting' | 'racing' | 'diverged' | 'finished' | 'budget-spent';
+
+/** One row of the live leaderboard (see `Race.standings`). */
+export interface Standing {
+  id: string;
+  rank: number;
+  /** Lower is better; null for diverged racers and, under time-to-target, for those still on their way. */
+  score: number | null;
+  scoredBy: 'robust-loss' | 'time-to-target' | 'loss';
+  loss: number;
+  status: RacerStatus;
+}
 
 /** Statuses after which a racer never moves again. */
 export const STOPPED_STATUSES: readonly RacerStatus[] = ['diverged', 'finished', 'budget-spent'];
@@ -411,21 +422,31 @@ export class Race {
   }
 
   /**
-   * A cheap live leaderboard: by time to target under that rule, else by
-   * current loss; diverged racers last; ties by join order.
+   * A live leaderboard, cheap enough for every few ticks. `score` follows
+   * the round's rule where that is cheap — robust loss on analytic terrains
+   * (the same fixed perturbations as the results), time to target — and is
+   * the current loss otherwise (MLP terrains, where robust and test loss cost
+   * dozens of full-data passes; `scoredBy` says which). Diverged racers last,
+   * ties by join order. Final ranks come from `results()`.
    */
-  standings(): { id: string; rank: number; loss: number; status: RacerStatus }[] {
-    const timed = this.settings.scoring.kind === 'time-to-target';
-    const rows = [...this.racersById.values()];
-    rows.sort((a, b) => {
-      const ga = a.view.status === 'diverged' ? 2 : timed && a.view.finishUpdates === null ? 1 : 0;
-      const gb = b.view.status === 'diverged' ? 2 : timed && b.view.finishUpdates === null ? 1 : 0;
-      if (ga !== gb) return ga - gb;
-      if (timed && ga === 0 && a.view.finishUpdates !== b.view.finishUpdates) return a.view.finishUpdates! - b.view.finishUpdates!;
-      if (a.view.loss !== b.view.loss) return a.view.loss - b.view.loss;
-      return a.order - b.order;
+  standings(): Standing[] {
+    const scoring = this.settings.scoring;
+    const robust = scoring.kind === 'robust-loss' && this.landscape.dataSize === undefined;
+    const timed = scoring.kind === 'time-to-target';
+    const scoredBy: Standing['scoredBy'] = robust ? 'robust-loss' : timed ? 'time-to-target' : 'loss';
+    const rows = [...this.racersById.values()].map((r) => {
+      const v = r.view;
+      let score: number | null = v.loss;
+      if (v.status === 'diverged') score = null;
+      else if (robust && scoring.kind === 'robust-loss') {
+        score = robustLoss(this.landscape, v.position, { radius: scoring.radius, samples: scoring.samples, seed: robustSeed(this.seed) });
+      } else if (timed) score = v.finishUpdates === null ? null : v.finishUpdates / (this.settings.stepsPerTick * this.settings.tickRate);
+      if (score !== null && !Number.isFinite(score)) score = null;
+      return { r, score };
     });
-    return rows.map((r, i) => ({ id: r.view.id, rank: i + 1, loss: r.view.loss, status: r.view.status }));
+    const group = (x: { r: RacerState; score: number | null }) => (x.r.view.status === 'diverged' ? 2 : x.score === null ? 1 : 0);
+    rows.sort((a, b) => group(a) - group(b) || (a.score ?? 0) - (b.score ?? 0) || a.r.view.loss - b.r.view.loss || a.r.order - b.r.order);
+    return rows.map(({ r, score }, i) => ({ id: r.view.id, rank: i + 1, score, scoredBy, loss: r.view.loss, status: r.view.status }));
   }
 
   /** Every racer's drawn trail so far, compact (see `TrailSnapshot`). */

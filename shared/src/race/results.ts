@@ -87,6 +87,11 @@ interface Analysis {
   score: number | null;
 }
 
+/** The seed of the one perturbation set every racer of a round is judged on. */
+export function robustSeed(raceSeed: Seed): string {
+  return `robust:${String(raceSeed)}`;
+}
+
 const finiteOrNull = (v: number | undefined | null): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 function analyse(race: RaceLike, r: ResultInput): Analysis {
@@ -97,7 +102,7 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
   const robustRadius = scoring.kind === 'robust-loss' ? scoring.radius : defaultRobustRadius(L.info.bounds);
   const samples = scoring.kind === 'robust-loss' ? scoring.samples : 64;
   // One fixed set of perturbations for everyone: the same seed for every racer.
-  const robust = finiteOrNull(robustLoss(L, p, { radius: robustRadius, samples, seed: `robust:${String(race.seed)}` }));
+  const robust = finiteOrNull(robustLoss(L, p, { radius: robustRadius, samples, seed: robustSeed(race.seed) }));
 
   let eigenvalues: number[] = [];
   let gradientNorm: number | null = null;
