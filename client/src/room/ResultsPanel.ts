@@ -23,7 +23,7 @@ export class ResultsPanel {
       ...[1, 0, 2].filter((i) => rows[i]).map((i) => h('div', { class: `p${i + 1}` }, h('strong', {}, `${i + 1}.`), h('br'), rows[i].name, h('br'), h('span', { class: 'note' }, formatLoss(rows[i].score ?? NaN)))));
     const f = (v: number | null) => (v === null ? '—' : formatLoss(v));
     const table = h('table', { 'aria-label': 'Results' },
-      h('thead', {}, h('tr', {}, ...['Rank', 'Nickname', 'Final loss', 'Robust loss', 'Sharpness (λmax)', 'Class', 'Score'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ...['Rank', 'Nickname', 'Final loss', 'Robust loss', 'Sharpness λmax', 'Class', 'Score'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...rows.map((r) => {
         const st = slotOf(r.id);
         return h('tr', { class: r.id === ownId ? 'own' : undefined },
@@ -39,7 +39,7 @@ export class ResultsPanel {
     const line = h('div', { class: 'chart' });
     const lineText = h('p', { class: 'note' });
     this.element = h('section', { class: 'panel results' },
-      h('h2', {}, `Results, round ${results.round}`), podium, table,
+      h('h2', {}, `Results, round ${results.round}`), podium, h('div', { class: 'table-scroll' }, table),
       h('div', { class: 'buttons' },
         h('button', { type: 'button', onclick: () => this.replay() }, 'Replay trajectories'),
         h('button', { type: 'button', onclick: () => download(`gradient-rally-round-${results.round}.csv`, 'text/csv', resultsCsv(rows)) }, 'Export CSV'),
