@@ -157,8 +157,8 @@ export class HostDashboard {
     const s = this.screen.settings;
     const catalogue = [...landscapeCatalogue().map((c) => ({ spec: c.spec as unknown, title: c.title, lesson: c.lesson, bounds: c.bounds })),
       { spec: SOLO_MLP_SPEC as unknown, title: 'Small network (moons)', lesson: 'A 2-D slice of a small network’s loss on the two-moons dataset.', bounds: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 } }];
-    const lesson = h('p', { class: 'lesson' });
     const currentKind = (s.landscape as { kind?: string } | undefined)?.kind;
+    const lesson = h('p', { class: 'lesson' }, catalogue.find((c) => (c.spec as { kind: string }).kind === currentKind)?.lesson ?? '');
     const cards = h('div', { class: 'catalogue', role: 'radiogroup', 'aria-label': 'Landscape' });
     catalogue.forEach((c, i) => {
       const canvas = h('canvas', { width: 48, height: 48 });
@@ -210,12 +210,15 @@ export class HostDashboard {
       box.value = k;
       return box;
     });
+    const maxPlayers = h('input', { type: 'number', min: 1, max: 100, step: 1, value: String(s.maxPlayers ?? 40) });
+    maxPlayers.addEventListener('change', () => this.sendSettings({ maxPlayers: Number(maxPlayers.value) }));
     const late = h('input', { type: 'checkbox', checked: s.lateJoin !== false, onchange: () => this.sendSettings({ lateJoin: late.checked }) });
     this.settingsPanel.replaceChildren(
       h('h2', {}, 'Landscape'), cards, lesson,
       field('Or write a formula in x and y', expr, h('div', { class: 'field-row' }, exprPreview, useExpr)), exprError,
       h('h2', {}, 'Round settings'),
       field('Round length (seconds)', seconds), field('Start', startRule), field('Scoring', scoring),
+      field('Player limit', maxPlayers),
       h('label', { class: 'check' }, late, 'Allow joining during a race'),
       h('fieldset', {}, h('legend', {}, 'Optimizers players may pick'), ...optBoxes.map((b, i) => h('label', { class: 'check' }, b, OPTIMIZER_LABELS[KNOB_OPTIMIZERS[i]]))),
       h('fieldset', {}, h('legend', {}, 'Knobs players may change'), ...knobBoxes.map((b, i) => h('label', { class: 'check' }, b, HOST_KNOBS[i][1]))));
