@@ -154,6 +154,11 @@ describe('checkRacerOptimizer: allowed kinds, knob ranges, locked knobs', () => 
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, momentum: 0.99 }, 2)).path).toBe('optimizer.momentum');
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'adam', lr: 0.1, betas: [0.99, 0.999] }, 2)).path).toBe('optimizer.betas[0]');
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'rmsprop', lr: 0.1, alpha: 0.1 }, 2)).path).toBe('optimizer.alpha');
+    expect(specError(() => checkRacerOptimizer(settings, { kind: 'adam', lr: 0.1, betas: [0.9, 0] }, 2)).path).toBe('optimizer.betas[1]');
+    // Zero switches a knob off, allowed even when the host's range starts above zero.
+    const offOk = parseRaceSettings({ knobRanges: { momentum: [0.5, 0.9], noise: [0.1, 1] } });
+    expect(checkRacerOptimizer(offOk, { kind: 'sgd', lr: 0.1, momentum: 0, noise: 0 }, 2)).toMatchObject({ momentum: 0, noise: 0 });
+    expect(specError(() => checkRacerOptimizer(offOk, { kind: 'sgd', lr: 0.1, momentum: 0.2 }, 2)).path).toBe('optimizer.momentum');
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, noise: 3 }, 2)).path).toBe('optimizer.noise');
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, samRadius: 5 }, 2)).path).toBe('optimizer.samRadius');
     const sched = { kind: 'one-cycle', maxLr: 3, totalSteps: 100 };

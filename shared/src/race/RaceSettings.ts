@@ -377,7 +377,7 @@ function checkKnobRanges(spec: OptimizerSpec, ranges: KnobRanges, locked: readon
     const v = readSlot(s, slot);
     if (typeof v !== 'number') continue;
     // A knob left at zero is "off" (no momentum, no noise, no SAM), allowed even when the range starts above 0.
-    if (v === 0 && knob !== 'lr' && knob !== 'batchSize') continue;
+    if (v === 0 && (knob === 'momentum' || knob === 'noise' || knob === 'samRadius' || knob === 'weightDecay')) continue;
     const [lo, hi] = ranges[knob];
     if (!(v >= lo && v <= hi)) throw new SpecError(slotPath(path, slot), `must be in [${lo}, ${hi}] (the range the host allows), got ${describeValue(v)}`);
   }
