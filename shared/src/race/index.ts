@@ -17,6 +17,9 @@
  *     landscape: LandscapeSpec (normalised by createLandscape),
  *     allowedOptimizers: OptimizerKind[],            // default: every kind
  *     knobRanges: { lr, momentum, beta2, noise, samRadius, weightDecay, batchSize: [min, max] },
+ *                                                    // momentum = sgd/rmsprop momentum or Adam β1; beta2 = Adam β2 or
+ *                                                    // rmsprop alpha; 0 (off) is always allowed for momentum, noise,
+ *                                                    // samRadius, weightDecay; a schedule's maxLr/etaMin ≤ lr max
  *     lockedKnobs: KnobName[],                       // players cannot change these: the defaultOptimizer's value applies
  *     defaultOptimizer: OptimizerSpec (normalised),  // default { kind: 'sgd', lr: 0.01 } (or the first allowed kind)
  *     startRule: { kind: 'shared', point: number[] } | { kind: 'random' } | { kind: 'choose' },
