@@ -12,12 +12,11 @@ import {
   Race,
   SpecError,
   checkRacerOptimizer,
-  createLandscape,
   createOptionsSchema,
   isClientMessageType,
   joinOptionsSchema,
   parseClientMessage,
-  parseRaceSettings,
+  parseSettingsWithLandscape,
   quantBounds,
   quantize,
   type ClientMessages,
@@ -226,7 +225,9 @@ export class RaceRoom extends Room<RaceState> {
       this.state.players.get(record.id)!.connected = true;
       this.log.info({ event: 'player-rejoined', playerId: record.id }, 'player rejoined with token');
     } else {
-      record = this.addPlayer(auth.name!);
+      // Names were checked in onAuth; two joins may have raced since, so make it unique again.
+      const taken = new Set([...this.players.values()].map((p) => p.name.toLowerCase()));
+      record = this.addPlayer(taken.has(auth.name!.toLowerCase()) ? cleanNickname(auth.name, taken).name : auth.name!);
     }
     record.client = client;
     data.playerId = record.id;
@@ -368,7 +369,7 @@ export class RaceRoom extends Room<RaceState> {
   private onSetKnobs(client: Client, data: ClientData, optimizer: Record<string, unknown>): void {
     const record = data.playerId ? this.players.get(data.playerId) : undefined;
     if (!record) return this.refuse(client, 'setKnobs', ErrorCode.forbidden, 'only players have knobs');
-    if (this.race && record.inRace) {
+    if (this.race && record.inRace && this.state.phase === 'race') {
       const now = Date.now();
       record.retuneTimes = record.retuneTimes.filter((t) => now - t < 1000);
       if (record.retuneTimes.length >= RETUNE_PER_SECOND) {
@@ -508,8 +509,7 @@ export class RaceRoom extends Room<RaceState> {
       }
       countdown = countdownSeconds;
     }
-    const settings = parseRaceSettings(raceInput, 'settings');
-    const landscape = createLandscape(settings.landscape, 'settings.landscape');
+    const { settings, landscape } = parseSettingsWithLandscape(raceInput, 'settings');
     this.settings = settings;
     this.landscape = landscape;
     this.settingsInput = input;
