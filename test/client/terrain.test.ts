@@ -94,6 +94,16 @@ describe('computeTerrain (the worker job) on shared landscapes', () => {
     expect(Number.isFinite(m.scale.min) && Number.isFinite(m.scale.max)).toBe(true);
   });
 
+  it('large grids get their contours from a coarser grid, still in the right place', () => {
+    const r = computeTerrain({ id: 4, spec: { kind: 'expression', expr: 'x^2 + y^2' }, bounds: B, n: 301, hillShade: false, levels: 5 });
+    expect(r.contours.length).toBe(5);
+    for (const line of r.contours) {
+      if (line.value >= 1) continue;
+      const ring = line.rings.find((q) => q.every((c) => Math.abs(c) < 0.99))!;
+      for (let p = 0; p < ring.length; p += 2) expect(Math.hypot(ring[p], ring[p + 1])).toBeCloseTo(Math.sqrt(line.value), 1);
+    }
+  });
+
   it('a bad spec throws the shared SpecError message', () => {
     expect(() => computeTerrain({ id: 3, spec: { kind: 'expression', expr: 'x +* y' }, bounds: B, n: 8, hillShade: false, levels: 0 })).toThrow(/expr/);
   });

@@ -24,6 +24,7 @@ export class RoomScreen {
   private lastPhase = '';
   private frame = 0;
   private boardKey = '';
+  private pendingSnapshot: SnapshotMessage | undefined;
   settings: Record<string, unknown> = {};
   landscapeSpec: unknown;
   private resultsPanel: ResultsPanel | undefined;
@@ -87,6 +88,11 @@ export class RoomScreen {
       if (!racing) view.trail.clear();
     }
     this.stage.model.removeMissing(new Set(rows.map((r) => r.id)));
+    if (this.pendingSnapshot && rows.length) {
+      const m = this.pendingSnapshot;
+      this.pendingSnapshot = undefined;
+      if (racing) this.applySnapshotNow(m);
+    }
     this.lastTick = state.tick;
     // Rebuild the table only when what it shows changed (patches arrive 10 times a second).
     const boardKey = rows.map((r) => `${r.id}|${r.name}|${r.lossText}|${r.statusText}|${r.optimizerKind}|${r.connected}|${r.own}`).join(';');
@@ -100,18 +106,23 @@ export class RoomScreen {
     this.onRows(rows, state);
   }
 
-  private applySnapshot(m: SnapshotMessage): void {
+  private applySnapshotNow(m: SnapshotMessage): void {
     try {
-      const trails = decodeTrailSnapshot(m.snapshot as Parameters<typeof decodeTrailSnapshot>[0]);
-      for (const t of trails) {
+      for (const t of decodeTrailSnapshot(m.snapshot as Parameters<typeof decodeTrailSnapshot>[0])) {
         const r = this.stage.model.racers.get(t.id);
-        if (!r) continue;
+        if (!r) continue; // a racer that left since
         r.trail.clear();
         for (let i = 0; i + 1 < t.points.length; i += 2) r.trail.push(t.points[i], t.points[i + 1]);
       }
     } catch {
       /* an undecodable snapshot only costs the trail history */
     }
+  }
+
+  private applySnapshot(m: SnapshotMessage): void {
+    // The snapshot can arrive before the first state patch is drawn: keep it until the racers exist.
+    if (this.stage.model.racers.size === 0) this.pendingSnapshot = m;
+    else this.applySnapshotNow(m);
   }
 
   showResults(m: ResultsMessage): void {
