@@ -159,6 +159,12 @@ describe('a classroom round in the browser', () => {
     await expect.poll(async () => (await stray.getByRole('alert').allTextContents()).join(' '), { timeout: 15_000 }).toMatch(/removed you/);
     await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 10_000 }).toBe(3);
     mark('kick shown');
+
+    // The host reloads: same room, same code, same players.
+    await host.reload();
+    await expect.poll(async () => (await host.getByLabel('Join code').textContent())?.trim(), { timeout: 20_000 }).toBe(code);
+    await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 15_000 }).toBe(3);
+    mark('host back after reload');
     expect(errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   });
 });
