@@ -50,9 +50,8 @@ export class ArenaStage {
         const fps = q.get('fps');
         this.game = new PhaserLib.Game(gameConfig(this.parent, this.model, fps === null ? 30 : Number(fps), renderer));
         // Phaser notices window resizes; panels toggling (projector view) resize only the parent.
-        new ResizeObserver((entries) => {
-          const box = entries[0]?.contentRect;
-          if (box && box.width > 0 && box.height > 0) this.game?.scale.resize(Math.round(box.width), Math.round(box.height));
+        new ResizeObserver(() => {
+          if (this.game) this.game.scale.dirty = true; // re-read the parent's size on the next step
         }).observe(this.parent);
       });
     })();
