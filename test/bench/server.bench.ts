@@ -254,18 +254,38 @@ async function main(): Promise<void> {
   // Patch encoding time per room, measured by wrapping Colyseus's broadcastPatch (instrumentation only).
   const patchTimes: number[] = [];
   const original = (RaceRoom.prototype as any).broadcastPatch;
-  (RaceRoom.prototype as any).broadcastPatch = function (this: unknown, ...args: unknown[]) {
+  (RaceRoom.prototype as any).broadcastPatch = function (this: { state: { phase: string } }, ...args: unknown[]) {
     const t0 = performance.now();
     const r = original.apply(this, args);
-    patchTimes.push(performance.now() - t0);
+    if (this.state.phase === 'race') patchTimes.push(performance.now() - t0); // racing patches only, not the join burst
     return r;
   };
 
+  // Tick wall time and CPU time (process.cpuUsage: time this process actually ran,
+  // so a tick descheduled by other work on the machine does not count).
+  const tickWall: number[] = [];
+  const tickCpu: number[] = [];
+  const originalStep = (RaceRoom.prototype as any).step;
+  (RaceRoom.prototype as any).step = function (this: { state: { phase: string } }, ...args: unknown[]) {
+    const racing = this.state.phase === 'race';
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = originalStep.apply(this, args);
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (racing && this.state.phase === 'race') {
+      tickWall.push(wall);
+      tickCpu.push((c.user + c.system) / 1000);
+    }
+    return r;
+  };
   const rows: string[][] = [];
   const fmt = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 
   async function scenario(label: string, landscape: unknown, rooms: number): Promise<number> {
     patchTimes.length = 0;
+    tickWall.length = 0;
+    tickCpu.length = 0;
     const seen = new Map<string, RaceRoom>();
     const poll = setInterval(async () => {
       for (const r of await matchMaker.query({ name: ROOM_NAME })) {
@@ -275,7 +295,9 @@ async function main(): Promise<void> {
     }, 100);
     const report = await spawnBots({ mode: 'race', endpoint, rooms, landscape, seconds: RACE_SECONDS });
     clearInterval(poll);
-    const ticks = [...seen.values()].flatMap((r) => r.tickTimes).sort((a, b) => a - b);
+    const ticks = [...tickWall].sort((a, b) => a - b);
+    const cpu = [...tickCpu].sort((a, b) => a - b);
+    void seen;
     const patches = [...patchTimes].sort((a, b) => a - b);
     rows.push([
       label,
@@ -284,6 +306,8 @@ async function main(): Promise<void> {
       String(1000 / PATCH_MS),
       fmt(quantile(ticks, 0.5)),
       fmt(quantile(ticks, 0.99)),
+      fmt(quantile(cpu, 0.5)),
+      fmt(quantile(cpu, 0.99)),
       fmt(quantile(patches, 0.5)),
       fmt(quantile(patches, 0.99)),
       fmt(report.bytesPerClientPerSecond / 1000, 2),
@@ -305,10 +329,10 @@ async function main(): Promise<void> {
   const jsonServer = await startJsonPeer();
   const jsonPeer = await spawnBots({ mode: 'peer-json', endpoint: `ws://127.0.0.1:${jsonServer.port}`, seconds: PEER_SECONDS });
   jsonServer.stop();
-  rows.push(['peer: plain float32 schema', '1', String(RACERS), '20', '', '', '', '', fmt(schemaPeer.bytesPerClientPerSecond / 1000, 2), '']);
-  rows.push(['peer: naive JSON broadcast', '1', String(RACERS), '20', '', '', '', '', fmt(jsonPeer.bytesPerClientPerSecond / 1000, 2), '']);
+  rows.push(['peer: plain float32 schema', '1', String(RACERS), '20', '', '', '', '', '', '', fmt(schemaPeer.bytesPerClientPerSecond / 1000, 2), '']);
+  rows.push(['peer: naive JSON broadcast', '1', String(RACERS), '20', '', '', '', '', '', '', fmt(jsonPeer.bytesPerClientPerSecond / 1000, 2), '']);
 
-  const header = ['scenario', 'rooms', 'racers/room', 'patches/s', 'tick median ms', 'tick p99 ms', 'patch median ms', 'patch p99 ms', 'KB/s per client', 'disconnects'];
+  const header = ['scenario', 'rooms', 'racers/room', 'patches/s', 'tick median ms', 'tick p99 ms', 'tick CPU median ms', 'tick CPU p99 ms', 'patch median ms', 'patch p99 ms', 'KB/s per client', 'disconnects'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const { loadavg, cpus } = await import('node:os');
