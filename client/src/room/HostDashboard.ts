@@ -68,13 +68,14 @@ export class HostDashboard {
     this.screen.showConnection('connected');
     const projector = h('button', { type: 'button', class: 'controls', onclick: () => this.toggleProjector() }, 'Projector view');
     const exitProjector = h('button', { type: 'button', class: 'exit-projector', onclick: () => this.toggleProjector() }, 'Exit projector view');
+    // Results (when there are some) first: after a round they are what the class looks at.
     this.app.side.replaceChildren(
-      h('section', { class: 'panel join-code-box' }, h('div', {}, 'Join at this page with the code'), this.codeBox, this.link, h('div', {}, this.qr)),
       this.error,
+      this.screen.resultsHost,
+      h('section', { class: 'panel join-code-box' }, h('div', {}, 'Join at this page with the code'), this.codeBox, this.link, h('div', {}, this.qr)),
       h('section', { class: 'panel controls' }, h('h2', {}, 'Round'), h('div', { class: 'buttons' }, ...Object.values(this.buttons), projector),
         h('label', { class: 'check' }, this.lock, 'Lock the room (no new players)')),
       h('section', { class: 'panel controls' }, h('h2', {}, 'Players'), this.players),
-      this.screen.resultsHost,
       this.screen.leaderboardPanel,
       this.settingsPanel,
       exitProjector,
