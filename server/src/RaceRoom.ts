@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Room, ServerError, type Client } from '@colyseus/core';
+import { Room, ServerError, matchMaker, type Client } from '@colyseus/core';
 import {
   ClientMessageType,
   ErrorCode,
@@ -48,6 +48,8 @@ export interface RoomDeps {
   hostSecrets: Set<string>;
   /** Per-client token bucket (default `RATE_LIMIT` from shared). */
   rateLimit: { burst: number; perSecond: number };
+  /** Most rooms this process hosts at once: a script creating rooms in a loop cannot exhaust memory. */
+  maxRooms: number;
 }
 
 /** Server-only facts about one player (never synchronised). */
@@ -143,6 +145,9 @@ export class RaceRoom extends Room<RaceState> {
   override async onCreate(options: unknown): Promise<void> {
     this.deps = (this.constructor as typeof RaceRoom).deps;
     this.log = this.deps.logger.child({ room: 'race' });
+    if (matchMaker.stats.local.roomCount >= this.deps.maxRooms) {
+      throw new ServerError(503, `this server already hosts ${this.deps.maxRooms} rooms: try again later`);
+    }
     const parsed = createOptionsSchema.safeParse(options ?? {});
     if (!parsed.success) throw new ServerError(400, `create options: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
 

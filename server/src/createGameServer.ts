@@ -32,6 +32,8 @@ export interface GameServerOptions {
   logger?: Logger;
   /** Seconds a dropped player or host keeps their seat (default 60). */
   reconnectSeconds?: number;
+  /** Most rooms at once in this process (MAX_ROOMS, default 200). */
+  maxRooms?: number;
   /** Per-client message rate limit (default `RATE_LIMIT` from shared). */
   rateLimit?: { burst: number; perSecond: number };
   /** With a Redis URL, rooms and matchmaking use Colyseus's Redis presence and driver. */
@@ -102,7 +104,9 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     logger: colyseusLogger(logger),
   });
   const hostSecrets = new Set<string>();
-  const deps: RoomDeps = { store, logger, reconnectSeconds: options.reconnectSeconds ?? 60, hostSecrets, rateLimit: options.rateLimit ?? RATE_LIMIT };
+  const deps: RoomDeps = { store, logger, reconnectSeconds: options.reconnectSeconds ?? 60, hostSecrets, rateLimit: options.rateLimit ?? RATE_LIMIT,
+    maxRooms: options.maxRooms ?? positiveInt(process.env.MAX_ROOMS, 200),
+  };
   class BoundRaceRoom extends RaceRoom {
     static override deps = deps;
   }
@@ -206,6 +210,11 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
 
   if (deps.serveStatic) return deps.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
   sendJson(res, 404, { error: 'not found (client not built: run npm run build)' });
+}
+
+function positiveInt(text: string | undefined, fallback: number): number {
+  const n = Number(text);
+  return text !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
 function bearer(h: string | undefined): string | null {

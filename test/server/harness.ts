@@ -23,7 +23,7 @@ export interface Booted {
   close(): Promise<void>;
 }
 
-export async function bootGame(options: { reconnectSeconds?: number; rateLimit?: { burst: number; perSecond: number } } = {}): Promise<Booted> {
+export async function bootGame(options: { reconnectSeconds?: number; rateLimit?: { burst: number; perSecond: number }; maxRooms?: number } = {}): Promise<Booted> {
   const dir = mkdtempSync(join(tmpdir(), 'gr-server-'));
   const dbPath = join(dir, 'rounds.sqlite');
   const game = await createGameServer({
@@ -34,6 +34,7 @@ export async function bootGame(options: { reconnectSeconds?: number; rateLimit?:
     reconnectSeconds: options.reconnectSeconds ?? 20,
     staticDir: join(dir, 'no-client'),
     rateLimit: options.rateLimit,
+    maxRooms: options.maxRooms,
   });
   const port = await game.listen();
   const colyseus = new ColyseusTestServer(game.colyseus);

@@ -56,7 +56,7 @@ function expected(type: unknown, payload: unknown): Expect {
 describe('hostile input during a race', () => {
   let server: Booted;
   beforeAll(async () => {
-    server = await bootGame({ rateLimit: { burst: 1e6, perSecond: 1e6 } });
+    server = await bootGame({ rateLimit: { burst: 1e6, perSecond: 1e6 }, maxRooms: 6 });
   });
   afterAll(async () => {
     await server.close();
@@ -169,5 +169,22 @@ describe('hostile input during a race', () => {
       expect(row.endPoint).toEqual(alone.path[alone.path.length - 1]);
     }
     expect((await server.http('/health')).status).toBe(200);
+  });
+
+  it('a script creating rooms in a loop hits the per-process room limit; existing rooms keep working', async () => {
+    const client = server.client();
+    const created: string[] = [];
+    let refusal = '';
+    for (let i = 0; i < 10 && !refusal; i++) {
+      try {
+        created.push((await client.create('race', { settings: quickSettings() })).roomId);
+      } catch (e) {
+        refusal = (e as Error).message;
+      }
+    }
+    expect(refusal).toMatch(/already hosts 6 rooms/);
+    expect(created.length).toBeLessThanOrEqual(6);
+    const bot = await joinPlayer(server.client(), created[0], { name: 'Still fine' });
+    expect(bot.welcome!.code).toBe(created[0]);
   });
 });
