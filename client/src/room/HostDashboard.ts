@@ -211,6 +211,11 @@ export class HostDashboard {
       box.value = k;
       return box;
     });
+    const budget = h('input', { type: 'number', min: 0, step: 1, value: s.budget === null || s.budget === undefined ? '' : String(s.budget), placeholder: 'no budget' });
+    // Empty means "no budget": the round ends on time only. SAM spends 2 evaluations per step, so a budget keeps it fair.
+    budget.addEventListener('change', () => this.sendSettings({ budget: budget.value.trim() === '' || Number(budget.value) === 0 ? null : Number(budget.value) }));
+    const countdown = h('input', { type: 'number', min: 0, max: 10, step: 1, value: String(s.countdownSeconds ?? 3) });
+    countdown.addEventListener('change', () => this.sendSettings({ countdownSeconds: Number(countdown.value) }));
     const maxPlayers = h('input', { type: 'number', min: 1, max: 100, step: 1, value: String(s.maxPlayers ?? 40) });
     maxPlayers.addEventListener('change', () => this.sendSettings({ maxPlayers: Number(maxPlayers.value) }));
     const late = h('input', { type: 'checkbox', checked: s.lateJoin !== false, onchange: () => this.sendSettings({ lateJoin: late.checked }) });
@@ -219,6 +224,8 @@ export class HostDashboard {
       field('Or write a formula in x and y', expr, h('div', { class: 'field-row' }, exprPreview, useExpr)), exprError,
       h('h2', {}, 'Round settings'),
       field('Round length (seconds)', seconds), field('Start', startRule), field('Scoring', scoring),
+      field('Gradient evaluations per player (empty: no budget)', budget),
+      field('Countdown before the start (seconds)', countdown),
       field('Player limit', maxPlayers),
       h('label', { class: 'check' }, late, 'Allow joining during a race'),
       h('fieldset', {}, h('legend', {}, 'Optimizers players may pick'), ...optBoxes.map((b, i) => h('label', { class: 'check' }, b, OPTIMIZER_LABELS[KNOB_OPTIMIZERS[i]]))),

@@ -70,7 +70,7 @@ export class PlayerView {
     this.app.setMode('player', `/?play=${this.code}`);
     this.screen.showConnection('connected');
     this.app.hint.textContent = 'Drag to pan, scroll to zoom. Your racer has a white ring.';
-    this.app.side.replaceChildren(this.message, this.screen.resultsHost, this.screen.leaderboardPanel, h('div', { id: 'knobs-slot' }), this.diagnostics.element, this.boundary.element, this.chart.element);
+    this.app.side.replaceChildren(this.message, this.screen.resultsHost, this.screen.leaderboardPanel, this.screen.lessonPanel, h('div', { id: 'knobs-slot' }), this.diagnostics.element, this.boundary.element, this.chart.element);
     this.boundary.element.hidden = true;
     this.screen.onRows = (rows, state) => this.onRows(rows, state);
     this.screen.onPhase = (phase) => {

@@ -17,6 +17,8 @@ export class RoomScreen {
   readonly leaderboard = h('tbody');
   readonly leaderboardPanel: HTMLElement;
   readonly resultsHost = h('div');
+  /** Title and lesson of the room's landscape. */
+  readonly lessonPanel = h('section', { class: 'panel' });
   results: ResultsMessage | undefined;
   ownId: string | undefined;
   private landscapeKey = '';
@@ -63,7 +65,8 @@ export class RoomScreen {
     if (key !== this.landscapeKey && settings.landscape) {
       this.landscapeKey = key;
       this.landscapeSpec = settings.landscape;
-      const info = parseJsonField<{ bounds?: { xMin: number; xMax: number; yMin: number; yMax: number } }>(state.landscapeInfoJson, {});
+      const info = parseJsonField<{ bounds?: { xMin: number; xMax: number; yMin: number; yMax: number }; title?: string; lesson?: string }>(state.landscapeInfoJson, {});
+      this.lessonPanel.replaceChildren(h('h2', {}, info.title ?? 'Terrain'), h('p', { class: 'lesson' }, info.lesson ?? ''));
       const bounds = info.bounds ?? createLandscape(settings.landscape).info.bounds;
       void this.stage.showLandscape(settings.landscape, bounds);
     }
