@@ -57,6 +57,12 @@ describe('solo sandbox', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'solo');
 
+    // Zooming redraws the terrain for the new view (the legend's range follows the visible losses).
+    const legend = await page.locator('#legend').textContent();
+    await page.mouse.move(300, 300);
+    await page.mouse.wheel(0, -600);
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 20_000 }).not.toBe(legend);
+
     // Your own formula: a typo is reported in place, a fix draws it.
     await page.getByLabel('Landscape').selectOption({ label: 'Your own formula…' });
     const expr = page.getByLabel('Expression in x and y');
@@ -76,6 +82,23 @@ describe('solo sandbox', () => {
     await page.waitForTimeout(500);
     await screenshot(page, 'solo-mlp');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the landing page works from the keyboard alone', async () => {
+    const page = await browser.newPage();
+    await page.goto(url + '/');
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Join a game') break;
+    }
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('id') ?? ''), { timeout: 5000 }).not.toBe('');
+    await page.keyboard.type('abc-234');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Kay');
+    expect(await page.getByLabel('Join code').inputValue()).toBe('abc-234');
+    expect(await page.getByLabel('Nickname').inputValue()).toBe('Kay');
     await page.close();
   });
 
