@@ -139,7 +139,7 @@ export class RaceRoom extends Room<RaceState> {
   private lastResults: ResultsMessage | null = null;
   /** Results being computed for a finished race (phase is already 'results'). */
   private finishing: { race: Race; steps: Generator<number, ReturnType<Race['results']>, void>; reason: string; t0: number } | null = null;
-  /** Wall-clock cost of each simulation step (ms), newest last; read by the bench. */
+  /** Wall-clock cost of recent simulation steps (ms), newest last: for diagnostics from a debugger or REPL. */
   readonly tickTimes: number[] = [];
 
   override async onCreate(options: unknown): Promise<void> {
