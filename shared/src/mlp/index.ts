@@ -36,3 +36,18 @@ export { evaluateClassifier, decisionBoundaryGrid } from './generalisation';
 export { linearInterpolationLoss, trainBezierPath, type PathLoss, type BezierOptions, type BezierPath } from './connectivity';
 export { PlaneProjection } from './PlaneProjection';
 export { trajectoryPlane } from './trajectoryPlane';
+// Fast kernels (WebAssembly SIMD, generated per network shape): the slice loss
+// grid by row ranges (for worker pools) and a fused minibatch Adam step.
+export {
+  createMlpGridEvaluator,
+  createMlpTrainer,
+  loadMlpGridEvaluator,
+  loadMlpTrainer,
+  mlpLossGridRowsInto,
+  type AdamHyper,
+  type AdamState,
+  type MlpGridEvaluator,
+  type MlpSliceProblem,
+  type MlpTrainer,
+  type MlpTrainerOptions,
+} from './fast/index';
