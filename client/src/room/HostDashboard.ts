@@ -218,6 +218,14 @@ export class HostDashboard {
     countdown.addEventListener('change', () => this.sendSettings({ countdownSeconds: Number(countdown.value) }));
     const maxPlayers = h('input', { type: 'number', min: 1, max: 100, step: 1, value: String(s.maxPlayers ?? 40) });
     maxPlayers.addEventListener('change', () => this.sendSettings({ maxPlayers: Number(maxPlayers.value) }));
+    // Learning-rate bounds players may pick from (the rest of knobRanges is kept as it is).
+    const ranges = (s.knobRanges ?? {}) as Record<string, [number, number]>;
+    const [lrLo, lrHi] = ranges.lr ?? [1e-4, 1];
+    const lrMin = h('input', { type: 'number', min: 0, step: 'any', value: String(lrLo) });
+    const lrMax = h('input', { type: 'number', min: 0, step: 'any', value: String(lrHi) });
+    const sendLr = () => this.sendSettings({ knobRanges: { ...((this.screen.settings.knobRanges ?? {}) as object), lr: [Number(lrMin.value), Number(lrMax.value)] } });
+    lrMin.addEventListener('change', sendLr);
+    lrMax.addEventListener('change', sendLr);
     const late = h('input', { type: 'checkbox', checked: s.lateJoin !== false, onchange: () => this.sendSettings({ lateJoin: late.checked }) });
     this.settingsPanel.replaceChildren(
       h('h2', {}, 'Landscape'), cards, lesson,
@@ -229,6 +237,7 @@ export class HostDashboard {
       field('Player limit', maxPlayers),
       h('label', { class: 'check' }, late, 'Allow joining during a race'),
       h('fieldset', {}, h('legend', {}, 'Optimizers players may pick'), ...optBoxes.map((b, i) => h('label', { class: 'check' }, b, OPTIMIZER_LABELS[KNOB_OPTIMIZERS[i]]))),
+      h('div', { class: 'field-row' }, field('Lowest learning-rate', lrMin), field('Highest learning-rate', lrMax)),
       h('fieldset', {}, h('legend', {}, 'Knobs players may change'), ...knobBoxes.map((b, i) => h('label', { class: 'check' }, b, HOST_KNOBS[i][1]))));
   }
 
