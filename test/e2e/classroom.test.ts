@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 describe('a classroom round in the browser', () => {
-  it('host, three students, race, reload, results, export, wrong code', async () => {
+  it('host, three students, race, reload, results, export, wrong code, kick, lock, host reload', async () => {
     const t0 = Date.now();
     const mark = (what: string) => console.log(`[e2e] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
     const host = await newPage();
@@ -159,6 +159,17 @@ describe('a classroom round in the browser', () => {
     await expect.poll(async () => (await stray.getByRole('alert').allTextContents()).join(' '), { timeout: 15_000 }).toMatch(/removed you/);
     await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 10_000 }).toBe(3);
     mark('kick shown');
+
+    // A locked room says so.
+    await host.getByLabel('Lock the room (no new players)').check();
+    await expect.poll(async () => (await host.locator('#phase').textContent()) ?? '', { timeout: 10_000 }).toBeTruthy();
+    await host.waitForTimeout(500);
+    await stray.goto(`${url}/?join=${code}`);
+    await stray.getByLabel('Nickname').fill('Eve');
+    await stray.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect.poll(async () => (await stray.getByRole('alert').textContent()) ?? '', { timeout: 15_000 }).toMatch(/locked/);
+    await host.getByLabel('Lock the room (no new players)').uncheck();
+    mark('locked shown');
 
     // The host reloads: same room, same code, same players.
     await host.reload();
