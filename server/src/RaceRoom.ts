@@ -591,10 +591,9 @@ export class RaceRoom extends Room<RaceState> {
   private enterRace(record: PlayerRecord): void {
     if (!this.race || record.inRace) return;
     const opts: { optimizer: unknown; start?: number[] } = { optimizer: record.optimizer };
-    if (this.settings.startRule.kind === 'choose') {
-      const b = this.landscape.info.bounds;
-      opts.start = record.start ?? [(b.xMin + b.xMax) / 2, (b.yMin + b.yMax) / 2];
-    }
+    // A player who did not click gets the race's seeded random start (the rule's fallback),
+    // not a shared default that would stack every idle racer on one point.
+    if (this.settings.startRule.kind === 'choose' && record.start) opts.start = record.start;
     try {
       this.race.addRacer(record.id, opts);
     } catch (e) {
