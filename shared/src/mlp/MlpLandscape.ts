@@ -7,7 +7,7 @@ import { randomFilterNormalizedDirection } from './filterNormalize';
 import { ACTIVATIONS, Mlp, checkLayers, type InitScheme } from './Mlp';
 import { PlaneProjection, dot } from './PlaneProjection';
 import { sliceLossGridInto } from './sliceGrid';
-import { createMlpGridEvaluator, type MlpGridEvaluator } from './fast/index';
+import { createMlpGridEvaluator, createMlpTrainer, type MlpGridEvaluator, type MlpTrainer } from './fast/index';
 
 /**
  * Small-MLP loss landscapes (Li et al. 2018), in two forms:
@@ -18,6 +18,16 @@ import { createMlpGridEvaluator, type MlpGridEvaluator } from './fast/index';
  * - **full** (dim = nParams): f(θ) = L(θ); racers optimise every weight and are
  *   drawn at the least-squares coordinates of θ − center in the plane spanned
  *   by d1, d2 (`projectInto`), and `gridInto` renders the loss on that plane.
+ *
+ * `value`, `valueAndGradientInto` and `stochasticGradientInto` run on the
+ * fused WebAssembly SIMD forward+backward kernel of `mlp/fast` (trainer.ts)
+ * when it can be compiled synchronously (Node, Web Workers), and on the plain
+ * float64 loops of `Mlp` otherwise (a browser page's main thread refuses
+ * synchronous compilation; `kernel: 'plain'` forces them). The two agree to
+ * ~1e-14 relative (test/shared/mlp-speed.test.ts holds them to 1e-12); the
+ * kernel gives the same bits in every engine, the plain loops use Math.tanh
+ * and Math.exp, whose last bit may differ between engines.
+ * Hessian-vector products and `evaluate` always use the plain loops.
  *
  * L is the mean softmax cross-entropy over the training data plus, when
  * `weightDecay` λ > 0, the penalty (λ/2)‖w‖² over the **weights only** (biases
@@ -62,6 +72,20 @@ export interface MlpLandscape extends Landscape {
   paramsInto(theta: ArrayLike<number>, out: Float64Array): Float64Array;
   /** Train (and test) cross-entropy, without the weight-decay penalty, and accuracy. */
   evaluate(theta: ArrayLike<number>): GeneralisationReport;
+  /**
+   * Which code computes `value` and the gradients: 'wasm' (the SIMD kernel)
+   * or 'plain' (the float64 loops of `Mlp`). Asking compiles the kernel if needed.
+   */
+  readonly gradientKernel: 'wasm' | 'plain';
+}
+
+/** How `createMlpLandscape` evaluates loss and gradient. */
+export interface MlpLandscapeOptions {
+  /**
+   * 'auto' (default): the WebAssembly SIMD kernel when the runtime can compile
+   * it synchronously, else the plain float64 loops; 'plain': always the loops.
+   */
+  kernel?: 'auto' | 'plain';
 }
 
 export interface GeneralisationReport {
@@ -75,13 +99,17 @@ const EXPLICIT_KEYS = ['kind', 'layers', 'activation', 'data', 'center', 'direct
 const GENERATED_KEYS = ['kind', 'dataset', 'samples', 'noise', 'layers', 'activation', 'seed', 'slice', 'testSamples', 'weightDecay', 'init'] as const;
 
 /** Builds an MLP landscape from either spec form; throws `SpecError` naming the bad field. */
-export function createMlpLandscape(spec: unknown, path = 'landscape'): MlpLandscape {
+export function createMlpLandscape(spec: unknown, path = 'landscape', options: MlpLandscapeOptions = {}): MlpLandscape {
   const o = asObject(spec, path);
   if (o.kind !== 'mlp') throw new SpecError(`${path}.kind`, `must be 'mlp', got ${describeValue(o.kind)}`);
-  return 'dataset' in o ? fromGenerated(o, path) : fromExplicit(o, path);
+  const kernel = options.kernel ?? 'auto';
+  if (kernel !== 'auto' && kernel !== 'plain') throw new SpecError('options.kernel', `must be 'auto' or 'plain', got ${describeValue(kernel)}`);
+  const impl = 'dataset' in o ? fromGenerated(o, path) : fromExplicit(o, path);
+  if (kernel === 'plain') impl.usePlainKernel();
+  return impl;
 }
 
-function fromExplicit(o: Json, path: string): MlpLandscape {
+function fromExplicit(o: Json, path: string): MlpLandscapeImpl {
   rejectUnknownKeys(o, path, EXPLICIT_KEYS);
   const layers = checkLayers(o.layers, `${path}.layers`, 2);
   const activation = enumField(o, 'activation', path, ACTIVATIONS);
@@ -131,7 +159,7 @@ function fromExplicit(o: Json, path: string): MlpLandscape {
   return new MlpLandscapeImpl(normalised, slice, network, train, test, center, directions, weightDecay, title);
 }
 
-function fromGenerated(o: Json, path: string): MlpLandscape {
+function fromGenerated(o: Json, path: string): MlpLandscapeImpl {
   rejectUnknownKeys(o, path, GENERATED_KEYS);
   const dataset = enumField(o, 'dataset', path, DATASET_KINDS);
   const samples = numberField(o, 'samples', path, undefined, { min: DATASET_LIMITS.minSamples, max: DATASET_LIMITS.maxSamples, integer: true });
@@ -280,7 +308,10 @@ class MlpLandscapeImpl implements MlpLandscape {
 
   value(theta: ArrayLike<number>): number {
     const p = this.paramsInto(theta, this.params);
-    let f = this.network.loss(p, this.train);
+    const n = this.dataSize;
+    const fast = this.batchKernel(n);
+    // The kernel's fused pass (gradient discarded) still beats the plain forward-only loop several times over.
+    let f = fast ? fast.lossAndGradientInto(p, this.train, null, n, this.gradFull) : this.network.loss(p, this.train);
     if (this.weightDecay > 0) f += 0.5 * this.weightDecay * this.network.weightNormSquared(p);
     return f;
   }
@@ -313,7 +344,8 @@ class MlpLandscapeImpl implements MlpLandscape {
     const p = this.paramsInto(theta, this.params);
     const net = this.network;
     const g = this.form === 'full' ? grad : this.gradFull;
-    let f = net.lossAndGradientInto(p, this.train, g, indices, count);
+    const fast = this.batchKernel(count);
+    let f = fast ? fast.lossAndGradientInto(p, this.train, indices, count, g) : net.lossAndGradientInto(p, this.train, g, indices, count);
     if (this.weightDecay > 0) {
       f += 0.5 * this.weightDecay * net.weightNormSquared(p);
       net.addWeightDecayInto(this.weightDecay, p, g);
@@ -405,6 +437,47 @@ class MlpLandscapeImpl implements MlpLandscape {
     sliceLossGridInto(this.network, this.train, this.center, d1, d2, this.weightDecay, grid, out, this.params);
   }
 
+  /** null once the kernel is known to be unavailable here (or 'plain' was asked for). */
+  private batchKernels: Map<number, BatchKernel> | null = new Map();
+
+  get gradientKernel(): 'wasm' | 'plain' {
+    return this.batchKernel(this.dataSize) ? 'wasm' : 'plain';
+  }
+
+  /** Forces the plain float64 loops for `value` and the gradients (`kernel: 'plain'`). */
+  usePlainKernel(): void {
+    this.batchKernels = null;
+  }
+
+  /**
+   * The fused kernel for batches of `count` samples, or null when the runtime
+   * cannot compile it synchronously. A kernel costs the same for every batch
+   * up to its size, so sizes are rounded up to a power of two (at most the
+   * data size): at most ~12 kernels per landscape however many batch sizes
+   * the racers pick, each at most twice the work of an exact fit.
+   */
+  private batchKernel(count: number): BatchKernel | null {
+    const kernels = this.batchKernels;
+    if (!kernels) return null;
+    const n = this.dataSize;
+    let size = 1;
+    while (size < count) size *= 2;
+    if (size > n) size = n;
+    let k = kernels.get(size);
+    if (!k) {
+      try {
+        if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
+        k = new BatchKernel(createMlpTrainer({ layers: this.network.layers, activation: this.network.activation, batchSize: size }), this.network.inputs);
+      } catch {
+        // No SIMD WebAssembly, or a browser main thread refusing synchronous compilation: the plain loops, slower.
+        this.batchKernels = null;
+        return null;
+      }
+      kernels.set(size, k);
+    }
+    return k;
+  }
+
   private fastGridState: MlpGridEvaluator | null | undefined = undefined;
   private fastGrid(): MlpGridEvaluator | null {
     if (this.fastGridState === undefined) {
@@ -479,5 +552,48 @@ class MlpLandscapeImpl implements MlpLandscape {
     if (theta.length !== this.dim) {
       throw new SpecError('theta', `must have ${this.dim} coordinates for this ${this.form === 'slice' ? '2-D slice' : 'MLP'} landscape, got ${theta.length}`);
     }
+  }
+}
+
+/**
+ * One `MlpTrainer` (fused forward+backward) with its gather buffers: a
+ * minibatch `indices[0..count)` is copied into contiguous x and y rows; the
+ * whole data set in order is passed as it is.
+ */
+class BatchKernel {
+  private readonly xBuf: Float64Array;
+  private readonly yBuf: Int32Array;
+  // Exact-length views of the buffers for the last batch size (the trainer takes the batch size from their lengths).
+  private viewCount = -1;
+  private xView: Float64Array;
+  private yView: Int32Array;
+
+  constructor(
+    private readonly trainer: MlpTrainer,
+    private readonly inputs: number,
+  ) {
+    this.xBuf = new Float64Array(trainer.batchSize * inputs);
+    this.yBuf = new Int32Array(trainer.batchSize);
+    this.xView = this.xBuf;
+    this.yView = this.yBuf;
+  }
+
+  /** Mean cross-entropy over the samples (all of `data` when `indices` is null) and its gradient into `grad`. */
+  lossAndGradientInto(params: Float64Array, data: Dataset, indices: Int32Array | null, count: number, grad: Float64Array): number {
+    if (!indices) return this.trainer.lossAndGradientInto(params, data.x, data.y, grad);
+    const d0 = this.inputs;
+    const x = this.xBuf;
+    const y = this.yBuf;
+    for (let t = 0; t < count; t++) {
+      const s = indices[t];
+      y[t] = data.y[s];
+      for (let i = 0; i < d0; i++) x[t * d0 + i] = data.x[s * d0 + i];
+    }
+    if (count !== this.viewCount) {
+      this.xView = x.subarray(0, count * d0);
+      this.yView = y.subarray(0, count);
+      this.viewCount = count;
+    }
+    return this.trainer.lossAndGradientInto(params, this.xView, this.yView, grad);
   }
 }
