@@ -1,5 +1,4 @@
 import { ArenaStage } from '../arena/ArenaStage';
-import { parseJoinCode, parseNickname } from '../input/joinCode';
 import { serverUrl } from '../net/serverUrl';
 import { field, h } from './elements';
 
@@ -91,8 +90,10 @@ export class App {
     const error = h('p', { class: 'error', role: 'alert' }, message ?? '');
     const joinButton = h('button', { type: 'submit', class: 'primary' }, 'Join');
     const form = h('form', {
-      onsubmit: (e: Event) => {
+      onsubmit: async (e: Event) => {
         e.preventDefault();
+        // Loaded on submit: the parsers pull in shared's protocol module (and zod), which the landing page does not need.
+        const { parseJoinCode, parseNickname } = await import('../input/joinCode');
         const c = parseJoinCode(codeInput.value);
         if (!c.ok) return void (error.textContent = c.message);
         const n = parseNickname(nameInput.value);
