@@ -32,6 +32,13 @@ describe('room state → view model', () => {
     expect(rows[2].lossText).toBe('NaN');
     expect(rows[1].glyph).not.toBe(rows[0].glyph);
   });
+  it('after the round, a racer still moving reads "time up"', () => {
+    const [row] = racerRows(state({ a: player({ name: 'A' }) }, { phase: 'results' }));
+    expect(row.statusText).toBe('time up');
+    expect(row.status).toBe('finished');
+    expect(racerRows(state({ a: player({ name: 'A' }) }))[0].statusText).toBe('racing');
+  });
+
   it('server ranks win over loss order when present', () => {
     const rows = racerRows(state({ a: player({ name: 'A', loss: 5, rank: 1 }), b: player({ name: 'B', loss: 1, rank: 2 }) }));
     expect(rows.map((r) => r.name)).toEqual(['A', 'B']);

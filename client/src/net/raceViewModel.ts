@@ -64,7 +64,9 @@ export function racerRows(state: RoomStateLike, ownId?: string): RacerRow[] {
   const rows: RacerRow[] = [];
   state.players.forEach((p, id) => {
     const style = racerStyle(p.slot);
-    const code = p.status as RacerStatusCode;
+    // A racer still moving when the round ended is "time up", not racing.
+    const timeUp = state.phase === 'results' && p.status === RacerStatusByte.racing;
+    const code = (timeUp ? RacerStatusByte.finished : p.status) as RacerStatusCode;
     rows.push({
       id,
       name: p.name,
@@ -79,7 +81,7 @@ export function racerRows(state: RoomStateLike, ownId?: string): RacerRow[] {
       loss: p.loss,
       lossText: formatLoss(p.loss),
       status: code === RacerStatusByte.racing ? 'racing' : code === RacerStatusByte.diverged ? 'diverged' : code === RacerStatusByte.finished || code === RacerStatusByte.budgetSpent ? 'finished' : 'idle',
-      statusText: STATUS_TEXT[code] ?? 'unknown',
+      statusText: timeUp ? 'time up' : STATUS_TEXT[code] ?? 'unknown',
       optimizerKind: p.optimizerKind,
       rank: p.rank,
     });
