@@ -162,3 +162,40 @@ describe('bad landscape specs', () => {
     });
   }
 });
+
+describe('edge cases found in review', () => {
+  it('Rastrigin lists genuine local minima for any A', () => {
+    for (const A of [0, 0.5, 2, 10, 40]) {
+      const L = createLandscape({ kind: 'rastrigin', A });
+      for (const p of L.info.points) {
+        const a = analyze(L, p.point);
+        expect(a.gradientNorm).toBeLessThan(1e-9 * Math.max(1, A));
+        expect(a.kind).toBe('minimum');
+      }
+    }
+  });
+  it('Eggholder has a finite (sub)gradient on its kink lines', () => {
+    const L = createLandscape('eggholder');
+    const g = new Float64Array(2);
+    for (const p of [[47, 0], [0, -47], [100, 53]]) {
+      L.valueAndGradientInto(p, g);
+      expect(Array.from(g).every(Number.isFinite)).toBe(true);
+    }
+  });
+  it('dense eigen-decomposition of a 60×60 symmetric matrix: A·v = λ·v', async () => {
+    const { symmetricEigen, Rng } = await import('@gradient-rally/shared');
+    const n = 60;
+    const r = new Rng(3);
+    const M = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) M[i * n + j] = M[j * n + i] = r.normal();
+    const { values, vectors } = symmetricEigen(M, n);
+    for (let k = 0; k < n; k += 7) {
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let j = 0; j < n; j++) s += M[i * n + j] * vectors[k][j];
+        expect(Math.abs(s - values[k] * vectors[k][i])).toBeLessThan(1e-10);
+      }
+    }
+    for (let k = 1; k < n; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);
+  });
+});

@@ -262,3 +262,47 @@ describe('every optimizer × every landscape', () => {
     }
   });
 });
+
+describe('second-order methods (review regressions)', () => {
+  it('Levenberg–Marquardt Newton escapes a saddle instead of stalling on it', () => {
+    const r = simulate({ landscape: 'saddle', optimizer: { kind: 'newton', levenbergMarquardt: true }, start: [1, 0.5], steps: 20 });
+    const end = r.path[r.path.length - 1];
+    expect(Math.abs(end[0])).toBeLessThan(1e-3);
+    expect(r.diverged || Math.abs(end[1]) > 10).toBe(true);
+  });
+  it('plain Newton is drawn to the saddle (the lesson)', () => {
+    const r = simulate({ landscape: 'saddle', optimizer: { kind: 'newton' }, start: [1, 0.5], steps: 3 });
+    expect(r.path[r.path.length - 1]).toEqual([0, 0]);
+  });
+  it('weight decay is the L2 term for Newton and L-BFGS: both find argmin f + (λ/2)‖θ‖²', () => {
+    // Booth: ∇f = Hθ − c with H = [[10, 8], [8, 10]], c = [34, 38]; with λ = 10 the minimiser solves (H + 10I)θ = c.
+    const expected = [(20 * 34 - 8 * 38) / 336, (20 * 38 - 8 * 34) / 336];
+    for (const kind of ['newton', 'lbfgs']) {
+      const r = simulate({ landscape: 'booth', optimizer: { kind, weightDecay: 10 }, start: [0, 0], steps: 30 });
+      const end = r.path[r.path.length - 1];
+      expect(end[0]).toBeCloseTo(expected[0], 6);
+      expect(end[1]).toBeCloseTo(expected[1], 6);
+    }
+  });
+  it('Adagrad switched to mid-race decays its learning rate from its own first step', () => {
+    const L = createLandscape('himmelblau');
+    const o = createOptimizer({ kind: 'sgd', lr: 1e-3 }, 2);
+    const th = Float64Array.of(0.5, -0.3);
+    for (let i = 0; i < 200; i++) o.stepInPlace(th, L, new Rng(0));
+    const from = Array.from(th);
+    o.retune({ kind: 'adagrad', lr: 0.5, lrDecay: 1 });
+    for (let i = 0; i < 5; i++) o.stepInPlace(th, L, new Rng(0));
+    const fresh = simulate({ landscape: L, optimizer: { kind: 'adagrad', lr: 0.5, lrDecay: 1 }, start: from, steps: 5 });
+    expect(Array.from(th)).toEqual(fresh.path[5]);
+  });
+  it('L-BFGS keeps working after its history is shrunk live', () => {
+    const L = createLandscape('rosenbrock');
+    const o = createOptimizer({ kind: 'lbfgs', historySize: 50 }, 2);
+    const th = Float64Array.of(-1.2, 1);
+    for (let i = 0; i < 10; i++) o.stepInPlace(th, L, new Rng(0));
+    o.retune({ kind: 'lbfgs', historySize: 2 });
+    for (let i = 0; i < 60; i++) o.stepInPlace(th, L, new Rng(0));
+    expect(th[0]).toBeCloseTo(1, 4);
+    expect(th[1]).toBeCloseTo(1, 4);
+  });
+});

@@ -190,7 +190,7 @@ export function perturbationDirections(n: number, samples: number, seed: Seed): 
 export interface LineLoss {
   alphas: number[];
   losses: number[];
-  /** max over α ∈ [0, 1] of the loss, minus the larger endpoint loss (≥ 0 means a bump between them). */
+  /** max over α ∈ [0, 1] of the loss minus the larger endpoint loss: 0 when the segment never rises above its ends. */
   barrier: number;
 }
 
@@ -236,6 +236,7 @@ export function lossGrid(landscape: Landscape, grid: GridSpec): Float64Array {
   const yMax = checkNumber(grid.yMax, 'grid.yMax');
   if (!(xMax > xMin)) throw new SpecError('grid.xMax', `must be greater than xMin (${xMin}), got ${xMax}`);
   if (!(yMax > yMin)) throw new SpecError('grid.yMax', `must be greater than yMin (${yMin}), got ${yMax}`);
+  if (!Number.isFinite(xMax - xMin) || !Number.isFinite(yMax - yMin)) throw new SpecError('grid', 'the grid spans more than the largest finite number');
   const out = new Float64Array(n * n);
   const spec = { n, xMin, xMax, yMin, yMax };
   if (landscape.gridInto) {

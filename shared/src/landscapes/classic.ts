@@ -41,8 +41,8 @@ export function polishPoints(def: Pick<Analytic2D, 'value' | 'derivativesInto'>,
   });
 }
 
-function define(def: Omit<Analytic2D, 'points'>, guesses: Guess[]): Analytic2D {
-  return { ...def, points: polishPoints(def, guesses) };
+function define(def: Omit<Analytic2D, 'points'>, guesses: Guess[], maxMove?: number): Analytic2D {
+  return { ...def, points: polishPoints(def, guesses, maxMove) };
 }
 
 const TWO_PI = 2 * Math.PI;
@@ -76,10 +76,14 @@ export function rosenbrock(a: number, b: number): Analytic2D {
 
 export function rastrigin(A: number): Analytic2D {
   const guesses: Guess[] = [[0, 0, 'global-minimum', 'global minimum']];
-  for (const [i, j] of [[1, 0], [0, 1], [-1, 0], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]]) {
-    guesses.push([i * 0.995, j * 0.995, 'local-minimum']);
+  // Near an integer i the local minimum sits at about i·(1 − 1/(2π²A)); for small A there is none.
+  const c = A > 0 ? 1 - 1 / (2 * Math.PI * Math.PI * A) : 0;
+  if (c > 0.5) {
+    for (const [i, j] of [[1, 0], [0, 1], [-1, 0], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]]) {
+      guesses.push([i * c, j * c, 'local-minimum']);
+    }
   }
-  return define(
+  const def = define(
     {
       title: 'Rastrigin egg crate',
       lesson:
@@ -101,7 +105,16 @@ export function rastrigin(A: number): Analytic2D {
       },
     },
     guesses,
+    0.3,
   );
+  // Keep only guesses that polished into genuine, distinct minima.
+  const d = new Float64Array(6);
+  def.points = def.points.filter((p, k) => {
+    def.derivativesInto(p.point[0], p.point[1], d);
+    const isMin = Math.hypot(d[1], d[2]) < 1e-9 * Math.max(1, A) && d[3] > 0 && d[3] * d[5] - d[4] * d[4] > 0;
+    return k === 0 || (isMin && Math.hypot(p.point[0], p.point[1]) > 0.3);
+  });
+  return def;
 }
 
 export const ackley: Analytic2D = define(
@@ -451,10 +464,12 @@ export const eggholder: Analytic2D = define(
       const sb = Math.sqrt(Math.abs(b));
       const h = Math.sin(sa);
       const k = Math.sin(sb);
-      const h1 = (Math.cos(sa) * Math.sign(a)) / (2 * sa);
-      const k1 = (Math.cos(sb) * Math.sign(b)) / (2 * sb);
-      const h2 = -h / (4 * Math.abs(a)) - Math.cos(sa) / (4 * sa * sa * sa);
-      const k2 = -k / (4 * Math.abs(b)) - Math.cos(sb) / (4 * sb * sb * sb);
+      // On the kink lines a = 0 or b = 0 the derivative of sin√|·| is unbounded:
+      // use 0 there (a subgradient), as for Ackley's tip, instead of 0/0.
+      const h1 = a === 0 ? 0 : (Math.cos(sa) * Math.sign(a)) / (2 * sa);
+      const k1 = b === 0 ? 0 : (Math.cos(sb) * Math.sign(b)) / (2 * sb);
+      const h2 = a === 0 ? 0 : -h / (4 * Math.abs(a)) - Math.cos(sa) / (4 * sa * sa * sa);
+      const k2 = b === 0 ? 0 : -k / (4 * Math.abs(b)) - Math.cos(sb) / (4 * sb * sb * sb);
       const Y = y + 47;
       o[0] = -Y * h - x * k;
       o[1] = (-Y * h1) / 2 - k - x * k1;

@@ -146,10 +146,35 @@ export class Optimizer {
       const { stepScale, paramScale } = ctx;
       if (paramScale !== 1) for (let i = 0; i < n; i++) theta[i] = theta[i] * paramScale;
       for (let i = 0; i < n; i++) theta[i] = fma(stepScale, g[i], theta[i]);
-    } else if (h.kind === 'newton') {
-      evals += newtonStepInPlace(theta, landscape, { ...h, lr }, g, loss) - 1;
-    } else if (h.kind === 'lbfgs') {
-      evals += lbfgsStepInPlace(theta, loss, g, this.lbfgs, { ...h, lr }, (x, out) => landscape.valueAndGradientInto(x, out));
+    } else {
+      // Newton and L-BFGS see weight decay as the L2 term (λ/2)‖θ‖² of the objective they model.
+      const wd = h.weightDecay;
+      let f = loss;
+      if (wd !== 0) {
+        let s = 0;
+        for (let i = 0; i < n; i++) {
+          g[i] = fma(wd, theta[i], g[i]);
+          s += theta[i] * theta[i];
+        }
+        f += 0.5 * wd * s;
+      }
+      if (h.kind === 'newton') {
+        evals += newtonStepInPlace(theta, landscape, { ...h, lr }, g, f) - 1;
+      } else if (h.kind === 'lbfgs') {
+        const objective = (x: ArrayLike<number>, out: Float64Array) => {
+          let v = landscape.valueAndGradientInto(x, out);
+          if (wd !== 0) {
+            let s = 0;
+            for (let i = 0; i < n; i++) {
+              out[i] = fma(wd, x[i], out[i]);
+              s += x[i] * x[i];
+            }
+            v += 0.5 * wd * s;
+          }
+          return v;
+        };
+        evals += lbfgsStepInPlace(theta, f, g, this.lbfgs, { ...h, lr }, objective);
+      }
     }
     this.updates += 1;
     return { gradientEvaluations: evals, loss };

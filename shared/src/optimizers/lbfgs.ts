@@ -159,7 +159,8 @@ export function lbfgsStepInPlace(
     }
     const ys = dot(y, st);
     if (ys > 1e-10) {
-      if (s.dirs.length === h.historySize) {
+      // `while`, not torch's `==`: a live retune may shrink historySize below what is stored.
+      while (s.dirs.length >= h.historySize) {
         s.dirs.shift(); s.steps.shift(); s.ro.shift();
       }
       s.dirs.push(y); s.steps.push(st); s.ro.push(1 / ys);
@@ -189,7 +190,10 @@ export function lbfgsStepInPlace(
   } else t = h.lr;
   const d = s.d;
   const gtd = dot(g, d);
-  if (gtd > -1e-9) return 0; // torch's tolerance_change on the directional derivative
+  if (gtd > -1e-9) {
+    s.t = t; // torch's tolerance_change on the directional derivative: no step, t kept as torch does
+    return 0;
+  }
   let evals = 0;
   if (h.lineSearch === 'strong-wolfe') {
     const x0 = theta.slice();

@@ -46,7 +46,7 @@ export function denseHessianInto(landscape: Landscape, theta: ArrayLike<number>,
 export function newtonStepInPlace(
   theta: Float64Array,
   landscape: Landscape,
-  h: { lr: number; damping: number; levenbergMarquardt: boolean; lineSearch: boolean },
+  h: { lr: number; damping: number; levenbergMarquardt: boolean; lineSearch: boolean; weightDecay: number },
   grad: Float64Array,
   f: number,
 ): number {
@@ -57,10 +57,13 @@ export function newtonStepInPlace(
   const H = new Float64Array(n * n);
   denseHessianInto(landscape, theta, H);
   const { values, vectors } = symmetricEigen(H, n);
-  let shift = h.damping;
-  if (h.levenbergMarquardt) shift += Math.max(0, -values[0]);
   let scale = 0;
   for (const v of values) scale = Math.max(scale, Math.abs(v));
+  // Weight decay is an L2 term (λ/2)‖θ‖² in the objective: +λθ in g (done by the caller), +λI in H.
+  let shift = h.damping + h.weightDecay;
+  // Levenberg–Marquardt: strictly more than −λ_min, or the most negative direction would be
+  // dropped by the pseudo-inverse and the step would stall on the saddle's escape route.
+  if (h.levenbergMarquardt && values[0] + shift <= 0) shift += -(values[0] + shift) + 1e-3 * Math.max(1, scale);
   const p = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const denom = values[k] + shift;
@@ -86,7 +89,12 @@ export function newtonStepInPlace(
     for (let it = 0; it < 30; it++) {
       for (let i = 0; i < n; i++) trial[i] = theta[i] + alpha * p[i];
       evals += 1;
-      const ft = landscape.value(trial);
+      let ft = landscape.value(trial);
+      if (h.weightDecay !== 0) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += trial[i] * trial[i];
+        ft += 0.5 * h.weightDecay * s;
+      }
       if (ft <= f + 1e-4 * alpha * gtp) break;
       alpha /= 2;
     }

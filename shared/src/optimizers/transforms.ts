@@ -206,6 +206,8 @@ export function scaleByRms(h: { alpha: number; eps: number; centered: boolean; m
 }
 
 export interface AdagradState {
+  /** Adagrad's own step count (its lr decay counts from when Adagrad started, not from the racer's first update). */
+  count: number;
   sum: Float64Array;
   /** Whether `sum` has been seeded with initialAccumulatorValue. */
   seeded: boolean;
@@ -217,13 +219,14 @@ export interface AdagradState {
  */
 export function scaleByAdagrad(h: { eps: number; initialAccumulatorValue: number; lrDecay: number }): GradientTransformation<AdagradState> {
   return {
-    init: (dim) => ({ sum: new Float64Array(dim), seeded: false }),
+    init: (dim) => ({ count: 0, sum: new Float64Array(dim), seeded: false }),
     updateInPlace(u, s, ctx) {
       if (!s.seeded) {
         s.sum.fill(h.initialAccumulatorValue);
         s.seeded = true;
       }
-      const negClr = -(ctx.lr / (1 + ctx.step * h.lrDecay));
+      const negClr = -(ctx.lr / (1 + s.count * h.lrDecay));
+      s.count += 1;
       const sum = s.sum;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
