@@ -125,6 +125,10 @@ export class PlayerView {
       } else this.knobs.setLimits(limits);
     }
     if (this.own && (state.phase === 'race' || state.phase === 'results')) this.chart.push(state.tick, this.own.loss);
+    const choose = (settings.startRule as { kind?: string } | undefined)?.kind === 'choose' && state.phase === 'lobby';
+    this.app.hint.textContent = choose
+      ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
+      : 'Drag to pan, scroll to zoom. Your racer has a white ring.';
     this.updateDiagnostics();
   }
 
