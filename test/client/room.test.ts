@@ -37,6 +37,7 @@ describe('room state → view model', () => {
     expect(row.statusText).toBe('time up');
     expect(row.status).toBe('finished');
     expect(racerRows(state({ a: player({ name: 'A' }) }))[0].statusText).toBe('racing');
+    expect(racerRows(state({ a: player({ name: 'A', loss: 0 }) }, { phase: 'lobby' }))[0].lossText).toBe('—');
   });
 
   it('server ranks win over loss order when present', () => {

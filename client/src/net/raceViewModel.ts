@@ -79,7 +79,8 @@ export function racerRows(state: RoomStateLike, ownId?: string): RacerRow[] {
       x: dequantize(p.qx, state.qxMin, state.qxMax),
       y: dequantize(p.qy, state.qyMin, state.qyMax),
       loss: p.loss,
-      lossText: formatLoss(p.loss),
+      // Before the race the server has not evaluated anyone: a dash, not a misleading 0.
+      lossText: state.phase === 'lobby' || state.phase === 'countdown' ? '—' : formatLoss(p.loss),
       status: code === RacerStatusByte.racing ? 'racing' : code === RacerStatusByte.diverged ? 'diverged' : code === RacerStatusByte.finished || code === RacerStatusByte.budgetSpent ? 'finished' : 'idle',
       statusText: timeUp ? 'time up' : STATUS_TEXT[code] ?? 'unknown',
       optimizerKind: p.optimizerKind,
