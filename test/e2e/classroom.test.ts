@@ -102,6 +102,7 @@ describe('a classroom round in the browser', () => {
     await seconds.blur();
     await expect.poll(async () => (await host.locator('#phase').textContent()) ?? '').toContain('Lobby');
     await host.waitForTimeout(400);
+    await host.locator('#side').evaluate((e) => e.scrollTo(0, 0)); // the code and player list, as the class sees them
     await screenshot(host, 'host-dashboard');
     await host.getByRole('button', { name: 'Start race' }).click();
     await expect.poll(async () => (await ada.locator('#phase').textContent()) ?? '', { timeout: 20_000 }).toMatch(/Racing/);
