@@ -43,7 +43,7 @@ describe('connection care', () => {
     room.clients[room.clients.length - 1].ref.terminate();
 
     // The first retry waits 300 ms, so the "reconnecting" state is there to be seen.
-    await expect.poll(() => student.locator('#connection').textContent(), { timeout: 10_000, intervals: [50] }).toMatch(/reconnecting/);
+    await expect.poll(() => student.locator('#connection').textContent(), { timeout: 10_000, interval: 50 }).toMatch(/reconnecting/);
     await expect.poll(() => student.locator('#connection').textContent(), { timeout: 20_000 }).toBe('Connected');
     await expect.poll(() => student.locator('tr.own').textContent(), { timeout: 15_000 }).toContain('Zed (you)');
     expect(await host.locator('ul[aria-label="Players"] li').count()).toBe(1);
