@@ -10,6 +10,7 @@ export default defineConfig({
         test: {
           name: 'shared',
           include: ['test/shared/**/*.test.ts'],
+          setupFiles: ['test/setup/fastCheckSeed.ts'],
           testTimeout: 60_000,
         },
       },
@@ -17,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['test/server/**/*.test.ts'],
+          setupFiles: ['test/setup/fastCheckSeed.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -26,6 +28,7 @@ export default defineConfig({
         test: {
           name: 'client',
           include: ['test/client/**/*.test.ts'],
+          setupFiles: ['test/setup/fastCheckSeed.ts'],
           testTimeout: 60_000,
         },
       },

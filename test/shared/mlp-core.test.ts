@@ -339,7 +339,7 @@ describe('minibatch gradients', () => {
     const single = new Float64Array(L.dim);
     const matches = Array.from({ length: n }, (_, s) => {
       net.lossAndGradientInto(theta, L.train, single, Int32Array.from([s]), 1);
-      return maxDiff(single, g) === 0;
+      return maxDiff(single, g) <= 1e-12 * maxAbs(single); // the landscape may run the WebAssembly kernel (~1e-14 from these loops)
     });
     expect(matches.filter(Boolean).length).toBeGreaterThanOrEqual(1);
   });
