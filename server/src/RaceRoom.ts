@@ -456,6 +456,7 @@ export class RaceRoom extends Room<RaceState> {
     view.status = RacerStatusByte.lobby;
     this.state.players.set(id, view);
     this.setOptimizer(record, record.optimizer);
+    this.placeLobbyMarker(record);
     this.nextSlot++;
     this.log.info({ event: 'player-joined', playerId: id }, 'player joined');
     return record;
@@ -545,6 +546,7 @@ export class RaceRoom extends Room<RaceState> {
     s.qyMin = q.yMin;
     s.qyMax = q.yMax;
     s.raceTicks = this.settings.roundSeconds === null ? 0 : Math.round(this.settings.roundSeconds * this.settings.tickRate);
+    for (const record of this.players.values()) this.placeLobbyMarker(record);
   }
 
   private async claimCode(): Promise<string> {
@@ -623,7 +625,25 @@ export class RaceRoom extends Room<RaceState> {
       const v = this.state.players.get(id)!;
       v.status = RacerStatusByte.lobby;
       v.gradientEvaluations = 0;
+      this.placeLobbyMarker(record);
     }
+  }
+
+  /**
+   * In the lobby, draws a racer where it will start when that is already known
+   * (the shared start point, or the point the player chose), so students see
+   * the starting line before the race. Random starts are drawn from the round's
+   * seed at the start, so those racers appear then.
+   */
+  private placeLobbyMarker(record: PlayerRecord): void {
+    if (this.state.phase !== 'lobby') return;
+    const v = this.state.players.get(record.id);
+    if (!v) return;
+    const rule = this.settings.startRule;
+    const p = record.start ?? (rule.kind === 'shared' && rule.point.length === 2 ? rule.point : null);
+    if (!p) return;
+    v.qx = quantize(p[0], this.state.qxMin, this.state.qxMax);
+    v.qy = quantize(p[1], this.state.qyMin, this.state.qyMax);
   }
 
   /**
