@@ -1,4 +1,4 @@
-import { dequantize, PATCH_MS, RacerStatusByte, type Phase, type PlayerView, type RacerStatusCode } from '@gradient-rally/shared';
+import { dequantize, PATCH_MS, RacerStatusByte, type Phase, type PlayerView, type RaceStateView, type RacerStatusCode } from '@gradient-rally/shared';
 import { formatLoss } from '../terrain/colorScale';
 import { racerStyle } from '../arena/racerStyle';
 
@@ -11,25 +11,11 @@ export interface PlayersLike {
   forEach(cb: (player: PlayerView, sessionId: string) => void): void;
 }
 
-export interface RoomStateLike {
-  code: string;
+/** The room state as this module reads it: the protocol's `RaceStateView`, with any map-like players. */
+export type RoomStateLike = Omit<RaceStateView, 'phase' | 'players'> & {
   phase: Phase | string;
-  paused: boolean;
-  locked: boolean;
-  round: number;
-  tick: number;
-  raceTicks: number;
-  /** Ticks left in the countdown. */
-  countdownTicks: number;
-  settingsJson: string;
-  landscapeInfoJson: string;
-  qxMin: number;
-  qxMax: number;
-  qyMin: number;
-  qyMax: number;
-  hostConnected: boolean;
   players: PlayersLike;
-}
+};
 
 export const STATUS_TEXT: Record<RacerStatusCode, string> = {
   [RacerStatusByte.lobby]: 'ready',

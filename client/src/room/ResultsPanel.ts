@@ -1,10 +1,10 @@
-import { createLandscape, type ResultsMessage } from '@gradient-rally/shared';
+import { createLandscape, lineLoss, type ResultsMessage } from '@gradient-rally/shared';
 import uPlot from 'uplot';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
 import { formatLoss } from '../terrain/colorScale';
 import { download, h } from '../ui/elements';
-import { lineProfile, resultsCsv, resultsJson } from './resultsExport';
+import { resultsCsv, resultsJson } from './resultsExport';
 
 /**
  * The results screen: podium, the table labelled "Results" (one row per
@@ -50,7 +50,7 @@ export class ResultsPanel {
       requestAnimationFrame(() => {
         try {
           const L = createLandscape(landscapeSpec);
-          const p = lineProfile((x) => L.value(x), rows[0].endPoint, rows[1].endPoint);
+          const p = lineLoss(L, rows[0].endPoint, rows[1].endPoint, { n: 41, from: -0.5, to: 1.5 });
           lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatLoss(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
           new uPlot({ width: Math.max(240, line.clientWidth || 320), height: 150, scales: { x: { time: false } }, legend: { show: false },
             axes: [{ stroke: '#ccc', grid: { stroke: '#333' } }, { stroke: '#ccc', grid: { stroke: '#333' }, size: 60 }],

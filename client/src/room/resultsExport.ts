@@ -24,18 +24,3 @@ export function resultsJson(results: ResultsMessage, settings: unknown): string 
   return JSON.stringify({ ...results, settings }, null, 2);
 }
 
-/** Loss along the straight line a + α(b − a), α ∈ [from, to]; barrier = max over [0, 1] minus the larger end loss. */
-export function lineProfile(value: (p: number[]) => number, a: readonly number[], b: readonly number[], n = 41, from = -0.5, to = 1.5): { alphas: number[]; losses: number[]; barrier: number } {
-  const alphas: number[] = [], losses: number[] = [];
-  let inner = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const t = from + ((to - from) * i) / (n - 1);
-    const p = a.map((ai, k) => ai + t * (b[k] - ai));
-    const v = value(p);
-    alphas.push(t);
-    losses.push(v);
-    if (t >= 0 && t <= 1 && Number.isFinite(v)) inner = Math.max(inner, v);
-  }
-  const ends = Math.max(value([...a]), value([...b]));
-  return { alphas, losses, barrier: Math.max(0, inner - ends) };
-}

@@ -63,6 +63,7 @@
  * interpolate between patches and keep trails themselves.
  */
 import { z } from 'zod';
+import type { RacerResult } from '../race/index';
 
 // ───────────────────────────── constants ─────────────────────────────
 
@@ -268,33 +269,12 @@ export interface SnapshotMessage {
   snapshot: unknown;
 }
 
-type PointClass = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
-
 /** One ranked row: the race module's `RacerResult` plus the room's own columns. */
-export interface ResultRow {
-  id: string;
+export type ResultRow = RacerResult & {
   name: string;
-  rank: number;
-  score: number | null;
-  status: string;
-  endPoint: number[];
-  drawnEndPoint: [number, number];
-  finalLoss: number | null;
-  robustLoss: number | null;
-  lambdaMax: number | null;
-  eigenvalues: number[];
-  pointClass: PointClass | null;
-  gradientNorm: number | null;
-  gradientEvaluations: number;
-  updates: number;
-  joinTick: number;
-  optimizer: Record<string, unknown>;
-  /** What happened, in a sentence or two. */
-  note: string;
-  noteKind: string;
   /** Knob changes this player made during the round. */
   knobChanges: number;
-}
+};
 
 export interface ResultsMessage {
   roundId: string;
