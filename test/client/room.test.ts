@@ -83,3 +83,13 @@ describe('results export', () => {
     expect(csv[2].startsWith('2,"Bob, Jr",,,')).toBe(true);
   });
 });
+
+describe('scoring explanation under the results', () => {
+  it('says what the score is and what robust loss means', async () => {
+    const { scoringExplanation } = await import('../../client/src/room/ResultsPanel');
+    expect(scoringExplanation({ scoring: { kind: 'robust-loss', radius: 0.3, samples: 64 } })).toMatch(/Score: the robust loss .*flat minima beat sharp.*distance 0\.3/);
+    expect(scoringExplanation({ scoring: { kind: 'lowest-loss' } })).toMatch(/^Score: the final loss/);
+    expect(scoringExplanation({ scoring: { kind: 'time-to-target', target: 0.5 } })).toMatch(/reach loss 0\.5/);
+    expect(scoringExplanation(null)).toMatch(/^Score: the robust loss/);
+  });
+});

@@ -40,6 +40,7 @@ export class ResultsPanel {
     const lineText = h('p', { class: 'note' });
     this.element = h('section', { class: 'panel results' },
       h('h2', {}, `Results, round ${results.round}`), podium, h('div', { class: 'table-scroll' }, table),
+      h('p', { class: 'note' }, scoringExplanation(settings)),
       h('div', { class: 'buttons' },
         h('button', { type: 'button', onclick: () => this.replay() }, 'Replay trajectories'),
         h('button', { type: 'button', onclick: () => download(`gradient-rally-round-${results.round}.csv`, 'text/csv', resultsCsv(rows)) }, 'Export CSV'),
@@ -73,5 +74,27 @@ export class ResultsPanel {
       else this.stage.model.replayFraction = undefined;
     };
     tick();
+  }
+}
+
+/**
+ * One sentence under the table saying what the score means: students asked
+ * what "robust loss" is, and the answer is the lesson of the round.
+ */
+export function scoringExplanation(settings: unknown): string {
+  const scoring = (settings as { scoring?: { kind?: string; radius?: number; samples?: number; target?: number } } | null)?.scoring;
+  const robust =
+    'Robust loss is the average loss after nudging the end point a little in many directions' +
+    (scoring?.radius ? ` (distance ${formatLoss(scoring.radius)})` : '') +
+    ': a wide, flat basin barely notices, a narrow, sharp one shoots up. Sharpness λmax is the steepest curvature there.';
+  switch (scoring?.kind) {
+    case 'lowest-loss':
+      return `Score: the final loss (lower wins). ${robust}`;
+    case 'time-to-target':
+      return `Score: updates needed to reach loss ${formatLoss(scoring.target ?? NaN)} (fewer wins). ${robust}`;
+    case 'test-loss':
+      return `Score: the loss on held-out data the network never trained on (lower wins). ${robust}`;
+    default:
+      return `Score: the robust loss (lower wins), so flat minima beat sharp ones. ${robust}`;
   }
 }
