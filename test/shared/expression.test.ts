@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -9,6 +8,7 @@ import {
   parseExpression,
   SpecError,
 } from '@gradient-rally/shared';
+import { loadReference } from './referenceData';
 
 // ---------------------------------------------------------------------------
 // An independent reference: second-order forward-mode AD on plain numbers
@@ -191,7 +191,7 @@ describe('the two reference expressions are exactly the hand-written formulas', 
   });
 
   it('replays every expression case of reference/optimizers.json (loss along each path, and the Hessian cases)', () => {
-    const ref = JSON.parse(readFileSync(new URL('../../../shared/reference/optimizers.json', import.meta.url), 'utf8')) as {
+    const ref = loadReference('optimizers.json') as {
       runs: { landscape: { kind: string; expr?: string }; path: number[][]; loss: number[] }[];
       hessians: { landscape: { kind: string; expr?: string }; point: number[]; value: number; gradient: number[]; hessian: number[][] }[];
     };

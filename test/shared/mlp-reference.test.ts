@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   createMlpLandscape,
@@ -10,12 +9,12 @@ import {
   simulate,
   topHessianEigenvalues,
 } from '@gradient-rally/shared';
+import { REFERENCE_DIR } from './referenceData';
 
 // Replays every problem of the PyTorch float64 reference (shared/reference/mlp.json,
 // beside the work tree). MLP_REFERENCE=path1,path2 replays other files of the same
 // structure (e.g. the hidden set) through the same code.
-const here = dirname(fileURLToPath(import.meta.url));
-const files = (process.env.MLP_REFERENCE ?? resolve(here, '../../../shared/reference/mlp.json')).split(',');
+const files = (process.env.MLP_REFERENCE ?? resolve(REFERENCE_DIR, 'mlp.json')).split(',');
 
 interface Problem {
   landscape: { kind: 'mlp'; layers: number[]; activation: 'tanh' | 'relu'; data: { x: number[][]; y: number[] }; center: number[]; directions: [number[], number[]] };

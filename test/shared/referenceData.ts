@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,7 +10,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REFERENCE_DIR = process.env.REFERENCE_DIR ?? resolve(here, '../../../shared/reference');
 
 export function loadReference<T = any>(name: string): T {
-  return JSON.parse(readFileSync(resolve(REFERENCE_DIR, name), 'utf8')) as T;
+  const file = resolve(REFERENCE_DIR, name);
+  if (!existsSync(file)) {
+    throw new Error(`PyTorch reference data not found at ${file}: tests expect the team's shared/ folder beside the repository (as CI lays it out), or REFERENCE_DIR pointing at shared/reference`);
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
 /** |a − b| ≤ rel·|b|, or ≤ abs near zero. Returns the relative error seen (abs error when |b| is tiny). */
