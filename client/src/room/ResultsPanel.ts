@@ -23,17 +23,17 @@ export class ResultsPanel {
       ...[1, 0, 2].filter((i) => rows[i]).map((i) => h('div', { class: `p${i + 1}` }, h('strong', {}, `${i + 1}.`), h('br'), rows[i].name, h('br'), h('span', { class: 'note' }, formatLoss(rows[i].score ?? NaN)))));
     const f = (v: number | null) => (v === null ? '—' : formatLoss(v));
     const table = h('table', { 'aria-label': 'Results' },
-      h('thead', {}, h('tr', {}, ...['Rank', 'Nickname', 'Final loss', 'Robust loss', 'Sharpness λmax', 'Class', 'Score'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ...['Rank', 'Nickname', 'Score', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...rows.map((r) => {
         const st = slotOf(r.id);
         return h('tr', { class: r.id === ownId ? 'own' : undefined },
           h('td', { class: 'num' }, String(r.rank)),
           h('td', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`),
+          h('td', { class: 'num' }, f(r.score)),
           h('td', { class: 'num' }, f(r.finalLoss)),
           h('td', { class: 'num' }, f(r.robustLoss)),
           h('td', { class: 'num' }, f(r.lambdaMax)),
-          h('td', {}, r.pointClass ?? r.status),
-          h('td', { class: 'num' }, f(r.score)));
+          h('td', {}, r.pointClass ?? r.status));
       })));
     const notes = h('ul', { 'aria-label': 'What happened' }, ...rows.map((r) => h('li', {}, h('strong', {}, `${r.name}: `), r.note)));
     const line = h('div', { class: 'chart' });
