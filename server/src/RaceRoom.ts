@@ -202,7 +202,8 @@ export class RaceRoom extends Room<RaceState> {
       // An unknown token (e.g. from an earlier room) is a fresh join.
     }
     if (this.state.locked) throw new ServerError(423, 'this room is locked by the host');
-    if (this.players.size >= this.settings.maxPlayers) throw new ServerError(409, `this room is full (${this.settings.maxPlayers} players)`);
+    if (this.players.size >= this.settings.maxPlayers)
+      throw new ServerError(409, `this room is full (${this.settings.maxPlayers} players)`);
     if ((this.state.phase === 'race' || this.state.phase === 'countdown') && !this.settings.lateJoin) {
       throw new ServerError(409, 'a race is running and late join is off: wait for the next round');
     }
@@ -212,7 +213,10 @@ export class RaceRoom extends Room<RaceState> {
   }
 
   override onJoin(client: Client, _options: unknown, auth: AuthData): void {
-    const data: ClientData = { role: auth.role, bucket: new TokenBucket(this.deps.rateLimit.burst, this.deps.rateLimit.perSecond, Date.now()) };
+    const data: ClientData = {
+      role: auth.role,
+      bucket: new TokenBucket(this.deps.rateLimit.burst, this.deps.rateLimit.perSecond, Date.now()),
+    };
     client.userData = data;
     if (auth.role === 'host') {
       if (this.hostClient && this.hostClient !== client) this.replace(this.hostClient);
@@ -337,18 +341,21 @@ export class RaceRoom extends Room<RaceState> {
       case ClientMessageType.requestSnapshot:
         return this.sendSnapshot(client);
       case ClientMessageType.hostSettings: {
-        if (phase !== 'lobby' && phase !== 'results') return this.refuse(client, type, ErrorCode.wrongPhase, 'settings can change only in the lobby or on the results screen');
+        if (phase !== 'lobby' && phase !== 'results')
+          return this.refuse(client, type, ErrorCode.wrongPhase, 'settings can change only in the lobby or on the results screen');
         this.applySettings({ ...this.settingsInput, ...(msg as ClientMessages['host:settings']).settings });
         this.mirrorSettings();
         if (phase === 'results') this.toLobby();
         return;
       }
       case ClientMessageType.hostStart:
-        if (phase !== 'lobby' && phase !== 'results') return this.refuse(client, type, ErrorCode.wrongPhase, `cannot start during ${phase}`);
+        if (phase !== 'lobby' && phase !== 'results')
+          return this.refuse(client, type, ErrorCode.wrongPhase, `cannot start during ${phase}`);
         if (this.players.size === 0) return this.refuse(client, type, ErrorCode.wrongPhase, 'no players have joined yet');
         return this.startCountdown();
       case ClientMessageType.hostPause:
-        if (phase !== 'race' || this.state.paused) return this.refuse(client, type, ErrorCode.wrongPhase, 'only a running race can be paused');
+        if (phase !== 'race' || this.state.paused)
+          return this.refuse(client, type, ErrorCode.wrongPhase, 'only a running race can be paused');
         this.state.paused = true;
         return;
       case ClientMessageType.hostResume:
@@ -393,7 +400,8 @@ export class RaceRoom extends Room<RaceState> {
   private onChooseStart(client: Client, data: ClientData, point: [number, number]): void {
     const record = data.playerId ? this.players.get(data.playerId) : undefined;
     if (!record) return this.refuse(client, 'chooseStart', ErrorCode.forbidden, 'only players choose a start');
-    if (this.settings.startRule.kind !== 'choose') return this.refuse(client, 'chooseStart', ErrorCode.wrongPhase, 'this round does not let players choose their start');
+    if (this.settings.startRule.kind !== 'choose')
+      return this.refuse(client, 'chooseStart', ErrorCode.wrongPhase, 'this round does not let players choose their start');
     if (record.inRace) return this.refuse(client, 'chooseStart', ErrorCode.wrongPhase, 'your race has already started');
     const b = this.landscape.info.bounds;
     if (point[0] < b.xMin || point[0] > b.xMax || point[1] < b.yMin || point[1] > b.yMax) {
@@ -415,7 +423,8 @@ export class RaceRoom extends Room<RaceState> {
 
   private kick(client: Client, playerId: string): void {
     const record = this.players.get(playerId);
-    if (!record) return this.refuse(client, 'host:kick', ErrorCode.notFound, `no player with id ${JSON.stringify(playerId.slice(0, 40))}`, 'playerId');
+    if (!record)
+      return this.refuse(client, 'host:kick', ErrorCode.notFound, `no player with id ${JSON.stringify(playerId.slice(0, 40))}`, 'playerId');
     this.bannedTokens.add(record.token);
     const target = record.client;
     this.removePlayer(playerId);
@@ -713,7 +722,10 @@ export class RaceRoom extends Room<RaceState> {
     }
     // After the next patch, so clients see the final ranks and the message together.
     this.broadcast('results', message, { afterNextPatch: true });
-    this.log.info({ event: 'round-end', roundId: id, reason, ticks: race.tickCount, ms: performance.now() - t0 }, 'round finished and saved');
+    this.log.info(
+      { event: 'round-end', roundId: id, reason, ticks: race.tickCount, ms: performance.now() - t0 },
+      'round finished and saved',
+    );
   }
 
   // ───────────────────────────── simulation ─────────────────────────────

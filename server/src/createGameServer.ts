@@ -86,7 +86,8 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
   });
 
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
-  let presence, driver;
+  let presence: import('@colyseus/core').Presence | undefined;
+  let driver: import('@colyseus/core').MatchMakerDriver | undefined;
   if (redisUrl) {
     const { RedisPresence } = await import('@colyseus/redis-presence');
     const { RedisDriver } = await import('@colyseus/redis-driver');
@@ -104,7 +105,12 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     logger: colyseusLogger(logger),
   });
   const hostSecrets = new Set<string>();
-  const deps: RoomDeps = { store, logger, reconnectSeconds: options.reconnectSeconds ?? 60, hostSecrets, rateLimit: options.rateLimit ?? RATE_LIMIT,
+  const deps: RoomDeps = {
+    store,
+    logger,
+    reconnectSeconds: options.reconnectSeconds ?? 60,
+    hostSecrets,
+    rateLimit: options.rateLimit ?? RATE_LIMIT,
     maxRooms: options.maxRooms ?? positiveInt(process.env.MAX_ROOMS, 200),
   };
   class BoundRaceRoom extends RaceRoom {
@@ -151,7 +157,12 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
   const path = url.pathname;
 
   if (path === '/health') {
-    return sendJson(res, 200, { ok: true, rooms: matchMaker.stats.local.roomCount, clients: matchMaker.stats.local.ccu, uptime: process.uptime() });
+    return sendJson(res, 200, {
+      ok: true,
+      rooms: matchMaker.stats.local.roomCount,
+      clients: matchMaker.stats.local.ccu,
+      uptime: process.uptime(),
+    });
   }
 
   const round = /^\/api\/rounds\/([A-Za-z0-9-]{1,64})\.(csv|json)$/.exec(path);
@@ -171,7 +182,10 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
       res.end(resultsToCsv(results.rows as ResultRow[]));
       return;
     }
-    return sendJson(res, 200, stored, { 'content-disposition': `attachment; filename="gradient-rally-${stored.id}.json"`, 'cache-control': 'no-store' });
+    return sendJson(res, 200, stored, {
+      'content-disposition': `attachment; filename="gradient-rally-${stored.id}.json"`,
+      'cache-control': 'no-store',
+    });
   }
 
   if (path === '/api/catalogue' && req.method === 'GET') {
@@ -187,7 +201,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
     if (req.method === 'POST') {
       // Only a host of a live room may add to the library (students cannot fill it with junk).
       const secret = bearer(req.headers.authorization);
-      if (!secret || !deps.hostSecrets.has(secret)) return sendJson(res, 403, { error: 'host secret of a live room required (Authorization: Bearer)' });
+      if (!secret || !deps.hostSecrets.has(secret))
+        return sendJson(res, 403, { error: 'host secret of a live room required (Authorization: Bearer)' });
       const body = await readBody(req, 64 * 1024);
       if (body === null) return sendJson(res, 413, { error: 'body too large (64 KB max)' });
       let parsed: unknown;
@@ -197,7 +212,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
         return sendJson(res, 400, { error: 'body must be JSON: { name, spec }' });
       }
       const { name, spec } = (parsed ?? {}) as { name?: unknown; spec?: unknown };
-      if (typeof name !== 'string' || name.trim() === '' || name.length > 80) return sendJson(res, 400, { error: 'name: 1 to 80 characters' });
+      if (typeof name !== 'string' || name.trim() === '' || name.length > 80)
+        return sendJson(res, 400, { error: 'name: 1 to 80 characters' });
       try {
         const landscape = createLandscape(spec, 'spec');
         const id = deps.store.saveLandscape(name.trim(), landscape.spec);
@@ -245,6 +261,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
 /** Colyseus logs through pino too (it calls info/warn/error/debug/trace with console-style arguments). */
 function colyseusLogger(logger: Logger) {
   const child = logger.child({ component: 'colyseus' });
-  const wrap = (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') => (...args: unknown[]) => child[level](args.map(String).join(' '));
+  const wrap =
+    (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') =>
+    (...args: unknown[]) =>
+      child[level](args.map(String).join(' '));
   return { info: wrap('info'), warn: wrap('warn'), error: wrap('error'), debug: wrap('debug'), trace: wrap('trace') };
 }

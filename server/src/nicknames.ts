@@ -4,8 +4,46 @@ import { NAME_MAX_LENGTH } from '@gradient-rally/shared';
 
 const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
 
-const ADJECTIVES = ['Brave', 'Calm', 'Clever', 'Curious', 'Eager', 'Gentle', 'Happy', 'Lucky', 'Nimble', 'Quiet', 'Rapid', 'Steady', 'Sunny', 'Swift', 'Witty', 'Bold', 'Keen', 'Jolly'];
-const ANIMALS = ['Otter', 'Falcon', 'Lynx', 'Panda', 'Heron', 'Koala', 'Badger', 'Gecko', 'Marmot', 'Puffin', 'Ibex', 'Tapir', 'Wombat', 'Walrus', 'Finch', 'Newt', 'Orca', 'Yak'];
+const ADJECTIVES = [
+  'Brave',
+  'Calm',
+  'Clever',
+  'Curious',
+  'Eager',
+  'Gentle',
+  'Happy',
+  'Lucky',
+  'Nimble',
+  'Quiet',
+  'Rapid',
+  'Steady',
+  'Sunny',
+  'Swift',
+  'Witty',
+  'Bold',
+  'Keen',
+  'Jolly',
+];
+const ANIMALS = [
+  'Otter',
+  'Falcon',
+  'Lynx',
+  'Panda',
+  'Heron',
+  'Koala',
+  'Badger',
+  'Gecko',
+  'Marmot',
+  'Puffin',
+  'Ibex',
+  'Tapir',
+  'Wombat',
+  'Walrus',
+  'Finch',
+  'Newt',
+  'Orca',
+  'Yak',
+];
 
 /** A friendly generated name, e.g. "Swift Otter". */
 export function suggestName(taken: ReadonlySet<string> = new Set()): string {
@@ -59,7 +97,10 @@ export function cleanNickname(input: unknown, taken: ReadonlySet<string>): Clean
 function uniqueName(base: string, taken: ReadonlySet<string>): string {
   for (let n = 2; ; n++) {
     const suffix = ` ${n}`;
-    const stem = Array.from(base).slice(0, NAME_MAX_LENGTH - suffix.length).join('').trim();
+    const stem = Array.from(base)
+      .slice(0, NAME_MAX_LENGTH - suffix.length)
+      .join('')
+      .trim();
     const name = stem + suffix;
     if (!taken.has(name.toLowerCase())) return name;
   }

@@ -31,7 +31,7 @@ const COLUMNS: [header: string, cell: (r: ResultRow) => unknown][] = [
 export function resultsToCsv(rows: readonly ResultRow[]): string {
   const lines = [COLUMNS.map(([h]) => h).join(',')];
   for (const r of rows) lines.push(COLUMNS.map(([, cell]) => csvCell(cell(r))).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 function csvCell(v: unknown): string {

@@ -5,7 +5,17 @@
 export { SpecError } from './spec/SpecError';
 export { Rng, hashSeed, type RngState, type Seed } from './random/Rng';
 
-export type { Landscape, LandscapeInfo, LandscapeSpec, KnownPoint, Bounds2D, GridSpec, MlpLandscapeSpec, ClassicKind, DesignedKind } from './landscapes/Landscape';
+export type {
+  Landscape,
+  LandscapeInfo,
+  LandscapeSpec,
+  KnownPoint,
+  Bounds2D,
+  GridSpec,
+  MlpLandscapeSpec,
+  ClassicKind,
+  DesignedKind,
+} from './landscapes/Landscape';
 export { createLandscape, landscapeCatalogue, LANDSCAPE_KINDS, type CatalogueEntry } from './landscapes/createLandscape';
 
 export { createOptimizer, Optimizer, type StepInfo } from './optimizers/Optimizer';

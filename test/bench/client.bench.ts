@@ -47,32 +47,58 @@ function peerTerrain(spec: unknown, bounds: { xMin: number; xMax: number; yMin: 
   const L = createLandscape(spec);
   const grid = new Float64Array(n * n);
   const p = new Float64Array(L.dim);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    const x = bounds.xMin + (j * (bounds.xMax - bounds.xMin)) / (n - 1), y = bounds.yMin + (i * (bounds.yMax - bounds.yMin)) / (n - 1);
-    if (L.dim === 2) { p[0] = x; p[1] = y; } else L.liftInto!(x, y, p);
-    grid[i * n + j] = L.value(p);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const x = bounds.xMin + (j * (bounds.xMax - bounds.xMin)) / (n - 1),
+        y = bounds.yMin + (i * (bounds.yMax - bounds.yMin)) / (n - 1);
+      if (L.dim === 2) {
+        p[0] = x;
+        p[1] = y;
+      } else L.liftInto!(x, y, p);
+      grid[i * n + j] = L.value(p);
+    }
   const scale = lossScaleFor(grid, L.info.wideRange);
   const rgba = new Uint8ClampedArray(n * n * 4);
-  const lo = Math.log(scale.delta || 1), hi = Math.log(scale.max - scale.min + (scale.delta || 1));
+  const lo = Math.log(scale.delta || 1),
+    hi = Math.log(scale.max - scale.min + (scale.delta || 1));
   for (let k = 0; k < n * n; k++) {
-    const t = scale.kind === 'log' ? (Math.log(grid[k] - scale.min + scale.delta) - lo) / (hi - lo) : (grid[k] - scale.min) / (scale.max - scale.min);
+    const t =
+      scale.kind === 'log'
+        ? (Math.log(grid[k] - scale.min + scale.delta) - lo) / (hi - lo)
+        : (grid[k] - scale.min) / (scale.max - scale.min);
     const c = interpolateViridis(t);
-    rgba[4 * k] = parseInt(c.slice(1, 3), 16); rgba[4 * k + 1] = parseInt(c.slice(3, 5), 16); rgba[4 * k + 2] = parseInt(c.slice(5, 7), 16); rgba[4 * k + 3] = 255;
+    rgba[4 * k] = parseInt(c.slice(1, 3), 16);
+    rgba[4 * k + 1] = parseInt(c.slice(3, 5), 16);
+    rgba[4 * k + 2] = parseInt(c.slice(5, 7), 16);
+    rgba[4 * k + 3] = 255;
   }
   contourLines(grid, n, bounds, scale, 14);
 }
 const terrainCases = [
   { name: 'Rosenbrock 512²', spec: { kind: 'rosenbrock' }, bounds: { xMin: -2, xMax: 2, yMin: -1, yMax: 3 }, n: 512, reps: 7 },
-  { name: 'MLP slice 512² (moons, 2-8-2)', spec: { kind: 'mlp', dataset: 'moons', samples: 160, noise: 0.15, layers: [2, 8, 2], activation: 'tanh', seed: 7, slice: true }, bounds: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 }, n: 512, reps: 3 },
+  {
+    name: 'MLP slice 512² (moons, 2-8-2)',
+    spec: { kind: 'mlp', dataset: 'moons', samples: 160, noise: 0.15, layers: [2, 8, 2], activation: 'tanh', seed: 7, slice: true },
+    bounds: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 },
+    n: 512,
+    reps: 3,
+  },
 ];
 const terrainRows: string[][] = [];
 // `--fps-only` skips the Node terrain timings (quick iteration on drawing).
 for (const c of process.argv.includes('--fps-only') ? [] : terrainCases) {
   const ours = time(() => computeTerrain({ id: 0, spec: c.spec, bounds: c.bounds, n: c.n, hillShade: true, levels: 14 }), c.reps);
   const peer = time(() => peerTerrain(c.spec, c.bounds, c.n), Math.max(1, c.reps - 2));
-  const split = computeTerrain({ id: 0, spec: c.spec, bounds: c.bounds, n: c.n, hillShade: true, levels: 14 }, () => performance.now()).timings;
-  terrainRows.push([c.name, `${ours.toFixed(1)} ms`, `${peer.toFixed(1)} ms`, `${(peer / ours).toFixed(2)}×`, `grid ${split.grid.toFixed(0)} / colour ${split.colour.toFixed(0)} / contours ${split.contours.toFixed(0)} ms`]);
+  const split = computeTerrain({ id: 0, spec: c.spec, bounds: c.bounds, n: c.n, hillShade: true, levels: 14 }, () =>
+    performance.now(),
+  ).timings;
+  terrainRows.push([
+    c.name,
+    `${ours.toFixed(1)} ms`,
+    `${peer.toFixed(1)} ms`,
+    `${(peer / ours).toFixed(2)}×`,
+    `grid ${split.grid.toFixed(0)} / colour ${split.colour.toFixed(0)} / contours ${split.contours.toFixed(0)} ms`,
+  ]);
 }
 
 // ── 1 and 3: in headless Chromium against the real server ─────────────────────
@@ -87,30 +113,37 @@ try {
     const body = await r.body().catch(() => Buffer.alloc(0));
     scripts.push({ url: r.url().replace(url, ''), raw: body.length, gz: gzipSync(body, { level: 9 }).length });
   });
-  await page.goto(url + '/', { waitUntil: 'networkidle' });
+  await page.goto(`${url}/`, { waitUntil: 'networkidle' });
   await page.close();
-  const firstGz = scripts.reduce((s, x) => s + x.gz, 0), firstRaw = scripts.reduce((s, x) => s + x.raw, 0);
+  const firstGz = scripts.reduce((s, x) => s + x.gz, 0),
+    firstRaw = scripts.reduce((s, x) => s + x.raw, 0);
   const phaserMin = readFileSync(resolve(ROOT, 'node_modules/phaser/dist/phaser.min.js'));
   const phaserGz = gzipSync(phaserMin, { level: 9 }).length;
 
   // 1. FPS, ours then the peer, same viewport.
   const viewport = { width: 1280, height: 800 };
   const fpsOf = async (extra: string) => {
-  const fpsPage = await browser.newPage({ viewport });
-  await fpsPage.goto(`${url}/?bench=racers&n=40&fps=0${extra}`);
-  await fpsPage.waitForFunction(() => (window as any).__gradientRallyBench?.ready && (window as any).__gradientRallyBench?.terrainMs !== null, null, { timeout: 60_000 });
-  await fpsPage.waitForTimeout(3000); // trails grow for 3 s first
-  const measure = async (p: typeof fpsPage) => p.evaluate(async () => {
-    const b = (window as any).__gradientRallyBench;
-    const f0 = b.frames, t0 = performance.now();
-    await new Promise((r) => setTimeout(r, 5000));
-    return ((b.frames - f0) * 1000) / (performance.now() - t0);
-  });
-  const fps = await measure(fpsPage);
-  const terrainMs = await fpsPage.evaluate(() => (window as any).__gradientRallyBench.terrainMs as number);
-  const renderer = await fpsPage.evaluate(() => (window as any).__gradientRallyBench.renderer as string);
-  await fpsPage.close();
-  return { fps, terrainMs, renderer };
+    const fpsPage = await browser.newPage({ viewport });
+    await fpsPage.goto(`${url}/?bench=racers&n=40&fps=0${extra}`);
+    await fpsPage.waitForFunction(
+      () => (window as any).__gradientRallyBench?.ready && (window as any).__gradientRallyBench?.terrainMs !== null,
+      null,
+      { timeout: 60_000 },
+    );
+    await fpsPage.waitForTimeout(3000); // trails grow for 3 s first
+    const measure = async (p: typeof fpsPage) =>
+      p.evaluate(async () => {
+        const b = (window as any).__gradientRallyBench;
+        const f0 = b.frames,
+          t0 = performance.now();
+        await new Promise((r) => setTimeout(r, 5000));
+        return ((b.frames - f0) * 1000) / (performance.now() - t0);
+      });
+    const fps = await measure(fpsPage);
+    const terrainMs = await fpsPage.evaluate(() => (window as any).__gradientRallyBench.terrainMs as number);
+    const renderer = await fpsPage.evaluate(() => (window as any).__gradientRallyBench.renderer as string);
+    await fpsPage.close();
+    return { fps, terrainMs, renderer };
   };
   const auto = await fpsOf('');
   const webgl = await fpsOf('&renderer=webgl');
@@ -159,11 +192,36 @@ try {
   await peerPage.close();
 
   row('What', 'Gradient Rally', 'Peer', 'Peer / ours', 'Notes');
-  row(`FPS, 40 racers + trails (headless Chromium), auto → ${auto.renderer}`, oursFps.toFixed(1), peerFps.toFixed(1), (peerFps / oursFps).toFixed(2) + '×', 'peer: hand-written Canvas 2D, same scene; 60 = rAF ceiling');
-  row('FPS, same, Phaser forced to WebGL (SwiftShader)', webgl.fps.toFixed(1), peerFps.toFixed(1), (peerFps / webgl.fps).toFixed(2) + '×', 'why auto avoids software WebGL');
-  for (const r of terrainRows) row(`Terrain render, ${r[0]} (Node)`, r[1], r[2], r[3], `peer: value() + interpolateViridis per pixel; ours: ${r[4]}`);
-  row('Terrain 512² request → picture, in browser (worker)', `${terrainInBrowser.toFixed(0)} ms`, '—', '—', 'sharp-vs-flat, incl. transfer and canvas drawing');
-  row('JS loaded by the first page, gzipped', `${(firstGz / 1024).toFixed(1)} KiB`, `${(phaserGz / 1024).toFixed(1)} KiB`, (phaserGz / firstGz).toFixed(2) + '×', `ours: ${scripts.length} files, ${(firstRaw / 1024).toFixed(0)} KiB raw; peer: phaser.min.js alone`);
+  row(
+    `FPS, 40 racers + trails (headless Chromium), auto → ${auto.renderer}`,
+    oursFps.toFixed(1),
+    peerFps.toFixed(1),
+    `${(peerFps / oursFps).toFixed(2)}×`,
+    'peer: hand-written Canvas 2D, same scene; 60 = rAF ceiling',
+  );
+  row(
+    'FPS, same, Phaser forced to WebGL (SwiftShader)',
+    webgl.fps.toFixed(1),
+    peerFps.toFixed(1),
+    `${(peerFps / webgl.fps).toFixed(2)}×`,
+    'why auto avoids software WebGL',
+  );
+  for (const r of terrainRows)
+    row(`Terrain render, ${r[0]} (Node)`, r[1], r[2], r[3], `peer: value() + interpolateViridis per pixel; ours: ${r[4]}`);
+  row(
+    'Terrain 512² request → picture, in browser (worker)',
+    `${terrainInBrowser.toFixed(0)} ms`,
+    '—',
+    '—',
+    'sharp-vs-flat, incl. transfer and canvas drawing',
+  );
+  row(
+    'JS loaded by the first page, gzipped',
+    `${(firstGz / 1024).toFixed(1)} KiB`,
+    `${(phaserGz / 1024).toFixed(1)} KiB`,
+    `${(phaserGz / firstGz).toFixed(2)}×`,
+    `ours: ${scripts.length} files, ${(firstRaw / 1024).toFixed(0)} KiB raw; peer: phaser.min.js alone`,
+  );
 } finally {
   await browser.close();
   await server.close();

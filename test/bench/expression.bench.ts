@@ -165,7 +165,19 @@ function bestInterleaved(measures: (() => number)[], rounds = 15): number[] {
 }
 
 const rows: string[][] = [];
-const header = ['expression', 'instr (v/g/h)', 'value ns', 'TS ns', 'ratio', 'val+grad+hess ns', 'TS ns', 'ratio', 'grid ns/pt', 'TS ns/pt', 'ratio'];
+const header = [
+  'expression',
+  'instr (v/g/h)',
+  'value ns',
+  'TS ns',
+  'ratio',
+  'val+grad+hess ns',
+  'TS ns',
+  'ratio',
+  'grid ns/pt',
+  'TS ns/pt',
+  'ratio',
+];
 const ratios: number[] = [];
 for (const c of cases) {
   const f = compileExpression(c.expr);
@@ -178,7 +190,8 @@ for (const c of cases) {
   const [x0, x1, y0, y1] = c.bounds;
   const grid = { xMin: x0, xMax: x1, yMin: y0, yMax: y1, n };
   const tsGrid = (out: Float64Array) => {
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = c.value(x0 + (j * (x1 - x0)) / (n - 1), y0 + (i * (y1 - y0)) / (n - 1));
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) out[i * n + j] = c.value(x0 + (j * (x1 - x0)) / (n - 1), y0 + (i * (y1 - y0)) / (n - 1));
   };
   const [vOurs, vTs, hOurs, hTs, gOurs, gTs] = bestInterleaved([
     () => timeValue(ourValue, reps),

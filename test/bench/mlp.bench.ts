@@ -338,8 +338,13 @@ function makeTfAdam(layers: readonly number[], theta0: Float64Array, batches: { 
 // ---------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
-  console.log(`MLP kernels: [${LAYERS}] tanh, ${N_DATA} points; ${availableParallelism()} cores; Node ${process.version}; load average ${load()}`);
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
+  console.log(
+    `MLP kernels: [${LAYERS}] tanh, ${N_DATA} points; ${availableParallelism()} cores; Node ${process.version}; load average ${load()}`,
+  );
   const landscape = createMlpLandscape({
     kind: 'mlp',
     dataset: 'moons',
@@ -378,7 +383,14 @@ async function main(): Promise<void> {
   evaluator.rowsInto(GRID, 0, GRID.n, oursOut); // warm-up: lets V8 tier the module up
   const tOurs: Timing = await time(() => evaluator.rowsInto(GRID, 0, GRID.n, oursOut), QUICK ? 3 : 7);
   tOurs.quiet = await quiet(() => evaluator.rowsInto(SLICE, 4, 5, sliceOut), slices, QUICK ? 500 : 3000);
-  row('grid 128² (ms)', 'ours: WebAssembly SIMD kernel, 1 core', tOurs, 'ms', tLoop, `max rel. diff vs loops ${maxRel(oursOut, loopOut).toExponential(1)}`);
+  row(
+    'grid 128² (ms)',
+    'ours: WebAssembly SIMD kernel, 1 core',
+    tOurs,
+    'ms',
+    tLoop,
+    `max rel. diff vs loops ${maxRel(oursOut, loopOut).toExponential(1)}`,
+  );
 
   const pool = await MlpGridPool.create(2, problem, GRID.n);
   await pool.grid(GRID);
@@ -387,7 +399,14 @@ async function main(): Promise<void> {
   const poolSame = Buffer.from(pool.out.buffer, 0, cells * 8).equals(Buffer.from(oursOut.buffer));
   tPool.quiet = await quiet(() => pool.rows(GRID, 0, 2, 1), GRID.n / 2, QUICK ? 100 : 400);
   await pool.close();
-  row('grid 128² (ms)', 'ours: 2 worker_threads, 8-row chunks', tPool, 'ms', tLoop, `bytes identical to 1 core: ${poolSame}; target < 650 ms (½ PyTorch 2 threads)`);
+  row(
+    'grid 128² (ms)',
+    'ours: 2 worker_threads, 8-row chunks',
+    tPool,
+    'ms',
+    tLoop,
+    `bytes identical to 1 core: ${poolSame}; target < 650 ms (½ PyTorch 2 threads)`,
+  );
 
   // tfjs's cpu backend takes minutes on a loaded machine: time the first
   // quarter of the rows and scale by 4 (rows cost the same), as labelled.
@@ -398,7 +417,14 @@ async function main(): Promise<void> {
   const tQuarter = await time(() => (tfOut = tfGridRows(problem, GRID, quarter, 8)), 1);
   const tTfCpu: Timing = { best: tQuarter.best * 4, median: tQuarter.median * 4, runs: 1 };
   tTfCpu.quiet = await quiet(() => tfGridRows(problem, GRID, 2, 2), GRID.n / 2, QUICK ? 3 : 10);
-  row('grid 128² (ms)', 'tfjs 4.22 cpu backend, batched (float32)', tTfCpu, 'ms', tLoop, `first 32 rows ×4; max rel. diff vs loops ${maxRel(tfOut.subarray(0, quarter * GRID.n), loopOut.subarray(0, quarter * GRID.n)).toExponential(1)}`);
+  row(
+    'grid 128² (ms)',
+    'tfjs 4.22 cpu backend, batched (float32)',
+    tTfCpu,
+    'ms',
+    tLoop,
+    `first 32 rows ×4; max rel. diff vs loops ${maxRel(tfOut.subarray(0, quarter * GRID.n), loopOut.subarray(0, quarter * GRID.n)).toExponential(1)}`,
+  );
 
   const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '/');
   setWasmPaths(wasmDir);
@@ -406,7 +432,14 @@ async function main(): Promise<void> {
   tfGrid(problem, { ...GRID, n: 16 }, 16);
   const tTfWasm: Timing = await time(() => (tfOut = tfGrid(problem, GRID, 8)), QUICK ? 1 : 2);
   tTfWasm.quiet = await quiet(() => tfGridRows(problem, GRID, 2, 2), GRID.n / 2, QUICK ? 5 : 20);
-  row('grid 128² (ms)', 'tfjs 4.22 wasm backend, batched (float32)', tTfWasm, 'ms', tLoop, `max rel. diff vs loops ${maxRel(tfOut, loopOut).toExponential(1)}`);
+  row(
+    'grid 128² (ms)',
+    'tfjs 4.22 wasm backend, batched (float32)',
+    tTfWasm,
+    'ms',
+    tLoop,
+    `max rel. diff vs loops ${maxRel(tfOut, loopOut).toExponential(1)}`,
+  );
 
   // 2. Adam step.
   const P = paramCount(LAYERS);
@@ -426,8 +459,26 @@ async function main(): Promise<void> {
     const v = new Float64Array(P);
     const loopAdam = makeLoopAdam(LAYERS);
     let t = 0;
-    timePerCall(() => { t++; const bt = batches[t % 16]; loopAdam(theta, m, v, t, bt.x, bt.y, 1e-3); }, 200, 2);
-    const tLoopAdam = timePerCall(() => { t++; const bt = batches[t % 16]; loopAdam(theta, m, v, t, bt.x, bt.y, 1e-3); }, inner / 4, rounds, 2, 500);
+    timePerCall(
+      () => {
+        t++;
+        const bt = batches[t % 16];
+        loopAdam(theta, m, v, t, bt.x, bt.y, 1e-3);
+      },
+      200,
+      2,
+    );
+    const tLoopAdam = timePerCall(
+      () => {
+        t++;
+        const bt = batches[t % 16];
+        loopAdam(theta, m, v, t, bt.x, bt.y, 1e-3);
+      },
+      inner / 4,
+      rounds,
+      2,
+      500,
+    );
     row('Adam step, batch 64 (µs)', 'Float64Array loops + Math.tanh', tLoopAdam, 'µs', tLoopAdam, 'baseline; float64');
 
     const trainer = createMlpTrainer({ layers: LAYERS, activation: 'tanh', batchSize: BATCH });
@@ -435,7 +486,11 @@ async function main(): Promise<void> {
     const state = trainer.createAdamState();
     let s = 0;
     const hyper = { lr: 1e-3 };
-    const step = () => { s++; const bt = batches[s % 16]; trainer.adamStepInPlace(theta2, state, bt.x, bt.y, hyper); };
+    const step = () => {
+      s++;
+      const bt = batches[s % 16];
+      trainer.adamStepInPlace(theta2, state, bt.x, bt.y, hyper);
+    };
     timePerCall(step, inner, 3);
     const tOursAdam = timePerCall(step, inner, rounds, 10, 3000);
     // Both compute the same thing: 5 steps from the same start.
@@ -447,11 +502,28 @@ async function main(): Promise<void> {
       loopAdam(thA, mA, vA, i, batches[i].x, batches[i].y, 1e-2);
       trainer.adamStepInPlace(thB, stB, batches[i].x, batches[i].y, { lr: 1e-2 });
     }
-    row('Adam step, batch 64 (µs)', 'ours: fused WebAssembly SIMD step', tOursAdam, 'µs', tLoopAdam, `target < 10 µs; θ after 5 steps vs loops: max rel. diff ${maxRel(thB, thA).toExponential(1)}`);
+    row(
+      'Adam step, batch 64 (µs)',
+      'ours: fused WebAssembly SIMD step',
+      tOursAdam,
+      'µs',
+      tLoopAdam,
+      `target < 10 µs; θ after 5 steps vs loops: max rel. diff ${maxRel(thB, thA).toExponential(1)}`,
+    );
 
     const grad = new Float64Array(P);
     let g = 0;
-    const tGrad = timePerCall(() => { g++; const bt = batches[g % 16]; trainer.lossAndGradientInto(theta2, bt.x, bt.y, grad); }, inner, rounds, 10, 3000);
+    const tGrad = timePerCall(
+      () => {
+        g++;
+        const bt = batches[g % 16];
+        trainer.lossAndGradientInto(theta2, bt.x, bt.y, grad);
+      },
+      inner,
+      rounds,
+      10,
+      3000,
+    );
     row('Adam step, batch 64 (µs)', 'ours: loss + gradient only', tGrad, 'µs', tLoopAdam, '');
 
     for (const backend of ['cpu', 'wasm'] as const) {
@@ -465,7 +537,15 @@ async function main(): Promise<void> {
 
   // 3. Curvature (the MLP module's Lanczos on exact Hessian-vector products).
   {
-    const full = createMlpLandscape({ kind: 'mlp', dataset: 'moons', samples: N_DATA, noise: 0.2, layers: LAYERS, activation: 'tanh', seed: 7 });
+    const full = createMlpLandscape({
+      kind: 'mlp',
+      dataset: 'moons',
+      samples: N_DATA,
+      noise: 0.2,
+      layers: LAYERS,
+      activation: 'tanh',
+      seed: 7,
+    });
     const point = Float64Array.from(full.center);
     const info = hessianEigenvaluesLanczos(full, point, 3);
     const tEig = await time(() => topHessianEigenvalues(full, point, 3), QUICK ? 2 : 5);

@@ -45,8 +45,15 @@ function ours(landscape: unknown, optimizer: unknown, start: number[]): number {
 
 /** Direct Adam on Rosenbrock (torch conventions, no fma emulation): the peer. */
 function directAdamRosenbrock(lr: number): number {
-  let x = -1.2, y = 1, m0 = 0, m1 = 0, v0 = 0, v1 = 0;
-  const b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  let x = -1.2,
+    y = 1,
+    m0 = 0,
+    m1 = 0,
+    v0 = 0,
+    v1 = 0;
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-8;
   for (let t = 1; t <= STEPS; t++) {
     const r = y - x * x;
     const g0 = -2 * (1 - x) - 400 * x * r;
@@ -65,7 +72,10 @@ function directAdamRosenbrock(lr: number): number {
 
 /** Direct momentum SGD on the egg-crate formula with its hand-written gradient. */
 function directSgdEggCrate(lr: number): number {
-  let x = 0.192, y = 0.617, bx = 0, by = 0;
+  let x = 0.192,
+    y = 0.617,
+    bx = 0,
+    by = 0;
   for (let t = 0; t < STEPS; t++) {
     const gx = Math.cos(x) * Math.cos(y) + 0.2 * x;
     const gy = -Math.sin(x) * Math.sin(y) + 0.2 * y;
@@ -95,13 +105,23 @@ const rows: [string, number, number][] = [];
   rows.push(['SGD momentum on an expression', a.perSec * STEPS, b.perSec * STEPS]);
 }
 {
-  const a = time(() => simulate({ landscape: { kind: 'rosenbrock' }, optimizer: { kind: 'lbfgs' }, start: [-1.2, 1], steps: 200 }).path.length, 300);
+  const a = time(
+    () => simulate({ landscape: { kind: 'rosenbrock' }, optimizer: { kind: 'lbfgs' }, start: [-1.2, 1], steps: 200 }).path.length,
+    300,
+  );
   rows.push(['L-BFGS (strong Wolfe) on rosenbrock via simulate', a.perSec * 200, NaN]);
 }
 
 console.log('optimizer steps per second (one core)');
 console.log('case'.padEnd(52), 'ours'.padStart(14), 'direct TS'.padStart(14), 'ours/direct'.padStart(12));
 for (const [name, a, b] of rows) {
-  console.log(name.padEnd(52), a.toExponential(2).padStart(14), (Number.isNaN(b) ? '—' : b.toExponential(2)).padStart(14), (Number.isNaN(b) ? '—' : (b / a).toFixed(2) + '× slower').padStart(12));
+  console.log(
+    name.padEnd(52),
+    a.toExponential(2).padStart(14),
+    (Number.isNaN(b) ? '—' : b.toExponential(2)).padStart(14),
+    (Number.isNaN(b) ? '—' : `${(b / a).toFixed(2)}× slower`).padStart(12),
+  );
 }
-console.log('("direct TS" is a single fused loop with the gradient inlined: no Landscape interface, no live hyperparameters, no torch-exact fma rounding.)');
+console.log(
+  '("direct TS" is a single fused loop with the gradient inlined: no Landscape interface, no live hyperparameters, no torch-exact fma rounding.)',
+);

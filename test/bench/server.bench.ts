@@ -193,7 +193,6 @@ function peerRace(): Race {
 const STATUS: Record<string, number> = { waiting: 5, racing: 1, diverged: 2, finished: 3, 'budget-spent': 4 };
 
 const PeerRacer = schema({ x: 'float32', y: 'float32', loss: 'float32', status: 'uint8' }, 'PeerRacer');
-type PeerRacer = SchemaType<typeof PeerRacer>;
 const PeerState = schema({ racers: { map: PeerRacer } }, 'PeerState');
 type PeerState = SchemaType<typeof PeerState>;
 
@@ -246,7 +245,13 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function main(): Promise<void> {
-  const game = await createGameServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', logger: createLogger(process.env.LOG_LEVEL ?? 'silent'), staticDir: '/nonexistent' });
+  const game = await createGameServer({
+    port: 0,
+    host: '127.0.0.1',
+    dbPath: ':memory:',
+    logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+    staticDir: '/nonexistent',
+  });
   game.colyseus.define('peer-float32', PeerFloat32Room);
   const port = await game.listen();
   const endpoint = `ws://127.0.0.1:${port}`;
@@ -329,15 +334,56 @@ async function main(): Promise<void> {
   const jsonServer = await startJsonPeer();
   const jsonPeer = await spawnBots({ mode: 'peer-json', endpoint: `ws://127.0.0.1:${jsonServer.port}`, seconds: PEER_SECONDS });
   jsonServer.stop();
-  rows.push(['peer: plain float32 schema', '1', String(RACERS), '20', '', '', '', '', '', '', fmt(schemaPeer.bytesPerClientPerSecond / 1000, 2), '']);
-  rows.push(['peer: naive JSON broadcast', '1', String(RACERS), '20', '', '', '', '', '', '', fmt(jsonPeer.bytesPerClientPerSecond / 1000, 2), '']);
+  rows.push([
+    'peer: plain float32 schema',
+    '1',
+    String(RACERS),
+    '20',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    fmt(schemaPeer.bytesPerClientPerSecond / 1000, 2),
+    '',
+  ]);
+  rows.push([
+    'peer: naive JSON broadcast',
+    '1',
+    String(RACERS),
+    '20',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    fmt(jsonPeer.bytesPerClientPerSecond / 1000, 2),
+    '',
+  ]);
 
-  const header = ['scenario', 'rooms', 'racers/room', 'patches/s', 'tick median ms', 'tick p99 ms', 'tick CPU median ms', 'tick CPU p99 ms', 'patch median ms', 'patch p99 ms', 'KB/s per client', 'disconnects'];
+  const header = [
+    'scenario',
+    'rooms',
+    'racers/room',
+    'patches/s',
+    'tick median ms',
+    'tick p99 ms',
+    'tick CPU median ms',
+    'tick CPU p99 ms',
+    'patch median ms',
+    'patch p99 ms',
+    'KB/s per client',
+    'disconnects',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const { loadavg, cpus } = await import('node:os');
   console.log(`\nServer: ${RACE_SECONDS} s races at 20 ticks/s, bytes = WebSocket payload received per client during the race`);
-  console.log(`Machine: ${cpus().length} cores, load average at the end ${loadavg()[0].toFixed(1)} (timings are noisy when other work runs)`);
+  console.log(
+    `Machine: ${cpus().length} cores, load average at the end ${loadavg()[0].toFixed(1)} (timings are noisy when other work runs)`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((r) => console.log(line(r)));
@@ -345,7 +391,9 @@ async function main(): Promise<void> {
   console.log(`  ours analytic / plain float32 schema: ${(ours1 / schemaPeer.bytesPerClientPerSecond).toFixed(3)}`);
   console.log(`  ours analytic / naive JSON:           ${(ours1 / jsonPeer.bytesPerClientPerSecond).toFixed(3)}`);
   console.log(`  ours MLP      / plain float32 schema: ${(oursMlp / schemaPeer.bytesPerClientPerSecond).toFixed(3)}`);
-  console.log('Reference points from the issue (same machine, earlier): naive JSON 82.8 KB/s, plain float32 schema 13.5 KB/s; target ≤ 4 KB/s, p99 tick ≤ 10 ms.');
+  console.log(
+    'Reference points from the issue (same machine, earlier): naive JSON 82.8 KB/s, plain float32 schema 13.5 KB/s; target ≤ 4 KB/s, p99 tick ≤ 10 ms.',
+  );
   await game.close();
   process.exit(0);
 }

@@ -23,7 +23,8 @@ describe('Viewport', () => {
   });
   it('zoom keeps the point under the cursor fixed; pan follows the drag', () => {
     const z = v.zoomedAt(123, 77, 3);
-    const before = v.toWorld(123, 77), after = z.toWorld(123, 77);
+    const before = v.toWorld(123, 77),
+      after = z.toWorld(123, 77);
     expect(after[0]).toBeCloseTo(before[0], 12);
     expect(after[1]).toBeCloseTo(before[1], 12);
     expect(z.unitsPerPixel).toBeCloseTo(v.unitsPerPixel / 3, 15);
@@ -107,8 +108,14 @@ describe('diagnostics', () => {
     expect(values[0]).toBeCloseTo(1, 12);
     expect(values[1]).toBeCloseTo(3, 12);
     expect(Math.abs(vectors[1][0])).toBeCloseTo(Math.SQRT1_2, 12);
-    expect(eigen2(1, 0, 5).vectors).toEqual([[1, 0], [0, 1]]);
-    expect(eigen2(5, 0, 1).vectors).toEqual([[0, 1], [1, 0]]);
+    expect(eigen2(1, 0, 5).vectors).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(eigen2(5, 0, 1).vectors).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
   });
   it('classifies minimum, maximum, saddle, degenerate', () => {
     expect(classify([1, 2])).toBe('minimum');
@@ -131,7 +138,10 @@ describe('EventBus', () => {
   it('delivers typed payloads and unsubscribes, even from inside a handler', () => {
     const bus = new EventBus<{ ping: number; pong: string }>();
     const got: number[] = [];
-    const off = bus.on('ping', (n) => { got.push(n); off(); });
+    const off = bus.on('ping', (n) => {
+      got.push(n);
+      off();
+    });
     bus.on('ping', (n) => got.push(n * 10));
     bus.emit('ping', 1);
     bus.emit('ping', 2);

@@ -15,7 +15,9 @@ describe('loss colour scale', () => {
   it('log scale spreads orders of magnitude evenly and inverts exactly', () => {
     const s = lossScaleFor([0, 1e6], true);
     expect(s.kind).toBe('log');
-    const t100 = normaliseLoss(s, 100), t1000 = normaliseLoss(s, 1000), t1e4 = normaliseLoss(s, 1e4);
+    const t100 = normaliseLoss(s, 100),
+      t1000 = normaliseLoss(s, 1000),
+      t1e4 = normaliseLoss(s, 1e4);
     // Equal ratios → (nearly) equal steps on the bar.
     expect(t1000 - t100).toBeCloseTo(t1e4 - t1000, 2);
     for (const v of [0, 0.5, 42, 1e5, 1e6]) expect(lossAt(s, normaliseLoss(s, v))).toBeCloseTo(v, 6);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createOptimizer } from '@gradient-rally/shared';
 import { parseJoinCode, parseNickname, parseNumberField } from '../../client/src/input/joinCode';
-import { DEFAULT_KNOBS, KNOB_OPTIMIZERS, knobApplies, knobsToOptimizerSpec, lrFromSlider, optimizerSpecToKnobs, sliderFromLr } from '../../client/src/input/knobs';
+import {
+  DEFAULT_KNOBS,
+  KNOB_OPTIMIZERS,
+  knobApplies,
+  knobsToOptimizerSpec,
+  lrFromSlider,
+  optimizerSpecToKnobs,
+  sliderFromLr,
+} from '../../client/src/input/knobs';
 import { describeJoinFailure } from '../../client/src/net/joinErrors';
 import { serverUrl } from '../../client/src/net/serverUrl';
 
@@ -33,22 +41,48 @@ describe('join code and nickname input', () => {
 describe('knobs → optimizer spec', () => {
   it('every kind yields a spec shared accepts, with and without game knobs', () => {
     for (const kind of KNOB_OPTIMIZERS) {
-      for (const extra of [{}, { noise: 0.2, samRadius: 0.05, schedule: 'cosine' as const, weightDecay: 0.01 }, { schedule: 'step' as const, momentum: 0.5 }]) {
-        const spec = knobsToOptimizerSpec({ ...DEFAULT_KNOBS, kind, momentum: kind.startsWith('adam') ? 0.9 : 0, ...extra }, { totalSteps: 300 });
+      for (const extra of [
+        {},
+        { noise: 0.2, samRadius: 0.05, schedule: 'cosine' as const, weightDecay: 0.01 },
+        { schedule: 'step' as const, momentum: 0.5 },
+      ]) {
+        const spec = knobsToOptimizerSpec(
+          { ...DEFAULT_KNOBS, kind, momentum: kind.startsWith('adam') ? 0.9 : 0, ...extra },
+          { totalSteps: 300 },
+        );
         expect(() => createOptimizer(spec, 2), `${kind} ${JSON.stringify(spec)}`).not.toThrow();
       }
     }
   });
   it('momentum is β1 for Adam and momentum for SGD; fields that do not apply are left out', () => {
-    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, kind: 'adam', momentum: 0.8, beta2: 0.99 })).toEqual({ kind: 'adam', lr: 0.01, betas: [0.8, 0.99] });
-    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, kind: 'sgd', momentum: 0.9, nesterov: true })).toEqual({ kind: 'sgd', lr: 0.01, momentum: 0.9, nesterov: true });
+    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, kind: 'adam', momentum: 0.8, beta2: 0.99 })).toEqual({
+      kind: 'adam',
+      lr: 0.01,
+      betas: [0.8, 0.99],
+    });
+    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, kind: 'sgd', momentum: 0.9, nesterov: true })).toEqual({
+      kind: 'sgd',
+      lr: 0.01,
+      momentum: 0.9,
+      nesterov: true,
+    });
     expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, kind: 'adagrad', momentum: 0.9 })).toEqual({ kind: 'adagrad', lr: 0.01 });
     expect(knobApplies('newton', 'weightDecay')).toBe(false);
     expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, batchSize: 32 }, { mlp: true }).batchSize).toBe(32);
     expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, batchSize: 32 }).batchSize).toBeUndefined();
   });
   it('round-trips through the spec the server echoes', () => {
-    const k = { ...DEFAULT_KNOBS, kind: 'adamw' as const, lr: 0.003, momentum: 0.85, beta2: 0.98, noise: 0.1, samRadius: 0.05, weightDecay: 0.02, schedule: 'cosine' as const };
+    const k = {
+      ...DEFAULT_KNOBS,
+      kind: 'adamw' as const,
+      lr: 0.003,
+      momentum: 0.85,
+      beta2: 0.98,
+      noise: 0.1,
+      samRadius: 0.05,
+      weightDecay: 0.02,
+      schedule: 'cosine' as const,
+    };
     expect(optimizerSpecToKnobs(knobsToOptimizerSpec(k))).toEqual(k);
     expect(optimizerSpecToKnobs(null).kind).toBe('sgd');
     expect(optimizerSpecToKnobs({ kind: 'evil', lr: NaN }).lr).toBe(DEFAULT_KNOBS.lr);

@@ -5,13 +5,41 @@ import { resultsCsv } from '../../client/src/room/resultsExport';
 import { limitsFromSettings } from '../../client/src/room/PlayerView';
 
 function player(over: Partial<PlayerView>): PlayerView {
-  return { name: 'P', connected: true, slot: 0, optimizerKind: 'sgd', optimizerJson: '', qx: 0, qy: 0, loss: 1, status: RacerStatusByte.racing, gradientEvaluations: 0, score: 0, rank: 0, ...over };
+  return {
+    name: 'P',
+    connected: true,
+    slot: 0,
+    optimizerKind: 'sgd',
+    optimizerJson: '',
+    qx: 0,
+    qy: 0,
+    loss: 1,
+    status: RacerStatusByte.racing,
+    gradientEvaluations: 0,
+    score: 0,
+    rank: 0,
+    ...over,
+  };
 }
 function state(players: Record<string, PlayerView>, over: Partial<RoomStateLike> = {}): RoomStateLike {
   return {
-    code: 'ABC234', phase: 'race', paused: false, locked: false, round: 1, tick: 40, raceTicks: 200, countdownTicks: 0,
-    settingsJson: '{}', landscapeInfoJson: '{}', qxMin: -4, qxMax: 4, qyMin: -2, qyMax: 6, hostConnected: true,
-    players: { forEach: (cb) => Object.entries(players).forEach(([id, p]) => cb(p, id)) }, ...over,
+    code: 'ABC234',
+    phase: 'race',
+    paused: false,
+    locked: false,
+    round: 1,
+    tick: 40,
+    raceTicks: 200,
+    countdownTicks: 0,
+    settingsJson: '{}',
+    landscapeInfoJson: '{}',
+    qxMin: -4,
+    qxMax: 4,
+    qyMin: -2,
+    qyMax: 6,
+    hostConnected: true,
+    players: { forEach: (cb) => Object.entries(players).forEach(([id, p]) => cb(p, id)) },
+    ...over,
   };
 }
 
@@ -70,12 +98,32 @@ describe('room state → view model', () => {
 
 describe('results export', () => {
   const row = (over: Partial<ResultRow>): ResultRow => ({
-    id: 'a', name: 'Ada', rank: 1, score: 0.3, status: 'finished', endPoint: [1, 2], drawnEndPoint: [1, 2], finalLoss: 0.25, robustLoss: 0.3,
-    lambdaMax: 2, eigenvalues: [1, 2], pointClass: 'minimum', gradientNorm: 0, gradientEvaluations: 100, updates: 100, joinTick: 0,
-    optimizer: { kind: 'sgd', lr: 0.1 } as unknown as ResultRow['optimizer'], note: 'Settled, "nicely", in a basin', noteKind: 'minimum', knobChanges: 0, ...over,
+    id: 'a',
+    name: 'Ada',
+    rank: 1,
+    score: 0.3,
+    status: 'finished',
+    endPoint: [1, 2],
+    drawnEndPoint: [1, 2],
+    finalLoss: 0.25,
+    robustLoss: 0.3,
+    lambdaMax: 2,
+    eigenvalues: [1, 2],
+    pointClass: 'minimum',
+    gradientNorm: 0,
+    gradientEvaluations: 100,
+    updates: 100,
+    joinTick: 0,
+    optimizer: { kind: 'sgd', lr: 0.1 } as unknown as ResultRow['optimizer'],
+    note: 'Settled, "nicely", in a basin',
+    noteKind: 'minimum',
+    knobChanges: 0,
+    ...over,
   });
   it('one CSV line per player, quoted where needed, empty for missing numbers', () => {
-    const csv = resultsCsv([row({}), row({ id: 'b', name: 'Bob, Jr', rank: 2, finalLoss: null, score: NaN })]).trim().split('\r\n');
+    const csv = resultsCsv([row({}), row({ id: 'b', name: 'Bob, Jr', rank: 2, finalLoss: null, score: NaN })])
+      .trim()
+      .split('\r\n');
     expect(csv).toHaveLength(3);
     expect(csv[0].split(',')[0]).toBe('rank');
     expect(csv[1]).toContain('"Settled, ""nicely"", in a basin"');
@@ -87,7 +135,9 @@ describe('results export', () => {
 describe('scoring explanation under the results', () => {
   it('says what the score is and what robust loss means', async () => {
     const { scoringExplanation } = await import('../../client/src/room/ResultsPanel');
-    expect(scoringExplanation({ scoring: { kind: 'robust-loss', radius: 0.3, samples: 64 } })).toMatch(/Score: the robust loss .*flat minima beat sharp.*distance 0\.3/);
+    expect(scoringExplanation({ scoring: { kind: 'robust-loss', radius: 0.3, samples: 64 } })).toMatch(
+      /Score: the robust loss .*flat minima beat sharp.*distance 0\.3/,
+    );
     expect(scoringExplanation({ scoring: { kind: 'lowest-loss' } })).toMatch(/^Score: the final loss/);
     expect(scoringExplanation({ scoring: { kind: 'time-to-target', target: 0.5 } })).toMatch(/reach loss 0\.5/);
     expect(scoringExplanation(null)).toMatch(/^Score: the robust loss/);

@@ -7,10 +7,12 @@ import { computeTerrain } from '../../client/src/terrain/computeTerrain';
 /** x² + y² on an n×n grid over [-1, 1]², row-major with row i at y = -1 + 2i/(n-1). */
 function bowl(n: number): Float64Array {
   const g = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    const x = -1 + (2 * j) / (n - 1), y = -1 + (2 * i) / (n - 1);
-    g[i * n + j] = x * x + y * y;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const x = -1 + (2 * j) / (n - 1),
+        y = -1 + (2 * i) / (n - 1);
+      g[i * n + j] = x * x + y * y;
+    }
   return g;
 }
 const B = { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
@@ -55,7 +57,8 @@ describe('terrain pixels', () => {
     const g = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) g[i * n + j] = i;
     const px = terrainPixels(g, n, lossScaleFor(g, false), viridisTable(), false);
-    const top = px.slice(0, 4), bottom = px.slice((n - 1) * n * 4, (n - 1) * n * 4 + 4);
+    const top = px.slice(0, 4),
+      bottom = px.slice((n - 1) * n * 4, (n - 1) * n * 4 + 4);
     expect([...top]).toEqual([0xfd, 0xe7, 0x25, 255]);
     expect([...bottom]).toEqual([0x44, 0x01, 0x54, 255]);
   });
@@ -85,11 +88,25 @@ describe('terrain pixels', () => {
 
 describe('computeTerrain (the worker job) on shared landscapes', () => {
   it('draws Rosenbrock on a log scale with contours, and an MLP slice', () => {
-    const r = computeTerrain({ id: 1, spec: { kind: 'rosenbrock' }, bounds: { xMin: -2, xMax: 2, yMin: -1, yMax: 3 }, n: 64, hillShade: true, levels: 8 });
+    const r = computeTerrain({
+      id: 1,
+      spec: { kind: 'rosenbrock' },
+      bounds: { xMin: -2, xMax: 2, yMin: -1, yMax: 3 },
+      n: 64,
+      hillShade: true,
+      levels: 8,
+    });
     expect(r.scale.kind).toBe('log');
     expect(r.rgba.length).toBe(64 * 64 * 4);
     expect(r.contours.length).toBeGreaterThan(3);
-    const m = computeTerrain({ id: 2, spec: { kind: 'mlp', dataset: 'moons', samples: 60, noise: 0.1, layers: [2, 6, 2], activation: 'tanh', seed: 3, slice: true }, bounds: B, n: 24, hillShade: false, levels: 4 });
+    const m = computeTerrain({
+      id: 2,
+      spec: { kind: 'mlp', dataset: 'moons', samples: 60, noise: 0.1, layers: [2, 6, 2], activation: 'tanh', seed: 3, slice: true },
+      bounds: B,
+      n: 24,
+      hillShade: false,
+      levels: 4,
+    });
     expect(m.rgba.length).toBe(24 * 24 * 4);
     expect(Number.isFinite(m.scale.min) && Number.isFinite(m.scale.max)).toBe(true);
   });
@@ -105,6 +122,8 @@ describe('computeTerrain (the worker job) on shared landscapes', () => {
   });
 
   it('a bad spec throws the shared SpecError message', () => {
-    expect(() => computeTerrain({ id: 3, spec: { kind: 'expression', expr: 'x +* y' }, bounds: B, n: 8, hillShade: false, levels: 0 })).toThrow(/expr/);
+    expect(() =>
+      computeTerrain({ id: 3, spec: { kind: 'expression', expr: 'x +* y' }, bounds: B, n: 8, hillShade: false, levels: 0 }),
+    ).toThrow(/expr/);
   });
 });

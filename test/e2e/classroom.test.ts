@@ -25,7 +25,7 @@ async function newPage(): Promise<Page> {
 }
 
 async function joinThroughForm(page: Page, code: string, name: string): Promise<void> {
-  await page.goto(url + '/');
+  await page.goto(`${url}/`);
   await page.getByRole('button', { name: 'Join a game' }).click();
   await page.getByLabel('Join code').fill(code);
   await page.getByLabel('Nickname').fill(name);
@@ -57,7 +57,7 @@ describe('a classroom round in the browser', () => {
     const t0 = Date.now();
     const mark = (what: string) => console.log(`[e2e] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
     const host = await newPage();
-    await host.goto(url + '/');
+    await host.goto(`${url}/`);
     await host.getByRole('button', { name: 'Host a game' }).click();
     const codeBox = host.getByLabel('Join code');
     await expect.poll(async () => (await codeBox.textContent())?.trim().length ?? 0, { timeout: 20_000 }).toBe(6);
@@ -91,8 +91,11 @@ describe('a classroom round in the browser', () => {
     await cy.getByLabel('Learning rate').press('Enter');
     await cy.getByLabel('Gradient noise').fill('0.3');
     await cy.getByLabel('SAM radius').fill('0.1');
-    await expect.poll(async () => (await host.locator('ul[aria-label="Players"]').textContent()) ?? '', { timeout: 10_000 }).toContain('adam');
-    for (const p of [ada, bob, cy]) expect(await p.getByRole('alert').allTextContents()).not.toContain(expect.stringMatching(/must|not allowed/));
+    await expect
+      .poll(async () => (await host.locator('ul[aria-label="Players"]').textContent()) ?? '', { timeout: 10_000 })
+      .toContain('adam');
+    for (const p of [ada, bob, cy])
+      expect(await p.getByRole('alert').allTextContents()).not.toContain(expect.stringMatching(/must|not allowed/));
 
     mark('knobs set');
     // A short round.
@@ -137,17 +140,26 @@ describe('a classroom round in the browser', () => {
     await screenshot(ada, 'student-results');
 
     const [download] = await Promise.all([host.waitForEvent('download'), host.getByRole('button', { name: 'Export CSV' }).click()]);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
     expect(csv).toHaveLength(4);
-    expect(csv.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['Ada', 'Bob', 'Cy']);
+    expect(
+      csv
+        .slice(1)
+        .map((l) => l.split(',')[1])
+        .sort(),
+    ).toEqual(['Ada', 'Bob', 'Cy']);
 
     mark('csv checked');
     // A wrong code says so.
     const stray = await newPage();
-    await stray.goto(url + '/?join=ZZZZZZ');
+    await stray.goto(`${url}/?join=ZZZZZZ`);
     await stray.getByLabel('Nickname').fill('Lost');
     await stray.getByRole('button', { name: 'Join', exact: true }).click();
-    await expect.poll(async () => (await stray.getByRole('alert').textContent()) ?? '', { timeout: 15_000 }).toMatch(/No game with the code/);
+    await expect
+      .poll(async () => (await stray.getByRole('alert').textContent()) ?? '', { timeout: 15_000 })
+      .toMatch(/No game with the code/);
 
     mark('wrong code shown');
 

@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('connection care', () => {
   it('a dropped socket shows "reconnecting" and comes back to the same racer', async () => {
     const host = await browser.newPage();
-    await host.goto(url + '/');
+    await host.goto(`${url}/`);
     await host.getByRole('button', { name: 'Host a game' }).click();
     await expect.poll(async () => (await host.getByLabel('Join code').textContent())?.trim().length ?? 0, { timeout: 20_000 }).toBe(6);
     const code = (await host.getByLabel('Join code').textContent())!.trim();

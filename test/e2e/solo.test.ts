@@ -32,13 +32,16 @@ describe('solo sandbox', () => {
   it('runs an optimizer on a chosen landscape in the browser', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     watchErrors(page, errors);
-    await page.goto(url + '/');
+    await page.goto(`${url}/`);
     await page.getByRole('button', { name: 'Play solo' }).click();
-    await page.getByLabel('Landscape').selectOption({ label: 'Himmelblau\'s four valleys' }).catch(async () => {
-      // Titles belong to shared's catalogue; fall back to any entry mentioning Himmelblau.
-      const option = await page.locator('option', { hasText: 'Himmelblau' }).first().getAttribute('value');
-      await page.getByLabel('Landscape').selectOption(option!);
-    });
+    await page
+      .getByLabel('Landscape')
+      .selectOption({ label: "Himmelblau's four valleys" })
+      .catch(async () => {
+        // Titles belong to shared's catalogue; fall back to any entry mentioning Himmelblau.
+        const option = await page.locator('option', { hasText: 'Himmelblau' }).first().getAttribute('value');
+        await page.getByLabel('Landscape').selectOption(option!);
+      });
     await expect.poll(() => page.locator('#legend').textContent(), { timeout: 20_000 }).toContain('Loss');
     await page.getByLabel('Optimizer').selectOption('sgd');
     await page.getByLabel('Learning rate').fill('0.01');
@@ -53,7 +56,16 @@ describe('solo sandbox', () => {
     expect(mid.loss).toBeLessThan(start.loss);
     await page.getByLabel('Gradient arrow (downhill)').check();
     await page.getByLabel('Curvature ellipse and point type').check();
-    await expect.poll(() => page.getByText(/curvature/).first().textContent(), { timeout: 10_000 }).toMatch(/Bowl|Saddle|Dome|Flat/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByText(/curvature/)
+            .first()
+            .textContent(),
+        { timeout: 10_000 },
+      )
+      .toMatch(/Bowl|Saddle|Dome|Flat/);
     await page.waitForTimeout(300);
     await screenshot(page, 'solo');
 
@@ -87,7 +99,7 @@ describe('solo sandbox', () => {
 
   it('the landing page works from the keyboard alone', async () => {
     const page = await browser.newPage();
-    await page.goto(url + '/');
+    await page.goto(`${url}/`);
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press('Tab');
       if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Join a game') break;
@@ -107,7 +119,9 @@ describe('solo sandbox', () => {
     await page.goto(`${url}/?join=ABC234&server=ws://127.0.0.1:9`);
     await page.getByLabel('Nickname').fill('Ada');
     await page.getByRole('button', { name: 'Join', exact: true }).click();
-    await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '', { timeout: 20_000 }).toMatch(/Cannot reach the game server/);
+    await expect
+      .poll(async () => (await page.getByRole('alert').textContent()) ?? '', { timeout: 20_000 })
+      .toMatch(/Cannot reach the game server/);
     await page.close();
   });
 });

@@ -39,7 +39,14 @@ async function startServer(dbPath: string): Promise<Proc> {
   const port = await freePort();
   const child = spawn('npx', ['tsx', 'server/src/index.ts'], {
     cwd: join(import.meta.dirname, '../..'),
-    env: { ...process.env, PORT: String(port), DB_PATH: dbPath, LOG_LEVEL: 'info', STATIC_DIR: join(dbPath, '..', 'none'), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DB_PATH: dbPath,
+      LOG_LEVEL: 'info',
+      STATIC_DIR: join(dbPath, '..', 'none'),
+      HOST: '127.0.0.1',
+    },
     detached: true, // its own process group, so a kill reaches tsx's child too
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,7 +58,7 @@ async function startServer(dbPath: string): Promise<Proc> {
   running.push(proc);
   try {
     await until(() => out.includes('"event":"listening"'), 60_000, 'server listening');
-  } catch (e) {
+  } catch (_e) {
     throw new Error(`server did not start; its output: ${out.slice(-2000)}`);
   }
   return proc;

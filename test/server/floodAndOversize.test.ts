@@ -28,8 +28,15 @@ describe('floods, oversized frames and raw bytes (default limits)', () => {
     // the retune limit refuses most of those, and everything else is rate-limited.
     const from = flooder.messages.length;
     for (let i = 0; i < 600; i++) flooder.send('setKnobs', { optimizer: { kind: 'sgd', lr: 0.01 + i * 1e-5 } });
-    await until(() => flooder.messages.slice(from).filter((m) => m.type === 'error').length >= 600 - RATE_LIMIT.burst, 10_000, 'flood errors');
-    const errors = flooder.messages.slice(from).filter((m) => m.type === 'error').map((m) => m.message);
+    await until(
+      () => flooder.messages.slice(from).filter((m) => m.type === 'error').length >= 600 - RATE_LIMIT.burst,
+      10_000,
+      'flood errors',
+    );
+    const errors = flooder.messages
+      .slice(from)
+      .filter((m) => m.type === 'error')
+      .map((m) => m.message);
     const limited = errors.filter((e) => e.code === 'rate-limited');
     expect(limited.length).toBeGreaterThanOrEqual(600 - RATE_LIMIT.burst);
     expect(limited[limited.length - 1].message).toMatch(/per second/);

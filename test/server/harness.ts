@@ -23,7 +23,9 @@ export interface Booted {
   close(): Promise<void>;
 }
 
-export async function bootGame(options: { reconnectSeconds?: number; rateLimit?: { burst: number; perSecond: number }; maxRooms?: number } = {}): Promise<Booted> {
+export async function bootGame(
+  options: { reconnectSeconds?: number; rateLimit?: { burst: number; perSecond: number }; maxRooms?: number } = {},
+): Promise<Booted> {
   const dir = mkdtempSync(join(tmpdir(), 'gr-server-'));
   const dbPath = join(dir, 'rounds.sqlite');
   const game = await createGameServer({

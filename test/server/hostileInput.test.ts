@@ -20,9 +20,27 @@ const weirdValue = fc.oneof(
   fc.double(),
   fc.string({ maxLength: 20 }),
 );
-const knobField = fc.constantFrom('lr', 'momentum', 'noise', 'samRadius', 'weightDecay', 'betas', 'eps', 'clipNorm', 'schedule', 'batchSize', 'nesterov', '__proto__', 'constructor', 'learningRate');
+const knobField = fc.constantFrom(
+  'lr',
+  'momentum',
+  'noise',
+  'samRadius',
+  'weightDecay',
+  'betas',
+  'eps',
+  'clipNorm',
+  'schedule',
+  'batchSize',
+  'nesterov',
+  '__proto__',
+  'constructor',
+  'learningRate',
+);
 const optimizerSpec = fc.record({
-  kind: fc.oneof(fc.constantFrom('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'newton', 'lbfgs', 'SGD', '', 'eval'), fc.string({ maxLength: 50 })),
+  kind: fc.oneof(
+    fc.constantFrom('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'newton', 'lbfgs', 'SGD', '', 'eval'),
+    fc.string({ maxLength: 50 }),
+  ),
   fields: fc.dictionary(knobField, weirdValue, { maxKeys: 4 }),
 });
 const malicious = fc.oneof(
@@ -31,10 +49,24 @@ const malicious = fc.oneof(
   fc.tuple(weirdValue, weirdValue).map((point) => ({ type: 'chooseStart', payload: { point } })),
   fc.record({
     type: fc.constantFrom(...KNOWN_TYPES.filter((t) => t.startsWith('host:'))),
-    payload: fc.record({ secret: fc.oneof(fc.string({ maxLength: 70 }), weirdValue), locked: fc.boolean(), playerId: fc.constantFrom('p0', 'p1', 'p2', 'p999'), settings: fc.constant({ roundSeconds: 1e9 }) }, { requiredKeys: [] }),
+    payload: fc.record(
+      {
+        secret: fc.oneof(fc.string({ maxLength: 70 }), weirdValue),
+        locked: fc.boolean(),
+        playerId: fc.constantFrom('p0', 'p1', 'p2', 'p999'),
+        settings: fc.constant({ roundSeconds: 1e9 }),
+      },
+      { requiredKeys: [] },
+    ),
   }),
   fc.record({ type: fc.constantFrom(...KNOWN_TYPES), payload: fc.anything({ maxDepth: 3, maxKeys: 5, stringUnit: 'grapheme' }) }),
-  fc.record({ type: fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('__proto__', 'constructor', 'toString', '*', '', 'HOST:START', 'host:start ')), payload: fc.anything({ maxDepth: 2, maxKeys: 4 }) }),
+  fc.record({
+    type: fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.constantFrom('__proto__', 'constructor', 'toString', '*', '', 'HOST:START', 'host:start '),
+    ),
+    payload: fc.anything({ maxDepth: 2, maxKeys: 4 }),
+  }),
   fc.record({ type: fc.integer({ min: -1000, max: 1000 }), payload: fc.anything({ maxDepth: 1 }) }),
   fc.constant({ type: 'requestSnapshot', payload: {} }),
   fc.constant({ type: 'setKnobs', payload: { optimizer: { kind: 'sgd', lr: 0.01, __proto__: { polluted: true } } } }),
@@ -93,7 +125,8 @@ describe('hostile input during a race', () => {
     const sampler = setInterval(() => {
       samples++;
       host.state.players.forEach((p: any, id: string) => {
-        for (const f of ['qx', 'qy', 'loss', 'score', 'gradientEvaluations']) if (!Number.isFinite(p[f])) badFields.push(`${id}.${f}=${p[f]}`);
+        for (const f of ['qx', 'qy', 'loss', 'score', 'gradientEvaluations'])
+          if (!Number.isFinite(p[f])) badFields.push(`${id}.${f}=${p[f]}`);
       });
     }, 50);
 

@@ -31,7 +31,16 @@ async function startServer(dbPath: string): Promise<number> {
   const port = await freePort();
   const child = spawn('npx', ['tsx', 'server/src/index.ts'], {
     cwd: join(import.meta.dirname, '../..'),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_ADDRESS: `127.0.0.1:${port}`, DB_PATH: dbPath, REDIS_URL, LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_ADDRESS: `127.0.0.1:${port}`,
+      DB_PATH: dbPath,
+      REDIS_URL,
+      LOG_LEVEL: 'info',
+      STATIC_DIR: '/nonexistent',
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -39,7 +39,9 @@ describe('robust loss', () => {
     const L = createLandscape('himmelblau');
     expect(robustLoss(L, [3, 2], { radius: 0.5, seed: 1 })).toBe(robustLoss(L, [3, 2], { radius: 0.5, seed: 1 }));
     // (With many evenly spread directions the mean is rotation-invariant on a polynomial; with three it is not.)
-    expect(robustLoss(L, [3, 2], { radius: 0.5, samples: 3, seed: 1 })).not.toBe(robustLoss(L, [3, 2], { radius: 0.5, samples: 3, seed: 2 }));
+    expect(robustLoss(L, [3, 2], { radius: 0.5, samples: 3, seed: 1 })).not.toBe(
+      robustLoss(L, [3, 2], { radius: 0.5, samples: 3, seed: 2 }),
+    );
   });
   it('rejects bad options with SpecError', () => {
     const L = createLandscape('booth');

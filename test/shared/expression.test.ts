@@ -49,7 +49,7 @@ const J = {
   }),
   neg: (a: Jet): Jet => J.chain(a, -a.v, -1, 0),
   div: (a: Jet, b: Jet): Jet => J.mul(a, J.chain(b, 1 / b.v, -1 / (b.v * b.v), 2 / (b.v * b.v * b.v))),
-  powc: (a: Jet, n: number): Jet => J.chain(a, Math.pow(a.v, n), n * Math.pow(a.v, n - 1), n * (n - 1) * Math.pow(a.v, n - 2)),
+  powc: (a: Jet, n: number): Jet => J.chain(a, a.v ** n, n * a.v ** (n - 1), n * (n - 1) * a.v ** (n - 2)),
   pow: (a: Jet, b: Jet): Jet => J.exp(J.mul(b, J.log(a))),
   sin: (a: Jet): Jet => J.chain(a, Math.sin(a.v), Math.cos(a.v), -Math.sin(a.v)),
   cos: (a: Jet): Jet => J.chain(a, Math.cos(a.v), -Math.sin(a.v), -Math.cos(a.v)),
@@ -125,15 +125,24 @@ describe('compiled expressions against the same functions written in TypeScript'
     ['sqrt(x^2 + y^2 + 1)', (x, y) => J.sqrt(J.add(J.add(J.powc(x, 2), J.powc(y, 2)), J.c(1)))],
     ['tanh(x*y) + tan(0.3*x)', (x, y) => J.add(J.tanh(J.mul(x, y)), J.tan(J.mul(J.c(0.3), x)))],
     ['x/(1 + y^2) - y/(2 + sin(x))', (x, y) => J.sub(J.div(x, J.add(J.c(1), J.powc(y, 2))), J.div(y, J.add(J.c(2), J.sin(x))))],
-    ['(x^2+y-11)^2 + (x+y^2-7)^2', (x, y) => J.add(J.powc(J.sub(J.add(J.powc(x, 2), y), J.c(11)), 2), J.powc(J.sub(J.add(x, J.powc(y, 2)), J.c(7)), 2))],
+    [
+      '(x^2+y-11)^2 + (x+y^2-7)^2',
+      (x, y) => J.add(J.powc(J.sub(J.add(J.powc(x, 2), y), J.c(11)), 2), J.powc(J.sub(J.add(x, J.powc(y, 2)), J.c(7)), 2)),
+    ],
     ['2^x * e^(y/3)', (x, y) => J.mul(J.pow(J.c(2), x), J.pow(J.c(Math.E), J.div(y, J.c(3))))],
     ['(x^2 + 1)^(y/4 + 1)', (x, y) => J.pow(J.add(J.powc(x, 2), J.c(1)), J.add(J.div(y, J.c(4)), J.c(1)))],
-    ['(x^2 + 0.5)^2.5 - (y^2+1)^-1.5', (x, y) => J.sub(J.powc(J.add(J.powc(x, 2), J.c(0.5)), 2.5), J.powc(J.add(J.powc(y, 2), J.c(1)), -1.5))],
+    [
+      '(x^2 + 0.5)^2.5 - (y^2+1)^-1.5',
+      (x, y) => J.sub(J.powc(J.add(J.powc(x, 2), J.c(0.5)), 2.5), J.powc(J.add(J.powc(y, 2), J.c(1)), -1.5)),
+    ],
     ['x^-2 + y^-1 + x^4*y^5', (x, y) => J.add(J.add(J.powc(x, -2), J.powc(y, -1)), J.mul(J.powc(x, 4), J.powc(y, 5)))],
     ['abs(x - 0.05) + abs(y*x + 0.01)', (x, y) => J.add(J.abs(J.sub(x, J.c(0.05))), J.abs(J.add(J.mul(y, x), J.c(0.01))))],
     ['-x^2 + -(-y)^3', (x, y) => J.add(J.neg(J.powc(x, 2)), J.neg(J.powc(J.neg(y), 3)))],
     ['sin(x)^2 + cos(x)^2 + sin(x)*sin(x)', (x) => J.add(J.add(J.powc(J.sin(x), 2), J.powc(J.cos(x), 2)), J.mul(J.sin(x), J.sin(x)))],
-    ['1.5e-1*x*y - 2.5E+0/(3 + x^2) + .25*y', (x, y) => J.add(J.sub(J.mul(J.mul(J.c(0.15), x), y), J.div(J.c(2.5), J.add(J.c(3), J.powc(x, 2)))), J.mul(J.c(0.25), y))],
+    [
+      '1.5e-1*x*y - 2.5E+0/(3 + x^2) + .25*y',
+      (x, y) => J.add(J.sub(J.mul(J.mul(J.c(0.15), x), y), J.div(J.c(2.5), J.add(J.c(3), J.powc(x, 2)))), J.mul(J.c(0.25), y)),
+    ],
     ['exp(sin(x*y)) * cos(x - y)^3', (x, y) => J.mul(J.exp(J.sin(J.mul(x, y))), J.powc(J.cos(J.sub(x, y)), 3))],
     ['0.26*(x^2+y^2) - 0.48*x*y', (x, y) => J.sub(J.mul(J.c(0.26), J.add(J.powc(x, 2), J.powc(y, 2))), J.mul(J.mul(J.c(0.48), x), y))],
   ];
@@ -257,7 +266,9 @@ const { expr: genExpr } = fc.letrec<{ expr: Gen }>((tie) => ({
     tie('expr').map<Gen>((a) => ({ src: `exp(tanh(${a.src}))`, jet: (x, y) => J.exp(J.tanh(a.jet(x, y))) })),
     tie('expr').map<Gen>((a) => ({ src: `log(1 + (${a.src})^2)`, jet: (x, y) => J.log(J.add(J.c(1), J.powc(a.jet(x, y), 2))) })),
     tie('expr').map<Gen>((a) => ({ src: `sqrt(1 + ${a.src}^2)`, jet: (x, y) => J.sqrt(J.add(J.c(1), J.powc(a.jet(x, y), 2))) })),
-    fc.tuple(tie('expr'), fc.integer({ min: 2, max: 4 })).map<Gen>(([a, n]) => ({ src: `(${a.src}^${n})`, jet: (x, y) => J.powc(a.jet(x, y), n) })),
+    fc
+      .tuple(tie('expr'), fc.integer({ min: 2, max: 4 }))
+      .map<Gen>(([a, n]) => ({ src: `(${a.src}^${n})`, jet: (x, y) => J.powc(a.jet(x, y), n) })),
     tie('expr').map<Gen>((a) => ({ src: `(-${a.src})`, jet: (x, y) => J.neg(a.jet(x, y)) })),
   ),
 }));
@@ -294,7 +305,14 @@ describe('random generated expressions', () => {
           const mx = at(x - h, y);
           const py = at(x, y + h);
           const my = at(x, y - h);
-          return [(px[0] - mx[0]) / (2 * h), (py[0] - my[0]) / (2 * h), (px[1] - mx[1]) / (2 * h), (py[1] - my[1]) / (2 * h), (py[2] - my[2]) / (2 * h), (px[2] - mx[2]) / (2 * h)];
+          return [
+            (px[0] - mx[0]) / (2 * h),
+            (py[0] - my[0]) / (2 * h),
+            (px[1] - mx[1]) / (2 * h),
+            (py[1] - my[1]) / (2 * h),
+            (py[2] - my[2]) / (2 * h),
+            (px[2] - mx[2]) / (2 * h),
+          ];
         };
         const coarse = central(2e-4);
         const fine = central(1e-4);
@@ -392,7 +410,17 @@ describe('semantics', () => {
   });
 
   it('keeps constant folding identical to run-time evaluation', () => {
-    for (const s of ['2^3^2', 'sin(pi)', 'sqrt(2)*sqrt(2)', '0.1 + 0.2', 'exp(1) - e', 'log(-1)', '1/0', '(-1)^0.5', 'tanh(20) + abs(-3)']) {
+    for (const s of [
+      '2^3^2',
+      'sin(pi)',
+      'sqrt(2)*sqrt(2)',
+      '0.1 + 0.2',
+      'exp(1) - e',
+      'log(-1)',
+      '1/0',
+      '(-1)^0.5',
+      'tanh(20) + abs(-3)',
+    ]) {
       const folded = compileExpression(s).value(0, 0);
       const atRunTime = compileExpression(`${s} + 0*x`).value(0, 0);
       expect(Object.is(folded, atRunTime) || (Number.isNaN(folded) && Number.isNaN(atRunTime))).toBe(true);
@@ -451,7 +479,12 @@ describe('createExpressionLandscape', () => {
     );
     expect(titled.info.title).toBe('Banana');
     expect(titled.info.bounds).toEqual({ xMin: -2, xMax: 2, yMin: -1, yMax: 3 });
-    expect(titled.spec).toEqual({ kind: 'expression', expr: '(1-x)^2 + 100*(y-x^2)^2', title: 'Banana', bounds: { xMin: -2, xMax: 2, yMin: -1, yMax: 3 } });
+    expect(titled.spec).toEqual({
+      kind: 'expression',
+      expr: '(1-x)^2 + 100*(y-x^2)^2',
+      title: 'Banana',
+      bounds: { xMin: -2, xMax: 2, yMin: -1, yMax: 3 },
+    });
     expect(titled.info.wideRange).toBe(true);
     expect(createExpressionLandscape({ kind: 'expression', expr: 'exp(x + y)' }).info.wideRange).toBe(true);
     expect(createExpressionLandscape({ kind: 'expression', expr: '1/x' }).info.wideRange).toBeTypeOf('boolean');
@@ -492,11 +525,23 @@ describe('createExpressionLandscape', () => {
       [{ kind: 'expression', expr: 'x', learningRate: 1 }, /^landscape\.learningRate: is not a known field/],
       [{ kind: 'rosenbrock', expr: 'x' }, /^landscape\.kind: must be 'expression'/],
       [{ kind: 'expression', expr: 'x', bounds: [0, 1, 0, 1] }, /^landscape\.bounds: must be an object/],
-      [{ kind: 'expression', expr: 'x', bounds: { xMin: 1, xMax: 0, yMin: 0, yMax: 1 } }, /^landscape\.bounds\.xMax: must be greater than xMin/],
-      [{ kind: 'expression', expr: 'x', bounds: { xMin: 0, xMax: 1, yMin: 1, yMax: 1 } }, /^landscape\.bounds\.yMax: must be greater than yMin/],
-      [{ kind: 'expression', expr: 'x', bounds: { xMin: 0, xMax: NaN, yMin: 0, yMax: 1 } }, /^landscape\.bounds\.xMax: must be a finite number/],
+      [
+        { kind: 'expression', expr: 'x', bounds: { xMin: 1, xMax: 0, yMin: 0, yMax: 1 } },
+        /^landscape\.bounds\.xMax: must be greater than xMin/,
+      ],
+      [
+        { kind: 'expression', expr: 'x', bounds: { xMin: 0, xMax: 1, yMin: 1, yMax: 1 } },
+        /^landscape\.bounds\.yMax: must be greater than yMin/,
+      ],
+      [
+        { kind: 'expression', expr: 'x', bounds: { xMin: 0, xMax: NaN, yMin: 0, yMax: 1 } },
+        /^landscape\.bounds\.xMax: must be a finite number/,
+      ],
       [{ kind: 'expression', expr: 'x', bounds: { xMin: 0, xMax: 1, yMin: 0 } }, /^landscape\.bounds\.yMax: must be a finite number/],
-      [{ kind: 'expression', expr: 'x', bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1, zMin: 0 } }, /^landscape\.bounds\.zMin: is not a known field/],
+      [
+        { kind: 'expression', expr: 'x', bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1, zMin: 0 } },
+        /^landscape\.bounds\.zMin: is not a known field/,
+      ],
       [{ kind: 'expression', expr: 'x', title: 7 }, /^landscape\.title: must be a non-empty string/],
       [{ kind: 'expression', expr: 'x', title: 'a'.repeat(81) }, /^landscape\.title: must be a non-empty string/],
       [{ kind: 'expression', expr: 'x +* y' }, /^landscape\.expr: expected .* at position 3/],

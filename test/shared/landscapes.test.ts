@@ -6,7 +6,10 @@ const ANALYTIC = LANDSCAPE_KINDS.filter((k) => k !== 'expression' && k !== 'mlp'
 const EXPRESSIONS = ['x^2 - y^2', 'sin(x)*cos(y) + 0.1*(x^2 + y^2)', 'exp(-(x^2+y^2)) * tanh(x - y) + log(1 + x^2) + sqrt(2 + cos(y))'];
 
 function all(): Landscape[] {
-  return [...ANALYTIC.map((kind) => createLandscape({ kind })), ...EXPRESSIONS.map((expr) => createLandscape({ kind: 'expression', expr }))];
+  return [
+    ...ANALYTIC.map((kind) => createLandscape({ kind })),
+    ...EXPRESSIONS.map((expr) => createLandscape({ kind: 'expression', expr })),
+  ];
 }
 
 /** Central differences with a step scaled to the point, for checking exact derivatives. */
@@ -124,10 +127,19 @@ describe('catalogue and grids', () => {
     const L = createLandscape('himmelblau');
     const n = 7;
     const g = lossGrid(L, { xMin: -4, xMax: 2, yMin: -1, yMax: 5, n });
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      expect(g[i * n + j]).toBe(L.value([-4 + (j * 6) / (n - 1), -1 + (i * 6) / (n - 1)]));
-      expect(g[i * n + j]).toBe(lossGrid(createLandscape({ kind: 'expression', expr: '(x^2+y-11)^2 + (x+y^2-7)^2' }), { xMin: -4, xMax: 2, yMin: -1, yMax: 5, n })[i * n + j]);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        expect(g[i * n + j]).toBe(L.value([-4 + (j * 6) / (n - 1), -1 + (i * 6) / (n - 1)]));
+        expect(g[i * n + j]).toBe(
+          lossGrid(createLandscape({ kind: 'expression', expr: '(x^2+y-11)^2 + (x+y^2-7)^2' }), {
+            xMin: -4,
+            xMax: 2,
+            yMin: -1,
+            yMax: 5,
+            n,
+          })[i * n + j],
+        );
+      }
   });
   it('rejects bad grids', () => {
     const L = createLandscape('booth');
@@ -177,7 +189,11 @@ describe('edge cases found in review', () => {
   it('Eggholder has a finite (sub)gradient on its kink lines', () => {
     const L = createLandscape('eggholder');
     const g = new Float64Array(2);
-    for (const p of [[47, 0], [0, -47], [100, 53]]) {
+    for (const p of [
+      [47, 0],
+      [0, -47],
+      [100, 53],
+    ]) {
       L.valueAndGradientInto(p, g);
       expect(Array.from(g).every(Number.isFinite)).toBe(true);
     }

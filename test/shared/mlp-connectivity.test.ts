@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, SpecError, createLandscape, createMlpLandscape, linearInterpolationLoss, simulate, trainBezierPath } from '@gradient-rally/shared';
+import {
+  Rng,
+  SpecError,
+  createLandscape,
+  createMlpLandscape,
+  linearInterpolationLoss,
+  simulate,
+  trainBezierPath,
+} from '@gradient-rally/shared';
 
 describe('mode connectivity', () => {
   it('the straight line: losses at evenly spaced α, the barrier counted between the endpoints only', () => {
@@ -21,7 +29,15 @@ describe('mode connectivity', () => {
   });
 
   it('a trained quadratic Bézier curve lowers the barrier between two independently trained networks', () => {
-    const L = createMlpLandscape({ kind: 'mlp', dataset: 'moons', samples: 100, noise: 0.1, layers: [2, 12, 12, 2], activation: 'tanh', seed: 1 });
+    const L = createMlpLandscape({
+      kind: 'mlp',
+      dataset: 'moons',
+      samples: 100,
+      noise: 0.1,
+      layers: [2, 12, 12, 2],
+      activation: 'tanh',
+      seed: 1,
+    });
     const starts = [L.center, L.network.initInto(new Float64Array(L.dim), new Rng('second start'))];
     const [w1, w2] = starts.map((s) => {
       const run = simulate({ landscape: L, optimizer: { kind: 'adam', lr: 0.02 }, start: s, steps: 800 });

@@ -71,10 +71,22 @@ describe('datasets', () => {
   it('golden values: the datasets that use no Gaussians are pure integer and basic float arithmetic, the same bits in every engine', () => {
     // If one of these changes, saved rounds and replays on generated MLP terrains change with it.
     const golden = {
-      xor: [-0.7927249064597753, -1.1700378588932174, 0.6737094889042012, -1.341707043148024, -0.19386880892061784, -0.24163540052856822, 0.2819966379508765, -0.28060180583357686],
-      moons: [-1.790423647771991, -0.1487004995869889, 1.6888207330656126, -0.20444961219775154, -0.2600468796080064, 0.8508396395396478, 0.26951403565230336, -0.8535939612225667],
-      circles: [-0.3913825425143923, -0.35430891397865594, 0.896356824695395, -0.7781523089742868, 0.37178707114551984, -0.6549515225350948, 0.9623766783412131, 0.7270623655793708],
-      spirals: [-1.2694678044926084, -0.5287025478073301, 0.10239578275297091, 1.2594289484987102, -0.5403921763507646, -0.028782585051826175, 0.6265072915963424, 0.032747641231707654],
+      xor: [
+        -0.7927249064597753, -1.1700378588932174, 0.6737094889042012, -1.341707043148024, -0.19386880892061784, -0.24163540052856822,
+        0.2819966379508765, -0.28060180583357686,
+      ],
+      moons: [
+        -1.790423647771991, -0.1487004995869889, 1.6888207330656126, -0.20444961219775154, -0.2600468796080064, 0.8508396395396478,
+        0.26951403565230336, -0.8535939612225667,
+      ],
+      circles: [
+        -0.3913825425143923, -0.35430891397865594, 0.896356824695395, -0.7781523089742868, 0.37178707114551984, -0.6549515225350948,
+        0.9623766783412131, 0.7270623655793708,
+      ],
+      spirals: [
+        -1.2694678044926084, -0.5287025478073301, 0.10239578275297091, 1.2594289484987102, -0.5403921763507646, -0.028782585051826175,
+        0.6265072915963424, 0.032747641231707654,
+      ],
     };
     for (const [kind, xs] of Object.entries(golden)) {
       const d = makeDataset({ kind, samples: 4, noise: kind === 'moons' ? 0 : 0.2, seed: 'golden' });
@@ -144,7 +156,10 @@ describe('MLP initialisation and spec', () => {
   it('the flat layout is weight (out×in row-major) then bias, layer by layer', () => {
     const net = new Mlp([2, 3, 2], 'tanh');
     expect(net.nParams).toBe(2 * 3 + 3 + 3 * 2 + 2);
-    expect(net.layout.map((l) => [l.weightOffset, l.biasOffset])).toEqual([[0, 6], [9, 15]]);
+    expect(net.layout.map((l) => [l.weightOffset, l.biasOffset])).toEqual([
+      [0, 6],
+      [9, 15],
+    ]);
     // A hand-computed forward pass.
     const p = Float64Array.from([0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.01, 0.02, 0.03, 1, -1, 0.5, 0.2, 0.3, -0.4, 0.05, -0.05]);
     const x = [0.7, -1.1];
@@ -175,21 +190,84 @@ describe('MLP initialisation and spec', () => {
     expectSpecError(() => createMlpLandscape({ ...GEN, samples: 1e6 }), 'landscape.samples', '[4, 2000]');
     expectSpecError(() => createMlpLandscape({ ...GEN, weightDecay: -1 }), 'landscape.weightDecay', '[0, 10]');
     expectSpecError(() => createMlpLandscape({ ...GEN, lr: 1 }), 'landscape.lr', 'not a known field');
-    const explicit = { kind: 'mlp', layers: [2, 2], activation: 'relu', data: { x: [[0, 1], [1, 0]], y: [0, 1] }, center: [0, 0, 0, 0, 0, 0] };
+    const explicit = {
+      kind: 'mlp',
+      layers: [2, 2],
+      activation: 'relu',
+      data: {
+        x: [
+          [0, 1],
+          [1, 0],
+        ],
+        y: [0, 1],
+      },
+      center: [0, 0, 0, 0, 0, 0],
+    };
     expect(createMlpLandscape(explicit).dim).toBe(6);
     expectSpecError(() => createMlpLandscape({ ...explicit, center: [0, 0] }), 'landscape.center', 'must have 6 entries');
     expectSpecError(() => createMlpLandscape({ ...explicit, center: [0, 0, 0, NaN, 0, 0] }), 'landscape.center[3]');
-    expectSpecError(() => createMlpLandscape({ ...explicit, data: { x: [[0, 1], [1, 0]], y: [0, 2] } }), 'landscape.data.y[1]', '[0, 1]');
+    expectSpecError(
+      () =>
+        createMlpLandscape({
+          ...explicit,
+          data: {
+            x: [
+              [0, 1],
+              [1, 0],
+            ],
+            y: [0, 2],
+          },
+        }),
+      'landscape.data.y[1]',
+      '[0, 1]',
+    );
     expectSpecError(() => createMlpLandscape({ ...explicit, data: { x: [[0, 1], [1]], y: [0, 1] } }), 'landscape.data.x[1]');
-    expectSpecError(() => createMlpLandscape({ ...explicit, data: { x: [[0, Infinity], [1, 0]], y: [0, 1] } }), 'landscape.data.x[0][1]');
-    expectSpecError(() => createMlpLandscape({ ...explicit, directions: [[1, 0, 0, 0, 0, 0], [2, 0, 0, 0, 0, 0]] }), 'landscape.directions', 'independent');
+    expectSpecError(
+      () =>
+        createMlpLandscape({
+          ...explicit,
+          data: {
+            x: [
+              [0, Infinity],
+              [1, 0],
+            ],
+            y: [0, 1],
+          },
+        }),
+      'landscape.data.x[0][1]',
+    );
+    expectSpecError(
+      () =>
+        createMlpLandscape({
+          ...explicit,
+          directions: [
+            [1, 0, 0, 0, 0, 0],
+            [2, 0, 0, 0, 0, 0],
+          ],
+        }),
+      'landscape.directions',
+      'independent',
+    );
     const L = createMlpLandscape(explicit);
     expectSpecError(() => L.value([0, 0]), 'theta', 'must have 6');
     expectSpecError(() => L.stochasticGradientInto(new Float64Array(6), new Float64Array(6), 0, new Rng(1)), 'batchSize');
   });
 
   it('explicit testData gives test metrics; without it they are null', () => {
-    const explicit = { kind: 'mlp', layers: [2, 3, 2], activation: 'tanh', data: { x: [[0, 1], [1, 0], [0.5, 0.5]], y: [0, 1, 1] }, center: Array.from({ length: 17 }, (_, i) => Math.sin(i)) };
+    const explicit = {
+      kind: 'mlp',
+      layers: [2, 3, 2],
+      activation: 'tanh',
+      data: {
+        x: [
+          [0, 1],
+          [1, 0],
+          [0.5, 0.5],
+        ],
+        y: [0, 1, 1],
+      },
+      center: Array.from({ length: 17 }, (_, i) => Math.sin(i)),
+    };
     expect(createMlpLandscape(explicit).evaluate(explicit.center).testLoss).toBeNull();
     const withTest = createMlpLandscape({ ...explicit, testData: { x: [[1, 1]], y: [0] } });
     const r = withTest.evaluate(explicit.center);
@@ -221,8 +299,14 @@ function fdHvp(L: Landscape, theta: Float64Array, v: Float64Array, h: number): F
   const n = L.dim;
   const gp = new Float64Array(n);
   const gm = new Float64Array(n);
-  L.valueAndGradientInto(theta.map((t, i) => t + h * v[i]), gp);
-  L.valueAndGradientInto(theta.map((t, i) => t - h * v[i]), gm);
+  L.valueAndGradientInto(
+    theta.map((t, i) => t + h * v[i]),
+    gp,
+  );
+  L.valueAndGradientInto(
+    theta.map((t, i) => t - h * v[i]),
+    gm,
+  );
   return gp.map((g, i) => (g - gm[i]) / (2 * h));
 }
 
@@ -370,7 +454,11 @@ describe('full-space projection, grids and generalisation', () => {
     const out = new Float64Array(n * n);
     L.gridInto(grid, out);
     const theta = new Float64Array(L.dim);
-    for (const [i, j] of [[0, 0], [1, 3], [4, 2]]) {
+    for (const [i, j] of [
+      [0, 0],
+      [1, 3],
+      [4, 2],
+    ]) {
       L.liftInto!(-1 + (j * 2) / (n - 1), -0.5 + (i * 2) / (n - 1), theta);
       expect(out[i * n + j]).toBeCloseTo(L.value(theta), 13);
     }
@@ -431,7 +519,10 @@ describe('full-space projection, grids and generalisation', () => {
     const pts = Array.from({ length: 12 }, (_, k) => u.map((ui, i) => 2 + Math.cos(k) * ui + 0.3 * Math.sin(2 * k) * w[i]));
     const fit = trajectoryPlane(pts);
     expect(fit.explained[0] + fit.explained[1]).toBeCloseTo(1, 10);
-    const back = fit.plane.liftInto(...(Array.from(fit.plane.projectInto(pts[3], new Float64Array(2))) as [number, number]), new Float64Array(30));
+    const back = fit.plane.liftInto(
+      ...(Array.from(fit.plane.projectInto(pts[3], new Float64Array(2))) as [number, number]),
+      new Float64Array(30),
+    );
     expect(maxDiff(back, pts[3])).toBeLessThan(1e-9);
     expect(() => trajectoryPlane([u, u, u])).toThrow(SpecError);
   });
@@ -460,7 +551,8 @@ function quadratic(eigenvalues: number[]): Landscape & { dense: Float64Array } {
     }
   }
   const H = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) H[i * n + j] += Q[i * n + k] * eigenvalues[k] * Q[j * n + k];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) H[i * n + j] += Q[i * n + k] * eigenvalues[k] * Q[j * n + k];
   const mul = (x: ArrayLike<number>, out: Float64Array) => {
     for (let i = 0; i < n; i++) {
       let s = 0;
@@ -473,7 +565,14 @@ function quadratic(eigenvalues: number[]): Landscape & { dense: Float64Array } {
     dense: H,
     spec: { kind: 'saddle' },
     dim: n,
-    info: { kind: 'quadratic', title: 'quadratic', lesson: '', bounds: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 }, points: [], wideRange: false },
+    info: {
+      kind: 'quadratic',
+      title: 'quadratic',
+      lesson: '',
+      bounds: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 },
+      points: [],
+      wideRange: false,
+    },
     value: (x) => {
       mul(x, tmp);
       return 0.5 * tmp.reduce((s, v, i) => s + v * x[i], 0);
@@ -497,7 +596,10 @@ describe('curvature at scale', () => {
     expect(top.iterations).toBeLessThanOrEqual(Q.dim);
     const low = hessianEigenvaluesLanczos(Q, x, 3, { which: 'smallest' });
     expect(maxDiff(low.values, [-4, -2, -2])).toBeLessThan(1e-9);
-    expect(hessianTrace(Q, x)).toBeCloseTo(spectrum.reduce((a, b) => a + b, 0), 10);
+    expect(hessianTrace(Q, x)).toBeCloseTo(
+      spectrum.reduce((a, b) => a + b, 0),
+      10,
+    );
     expectSpecError(() => topHessianEigenvalues(Q, x, 0), 'k');
     expectSpecError(() => topHessianEigenvalues(Q, [0], 1), 'point');
   });
@@ -516,7 +618,12 @@ describe('curvature at scale', () => {
     L.hessianInto!(theta, H);
     const exact = symmetricEigen(H, L.dim).values;
     expect(d.nodes.length).toBe(L.dim);
-    expect(maxDiff(d.nodes, Array.from(exact).sort((a, b) => a - b))).toBeLessThan(1e-9);
+    expect(
+      maxDiff(
+        d.nodes,
+        Array.from(exact).sort((a, b) => a - b),
+      ),
+    ).toBeLessThan(1e-9);
     // vᵀ H v for the unit start vector is Σ τᵢ θᵢ; in expectation tr(H)/n.
     const short = spectralDensity(L, theta, { steps: 10, seed: 1 });
     expect(short.nodes.length).toBe(10);
@@ -529,6 +636,9 @@ describe('curvature at scale', () => {
     L.hessianInto!(L.center, H);
     const exact = Array.from(symmetricEigen(H, L.dim).values).sort((a, b) => b - a);
     expect(maxDiff(topHessianEigenvalues(L, L.center, 3), exact.slice(0, 3))).toBeLessThan(1e-8);
-    expect(hessianTrace(L, L.center)).toBeCloseTo(exact.reduce((a, b) => a + b, 0), 10);
+    expect(hessianTrace(L, L.center)).toBeCloseTo(
+      exact.reduce((a, b) => a + b, 0),
+      10,
+    );
   });
 });

@@ -204,7 +204,13 @@ describe('mlpLossGridRowsInto', () => {
     const whole = mlpLossGridRowsInto(problem, grid, 0, 11, new Float64Array(121));
     const ev = createMlpGridEvaluator(problem);
     const inPlace = new Float64Array(121);
-    for (const [r0, r1] of [[0, 4], [4, 4], [4, 5], [5, 11]]) ev.rowsInto(grid, r0, r1, inPlace);
+    for (const [r0, r1] of [
+      [0, 4],
+      [4, 4],
+      [4, 5],
+      [5, 11],
+    ])
+      ev.rowsInto(grid, r0, r1, inPlace);
     expect(new Uint8Array(inPlace.buffer)).toEqual(new Uint8Array(whole.buffer));
     // Packed layout, as a worker with its own buffer would use it.
     const packed = ev.rowsInto(grid, 5, 11, new Float64Array(6 * 11));

@@ -40,7 +40,15 @@ describe('flatness vs generalisation (measured, not assumed)', () => {
       { lr: 0.5, batch: 100 },
       { lr: 0.5, batch: 4 },
     ];
-    const runs: { lr: number; batch: number; seed: number; lambdaMax: number; trainLoss: number; testLoss: number; testAccuracy: number }[] = [];
+    const runs: {
+      lr: number;
+      batch: number;
+      seed: number;
+      lambdaMax: number;
+      trainLoss: number;
+      testLoss: number;
+      testAccuracy: number;
+    }[] = [];
     for (const s of settings) {
       for (let seed = 0; seed < 4; seed++) {
         const theta = L.network.initInto(new Float64Array(L.dim), new Rng(`init-${seed}`));
@@ -68,14 +76,17 @@ describe('flatness vs generalisation (measured, not assumed)', () => {
       runs.map((r) => r.testLoss),
     );
     const lines = runs.map(
-      (r) => `lr ${r.lr} batch ${String(r.batch).padStart(3)} seed ${r.seed}: λmax ${r.lambdaMax.toFixed(4)}  train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(4)}  acc ${r.testAccuracy.toFixed(3)}`,
+      (r) =>
+        `lr ${r.lr} batch ${String(r.batch).padStart(3)} seed ${r.seed}: λmax ${r.lambdaMax.toFixed(4)}  train ${r.trainLoss.toFixed(5)}  test ${r.testLoss.toFixed(4)}  acc ${r.testAccuracy.toFixed(3)}`,
     );
     console.log(
       [
         'flatness experiment (moons, [2,16,16,2] tanh, SGD 3000 steps):',
         ...lines,
         `mean test loss, flatter half ${flatter.toFixed(4)} vs sharper half ${sharper.toFixed(4)}; Spearman(λmax, test loss) = ${rho.toFixed(3)}`,
-        flatter < sharper ? 'flatter minima generalised better here' : 'flatter minima did NOT generalise better here (see Dinh et al. 2017)',
+        flatter < sharper
+          ? 'flatter minima generalised better here'
+          : 'flatter minima did NOT generalise better here (see Dinh et al. 2017)',
       ].join('\n'),
     );
     expect(Number.isFinite(flatter) && Number.isFinite(sharper) && Number.isFinite(rho)).toBe(true);

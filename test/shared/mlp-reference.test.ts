@@ -17,7 +17,14 @@ import { REFERENCE_DIR } from './referenceData';
 const files = (process.env.MLP_REFERENCE ?? resolve(REFERENCE_DIR, 'mlp.json')).split(',');
 
 interface Problem {
-  landscape: { kind: 'mlp'; layers: number[]; activation: 'tanh' | 'relu'; data: { x: number[][]; y: number[] }; center: number[]; directions: [number[], number[]] };
+  landscape: {
+    kind: 'mlp';
+    layers: number[];
+    activation: 'tanh' | 'relu';
+    data: { x: number[][]; y: number[] };
+    center: number[];
+    directions: [number[], number[]];
+  };
   nParams: number;
   filterNormalize: { theta: number[]; direction: number[]; normalized: number[] };
   slicePoints: { point: number[]; value: number; gradient: number[]; eigenvalues: number[] }[];

@@ -75,7 +75,15 @@ describe('MLP landscape: WebAssembly kernel and plain loops agree', () => {
     for (const weightDecay of [0, 0.05]) {
       for (const slice of [false, true]) {
         it(`[${s.layers.join(',')}] ${s.activation} on ${s.samples} ${s.dataset}, λ = ${weightDecay}, ${slice ? 'slice' : 'full'}`, () => {
-          const [fast, plain] = pair({ kind: 'mlp', noise: 0.2, seed: `speed-${s.layers.join('-')}`, slice, weightDecay, ...s, layers: [...s.layers] });
+          const [fast, plain] = pair({
+            kind: 'mlp',
+            noise: 0.2,
+            seed: `speed-${s.layers.join('-')}`,
+            slice,
+            weightDecay,
+            ...s,
+            layers: [...s.layers],
+          });
           const n = plain.dataSize;
           // Sizes that share a kernel (33, 40 → 64) in both orders, odd sizes, 1, n − 1, n and beyond.
           expectAgree(fast, plain, [1, 2, 33, 40, 33, 7, n - 1, n, 2 * n, 32]);

@@ -30,7 +30,11 @@ const START: Record<string, [number, number]> = {
 };
 
 const ARB_OPTIMIZER = fc.oneof(
-  fc.record({ kind: fc.constant('sgd'), lr: fc.double({ min: 1e-4, max: 0.05, noNaN: true }), momentum: fc.double({ min: 0, max: 0.95, noNaN: true }) }),
+  fc.record({
+    kind: fc.constant('sgd'),
+    lr: fc.double({ min: 1e-4, max: 0.05, noNaN: true }),
+    momentum: fc.double({ min: 0, max: 0.95, noNaN: true }),
+  }),
   fc.record({ kind: fc.constant('adam'), lr: fc.double({ min: 1e-4, max: 0.2, noNaN: true }), amsgrad: fc.boolean() }),
   fc.record({ kind: fc.constant('adamw'), lr: fc.double({ min: 1e-4, max: 0.2, noNaN: true }) }),
   fc.record({ kind: fc.constant('rmsprop'), lr: fc.double({ min: 1e-4, max: 0.05, noNaN: true }), centered: fc.boolean() }),
@@ -83,17 +87,35 @@ describe('schedules match their formulas', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 500 }), fc.double({ min: 1e-4, max: 1, noNaN: true }), (k, lr) => {
         expect(scheduledLearningRate({ kind: 'step', stepSize: 7, gamma: 0.5 }, lr, k)).toBe(lr * 0.5 ** Math.floor(k / 7));
-        expect(scheduledLearningRate({ kind: 'cosine', tMax: 60, etaMin: 1e-5 }, lr, k)).toBeCloseTo(1e-5 + ((lr - 1e-5) * (1 + Math.cos((Math.PI * k) / 60))) / 2, 14);
+        expect(scheduledLearningRate({ kind: 'cosine', tMax: 60, etaMin: 1e-5 }, lr, k)).toBeCloseTo(
+          1e-5 + ((lr - 1e-5) * (1 + Math.cos((Math.PI * k) / 60))) / 2,
+          14,
+        );
         // SGDR with T0 = 10, Tmult = 2: cycles [0,10), [10,30), [30,70), …
-        let t = k, ti = 10;
-        while (t >= ti) { t -= ti; ti *= 2; }
-        expect(scheduledLearningRate({ kind: 'cosine-restarts', t0: 10, tMult: 2, etaMin: 0 }, lr, k)).toBeCloseTo((lr * (1 + Math.cos((Math.PI * t) / ti))) / 2, 14);
+        let t = k,
+          ti = 10;
+        while (t >= ti) {
+          t -= ti;
+          ti *= 2;
+        }
+        expect(scheduledLearningRate({ kind: 'cosine-restarts', t0: 10, tMult: 2, etaMin: 0 }, lr, k)).toBeCloseTo(
+          (lr * (1 + Math.cos((Math.PI * t) / ti))) / 2,
+          14,
+        );
       }),
       { seed: 4 },
     );
   });
   it('one-cycle: starts at maxLr/25, peaks at maxLr at step pctStart·total − 1, ends at start/1e4', () => {
-    const s = { kind: 'one-cycle' as const, maxLr: 0.6, totalSteps: 80, pctStart: 0.3, divFactor: 25, finalDivFactor: 1e4, anneal: 'cos' as const };
+    const s = {
+      kind: 'one-cycle' as const,
+      maxLr: 0.6,
+      totalSteps: 80,
+      pctStart: 0.3,
+      divFactor: 25,
+      finalDivFactor: 1e4,
+      anneal: 'cos' as const,
+    };
     expect(scheduledLearningRate(s, 0.1, 0)).toBeCloseTo(0.6 / 25, 15);
     expect(scheduledLearningRate(s, 0.1, 23)).toBeCloseTo(0.6, 15);
     expect(scheduledLearningRate(s, 0.1, 79)).toBeCloseTo(0.6 / 25 / 1e4, 15);
@@ -112,7 +134,12 @@ describe('live retuning', () => {
       if (k === 10) opt.retune({ kind: 'sgd', lr: 5e-4, momentum: 0.9 });
       opt.stepInPlace(a, L, rng);
     }
-    const ref = simulate({ landscape: L, optimizer: { kind: 'sgd', lr: 1e-3, momentum: 0.9, schedule: { kind: 'step', stepSize: 10, gamma: 0.5 } }, start: [-1.2, 1], steps: 20 });
+    const ref = simulate({
+      landscape: L,
+      optimizer: { kind: 'sgd', lr: 1e-3, momentum: 0.9, schedule: { kind: 'step', stepSize: 10, gamma: 0.5 } },
+      start: [-1.2, 1],
+      steps: 20,
+    });
     expect(Array.from(a)).toEqual(ref.path[20]);
   });
   it('retuning to the same spec changes nothing; switching kind starts fresh', () => {
@@ -127,7 +154,19 @@ describe('live retuning', () => {
       return Array.from(th);
     };
     expect(run(15, { kind: 'adam', lr: 0.05 })).toEqual(run(null, null));
-    const fresh = simulate({ landscape: L, optimizer: { kind: 'sgd', lr: 0.01 }, start: run(null, null).length ? (() => { const th = Float64Array.of(0.5, -0.3); const o = createOptimizer({ kind: 'adam', lr: 0.05 }, 2); for (let k = 0; k < 15; k++) o.stepInPlace(th, L, new Rng(0)); return Array.from(th); })() : [0, 0], steps: 15 });
+    const fresh = simulate({
+      landscape: L,
+      optimizer: { kind: 'sgd', lr: 0.01 },
+      start: run(null, null).length
+        ? (() => {
+            const th = Float64Array.of(0.5, -0.3);
+            const o = createOptimizer({ kind: 'adam', lr: 0.05 }, 2);
+            for (let k = 0; k < 15; k++) o.stepInPlace(th, L, new Rng(0));
+            return Array.from(th);
+          })()
+        : [0, 0],
+      steps: 15,
+    });
     expect(run(15, { kind: 'sgd', lr: 0.01 })).toEqual(fresh.path[15]);
   });
   it('a bad retune throws SpecError and leaves the optimizer as it was', () => {
@@ -150,7 +189,12 @@ describe('divergence is a result', () => {
     expect(r.loss.every(Number.isFinite)).toBe(true);
   });
   it('a start where the loss is not finite reports divergence at once', () => {
-    const r = simulate({ landscape: { kind: 'expression', expr: 'log(x)' }, optimizer: { kind: 'sgd', lr: 0.1 }, start: [-1, 0], steps: 10 });
+    const r = simulate({
+      landscape: { kind: 'expression', expr: 'log(x)' },
+      optimizer: { kind: 'sgd', lr: 0.1 },
+      start: [-1, 0],
+      steps: 10,
+    });
     expect(r).toMatchObject({ diverged: true, path: [[-1, 0]] });
   });
 });
@@ -191,15 +235,23 @@ describe('bad optimizer specs name the field and the range', () => {
   }
   it('never throws anything but SpecError on arbitrary JSON', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), fc.constantFrom(...OPTIMIZER_KINDS), fc.dictionary(fc.constantFrom('lr', 'momentum', 'betas', 'eps', 'schedule', 'noise', 'samRadius', 'weightDecay', 'clipNorm'), fc.jsonValue()), (junk, kind, fields) => {
-        for (const spec of [junk, { kind, ...fields }]) {
-          try {
-            parseOptimizerSpec(spec);
-          } catch (e) {
-            expect(e).toBeInstanceOf(SpecError);
+      fc.property(
+        fc.jsonValue(),
+        fc.constantFrom(...OPTIMIZER_KINDS),
+        fc.dictionary(
+          fc.constantFrom('lr', 'momentum', 'betas', 'eps', 'schedule', 'noise', 'samRadius', 'weightDecay', 'clipNorm'),
+          fc.jsonValue(),
+        ),
+        (junk, kind, fields) => {
+          for (const spec of [junk, { kind, ...fields }]) {
+            try {
+              parseOptimizerSpec(spec);
+            } catch (e) {
+              expect(e).toBeInstanceOf(SpecError);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 300, seed: 9 },
     );
   });
@@ -228,8 +280,12 @@ describe('every optimizer × every landscape', () => {
     it(kind, () => {
       const L = createLandscape(kind);
       const { xMin, xMax, yMin, yMax } = L.info.bounds;
-      const around = [-1, -0.5, 0, 0.5, 1].flatMap((u) => [-1, -0.5, 0, 0.5, 1].map((v) => [start[0] + u * 0.1 * (xMax - xMin), start[1] + v * 0.1 * (yMax - yMin)]));
-      const curvatures = [...around, ...L.info.points.filter((p) => p.kind.endsWith('minimum')).map((p) => p.point)].map((p) => Math.abs(analyze(L, p).eigenvalues[1]));
+      const around = [-1, -0.5, 0, 0.5, 1].flatMap((u) =>
+        [-1, -0.5, 0, 0.5, 1].map((v) => [start[0] + u * 0.1 * (xMax - xMin), start[1] + v * 0.1 * (yMax - yMin)]),
+      );
+      const curvatures = [...around, ...L.info.points.filter((p) => p.kind.endsWith('minimum')).map((p) => p.point)].map((p) =>
+        Math.abs(analyze(L, p).eigenvalues[1]),
+      );
       // The Ackley cone tip reports a huge curvature by design; tune on the finite part of the terrain.
       const lmax = Math.max(1, ...curvatures.filter((l) => l < 1e6));
       const outcomes: string[] = [];
@@ -242,12 +298,17 @@ describe('every optimizer × every landscape', () => {
           continue;
         }
         const end = r.path[r.path.length - 1];
-        const near = L.info.points.filter((p) => p.kind.endsWith('minimum')).some((p) => Math.hypot(p.point[0] - end[0], p.point[1] - end[1]) < 0.02 * Math.hypot(xMax - xMin, yMax - yMin));
+        const near = L.info.points
+          .filter((p) => p.kind.endsWith('minimum'))
+          .some((p) => Math.hypot(p.point[0] - end[0], p.point[1] - end[1]) < 0.02 * Math.hypot(xMax - xMin, yMax - yMin));
         // (2% of the view: constant-step methods hover around non-smooth minima such as Ackley's cone tip.)
         const a = analyze(L, end);
         const atMinimum = a.kind === 'minimum' && a.gradientNorm < 1e-3 * Math.max(1, lmax);
-        outcomes.push(`${name}: ${near ? 'near a known minimum' : atMinimum ? 'at a local minimum' : `f=${a.value.toPrecision(4)} |g|=${a.gradientNorm.toPrecision(2)}`}`);
-        if (!near && !atMinimum) expect.fail(`${name} on ${kind} from ${start}: ended at ${end} with f=${a.value}, |g|=${a.gradientNorm} (${a.kind})`);
+        outcomes.push(
+          `${name}: ${near ? 'near a known minimum' : atMinimum ? 'at a local minimum' : `f=${a.value.toPrecision(4)} |g|=${a.gradientNorm.toPrecision(2)}`}`,
+        );
+        if (!near && !atMinimum)
+          expect.fail(`${name} on ${kind} from ${start}: ended at ${end} with f=${a.value}, |g|=${a.gradientNorm} (${a.kind})`);
       }
       console.log(`${kind}: ${outcomes.join('; ')}`);
     });

@@ -32,7 +32,14 @@ const OPTIMIZERS = [
 
 describe('record and replay', () => {
   it('reproduces a busy round bitwise: retunes, kind switches, late joins, removals, budget', () => {
-    const settings = parseRaceSettings({ landscape: 'himmelblau', startRule: 'random', roundSeconds: 30, budget: 900, stepsPerTick: 3, seed: 'lesson-4' });
+    const settings = parseRaceSettings({
+      landscape: 'himmelblau',
+      startRule: 'random',
+      roundSeconds: 30,
+      budget: 900,
+      stepsPerTick: 3,
+      seed: 'lesson-4',
+    });
     const race = new Race(settings);
     for (let i = 0; i < 6; i++) race.addRacer(`p${i}`, { optimizer: OPTIMIZERS[i] });
     for (let t = 0; t < 400; t++) {
@@ -51,9 +58,21 @@ describe('record and replay', () => {
     }
     const record = race.record();
     expect(record.changes.length).toBeGreaterThan(50);
-    expect(record.removals.map((r) => [r.tick, r.id])).toEqual([[120, 'p4'], [150, 'late1'], [200, 'p2']]);
+    expect(record.removals.map((r) => [r.tick, r.id])).toEqual([
+      [120, 'p4'],
+      [150, 'late1'],
+      [200, 'p2'],
+    ]);
     expect(record.racers.map((r) => [r.id, r.joinTick])).toEqual([
-      ['p0', 0], ['p1', 0], ['p2', 0], ['p3', 0], ['p4', 0], ['p5', 0], ['late1', 40], ['late2', 90], ['p2', 200],
+      ['p0', 0],
+      ['p1', 0],
+      ['p2', 0],
+      ['p3', 0],
+      ['p4', 0],
+      ['p5', 0],
+      ['late1', 40],
+      ['late2', 90],
+      ['p2', 200],
     ]);
 
     // Through JSON, as storage would keep it.
@@ -65,7 +84,12 @@ describe('record and replay', () => {
     expect(replay.race.record()).toEqual(record);
     for (const r of race.racers()) {
       const again = replay.race.racer(r.id)!;
-      expect([again.status, again.updates, again.gradientEvaluations, again.loss]).toEqual([r.status, r.updates, r.gradientEvaluations, r.loss]);
+      expect([again.status, again.updates, again.gradientEvaluations, again.loss]).toEqual([
+        r.status,
+        r.updates,
+        r.gradientEvaluations,
+        r.loss,
+      ]);
     }
     // The round really exercised the hard cases.
     const statuses = new Set(race.racers().map((r) => r.status));
@@ -95,7 +119,12 @@ describe('record and replay', () => {
     const event = fc.oneof(
       fc.record({ type: fc.constant('join' as const), opt: fc.nat(OPTIMIZERS.length - 1) }),
       fc.record({ type: fc.constant('rejoin' as const), who: fc.nat(20), opt: fc.nat(OPTIMIZERS.length - 1) }),
-      fc.record({ type: fc.constant('retune' as const), who: fc.nat(20), opt: fc.nat(OPTIMIZERS.length - 1), lr: fc.double({ min: 1e-4, max: 1, noNaN: true }) }),
+      fc.record({
+        type: fc.constant('retune' as const),
+        who: fc.nat(20),
+        opt: fc.nat(OPTIMIZERS.length - 1),
+        lr: fc.double({ min: 1e-4, max: 1, noNaN: true }),
+      }),
       fc.record({ type: fc.constant('remove' as const), who: fc.nat(20) }),
       fc.record({ type: fc.constant('tick' as const), n: fc.integer({ min: 1, max: 8 }) }),
     );
@@ -106,7 +135,8 @@ describe('record and replay', () => {
         for (const e of events) {
           const active = race.racers().map((r) => r.id);
           if (e.type === 'join') race.addRacer(`r${joined++}`, { optimizer: OPTIMIZERS[e.opt] });
-          else if (e.type === 'rejoin' && joined > 0 && !race.racer(`r${e.who % joined}`)) race.addRacer(`r${e.who % joined}`, { optimizer: OPTIMIZERS[e.opt] });
+          else if (e.type === 'rejoin' && joined > 0 && !race.racer(`r${e.who % joined}`))
+            race.addRacer(`r${e.who % joined}`, { optimizer: OPTIMIZERS[e.opt] });
           else if (e.type === 'retune' && active.length > 0) race.retune(active[e.who % active.length], { ...OPTIMIZERS[e.opt], lr: e.lr });
           else if (e.type === 'remove' && active.length > 0) race.removeRacer(active[e.who % active.length]);
           else if (e.type === 'tick') for (let i = 0; i < e.n; i++) race.tick();

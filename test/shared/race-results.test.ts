@@ -14,7 +14,9 @@ const QUADRATIC = { kind: 'expression', expr: 'x^2 + 10*y^2' }; // λ = 2 and 20
 
 describe('"what happened" notes on constructed cases', () => {
   it('a racer with lr far above 2/λ_max on a quadratic is told so, with the numbers', () => {
-    const race = new Race(parseRaceSettings({ landscape: QUADRATIC, startRule: { kind: 'shared', point: [1, 1] }, stepsPerTick: 10, roundSeconds: 20 }));
+    const race = new Race(
+      parseRaceSettings({ landscape: QUADRATIC, startRule: { kind: 'shared', point: [1, 1] }, stepsPerTick: 10, roundSeconds: 20 }),
+    );
     race.addRacer('too-fast', { optimizer: { kind: 'sgd', lr: 0.5 } });
     race.addRacer('heavy', { optimizer: { kind: 'sgd', lr: 0.25, momentum: 0.9 } });
     race.addRacer('saved-by-momentum', { optimizer: { kind: 'sgd', lr: 0.15, momentum: 0.9 } });
@@ -38,7 +40,9 @@ describe('"what happened" notes on constructed cases', () => {
   });
 
   it('quotes the learning rate the schedule had reached when the racer blew up', () => {
-    const race = new Race(parseRaceSettings({ landscape: QUADRATIC, startRule: { kind: 'shared', point: [1, 1] }, stepsPerTick: 10, roundSeconds: 30 }));
+    const race = new Race(
+      parseRaceSettings({ landscape: QUADRATIC, startRule: { kind: 'shared', point: [1, 1] }, stepsPerTick: 10, roundSeconds: 30 }),
+    );
     race.addRacer('warmup', { optimizer: { kind: 'sgd', lr: 0.01, schedule: { kind: 'one-cycle', maxLr: 1.5, totalSteps: 400 } } });
     finish(race);
     const [r] = race.results();
@@ -62,7 +66,9 @@ describe('"what happened" notes on constructed cases', () => {
   });
 
   it('sliding off an unbounded surface is not blamed on the learning rate', () => {
-    const race = new Race(parseRaceSettings({ landscape: 'saddle', startRule: { kind: 'shared', point: [1, 0.5] }, stepsPerTick: 50, roundSeconds: 100 }));
+    const race = new Race(
+      parseRaceSettings({ landscape: 'saddle', startRule: { kind: 'shared', point: [1, 0.5] }, stepsPerTick: 50, roundSeconds: 100 }),
+    );
     race.addRacer('a', { optimizer: { kind: 'sgd', lr: 0.1 } });
     finish(race);
     const [a] = race.results();
@@ -83,14 +89,18 @@ describe('"what happened" notes on constructed cases', () => {
   });
 
   it('trapped in a local minimum: compared with the known global one', () => {
-    const race = new Race(parseRaceSettings({ landscape: 'rastrigin', startRule: { kind: 'shared', point: [1.2, 0.15] }, roundSeconds: 20 }));
+    const race = new Race(
+      parseRaceSettings({ landscape: 'rastrigin', startRule: { kind: 'shared', point: [1.2, 0.15] }, roundSeconds: 20 }),
+    );
     race.addRacer('a', { optimizer: { kind: 'sgd', lr: 0.002 } });
     finish(race);
     const [a] = race.results();
     expect(a.endPoint[0]).toBeCloseTo(0.99496, 4);
     expect(a.pointClass).toBe('minimum');
     expect(a.noteKind).toBe('local-minimum');
-    expect(a.note).toMatch(/^Trapped in a local minimum at \(0\.995, [-0-9.e]+\): loss 0\.995, while the global minimum reaches 0 at \(0, 0\)/);
+    expect(a.note).toMatch(
+      /^Trapped in a local minimum at \(0\.995, [-0-9.e]+\): loss 0\.995, while the global minimum reaches 0 at \(0, 0\)/,
+    );
   });
 
   it('reaching the global minimum, and stopping on a maximum', () => {
@@ -152,7 +162,9 @@ describe('"what happened" notes on constructed cases', () => {
   });
 
   it('ran out of budget, with SAM paying double', () => {
-    const race = new Race(parseRaceSettings({ landscape: 'rosenbrock', startRule: { kind: 'shared', point: [-1.5, 2] }, roundSeconds: null, budget: 40 }));
+    const race = new Race(
+      parseRaceSettings({ landscape: 'rosenbrock', startRule: { kind: 'shared', point: [-1.5, 2] }, roundSeconds: null, budget: 40 }),
+    );
     race.addRacer('sam', { optimizer: { kind: 'sgd', lr: 1e-4, samRadius: 0.05 } });
     finish(race);
     const [sam] = race.results();
@@ -175,7 +187,9 @@ describe('"what happened" notes on constructed cases', () => {
     expect(robust.flat.score).toBe(robust.flat.robustLoss);
     expect(robust.sharp.lambdaMax!).toBeGreaterThan(10 * robust.flat.lambdaMax!);
     expect(robust.sharp.noteKind).toBe('global-minimum');
-    expect(robust.sharp.note).toMatch(/sharp basin \(λ_max = [0-9.]+, the sharpest in this race\): averaged over nudges of radius 0\.3 the loss is/);
+    expect(robust.sharp.note).toMatch(
+      /sharp basin \(λ_max = [0-9.]+, the sharpest in this race\): averaged over nudges of radius 0\.3 the loss is/,
+    );
     expect(robust.flat.noteKind).toBe('local-minimum');
     expect(robust.flat.note).toMatch(/^Settled in a local minimum/);
     expect(robust.flat.note).toMatch(/flat basin/);
@@ -188,7 +202,15 @@ describe('"what happened" notes on constructed cases', () => {
 
 describe('scores and ranks', () => {
   it('robust loss is measured on one fixed set of perturbations, the same for every racer', () => {
-    const race = new Race(parseRaceSettings({ landscape: 'himmelblau', startRule: 'random', scoring: { kind: 'robust-loss', radius: 0.4, samples: 32 }, roundSeconds: 5, seed: 9 }));
+    const race = new Race(
+      parseRaceSettings({
+        landscape: 'himmelblau',
+        startRule: 'random',
+        scoring: { kind: 'robust-loss', radius: 0.4, samples: 32 },
+        roundSeconds: 5,
+        seed: 9,
+      }),
+    );
     race.addRacer('a', { optimizer: { kind: 'adam', lr: 0.05 } });
     race.addRacer('b', { optimizer: { kind: 'sgd', lr: 0.005 } });
     finish(race);
@@ -198,14 +220,16 @@ describe('scores and ranks', () => {
   });
 
   it('time to target: finishers by time, then the rest by loss, diverged last', () => {
-    const race = new Race(parseRaceSettings({
-      landscape: QUADRATIC,
-      startRule: { kind: 'shared', point: [1, 1] },
-      scoring: { kind: 'time-to-target', target: 1e-4 },
-      roundSeconds: 10,
-      tickRate: 10,
-      stepsPerTick: 5,
-    }));
+    const race = new Race(
+      parseRaceSettings({
+        landscape: QUADRATIC,
+        startRule: { kind: 'shared', point: [1, 1] },
+        scoring: { kind: 'time-to-target', target: 1e-4 },
+        roundSeconds: 10,
+        tickRate: 10,
+        stepsPerTick: 5,
+      }),
+    );
     race.addRacer('diverges', { optimizer: { kind: 'sgd', lr: 0.2 } });
     race.addRacer('slow', { optimizer: { kind: 'sgd', lr: 0.001 } });
     race.addRacer('quick', { optimizer: { kind: 'sgd', lr: 0.05 } });
@@ -225,12 +249,17 @@ describe('scores and ranks', () => {
   it('a diverged racer ranks below one that never reached the target, even with a lower last loss', () => {
     // log x falls off a cliff at x = 0: a big step lands at x < 0, where the loss is NaN.
     const cliff = { kind: 'expression', expr: 'log(x) + (y - 1)^2', bounds: { xMin: 0.1, xMax: 3, yMin: -1, yMax: 3 } };
-    const race = new Race(parseRaceSettings({ landscape: cliff, startRule: 'choose', scoring: { kind: 'time-to-target', target: -10 }, roundSeconds: 5 }));
+    const race = new Race(
+      parseRaceSettings({ landscape: cliff, startRule: 'choose', scoring: { kind: 'time-to-target', target: -10 }, roundSeconds: 5 }),
+    );
     race.addRacer('over-the-edge', { optimizer: { kind: 'sgd', lr: 0.5 }, start: [1, 1] });
     race.addRacer('dawdler', { optimizer: { kind: 'sgd', lr: 1e-4 }, start: [2, 1] });
     finish(race);
     const results = race.results();
-    expect(results.map((r) => [r.id, r.status])).toEqual([['dawdler', 'racing'], ['over-the-edge', 'diverged']]);
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['dawdler', 'racing'],
+      ['over-the-edge', 'diverged'],
+    ]);
     expect(results[1].finalLoss!).toBeLessThan(results[0].finalLoss!);
   });
 
@@ -267,11 +296,16 @@ describe('scores and ranks', () => {
     const results = race.results();
     expect(live.map((s) => [s.id, s.rank, s.score])).toEqual(results.map((r) => [r.id, r.rank, r.score]));
 
-    const byLoss = new Race(parseRaceSettings({ landscape: 'sharp-vs-flat', startRule: 'choose', roundSeconds: 30, scoring: 'lowest-loss' }));
+    const byLoss = new Race(
+      parseRaceSettings({ landscape: 'sharp-vs-flat', startRule: 'choose', roundSeconds: 30, scoring: 'lowest-loss' }),
+    );
     byLoss.addRacer('sharp', { optimizer: { kind: 'sgd', lr: 0.01 }, start: [-1.3, 0.5] });
     byLoss.addRacer('flat', { optimizer: { kind: 'sgd', lr: 0.5 }, start: [1.0, -0.3] });
     finish(byLoss);
-    expect(byLoss.standings().map((s) => [s.id, s.scoredBy])).toEqual([['sharp', 'loss'], ['flat', 'loss']]);
+    expect(byLoss.standings().map((s) => [s.id, s.scoredBy])).toEqual([
+      ['sharp', 'loss'],
+      ['flat', 'loss'],
+    ]);
   });
 
   it('resultsStepwise yields once per racer and returns exactly results()', () => {

@@ -104,7 +104,12 @@ describe('parseRaceSettings rejects bad values, naming the field and the range',
     ['repeated optimizer', { allowedOptimizers: ['sgd', 'sgd'] }, 'settings.allowedOptimizers[1]', /once/],
     ['default not allowed', { allowedOptimizers: ['sgd'], defaultOptimizer: { kind: 'adam' } }, 'settings.defaultOptimizer.kind', /'sgd'/],
     ['default lr out of range', { defaultOptimizer: { kind: 'sgd', lr: 5 } }, 'settings.defaultOptimizer.lr', /\[0.00001, 2\]|\[1e-5, 2\]/],
-    ['shared start outside the view', { landscape: 'himmelblau', startRule: { kind: 'shared', point: [100, 0] } }, 'settings.startRule.point[0]', /\[-5, 5\]/],
+    [
+      'shared start outside the view',
+      { landscape: 'himmelblau', startRule: { kind: 'shared', point: [100, 0] } },
+      'settings.startRule.point[0]',
+      /\[-5, 5\]/,
+    ],
     ['unknown start rule', { startRule: { kind: 'teleport' } }, 'settings.startRule.kind', /'shared', 'random', 'choose'/],
     ['test loss on an analytic terrain', { landscape: 'himmelblau', scoring: { kind: 'test-loss' } }, 'settings.scoring.kind', /MLP/],
     ['target missing', { scoring: { kind: 'time-to-target' } }, 'settings.scoring.target', /required/],
@@ -152,7 +157,9 @@ describe('checkRacerOptimizer: allowed kinds, knob ranges, locked knobs', () => 
   it('refuses knobs outside the host range, wherever the knob lives in the spec', () => {
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.9 }, 2)).message).toMatch(/optimizer\.lr.*\[0\.0001, 0\.5\]/);
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, momentum: 0.99 }, 2)).path).toBe('optimizer.momentum');
-    expect(specError(() => checkRacerOptimizer(settings, { kind: 'adam', lr: 0.1, betas: [0.99, 0.999] }, 2)).path).toBe('optimizer.betas[0]');
+    expect(specError(() => checkRacerOptimizer(settings, { kind: 'adam', lr: 0.1, betas: [0.99, 0.999] }, 2)).path).toBe(
+      'optimizer.betas[0]',
+    );
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'rmsprop', lr: 0.1, alpha: 0.1 }, 2)).path).toBe('optimizer.alpha');
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'adam', lr: 0.1, betas: [0.9, 0] }, 2)).path).toBe('optimizer.betas[1]');
     // Zero switches a knob off, allowed even when the host's range starts above zero.
@@ -162,12 +169,16 @@ describe('checkRacerOptimizer: allowed kinds, knob ranges, locked knobs', () => 
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, noise: 3 }, 2)).path).toBe('optimizer.noise');
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, samRadius: 5 }, 2)).path).toBe('optimizer.samRadius');
     const sched = { kind: 'one-cycle', maxLr: 3, totalSteps: 100 };
-    expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, schedule: sched }, 2)).path).toBe('optimizer.schedule.maxLr');
+    expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, schedule: sched }, 2)).path).toBe(
+      'optimizer.schedule.maxLr',
+    );
   });
 
   it('passes the optimizer factory errors through (NaN, unknown fields)', () => {
     expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: NaN }, 2)).path).toBe('optimizer.lr');
-    expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, learningRate: 1 }, 2)).path).toBe('optimizer.learningRate');
+    expect(specError(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: 0.1, learningRate: 1 }, 2)).path).toBe(
+      'optimizer.learningRate',
+    );
     expect(specError(() => checkRacerOptimizer(settings, null, 2)).path).toBe('optimizer');
   });
 
@@ -192,17 +203,35 @@ describe('checkRacerOptimizer: allowed kinds, knob ranges, locked knobs', () => 
 });
 
 describe('hostile settings and optimizer specs', () => {
-  const FIELDS = ['landscape', 'allowedOptimizers', 'knobRanges', 'lockedKnobs', 'defaultOptimizer', 'startRule', 'roundSeconds', 'budget', 'tickRate', 'stepsPerTick', 'scoring', 'lateJoin', 'maxPlayers', 'seed'];
+  const FIELDS = [
+    'landscape',
+    'allowedOptimizers',
+    'knobRanges',
+    'lockedKnobs',
+    'defaultOptimizer',
+    'startRule',
+    'roundSeconds',
+    'budget',
+    'tickRate',
+    'stepsPerTick',
+    'scoring',
+    'lateJoin',
+    'maxPlayers',
+    'seed',
+  ];
   const junk = fc.oneof(
     fc.jsonValue(),
     fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e308, -1e-320, undefined, null, '', '__proto__', [], {}),
-    fc.constantFrom({ kind: 'mlp' }, { kind: 'expression', expr: 'x^^2' }, ['sgd', 'sgd'], [1e-5, NaN], { kind: 'shared', point: [NaN, 0] }),
+    fc.constantFrom({ kind: 'mlp' }, { kind: 'expression', expr: 'x^^2' }, ['sgd', 'sgd'], [1e-5, NaN], {
+      kind: 'shared',
+      point: [NaN, 0],
+    }),
   );
 
   it('either parse to usable settings or throw a SpecError, never anything else', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...FIELDS, 'extra'), junk, { maxKeys: 4 }), (json) => {
-        let s;
+        let s: ReturnType<typeof parseRaceSettings>;
         try {
           s = parseRaceSettings(json);
         } catch (e) {
@@ -223,15 +252,21 @@ describe('hostile settings and optimizer specs', () => {
     race.addRacer('a', { optimizer: { kind: 'adam', lr: 0.05 } });
     const before = JSON.stringify(race.racer('a')!.optimizer);
     fc.assert(
-      fc.property(fc.oneof(junk, fc.dictionary(fc.constantFrom('kind', 'lr', 'momentum', 'betas', 'noise', 'samRadius', 'schedule', 'batchSize', 'x'), junk)), (spec) => {
-        try {
-          race.retune('a', spec);
-          race.retune('a', { kind: 'adam', lr: 0.05 });
-          return true;
-        } catch (e) {
-          return e instanceof SpecError && JSON.stringify(race.racer('a')!.optimizer) === before;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          junk,
+          fc.dictionary(fc.constantFrom('kind', 'lr', 'momentum', 'betas', 'noise', 'samRadius', 'schedule', 'batchSize', 'x'), junk),
+        ),
+        (spec) => {
+          try {
+            race.retune('a', spec);
+            race.retune('a', { kind: 'adam', lr: 0.05 });
+            return true;
+          } catch (e) {
+            return e instanceof SpecError && JSON.stringify(race.racer('a')!.optimizer) === before;
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -122,7 +122,7 @@ describe('budgets', () => {
 });
 
 describe('divergence', () => {
-  it("stops at the last finite point, as simulate does, and stays there", () => {
+  it('stops at the last finite point, as simulate does, and stays there', () => {
     // Booth's Hessian has λ = 2 and 18: lr = 1 gives lr·λ_max = 18 > 2.
     const s = settings({ landscape: 'booth', startRule: { kind: 'shared', point: [3, -2] }, stepsPerTick: 10 });
     const race = new Race(s);
@@ -148,7 +148,11 @@ describe('divergence', () => {
 
 describe('time to target', () => {
   it("marks a racer 'finished' at the update it reaches the target and stops it", () => {
-    const s = settings({ landscape: 'booth', startRule: { kind: 'shared', point: [3, -2] }, scoring: { kind: 'time-to-target', target: 1e-3 } });
+    const s = settings({
+      landscape: 'booth',
+      startRule: { kind: 'shared', point: [3, -2] },
+      scoring: { kind: 'time-to-target', target: 1e-3 },
+    });
     const race = new Race(s);
     race.addRacer('a', { optimizer: { kind: 'sgd', lr: 0.05 } });
     runTicks(race, 200);
@@ -350,7 +354,16 @@ describe('trail snapshot', () => {
 });
 
 describe('data-backed terrains check the loss once per tick, and still stop where simulate stops', () => {
-  const mlp = (activation: string, weightDecay = 0) => ({ kind: 'mlp', dataset: 'moons', samples: 40, noise: 0.1, layers: [2, 4, 2], activation, seed: 3, weightDecay });
+  const mlp = (activation: string, weightDecay = 0) => ({
+    kind: 'mlp',
+    dataset: 'moons',
+    samples: 40,
+    noise: 0.1,
+    layers: [2, 4, 2],
+    activation,
+    seed: 3,
+    weightDecay,
+  });
 
   it('moves a full-batch MLP racer exactly as simulate does', () => {
     const L = createLandscape(mlp('tanh'));
@@ -367,7 +380,11 @@ describe('data-backed terrains check the loss once per tick, and still stop wher
 
   // With weight decay λ = 1 and lr = 50 the weights grow ×50 a step; the penalty (λ/2)‖w‖²
   // overflows while every weight is still finite, in the middle of a tick.
-  for (const [activation, stepsPerTick] of [['tanh', 7], ['relu', 50], ['relu', 1]] as const) {
+  for (const [activation, stepsPerTick] of [
+    ['tanh', 7],
+    ['relu', 50],
+    ['relu', 1],
+  ] as const) {
     it(`finds the first non-finite loss inside a tick (${activation}, ${stepsPerTick} steps a tick)`, () => {
       const spec = mlp(activation, 1);
       const race = new Race(settings({ landscape: spec, startRule: 'random', knobRanges: { lr: [1e-5, 100] }, stepsPerTick }));

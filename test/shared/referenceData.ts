@@ -12,7 +12,9 @@ export const REFERENCE_DIR = process.env.REFERENCE_DIR ?? resolve(here, '../../.
 export function loadReference<T = any>(name: string): T {
   const file = resolve(REFERENCE_DIR, name);
   if (!existsSync(file)) {
-    throw new Error(`PyTorch reference data not found at ${file}: tests expect the team's shared/ folder beside the repository (as CI lays it out), or REFERENCE_DIR pointing at shared/reference`);
+    throw new Error(
+      `PyTorch reference data not found at ${file}: tests expect the team's shared/ folder beside the repository (as CI lays it out), or REFERENCE_DIR pointing at shared/reference`,
+    );
   }
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }

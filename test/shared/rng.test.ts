@@ -19,7 +19,10 @@ describe('Rng', () => {
   });
   it('uniform is in [0, 1) and normal has mean 0 and variance 1', () => {
     const r = new Rng(123);
-    let s = 0, s2 = 0, lo = 1, hi = 0;
+    let s = 0,
+      s2 = 0,
+      lo = 1,
+      hi = 0;
     const n = 200_000;
     for (let i = 0; i < n; i++) {
       const u = r.uniform();

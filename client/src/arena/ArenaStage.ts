@@ -26,7 +26,10 @@ export class ArenaStage {
   /** The renderer in use once started: 'webgl' or 'canvas'. */
   rendererName: 'webgl' | 'canvas' | undefined;
 
-  constructor(private readonly parent: HTMLElement, private readonly legend: HTMLElement) {
+  constructor(
+    private readonly parent: HTMLElement,
+    private readonly legend: HTMLElement,
+  ) {
     bus.on('view-changed', () => this.scheduleRedraw());
   }
 
@@ -62,7 +65,8 @@ export class ArenaStage {
   async showLandscape(spec: unknown, bounds: Bounds2D): Promise<void> {
     await this.start();
     this.spec = spec;
-    const w = this.parent.clientWidth || 800, h = this.parent.clientHeight || 600;
+    const w = this.parent.clientWidth || 800,
+      h = this.parent.clientHeight || 600;
     this.model.viewport = Viewport.fit(bounds, w, h);
     await this.redraw();
   }

@@ -26,8 +26,10 @@ export class Viewport {
 
   /** The smallest view that shows all of `bounds`, centred, aspect kept. */
   static fit(bounds: Bounds2D, width: number, height: number, margin = 0.02): Viewport {
-    const w = Math.max(1, width), h = Math.max(1, height);
-    const bw = bounds.xMax - bounds.xMin, bh = bounds.yMax - bounds.yMin;
+    const w = Math.max(1, width),
+      h = Math.max(1, height);
+    const bw = bounds.xMax - bounds.xMin,
+      bh = bounds.yMax - bounds.yMin;
     const upp = Math.max(bw / w, bh / h) * (1 + 2 * margin);
     return new Viewport((bounds.xMin + bounds.xMax) / 2, (bounds.yMin + bounds.yMax) / 2, upp, w, h);
   }
@@ -47,7 +49,8 @@ export class Viewport {
 
   /** The landscape rectangle the screen shows. */
   visibleBounds(): Bounds2D {
-    const hw = (this.width / 2) * this.unitsPerPixel, hh = (this.height / 2) * this.unitsPerPixel;
+    const hw = (this.width / 2) * this.unitsPerPixel,
+      hh = (this.height / 2) * this.unitsPerPixel;
     return { xMin: this.cx - hw, xMax: this.cx + hw, yMin: this.cy - hh, yMax: this.cy + hh };
   }
 

@@ -23,7 +23,8 @@ export interface PointDiagnostics {
 export function eigen2(a: number, b: number, c: number): { values: [number, number]; vectors: [[number, number], [number, number]] } {
   const mean = (a + c) / 2;
   const r = Math.hypot((a - c) / 2, b);
-  const lo = mean - r, hi = mean + r;
+  const lo = mean - r,
+    hi = mean + r;
   const vec = (l: number): [number, number] => {
     if (Math.abs(b) < 1e-300) return Math.abs(l - a) <= Math.abs(l - c) ? [1, 0] : [0, 1];
     const n = Math.hypot(b, l - a);
@@ -44,15 +45,18 @@ export function classify(values: [number, number]): PointDiagnostics['kind'] {
 }
 
 export function pointDiagnostics(
-  x: number, y: number,
+  x: number,
+  y: number,
   gradient: ArrayLike<number>,
   hessian: ArrayLike<number> | undefined,
   samRadius: number,
 ): PointDiagnostics {
-  const gx = gradient[0], gy = gradient[1];
+  const gx = gradient[0],
+    gy = gradient[1];
   const gn = Math.hypot(gx, gy);
   const view: DiagnosticsView = { x, y, gradient: [gx, gy] };
-  if (samRadius > 0 && gn > 0) view.sam = { x: x + (samRadius * gx) / (gn + 1e-12), y: y + (samRadius * gy) / (gn + 1e-12), radius: samRadius };
+  if (samRadius > 0 && gn > 0)
+    view.sam = { x: x + (samRadius * gx) / (gn + 1e-12), y: y + (samRadius * gy) / (gn + 1e-12), radius: samRadius };
   let values: [number, number] = [NaN, NaN];
   let kind: PointDiagnostics['kind'] = 'degenerate';
   if (hessian && hessian.length >= 4) {
@@ -64,8 +68,14 @@ export function pointDiagnostics(
     const len = (l: number) => Math.min(10, Math.sqrt(maxAbs / Math.max(Math.abs(l), maxAbs / 100)));
     view.ellipse = { axes: e.vectors, lengths: [len(values[0]), len(values[1])], negative: [values[0] < 0, values[1] < 0] };
   }
-  const f = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : Number(v.toPrecision(3)).toString());
-  const name = { minimum: 'Bowl (like a minimum)', maximum: 'Dome (like a maximum)', saddle: 'Saddle', degenerate: 'Flat direction (degenerate)' }[kind];
+  const f = (v: number) =>
+    Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : Number(v.toPrecision(3)).toString();
+  const name = {
+    minimum: 'Bowl (like a minimum)',
+    maximum: 'Dome (like a maximum)',
+    saddle: 'Saddle',
+    degenerate: 'Flat direction (degenerate)',
+  }[kind];
   const text = Number.isFinite(values[0])
     ? `${name}: curvature ${f(values[0])} and ${f(values[1])}; gradient size ${f(gn)}.`
     : `Gradient size ${f(gn)}.`;

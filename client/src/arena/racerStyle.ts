@@ -21,7 +21,14 @@ export type RacerShape = (typeof RACER_SHAPES)[number];
 
 /** Unicode glyphs for the shapes, for the DOM leaderboard and legends. */
 export const SHAPE_GLYPHS: Record<RacerShape, string> = {
-  circle: '●', square: '■', triangle: '▲', diamond: '◆', star: '★', cross: '✚', hexagon: '⬢', pentagon: '⬟',
+  circle: '●',
+  square: '■',
+  triangle: '▲',
+  diamond: '◆',
+  star: '★',
+  cross: '✚',
+  hexagon: '⬢',
+  pentagon: '⬟',
 };
 
 export interface RacerStyle {
@@ -58,16 +65,24 @@ export function shapeVertices(shape: RacerShape, r: number): number[] {
     return pts;
   };
   switch (shape) {
-    case 'circle': return [];
-    case 'square': return poly(4, Math.PI / 4, [r * 1.1]);
-    case 'triangle': return poly(3, -Math.PI / 2, [r * 1.25]);
-    case 'diamond': return poly(4, 0, [r * 1.25]);
-    case 'star': return poly(10, -Math.PI / 2, [r * 1.35, r * 0.6]);
+    case 'circle':
+      return [];
+    case 'square':
+      return poly(4, Math.PI / 4, [r * 1.1]);
+    case 'triangle':
+      return poly(3, -Math.PI / 2, [r * 1.25]);
+    case 'diamond':
+      return poly(4, 0, [r * 1.25]);
+    case 'star':
+      return poly(10, -Math.PI / 2, [r * 1.35, r * 0.6]);
     case 'cross': {
-      const a = r * 1.1, b = r * 0.38;
+      const a = r * 1.1,
+        b = r * 0.38;
       return [-b, -a, b, -a, b, -b, a, -b, a, b, b, b, b, a, -b, a, -b, b, -a, b, -a, -b, -b, -b];
     }
-    case 'hexagon': return poly(6, 0, [r * 1.1]);
-    case 'pentagon': return poly(5, -Math.PI / 2, [r * 1.15]);
+    case 'hexagon':
+      return poly(6, 0, [r * 1.1]);
+    case 'pentagon':
+      return poly(5, -Math.PI / 2, [r * 1.15]);
   }
 }

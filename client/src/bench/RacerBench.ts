@@ -25,7 +25,8 @@ export async function runRacerBench(stage: ArenaStage, n: number): Promise<void>
   setInterval(() => {
     t += 0.1;
     for (let i = 0; i < n; i++) {
-      const a = 1.6 * Math.sin(0.7 * t + i), b = 1.6 * Math.sin(0.45 * t + 2 * i);
+      const a = 1.6 * Math.sin(0.7 * t + i),
+        b = 1.6 * Math.sin(0.45 * t + 2 * i);
       stage.model.upsertRacer(`r${i}`, i, `Racer ${i + 1}`, a * Math.exp(-t / 200), b * Math.exp(-t / 200), i === 0, 'racing');
     }
   }, 100);

@@ -13,7 +13,7 @@ export interface AppEvents {
   /** A click on the terrain, in landscape coordinates (choose a start point). */
   'arena-clicked': { x: number; y: number };
   /** Frames drawn per second, measured by the arena scene (bench and debug). */
-  'fps': number;
+  fps: number;
 }
 
 /** The application's single bus. */

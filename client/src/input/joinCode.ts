@@ -13,10 +13,14 @@ export function parseJoinCode(text: string): Parsed<string> {
   if (code.length === 0) return { ok: false, message: 'Type the join code shown on the host’s screen.' };
   for (const ch of code) {
     if (!JOIN_CODE_ALPHABET.includes(ch)) {
-      return { ok: false, message: `“${ch}” cannot appear in a join code (codes use ${JOIN_CODE_ALPHABET.length} letters and digits without 0, O, 1, I or L).` };
+      return {
+        ok: false,
+        message: `“${ch}” cannot appear in a join code (codes use ${JOIN_CODE_ALPHABET.length} letters and digits without 0, O, 1, I or L).`,
+      };
     }
   }
-  if (code.length !== JOIN_CODE_LENGTH) return { ok: false, message: `A join code has ${JOIN_CODE_LENGTH} characters; this one has ${code.length}.` };
+  if (code.length !== JOIN_CODE_LENGTH)
+    return { ok: false, message: `A join code has ${JOIN_CODE_LENGTH} characters; this one has ${code.length}.` };
   return { ok: true, value: code };
 }
 

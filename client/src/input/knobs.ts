@@ -36,7 +36,16 @@ export interface KnobValues {
 }
 
 export const DEFAULT_KNOBS: KnobValues = {
-  kind: 'sgd', lr: 0.01, momentum: 0, beta2: 0.999, nesterov: false, noise: 0, samRadius: 0, weightDecay: 0, schedule: 'none', batchSize: 0,
+  kind: 'sgd',
+  lr: 0.01,
+  momentum: 0,
+  beta2: 0.999,
+  nesterov: false,
+  noise: 0,
+  samRadius: 0,
+  weightDecay: 0,
+  schedule: 'none',
+  batchSize: 0,
 };
 
 export type KnobName = 'lr' | 'momentum' | 'beta2' | 'noise' | 'samRadius' | 'weightDecay' | 'batchSize' | 'schedule';
@@ -44,10 +53,14 @@ export type KnobName = 'lr' | 'momentum' | 'beta2' | 'noise' | 'samRadius' | 'we
 /** Which knobs mean something for a kind (the others are hidden, not silently ignored). */
 export function knobApplies(kind: KnobOptimizer, knob: KnobName): boolean {
   switch (knob) {
-    case 'momentum': return kind === 'sgd' || kind === 'rmsprop' || kind === 'adam' || kind === 'adamw';
-    case 'beta2': return kind === 'adam' || kind === 'adamw';
-    case 'weightDecay': return kind !== 'newton' && kind !== 'lbfgs';
-    default: return true;
+    case 'momentum':
+      return kind === 'sgd' || kind === 'rmsprop' || kind === 'adam' || kind === 'adamw';
+    case 'beta2':
+      return kind === 'adam' || kind === 'adamw';
+    case 'weightDecay':
+      return kind !== 'newton' && kind !== 'lbfgs';
+    default:
+      return true;
   }
 }
 

@@ -1,5 +1,12 @@
 import { Client, getStateCallbacks, type Room } from 'colyseus.js';
-import { parseClientMessage, ROOM_NAME, type ClientMessages, type ClientMessageTypeName, type CreateOptions, type JoinOptions } from '@gradient-rally/shared';
+import {
+  parseClientMessage,
+  ROOM_NAME,
+  type ClientMessages,
+  type ClientMessageTypeName,
+  type CreateOptions,
+  type JoinOptions,
+} from '@gradient-rally/shared';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 

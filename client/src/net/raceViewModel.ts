@@ -1,4 +1,12 @@
-import { dequantize, PATCH_MS, RacerStatusByte, type Phase, type PlayerView, type RaceStateView, type RacerStatusCode } from '@gradient-rally/shared';
+import {
+  dequantize,
+  PATCH_MS,
+  RacerStatusByte,
+  type Phase,
+  type PlayerView,
+  type RaceStateView,
+  type RacerStatusCode,
+} from '@gradient-rally/shared';
 import { formatLoss } from '../terrain/colorScale';
 import { racerStyle } from '../arena/racerStyle';
 
@@ -67,8 +75,15 @@ export function racerRows(state: RoomStateLike, ownId?: string): RacerRow[] {
       loss: p.loss,
       // Before the race the server has not evaluated anyone: a dash, not a misleading 0.
       lossText: state.phase === 'lobby' || state.phase === 'countdown' ? '—' : formatLoss(p.loss),
-      status: code === RacerStatusByte.racing ? 'racing' : code === RacerStatusByte.diverged ? 'diverged' : code === RacerStatusByte.finished || code === RacerStatusByte.budgetSpent ? 'finished' : 'idle',
-      statusText: timeUp ? 'time up' : STATUS_TEXT[code] ?? 'unknown',
+      status:
+        code === RacerStatusByte.racing
+          ? 'racing'
+          : code === RacerStatusByte.diverged
+            ? 'diverged'
+            : code === RacerStatusByte.finished || code === RacerStatusByte.budgetSpent
+              ? 'finished'
+              : 'idle',
+      statusText: timeUp ? 'time up' : (STATUS_TEXT[code] ?? 'unknown'),
       optimizerKind: p.optimizerKind,
       rank: p.rank,
     });

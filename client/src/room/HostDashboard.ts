@@ -11,7 +11,16 @@ import { field, h } from '../ui/elements';
 import { SOLO_MLP_SPEC } from '../solo/SoloView';
 import { RoomScreen } from './RoomScreen';
 
-const HOST_KNOBS = [['lr', 'Learning rate'], ['momentum', 'Momentum / β1'], ['beta2', 'β2'], ['noise', 'Gradient noise'], ['samRadius', 'SAM radius'], ['weightDecay', 'Weight decay'], ['schedule', 'Schedule'], ['batchSize', 'Batch size']] as const;
+const HOST_KNOBS = [
+  ['lr', 'Learning rate'],
+  ['momentum', 'Momentum / β1'],
+  ['beta2', 'β2'],
+  ['noise', 'Gradient noise'],
+  ['samRadius', 'SAM radius'],
+  ['weightDecay', 'Weight decay'],
+  ['schedule', 'Schedule'],
+  ['batchSize', 'Batch size'],
+] as const;
 
 /**
  * The instructor's dashboard: creates the room at once (so the join code is
@@ -36,9 +45,16 @@ export class HostDashboard {
   private settingsBuilt = false;
   private playersKey = '-';
 
-  constructor(private readonly app: App, private readonly rejoinCode?: string) {
+  constructor(
+    private readonly app: App,
+    private readonly rejoinCode?: string,
+  ) {
     this.screen = new RoomScreen(app);
-    this.conn = new RaceConnection(app.wsUrl, (room) => this.bind(room), (s) => this.screen.showConnection(s));
+    this.conn = new RaceConnection(
+      app.wsUrl,
+      (room) => this.bind(room),
+      (s) => this.screen.showConnection(s),
+    );
     const b = (label: string, cmd: () => void, cls?: string) => h('button', { type: 'button', class: cls, onclick: cmd }, label);
     this.buttons = {
       start: b('Start race', () => this.host('host:start'), 'primary'),
@@ -47,7 +63,9 @@ export class HostDashboard {
       end: b('End race', () => this.host('host:end'), 'danger'),
       next: b('Next round', () => this.host('host:nextRound')),
     };
-    this.lock.addEventListener('change', () => this.report(this.conn.send('host:lock', { secret: this.secret, locked: this.lock.checked })));
+    this.lock.addEventListener('change', () =>
+      this.report(this.conn.send('host:lock', { secret: this.secret, locked: this.lock.checked })),
+    );
   }
 
   async start(): Promise<void> {
@@ -58,8 +76,15 @@ export class HostDashboard {
       else await this.conn.create({ settings: { landscape: { kind: 'sharp-vs-flat' }, roundSeconds: 60 } });
     } catch (e) {
       this.screen.showConnection('offline');
-      this.app.screen.replaceChildren(h('div', { class: 'card' }, h('h1', {}, 'Could not host'), h('p', { class: 'error', role: 'alert' }, describeJoinFailure(e, this.rejoinCode).message),
-        h('button', { type: 'button', onclick: () => void this.app.showHost() }, 'Host a game')));
+      this.app.screen.replaceChildren(
+        h(
+          'div',
+          { class: 'card' },
+          h('h1', {}, 'Could not host'),
+          h('p', { class: 'error', role: 'alert' }, describeJoinFailure(e, this.rejoinCode).message),
+          h('button', { type: 'button', onclick: () => void this.app.showHost() }, 'Host a game'),
+        ),
+      );
       this.app.layout.dataset.mode = 'join';
       return;
     }
@@ -67,14 +92,30 @@ export class HostDashboard {
     this.app.setPath(`/?host=${this.code}`);
     this.screen.showConnection('connected');
     const projector = h('button', { type: 'button', class: 'controls', onclick: () => this.toggleProjector() }, 'Projector view');
-    const exitProjector = h('button', { type: 'button', class: 'exit-projector', onclick: () => this.toggleProjector() }, 'Exit projector view');
+    const exitProjector = h(
+      'button',
+      { type: 'button', class: 'exit-projector', onclick: () => this.toggleProjector() },
+      'Exit projector view',
+    );
     // Results (when there are some) first: after a round they are what the class looks at.
     this.app.side.replaceChildren(
       this.error,
       this.screen.resultsHost,
-      h('section', { class: 'panel join-code-box' }, h('div', {}, 'Join at this page with the code'), this.codeBox, this.link, h('div', {}, this.qr)),
-      h('section', { class: 'panel controls' }, h('h2', {}, 'Round'), h('div', { class: 'buttons' }, ...Object.values(this.buttons), projector),
-        h('label', { class: 'check' }, this.lock, 'Lock the room (no new players)')),
+      h(
+        'section',
+        { class: 'panel join-code-box' },
+        h('div', {}, 'Join at this page with the code'),
+        this.codeBox,
+        this.link,
+        h('div', {}, this.qr),
+      ),
+      h(
+        'section',
+        { class: 'panel controls' },
+        h('h2', {}, 'Round'),
+        h('div', { class: 'buttons' }, ...Object.values(this.buttons), projector),
+        h('label', { class: 'check' }, this.lock, 'Lock the room (no new players)'),
+      ),
       h('section', { class: 'panel controls' }, h('h2', {}, 'Players'), this.players),
       this.screen.leaderboardPanel,
       this.settingsPanel,
@@ -147,24 +188,56 @@ export class HostDashboard {
     const key = rows.map((r) => `${r.id}|${r.name}|${r.optimizerKind}|${r.connected}`).join(';');
     if (key === this.playersKey) return;
     this.playersKey = key;
-    this.players.replaceChildren(...rows.map((r) =>
-      h('li', {}, h('span', { class: 'glyph', style: `color:${r.css}`, 'aria-hidden': 'true' }, r.glyph), ` ${r.name} (${r.optimizerKind}${r.connected ? '' : ', offline'}) `,
-        h('button', { type: 'button', class: 'controls', 'aria-label': `Kick ${r.name}`, onclick: () => this.report(this.conn.send('host:kick', { secret: this.secret, playerId: r.id })) }, 'Kick'))));
+    this.players.replaceChildren(
+      ...rows.map((r) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'glyph', style: `color:${r.css}`, 'aria-hidden': 'true' }, r.glyph),
+          ` ${r.name} (${r.optimizerKind}${r.connected ? '' : ', offline'}) `,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'controls',
+              'aria-label': `Kick ${r.name}`,
+              onclick: () => this.report(this.conn.send('host:kick', { secret: this.secret, playerId: r.id })),
+            },
+            'Kick',
+          ),
+        ),
+      ),
+    );
     if (!rows.length) this.players.replaceChildren(h('li', { class: 'note' }, 'No players yet: share the code.'));
   }
 
   private buildSettings(): void {
     this.settingsBuilt = true;
     const s = this.screen.settings;
-    const catalogue = [...landscapeCatalogue().map((c) => ({ spec: c.spec as unknown, title: c.title, lesson: c.lesson, bounds: c.bounds })),
-      { spec: SOLO_MLP_SPEC as unknown, title: 'Small network (moons)', lesson: 'A 2-D slice of a small network’s loss on the two-moons dataset.', bounds: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 } }];
+    const catalogue = [
+      ...landscapeCatalogue().map((c) => ({ spec: c.spec as unknown, title: c.title, lesson: c.lesson, bounds: c.bounds })),
+      {
+        spec: SOLO_MLP_SPEC as unknown,
+        title: 'Small network (moons)',
+        lesson: 'A 2-D slice of a small network’s loss on the two-moons dataset.',
+        bounds: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 },
+      },
+    ];
     const currentKind = (s.landscape as { kind?: string } | undefined)?.kind;
     const lesson = h('p', { class: 'lesson' }, catalogue.find((c) => (c.spec as { kind: string }).kind === currentKind)?.lesson ?? '');
     const cards = h('div', { class: 'catalogue', role: 'radiogroup', 'aria-label': 'Landscape' });
     catalogue.forEach((c, i) => {
       const canvas = h('canvas', { width: 48, height: 48 });
-      const radio = h('input', { type: 'radio', name: 'landscape', value: String(i), checked: (c.spec as { kind: string }).kind === currentKind,
-        onchange: () => { lesson.textContent = c.lesson; this.sendSettings({ landscape: c.spec }); } });
+      const radio = h('input', {
+        type: 'radio',
+        name: 'landscape',
+        value: String(i),
+        checked: (c.spec as { kind: string }).kind === currentKind,
+        onchange: () => {
+          lesson.textContent = c.lesson;
+          this.sendSettings({ landscape: c.spec });
+        },
+      });
       cards.append(h('label', {}, radio, canvas, c.title));
       // Previews are small and cheap; draw them a few at a time to keep the page responsive.
       setTimeout(() => drawPreview(canvas, c.spec, c.bounds), 30 * i);
@@ -181,39 +254,75 @@ export class HostDashboard {
         drawPreview(exprPreview, spec, L.info.bounds);
         if (send) this.sendSettings({ landscape: spec });
       } catch (e) {
-        exprError.textContent = e instanceof SpecError ? `${e.message}${e.position !== undefined ? ` (at character ${e.position + 1})` : ''}` : String(e);
+        exprError.textContent =
+          e instanceof SpecError ? `${e.message}${e.position !== undefined ? ` (at character ${e.position + 1})` : ''}` : String(e);
       }
     };
-    expr.addEventListener('input', () => { clearTimeout(t); t = setTimeout(() => checkExpr(false), 250); });
+    expr.addEventListener('input', () => {
+      clearTimeout(t);
+      t = setTimeout(() => checkExpr(false), 250);
+    });
     setTimeout(() => checkExpr(false), 50);
     const useExpr = h('button', { type: 'button', onclick: () => checkExpr(true) }, 'Use this formula');
     const seconds = h('input', { type: 'number', min: 5, max: 1800, step: 1, value: String(s.roundSeconds ?? 60) });
     seconds.addEventListener('change', () => this.sendSettings({ roundSeconds: Number(seconds.value) }));
-    const startRule = h('select', { onchange: () => this.sendSettings({ startRule: startRule.value === 'shared' ? { kind: 'shared', point: defaultStart() } : { kind: startRule.value } }) },
-      h('option', { value: 'shared' }, 'Everyone starts at the same point'), h('option', { value: 'random' }, 'Each player starts at a random point'), h('option', { value: 'choose' }, 'Players click to choose'));
+    const startRule = h(
+      'select',
+      {
+        onchange: () =>
+          this.sendSettings({
+            startRule: startRule.value === 'shared' ? { kind: 'shared', point: defaultStart() } : { kind: startRule.value },
+          }),
+      },
+      h('option', { value: 'shared' }, 'Everyone starts at the same point'),
+      h('option', { value: 'random' }, 'Each player starts at a random point'),
+      h('option', { value: 'choose' }, 'Players click to choose'),
+    );
     startRule.value = (s.startRule as { kind?: string } | undefined)?.kind ?? 'shared';
     const defaultStart = () => {
       const b = createLandscape(s.landscape).info.bounds;
       return [b.xMin + 0.2 * (b.xMax - b.xMin), b.yMax - 0.2 * (b.yMax - b.yMin)];
     };
-    const scoring = h('select', { onchange: () => this.sendSettings({ scoring: scoring.value === 'robust-loss' ? { kind: 'robust-loss' } : { kind: scoring.value } }) },
-      h('option', { value: 'robust-loss' }, 'Flat minimum (robust loss)'), h('option', { value: 'lowest-loss' }, 'Lowest final loss'));
+    const scoring = h(
+      'select',
+      {
+        onchange: () => this.sendSettings({ scoring: scoring.value === 'robust-loss' ? { kind: 'robust-loss' } : { kind: scoring.value } }),
+      },
+      h('option', { value: 'robust-loss' }, 'Flat minimum (robust loss)'),
+      h('option', { value: 'lowest-loss' }, 'Lowest final loss'),
+    );
     scoring.value = (s.scoring as { kind?: string } | undefined)?.kind ?? 'robust-loss';
     const allowed = new Set((s.allowedOptimizers as string[] | undefined) ?? KNOB_OPTIMIZERS);
     const optBoxes = KNOB_OPTIMIZERS.map((k) => {
-      const box = h('input', { type: 'checkbox', checked: allowed.has(k), onchange: () => this.sendSettings({ allowedOptimizers: optBoxes.filter((b) => b.checked).map((b) => b.value) }) });
+      const box = h('input', {
+        type: 'checkbox',
+        checked: allowed.has(k),
+        onchange: () => this.sendSettings({ allowedOptimizers: optBoxes.filter((b) => b.checked).map((b) => b.value) }),
+      });
       box.value = k;
       return box;
     });
     const locked = new Set((s.lockedKnobs as string[] | undefined) ?? []);
     const knobBoxes = HOST_KNOBS.map(([k]) => {
-      const box = h('input', { type: 'checkbox', checked: !locked.has(k), onchange: () => this.sendSettings({ lockedKnobs: knobBoxes.filter((b) => !b.checked).map((b) => b.value) }) });
+      const box = h('input', {
+        type: 'checkbox',
+        checked: !locked.has(k),
+        onchange: () => this.sendSettings({ lockedKnobs: knobBoxes.filter((b) => !b.checked).map((b) => b.value) }),
+      });
       box.value = k;
       return box;
     });
-    const budget = h('input', { type: 'number', min: 0, step: 1, value: s.budget === null || s.budget === undefined ? '' : String(s.budget), placeholder: 'no budget' });
+    const budget = h('input', {
+      type: 'number',
+      min: 0,
+      step: 1,
+      value: s.budget === null || s.budget === undefined ? '' : String(s.budget),
+      placeholder: 'no budget',
+    });
     // Empty means "no budget": the round ends on time only. SAM spends 2 evaluations per step, so a budget keeps it fair.
-    budget.addEventListener('change', () => this.sendSettings({ budget: budget.value.trim() === '' || Number(budget.value) === 0 ? null : Number(budget.value) }));
+    budget.addEventListener('change', () =>
+      this.sendSettings({ budget: budget.value.trim() === '' || Number(budget.value) === 0 ? null : Number(budget.value) }),
+    );
     const countdown = h('input', { type: 'number', min: 0, max: 10, step: 1, value: String(s.countdownSeconds ?? 3) });
     countdown.addEventListener('change', () => this.sendSettings({ countdownSeconds: Number(countdown.value) }));
     const maxPlayers = h('input', { type: 'number', min: 1, max: 100, step: 1, value: String(s.maxPlayers ?? 40) });
@@ -223,22 +332,45 @@ export class HostDashboard {
     const [lrLo, lrHi] = ranges.lr ?? [1e-4, 1];
     const lrMin = h('input', { type: 'number', min: 0, step: 'any', value: String(lrLo) });
     const lrMax = h('input', { type: 'number', min: 0, step: 'any', value: String(lrHi) });
-    const sendLr = () => this.sendSettings({ knobRanges: { ...((this.screen.settings.knobRanges ?? {}) as object), lr: [Number(lrMin.value), Number(lrMax.value)] } });
+    const sendLr = () =>
+      this.sendSettings({
+        knobRanges: { ...((this.screen.settings.knobRanges ?? {}) as object), lr: [Number(lrMin.value), Number(lrMax.value)] },
+      });
     lrMin.addEventListener('change', sendLr);
     lrMax.addEventListener('change', sendLr);
-    const late = h('input', { type: 'checkbox', checked: s.lateJoin !== false, onchange: () => this.sendSettings({ lateJoin: late.checked }) });
+    const late = h('input', {
+      type: 'checkbox',
+      checked: s.lateJoin !== false,
+      onchange: () => this.sendSettings({ lateJoin: late.checked }),
+    });
     this.settingsPanel.replaceChildren(
-      h('h2', {}, 'Landscape'), cards, lesson,
-      field('Or write a formula in x and y', expr, h('div', { class: 'field-row' }, exprPreview, useExpr)), exprError,
+      h('h2', {}, 'Landscape'),
+      cards,
+      lesson,
+      field('Or write a formula in x and y', expr, h('div', { class: 'field-row' }, exprPreview, useExpr)),
+      exprError,
       h('h2', {}, 'Round settings'),
-      field('Round length (seconds)', seconds), field('Start', startRule), field('Scoring', scoring),
+      field('Round length (seconds)', seconds),
+      field('Start', startRule),
+      field('Scoring', scoring),
       field('Gradient evaluations per player (empty: no budget)', budget),
       field('Countdown before the start (seconds)', countdown),
       field('Player limit', maxPlayers),
       h('label', { class: 'check' }, late, 'Allow joining during a race'),
-      h('fieldset', {}, h('legend', {}, 'Optimizers players may pick'), ...optBoxes.map((b, i) => h('label', { class: 'check' }, b, OPTIMIZER_LABELS[KNOB_OPTIMIZERS[i]]))),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Optimizers players may pick'),
+        ...optBoxes.map((b, i) => h('label', { class: 'check' }, b, OPTIMIZER_LABELS[KNOB_OPTIMIZERS[i]])),
+      ),
       h('div', { class: 'field-row' }, field('Lowest learning-rate', lrMin), field('Highest learning-rate', lrMax)),
-      h('fieldset', {}, h('legend', {}, 'Knobs players may change'), ...knobBoxes.map((b, i) => h('label', { class: 'check' }, b, HOST_KNOBS[i][1]))));
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Knobs players may change'),
+        ...knobBoxes.map((b, i) => h('label', { class: 'check' }, b, HOST_KNOBS[i][1])),
+      ),
+    );
   }
 
   destroy(): void {

@@ -2,7 +2,14 @@ import { createLandscape, type ErrorMessage, type KickedMessage, type WelcomeMes
 import type { Room } from 'colyseus.js';
 import { pointDiagnostics } from '../arena/diagnostics';
 import { bus } from '../events/AppEvents';
-import { KNOB_OPTIMIZERS, knobsToOptimizerSpec, optimizerSpecToKnobs, type KnobName, type KnobOptimizer, type KnobValues } from '../input/knobs';
+import {
+  KNOB_OPTIMIZERS,
+  knobsToOptimizerSpec,
+  optimizerSpecToKnobs,
+  type KnobName,
+  type KnobOptimizer,
+  type KnobValues,
+} from '../input/knobs';
 import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
 import { parseJsonField, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
@@ -16,7 +23,9 @@ import { RoomScreen } from './RoomScreen';
 
 /** Host settings → what the knobs panel allows. */
 export function limitsFromSettings(settings: Record<string, unknown>, mlp: boolean): KnobLimits {
-  const allowed = Array.isArray(settings.allowedOptimizers) ? (settings.allowedOptimizers as string[]).filter((k): k is KnobOptimizer => (KNOB_OPTIMIZERS as readonly string[]).includes(k)) : [...KNOB_OPTIMIZERS];
+  const allowed = Array.isArray(settings.allowedOptimizers)
+    ? (settings.allowedOptimizers as string[]).filter((k): k is KnobOptimizer => (KNOB_OPTIMIZERS as readonly string[]).includes(k))
+    : [...KNOB_OPTIMIZERS];
   const ranges = (typeof settings.knobRanges === 'object' && settings.knobRanges ? settings.knobRanges : {}) as KnobLimits['ranges'];
   const locked = Array.isArray(settings.lockedKnobs) ? (settings.lockedKnobs as KnobName[]) : [];
   return { optimizers: allowed.length ? allowed : ['sgd'], ranges: { ...OPEN_LIMITS.ranges, ...ranges }, locked, mlp };
@@ -44,9 +53,16 @@ export class PlayerView {
   private readonly boundary = new DecisionBoundary();
   private landscape: { key: string; L: ReturnType<typeof createLandscape> } | undefined;
 
-  constructor(private readonly app: App, private readonly code: string) {
+  constructor(
+    private readonly app: App,
+    private readonly code: string,
+  ) {
     this.screen = new RoomScreen(app);
-    this.conn = new RaceConnection(app.wsUrl, (room) => this.bind(room), (s) => this.screen.showConnection(s));
+    this.conn = new RaceConnection(
+      app.wsUrl,
+      (room) => this.bind(room),
+      (s) => this.screen.showConnection(s),
+    );
   }
 
   /** Joins; on failure shows the join form with a clear message and returns false. */
@@ -58,7 +74,12 @@ export class PlayerView {
     }
     this.screen.showConnection('connecting');
     try {
-      const options = name === undefined ? { playerToken: seat!.playerToken } : seat?.playerToken && seat.name === name ? { playerToken: seat.playerToken } : { name };
+      const options =
+        name === undefined
+          ? { playerToken: seat!.playerToken }
+          : seat?.playerToken && seat.name === name
+            ? { playerToken: seat.playerToken }
+            : { name };
       await this.conn.join(this.code, options);
     } catch (e) {
       this.screen.showConnection('offline');
@@ -70,16 +91,27 @@ export class PlayerView {
     this.app.setMode('player', `/?play=${this.code}`);
     this.screen.showConnection('connected');
     this.app.hint.textContent = 'Drag to pan, scroll to zoom. Your racer has a white ring.';
-    this.app.side.replaceChildren(this.message, this.screen.resultsHost, this.screen.leaderboardPanel, this.screen.lessonPanel, h('div', { id: 'knobs-slot' }), this.diagnostics.element, this.boundary.element, this.chart.element);
+    this.app.side.replaceChildren(
+      this.message,
+      this.screen.resultsHost,
+      this.screen.leaderboardPanel,
+      this.screen.lessonPanel,
+      h('div', { id: 'knobs-slot' }),
+      this.diagnostics.element,
+      this.boundary.element,
+      this.chart.element,
+    );
     this.boundary.element.hidden = true;
     this.screen.onRows = (rows, state) => this.onRows(rows, state);
     this.screen.onPhase = (phase) => {
       if (phase === 'countdown' || phase === 'lobby') this.chart.reset();
     };
-    this.offs.push(bus.on('arena-clicked', ({ x, y }) => {
-      const rule = this.screen.settings.startRule as { kind?: string } | undefined;
-      if (rule?.kind === 'choose') this.showError(this.conn.send('chooseStart', { point: [x, y] }));
-    }));
+    this.offs.push(
+      bus.on('arena-clicked', ({ x, y }) => {
+        const rule = this.screen.settings.startRule as { kind?: string } | undefined;
+        if (rule?.kind === 'choose') this.showError(this.conn.send('chooseStart', { point: [x, y] }));
+      }),
+    );
     return true;
   }
 

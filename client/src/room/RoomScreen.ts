@@ -38,8 +38,17 @@ export class RoomScreen {
     this.stage.model.racers.clear();
     this.stage.model.diagnostics = undefined;
     this.stage.model.startMarker = undefined;
-    this.leaderboardPanel = h('section', { class: 'panel' }, h('h2', {}, 'Leaderboard'),
-      h('table', { 'aria-label': 'Leaderboard' }, h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Racer'), h('th', {}, 'Loss'), h('th', {}, 'Status'))), this.leaderboard));
+    this.leaderboardPanel = h(
+      'section',
+      { class: 'panel' },
+      h('h2', {}, 'Leaderboard'),
+      h(
+        'table',
+        { 'aria-label': 'Leaderboard' },
+        h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Racer'), h('th', {}, 'Loss'), h('th', {}, 'Status'))),
+        this.leaderboard,
+      ),
+    );
   }
 
   showConnection(s: ConnectionState): void {
@@ -65,7 +74,10 @@ export class RoomScreen {
     if (key !== this.landscapeKey && settings.landscape) {
       this.landscapeKey = key;
       this.landscapeSpec = settings.landscape;
-      const info = parseJsonField<{ bounds?: { xMin: number; xMax: number; yMin: number; yMax: number }; title?: string; lesson?: string }>(state.landscapeInfoJson, {});
+      const info = parseJsonField<{ bounds?: { xMin: number; xMax: number; yMin: number; yMax: number }; title?: string; lesson?: string }>(
+        state.landscapeInfoJson,
+        {},
+      );
       this.lessonPanel.replaceChildren(h('h2', {}, info.title ?? 'Terrain'), h('p', { class: 'lesson' }, info.lesson ?? ''));
       const bounds = info.bounds ?? createLandscape(settings.landscape).info.bounds;
       void this.stage.showLandscape(settings.landscape, bounds);
@@ -98,13 +110,27 @@ export class RoomScreen {
     }
     this.lastTick = state.tick;
     // Rebuild the table only when what it shows changed (patches arrive 10 times a second).
-    const boardKey = rows.map((r) => `${r.id}|${r.name}|${r.lossText}|${r.statusText}|${r.optimizerKind}|${r.connected}|${r.own}`).join(';');
-    if (boardKey !== this.boardKey) this.leaderboard.replaceChildren(...rows.map((r, i) =>
-      h('tr', { class: r.own ? 'own' : undefined },
-        h('td', {}, String(i + 1)),
-        h('td', {}, h('span', { class: 'glyph', style: `color:${r.css}`, 'aria-hidden': 'true' }, r.glyph), ` ${r.name}${r.own ? ' (you)' : ''}${r.connected ? '' : ' (offline)'}`),
-        h('td', { class: 'num' }, r.lossText),
-        h('td', {}, `${r.statusText} · ${r.optimizerKind}`))));
+    const boardKey = rows
+      .map((r) => `${r.id}|${r.name}|${r.lossText}|${r.statusText}|${r.optimizerKind}|${r.connected}|${r.own}`)
+      .join(';');
+    if (boardKey !== this.boardKey)
+      this.leaderboard.replaceChildren(
+        ...rows.map((r, i) =>
+          h(
+            'tr',
+            { class: r.own ? 'own' : undefined },
+            h('td', {}, String(i + 1)),
+            h(
+              'td',
+              {},
+              h('span', { class: 'glyph', style: `color:${r.css}`, 'aria-hidden': 'true' }, r.glyph),
+              ` ${r.name}${r.own ? ' (you)' : ''}${r.connected ? '' : ' (offline)'}`,
+            ),
+            h('td', { class: 'num' }, r.lossText),
+            h('td', {}, `${r.statusText} · ${r.optimizerKind}`),
+          ),
+        ),
+      );
     this.boardKey = boardKey;
     this.onRows(rows, state);
   }

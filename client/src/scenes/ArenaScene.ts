@@ -1,7 +1,7 @@
 import Phaser from 'phaser';
 import type { ArenaModel, RacerView } from '../arena/ArenaModel';
 import { shapeVertices } from '../arena/racerStyle';
-import { Viewport } from '../arena/Viewport';
+import type { Viewport } from '../arena/Viewport';
 import { bus } from '../events/AppEvents';
 import type { TerrainPicture } from '../terrain/TerrainRenderer';
 import { SceneKeys } from './SceneKeys';
@@ -50,7 +50,8 @@ export class ArenaScene extends Phaser.Scene {
     });
     this.input.on('pointermove', (p: Phaser.Input.Pointer) => {
       if (!this.drag || !p.isDown) return;
-      const dx = p.x - this.drag.x, dy = p.y - this.drag.y;
+      const dx = p.x - this.drag.x,
+        dy = p.y - this.drag.y;
       if (!this.drag.moved && Math.hypot(dx, dy) < DRAG_THRESHOLD_PX) return;
       this.drag.moved = true;
       this.model.viewport = this.drag.view.panned(dx, dy);
@@ -94,11 +95,19 @@ export class ArenaScene extends Phaser.Scene {
       this.drawRacer(view, r);
       seen.add(r.id);
     }
-    for (const [id, text] of this.labels) if (!seen.has(id)) { text.destroy(); this.labels.delete(id); }
+    for (const [id, text] of this.labels)
+      if (!seen.has(id)) {
+        text.destroy();
+        this.labels.delete(id);
+      }
     this.drawDiagnostics(view);
     if (this.model.startMarker) {
       const [sx, sy] = view.toScreen(this.model.startMarker[0], this.model.startMarker[1]);
-      this.overlay.lineStyle(2, 0xffffff, 0.9).strokeCircle(sx, sy, 9).lineBetween(sx - 13, sy, sx + 13, sy).lineBetween(sx, sy - 13, sx, sy + 13);
+      this.overlay
+        .lineStyle(2, 0xffffff, 0.9)
+        .strokeCircle(sx, sy, 9)
+        .lineBetween(sx - 13, sy, sx + 13, sy)
+        .lineBetween(sx, sy - 13, sx, sy + 13);
     }
   }
 
@@ -136,13 +145,18 @@ export class ArenaScene extends Phaser.Scene {
   }
 
   private drawRacer(view: Viewport, r: RacerView): void {
-    let x = r.x, y = r.y;
+    let x = r.x,
+      y = r.y;
     if (this.model.replayFraction !== undefined) {
       const pts = r.trail.points();
       const n = Math.max(1, Math.round((pts.length / 2) * this.model.replayFraction));
-      if (pts.length) { x = pts[2 * n - 2]; y = pts[2 * n - 1]; }
+      if (pts.length) {
+        x = pts[2 * n - 2];
+        y = pts[2 * n - 1];
+      }
     }
-    const sx = view.toScreenX(x), sy = view.toScreenY(y);
+    const sx = view.toScreenX(x),
+      sy = view.toScreenY(y);
     if (sx < -50 || sy < -50 || sx > view.width + 50 || sy > view.height + 50) return;
     const radius = r.own ? 11 : 8;
     const g = this.markers;
@@ -162,7 +176,9 @@ export class ArenaScene extends Phaser.Scene {
     }
     let label = this.labels.get(r.id);
     if (!label) {
-      label = this.add.text(0, 0, '', { fontFamily: 'system-ui, sans-serif', fontSize: '15px', color: '#ffffff', stroke: '#000000', strokeThickness: 4 }).setDepth(4);
+      label = this.add
+        .text(0, 0, '', { fontFamily: 'system-ui, sans-serif', fontSize: '15px', color: '#ffffff', stroke: '#000000', strokeThickness: 4 })
+        .setDepth(4);
       this.labels.set(r.id, label);
     }
     const text = r.status === 'diverged' ? `${r.label} (diverged)` : r.label;
@@ -185,7 +201,8 @@ export class ArenaScene extends Phaser.Scene {
       const pts: number[] = [];
       for (let i = 0; i <= 48; i++) {
         const a = (2 * Math.PI * i) / 48;
-        const u = Math.cos(a) * l0 * s, v = Math.sin(a) * l1 * s;
+        const u = Math.cos(a) * l0 * s,
+          v = Math.sin(a) * l1 * s;
         const [e0, e1] = d.ellipse.axes;
         pts.push(sx + u * e0[0] + v * e1[0], sy - (u * e0[1] + v * e1[1]));
       }
@@ -210,8 +227,10 @@ export class ArenaScene extends Phaser.Scene {
       const norm = Math.hypot(gx, gy);
       // At a critical point the direction is rounding noise: no arrow (the text gives the size).
       if (norm > 1e-6) {
-        const ux = -gx / norm, uy = gy / norm; // screen y is down
-        const ex = sx + ux * 70, ey = sy + uy * 70;
+        const ux = -gx / norm,
+          uy = gy / norm; // screen y is down
+        const ex = sx + ux * 70,
+          ey = sy + uy * 70;
         g.lineStyle(3, 0xff7f0e, 1).lineBetween(sx, sy, ex, ey);
         g.fillStyle(0xff7f0e, 1).fillTriangle(ex + ux * 10, ey + uy * 10, ex - uy * 6, ey + ux * 6, ex + uy * 6, ey - ux * 6);
       }

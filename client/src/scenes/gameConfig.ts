@@ -9,7 +9,12 @@ import { BootScene } from './BootScene';
  * second, and a classroom of laptops should not spin their fans); 0 uncaps it
  * (the FPS bench).
  */
-export function gameConfig(parent: HTMLElement, model: ArenaModel, fpsLimit = 30, renderer: 'webgl' | 'canvas' | 'auto' = 'auto'): Phaser.Types.Core.GameConfig {
+export function gameConfig(
+  parent: HTMLElement,
+  model: ArenaModel,
+  fpsLimit = 30,
+  renderer: 'webgl' | 'canvas' | 'auto' = 'auto',
+): Phaser.Types.Core.GameConfig {
   return {
     type: renderer === 'canvas' ? Phaser.CANVAS : renderer === 'webgl' ? Phaser.WEBGL : Phaser.AUTO,
     parent,

@@ -11,7 +11,16 @@ import { KnobsPanel, OPEN_LIMITS } from '../ui/KnobsPanel';
 import { LossChart } from '../ui/LossChart';
 
 /** The small network terrain offered in solo: a filter-normalised slice of an MLP's loss on two moons. */
-export const SOLO_MLP_SPEC = { kind: 'mlp', dataset: 'moons', samples: 160, noise: 0.15, layers: [2, 8, 2], activation: 'tanh', seed: 7, slice: true } as const;
+export const SOLO_MLP_SPEC = {
+  kind: 'mlp',
+  dataset: 'moons',
+  samples: 160,
+  noise: 0.15,
+  layers: [2, 8, 2],
+  activation: 'tanh',
+  seed: 7,
+  slice: true,
+} as const;
 const CUSTOM = '__expression__';
 const SOLO_ID = 'you';
 
@@ -42,7 +51,11 @@ export class SoloView {
   private readonly knobsPanel: KnobsPanel;
   private readonly boundary = new DecisionBoundary();
 
-  constructor(private readonly stage: ArenaStage, side: HTMLElement, private readonly hint: HTMLElement) {
+  constructor(
+    private readonly stage: ArenaStage,
+    side: HTMLElement,
+    private readonly hint: HTMLElement,
+  ) {
     const catalogue = landscapeCatalogue();
     const options = [
       ...catalogue.map((c, i) => h('option', { value: String(i) }, c.title)),
@@ -65,31 +78,64 @@ export class SoloView {
       clearTimeout(debounce);
       debounce = setTimeout(() => this.tryExpression(expr.value), 250);
     });
-    const shade = h('input', { type: 'checkbox', checked: true, onchange: () => { stage.hillShade = shade.checked; void stage.refresh(); } });
-    const lines = h('input', { type: 'checkbox', checked: true, onchange: () => { stage.contours = lines.checked; void stage.refresh(); } });
+    const shade = h('input', {
+      type: 'checkbox',
+      checked: true,
+      onchange: () => {
+        stage.hillShade = shade.checked;
+        void stage.refresh();
+      },
+    });
+    const lines = h('input', {
+      type: 'checkbox',
+      checked: true,
+      onchange: () => {
+        stage.contours = lines.checked;
+        void stage.refresh();
+      },
+    });
     this.knobsPanel = new KnobsPanel(OPEN_LIMITS, this.knobs, (k) => {
       this.knobs = k;
       this.applyKnobs();
     });
     side.replaceChildren(
-      h('section', { class: 'panel' }, h('h2', {}, 'Terrain'), field('Landscape', select), this.lesson, exprField,
-        h('label', { class: 'check' }, shade, 'Hill shading'), h('label', { class: 'check' }, lines, 'Contour lines')),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', {}, 'Terrain'),
+        field('Landscape', select),
+        this.lesson,
+        exprField,
+        h('label', { class: 'check' }, shade, 'Hill shading'),
+        h('label', { class: 'check' }, lines, 'Contour lines'),
+      ),
       this.knobsPanel.element,
-      h('section', { class: 'panel controls' }, h('h2', {}, 'Run'),
-        h('div', { class: 'buttons' },
+      h(
+        'section',
+        { class: 'panel controls' },
+        h('h2', {}, 'Run'),
+        h(
+          'div',
+          { class: 'buttons' },
           h('button', { type: 'button', class: 'primary', onclick: () => this.run() }, 'Run'),
           h('button', { type: 'button', onclick: () => this.pause() }, 'Pause'),
           h('button', { type: 'button', onclick: () => this.stepOnce() }, 'Step'),
-          h('button', { type: 'button', onclick: () => this.reset() }, 'Reset')),
-        field('Steps', this.maxSteps), field('Speed (steps per second)', this.speed), this.status),
+          h('button', { type: 'button', onclick: () => this.reset() }, 'Reset'),
+        ),
+        field('Steps', this.maxSteps),
+        field('Speed (steps per second)', this.speed),
+        this.status,
+      ),
       this.diagnostics.element,
       this.boundary.element,
       this.chart.element,
     );
-    this.offs.push(bus.on('arena-clicked', ({ x, y }) => {
-      this.start = [x, y];
-      this.reset();
-    }));
+    this.offs.push(
+      bus.on('arena-clicked', ({ x, y }) => {
+        this.start = [x, y];
+        this.reset();
+      }),
+    );
     onPick();
   }
 
@@ -121,7 +167,10 @@ export class SoloView {
 
   private applyKnobs(): void {
     if (!this.landscape) return;
-    const spec = knobsToOptimizerSpec(this.knobs, { mlp: this.landscape.dim > 2 || this.landscape.info.kind === 'mlp', totalSteps: Number(this.maxSteps.value) });
+    const spec = knobsToOptimizerSpec(this.knobs, {
+      mlp: this.landscape.dim > 2 || this.landscape.info.kind === 'mlp',
+      totalSteps: Number(this.maxSteps.value),
+    });
     try {
       if (this.optimizer) this.optimizer.retune(spec);
       else this.optimizer = createOptimizer(spec, this.landscape.dim);
@@ -162,7 +211,8 @@ export class SoloView {
     const [x, y] = this.drawn();
     this.stage.model.upsertRacer(SOLO_ID, 0, 'You', x, y, true, status === 'idle' ? 'racing' : status);
     this.chart.push(this.step, loss);
-    const word = status === 'diverged' ? 'Diverged: the loss or position overflowed. Lower the learning rate.' : status === 'finished' ? 'Done.' : '';
+    const word =
+      status === 'diverged' ? 'Diverged: the loss or position overflowed. Lower the learning rate.' : status === 'finished' ? 'Done.' : '';
     this.status.textContent = `Step ${this.step}, loss ${formatLoss(loss)}. ${word}`;
     const L = this.landscape!;
     this.boundary.element.hidden = !isMlpLandscape(L);
@@ -200,7 +250,7 @@ export class SoloView {
 
   private updateDiagnostics(): void {
     const L = this.landscape;
-    if (!L || L.dim !== 2 || !this.diagnostics.anyOn) {
+    if (L?.dim !== 2 || !this.diagnostics.anyOn) {
       this.stage.model.diagnostics = undefined;
       this.diagnostics.show(L && L.dim !== 2 ? 'Diagnostics are drawn for 2-D terrains.' : '');
       return;

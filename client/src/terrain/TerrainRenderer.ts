@@ -36,17 +36,24 @@ export class TerrainRenderer {
   private nextId = 1;
   private latest = 0;
   private lastKey = '';
-  private pending = new Map<number, { key: string; started: number; resolve: (p: TerrainPicture | undefined) => void; reject: (e: Error) => void }>();
+  private pending = new Map<
+    number,
+    { key: string; started: number; resolve: (p: TerrainPicture | undefined) => void; reject: (e: Error) => void }
+  >();
 
-  constructor(private readonly makeWorker: () => Worker = () => new Worker(new URL('./terrain.worker.ts', import.meta.url), { type: 'module' })) {}
+  constructor(
+    private readonly makeWorker: () => Worker = () => new Worker(new URL('./terrain.worker.ts', import.meta.url), { type: 'module' }),
+  ) {}
 
   /** Requests the terrain of `spec` over the viewport; resolves undefined when superseded or unchanged. */
   render(spec: unknown, view: Viewport, options: TerrainOptions): Promise<TerrainPicture | undefined> {
     // Compute a bit beyond the visible area so small pans show terrain at once.
     const vb = view.visibleBounds();
-    const padX = (vb.xMax - vb.xMin) * 0.1, padY = (vb.yMax - vb.yMin) * 0.1;
+    const padX = (vb.xMax - vb.xMin) * 0.1,
+      padY = (vb.yMax - vb.yMin) * 0.1;
     const side = Math.max(vb.xMax - vb.xMin + 2 * padX, vb.yMax - vb.yMin + 2 * padY);
-    const cx = (vb.xMin + vb.xMax) / 2, cy = (vb.yMin + vb.yMax) / 2;
+    const cx = (vb.xMin + vb.xMax) / 2,
+      cy = (vb.yMin + vb.yMax) / 2;
     const bounds = { xMin: cx - side / 2, xMax: cx + side / 2, yMin: cy - side / 2, yMax: cy + side / 2 };
     const key = JSON.stringify([spec, view.key(), options]);
     if (key === this.lastKey) return Promise.resolve(undefined);
@@ -97,7 +104,14 @@ export class TerrainRenderer {
     }
     if (id !== this.latest) return p.resolve(undefined); // superseded by a newer view
     const r = reply.result;
-    p.resolve({ key: p.key, canvas: drawTerrainCanvas(r), bounds: r.bounds, scale: r.scale, ticks: legendTicks(r.scale, 5), elapsed: performance.now() - p.started });
+    p.resolve({
+      key: p.key,
+      canvas: drawTerrainCanvas(r),
+      bounds: r.bounds,
+      scale: r.scale,
+      ticks: legendTicks(r.scale, 5),
+      elapsed: performance.now() - p.started,
+    });
   }
 }
 

@@ -43,7 +43,15 @@ export function computeTerrain(job: TerrainJob, now: () => number = () => 0): Te
   const t2 = now();
   const contours = job.levels > 0 ? contoursAtMost(grid, job.n, job.bounds, scale, job.levels, 256) : [];
   const t3 = now();
-  return { id: job.id, bounds: job.bounds, n: job.n, rgba, scale, contours, timings: { grid: t1 - t0, colour: t2 - t1, contours: t3 - t2 } };
+  return {
+    id: job.id,
+    bounds: job.bounds,
+    n: job.n,
+    rgba,
+    scale,
+    contours,
+    timings: { grid: t1 - t0, colour: t2 - t1, contours: t3 - t2 },
+  };
 }
 
 /**
@@ -57,7 +65,8 @@ function contoursAtMost(grid: Float64Array, n: number, bounds: Bounds2D, scale: 
   const m = Math.floor((n - 1) / k) + 1;
   const sub = new Float64Array(m * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) sub[i * m + j] = grid[i * k * n + j * k];
-  const dx = (bounds.xMax - bounds.xMin) / (n - 1), dy = (bounds.yMax - bounds.yMin) / (n - 1);
+  const dx = (bounds.xMax - bounds.xMin) / (n - 1),
+    dy = (bounds.yMax - bounds.yMin) / (n - 1);
   const subBounds = { xMin: bounds.xMin, xMax: bounds.xMin + (m - 1) * k * dx, yMin: bounds.yMin, yMax: bounds.yMin + (m - 1) * k * dy };
   return contourLines(sub, m, subBounds, scale, levels);
 }

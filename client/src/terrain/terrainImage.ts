@@ -21,7 +21,9 @@ export function terrainPixels(
   if (grid.length !== n * n) throw new RangeError(`grid has ${grid.length} values, expected ${n}×${n}`);
   const t = new Float32Array(n * n);
   for (let i = 0; i < n * n; i++) t[i] = normaliseLoss(scale, grid[i]);
-  const lx = -1 / Math.sqrt(3), ly = 1 / Math.sqrt(3), lz = 1 / Math.sqrt(3);
+  const lx = -1 / Math.sqrt(3),
+    ly = 1 / Math.sqrt(3),
+    lz = 1 / Math.sqrt(3);
   // Height exaggeration relative to one grid step: t spans [0, 1] over ~n cells.
   const zScale = n / 4;
   for (let gi = 0; gi < n; gi++) {
@@ -31,14 +33,19 @@ export function terrainPixels(
       const o = (row * n + j) * 4;
       const v = t[k];
       if (Number.isNaN(v)) {
-        out[o] = NON_FINITE_RGB[0]; out[o + 1] = NON_FINITE_RGB[1]; out[o + 2] = NON_FINITE_RGB[2]; out[o + 3] = 255;
+        out[o] = NON_FINITE_RGB[0];
+        out[o + 1] = NON_FINITE_RGB[1];
+        out[o + 2] = NON_FINITE_RGB[2];
+        out[o + 3] = 255;
         continue;
       }
       const c = Math.min(255, Math.max(0, Math.round(v * 255))) * 3;
       let shade = 1;
       if (hillShade) {
-        const left = t[gi * n + Math.max(0, j - 1)], right = t[gi * n + Math.min(n - 1, j + 1)];
-        const down = t[Math.max(0, gi - 1) * n + j], up = t[Math.min(n - 1, gi + 1) * n + j];
+        const left = t[gi * n + Math.max(0, j - 1)],
+          right = t[gi * n + Math.min(n - 1, j + 1)];
+        const down = t[Math.max(0, gi - 1) * n + j],
+          up = t[Math.min(n - 1, gi + 1) * n + j];
         const dzdx = Number.isNaN(left) || Number.isNaN(right) ? 0 : ((right - left) / 2) * zScale;
         const dzdy = Number.isNaN(up) || Number.isNaN(down) ? 0 : ((up - down) / 2) * zScale;
         const norm = Math.sqrt(dzdx * dzdx + dzdy * dzdy + 1);

@@ -73,37 +73,68 @@ export class App {
   showLanding(): void {
     this.setMode('landing', '/');
     this.screen.append(
-      h('div', { class: 'card' },
+      h(
+        'div',
+        { class: 'card' },
         h('h1', {}, 'Gradient Rally'),
         h('p', {}, 'Tune an optimizer and race it across a loss landscape. Who finds the flattest valley?'),
-        h('div', { class: 'landing-choices' },
+        h(
+          'div',
+          { class: 'landing-choices' },
           h('button', { type: 'button', class: 'primary', onclick: () => void this.showHost() }, 'Host a game'),
           h('button', { type: 'button', onclick: () => this.showJoin('') }, 'Join a game'),
-          h('button', { type: 'button', onclick: () => void this.showSolo() }, 'Play solo')),
-        h('p', { class: 'note' }, 'Host: for instructors, projects a join code. Join: for students, with the code and a nickname. Solo: a sandbox, no server needed.')));
+          h('button', { type: 'button', onclick: () => void this.showSolo() }, 'Play solo'),
+        ),
+        h(
+          'p',
+          { class: 'note' },
+          'Host: for instructors, projects a join code. Join: for students, with the code and a nickname. Solo: a sandbox, no server needed.',
+        ),
+      ),
+    );
   }
 
   showJoin(code: string, message?: string): void {
     this.setMode('join', code ? `/?join=${encodeURIComponent(code)}` : '/?join');
-    const codeInput = h('input', { type: 'text', value: code.toUpperCase(), autocomplete: 'off', autocapitalize: 'characters', spellcheck: false, maxlength: 12 });
-    const nameInput = h('input', { type: 'text', autocomplete: 'nickname', maxlength: 30, value: localStorage.getItem('gradient-rally:name') ?? '' });
+    const codeInput = h('input', {
+      type: 'text',
+      value: code.toUpperCase(),
+      autocomplete: 'off',
+      autocapitalize: 'characters',
+      spellcheck: false,
+      maxlength: 12,
+    });
+    const nameInput = h('input', {
+      type: 'text',
+      autocomplete: 'nickname',
+      maxlength: 30,
+      value: localStorage.getItem('gradient-rally:name') ?? '',
+    });
     const error = h('p', { class: 'error', role: 'alert' }, message ?? '');
     const joinButton = h('button', { type: 'submit', class: 'primary' }, 'Join');
-    const form = h('form', {
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        // Loaded on submit: the parsers pull in shared's protocol module (and zod), which the landing page does not need.
-        const { parseJoinCode, parseNickname } = await import('../input/joinCode');
-        const c = parseJoinCode(codeInput.value);
-        if (!c.ok) return void (error.textContent = c.message);
-        const n = parseNickname(nameInput.value);
-        if (!n.ok) return void (error.textContent = n.message);
-        localStorage.setItem('gradient-rally:name', n.value);
-        error.textContent = 'Joining…';
-        joinButton.disabled = true;
-        void this.showPlayer(c.value, n.value).finally(() => (joinButton.disabled = false));
+    const form = h(
+      'form',
+      {
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          // Loaded on submit: the parsers pull in shared's protocol module (and zod), which the landing page does not need.
+          const { parseJoinCode, parseNickname } = await import('../input/joinCode');
+          const c = parseJoinCode(codeInput.value);
+          if (!c.ok) return void (error.textContent = c.message);
+          const n = parseNickname(nameInput.value);
+          if (!n.ok) return void (error.textContent = n.message);
+          localStorage.setItem('gradient-rally:name', n.value);
+          error.textContent = 'Joining…';
+          joinButton.disabled = true;
+          void this.showPlayer(c.value, n.value).finally(() => (joinButton.disabled = false));
+        },
       },
-    }, field('Join code', codeInput), field('Nickname', nameInput), h('p', { class: 'note' }, 'Leave the nickname empty and the game picks a friendly one.'), joinButton, error);
+      field('Join code', codeInput),
+      field('Nickname', nameInput),
+      h('p', { class: 'note' }, 'Leave the nickname empty and the game picks a friendly one.'),
+      joinButton,
+      error,
+    );
     this.screen.append(h('div', { class: 'card' }, h('h1', {}, 'Join a game'), form));
     (code ? nameInput : codeInput).focus();
   }

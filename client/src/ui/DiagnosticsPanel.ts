@@ -14,11 +14,15 @@ export class DiagnosticsPanel {
 
   constructor(onToggle: () => void) {
     for (const box of [this.gradient, this.sam, this.ellipse]) box.addEventListener('change', onToggle);
-    this.element = h('section', { class: 'panel' }, h('h2', {}, 'Diagnostics'),
+    this.element = h(
+      'section',
+      { class: 'panel' },
+      h('h2', {}, 'Diagnostics'),
       h('label', { class: 'check' }, this.gradient, 'Gradient arrow (downhill)'),
       h('label', { class: 'check' }, this.sam, 'SAM point and ball'),
       h('label', { class: 'check' }, this.ellipse, 'Curvature ellipse and point type'),
-      this.text);
+      this.text,
+    );
   }
 
   get anyOn(): boolean {
@@ -27,7 +31,13 @@ export class DiagnosticsPanel {
 
   /** Keeps only the parts the player switched on. */
   filter(v: DiagnosticsView): DiagnosticsView {
-    return { x: v.x, y: v.y, gradient: this.gradient.checked ? v.gradient : undefined, sam: this.sam.checked ? v.sam : undefined, ellipse: this.ellipse.checked ? v.ellipse : undefined };
+    return {
+      x: v.x,
+      y: v.y,
+      gradient: this.gradient.checked ? v.gradient : undefined,
+      sam: this.sam.checked ? v.sam : undefined,
+      ellipse: this.ellipse.checked ? v.ellipse : undefined,
+    };
   }
 
   show(text: string): void {

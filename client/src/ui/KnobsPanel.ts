@@ -1,4 +1,16 @@
-import { DEFAULT_KNOBS, KNOB_OPTIMIZERS, knobApplies, LR_LOG10_RANGE, lrFromSlider, momentumLabel, OPTIMIZER_LABELS, sliderFromLr, type KnobName, type KnobOptimizer, type KnobValues } from '../input/knobs';
+import {
+  DEFAULT_KNOBS,
+  KNOB_OPTIMIZERS,
+  knobApplies,
+  LR_LOG10_RANGE,
+  lrFromSlider,
+  momentumLabel,
+  OPTIMIZER_LABELS,
+  sliderFromLr,
+  type KnobName,
+  type KnobOptimizer,
+  type KnobValues,
+} from '../input/knobs';
 import { field, h, uid } from './elements';
 
 export type Range = [number, number];
@@ -13,7 +25,15 @@ export interface KnobLimits {
 
 export const OPEN_LIMITS: KnobLimits = {
   optimizers: KNOB_OPTIMIZERS,
-  ranges: { lr: [1e-5, 10], momentum: [0, 0.999], beta2: [0.5, 0.9999], noise: [0, 5], samRadius: [0, 2], weightDecay: [0, 1], batchSize: [0, 512] },
+  ranges: {
+    lr: [1e-5, 10],
+    momentum: [0, 0.999],
+    beta2: [0.5, 0.9999],
+    noise: [0, 5],
+    samRadius: [0, 2],
+    weightDecay: [0, 1],
+    batchSize: [0, 512],
+  },
   locked: [],
   mlp: false,
 };
@@ -33,11 +53,21 @@ export class KnobsPanel {
   private readonly body: HTMLElement;
   private readonly message: HTMLElement;
 
-  constructor(private limits: KnobLimits, initial: KnobValues, private readonly onChange: (v: KnobValues) => void) {
+  constructor(
+    private limits: KnobLimits,
+    initial: KnobValues,
+    private readonly onChange: (v: KnobValues) => void,
+  ) {
     this.values = { ...initial };
     this.body = h('div');
     this.message = h('p', { class: 'error', role: 'alert' });
-    this.element = h('section', { class: 'panel controls', 'aria-label': 'Your knobs' }, h('h2', {}, 'Your optimizer'), this.body, this.message);
+    this.element = h(
+      'section',
+      { class: 'panel controls', 'aria-label': 'Your knobs' },
+      h('h2', {}, 'Your optimizer'),
+      this.body,
+      this.message,
+    );
     this.build();
   }
 
@@ -76,22 +106,31 @@ export class KnobsPanel {
     const v = this.values;
     const kinds = this.limits.optimizers.length ? this.limits.optimizers : (['sgd'] as const);
     if (!kinds.includes(v.kind)) v.kind = kinds[0];
-    const kindSel = h('select', {
-      onchange: () => {
-        const kind = kindSel.value as KnobOptimizer;
-        // Adam's β1 default is 0.9; SGD's momentum default is 0: switching kinds starts from the kind's default.
-        const momentum = kind === 'adam' || kind === 'adamw' ? 0.9 : 0;
-        this.commit({ kind, momentum: this.clampKnob('momentum', momentum) });
-        this.build();
+    const kindSel = h(
+      'select',
+      {
+        onchange: () => {
+          const kind = kindSel.value as KnobOptimizer;
+          // Adam's β1 default is 0.9; SGD's momentum default is 0: switching kinds starts from the kind's default.
+          const momentum = kind === 'adam' || kind === 'adamw' ? 0.9 : 0;
+          this.commit({ kind, momentum: this.clampKnob('momentum', momentum) });
+          this.build();
+        },
       },
-    }, ...kinds.map((k) => h('option', { value: k, selected: k === v.kind }, OPTIMIZER_LABELS[k])));
+      ...kinds.map((k) => h('option', { value: k, selected: k === v.kind }, OPTIMIZER_LABELS[k])),
+    );
     this.inputs.kind = kindSel;
 
     const [lrMin, lrMax] = this.range('lr');
     const lrNum = h('input', { type: 'number', min: lrMin, max: lrMax, step: 'any', value: String(v.lr), disabled: this.isLocked('lr') });
     const lrSlider = h('input', {
-      type: 'range', min: Math.max(LR_LOG10_RANGE[0], Math.log10(lrMin)), max: Math.min(LR_LOG10_RANGE[1], Math.log10(lrMax)), step: 0.01,
-      value: String(sliderFromLr(v.lr)), 'aria-label': 'Step size on a log scale', disabled: this.isLocked('lr'),
+      type: 'range',
+      min: Math.max(LR_LOG10_RANGE[0], Math.log10(lrMin)),
+      max: Math.min(LR_LOG10_RANGE[1], Math.log10(lrMax)),
+      step: 0.01,
+      value: String(sliderFromLr(v.lr)),
+      'aria-label': 'Step size on a log scale',
+      disabled: this.isLocked('lr'),
       oninput: () => {
         const lr = this.clampKnob('lr', lrFromSlider(Number(lrSlider.value)));
         lrNum.value = String(lr);
@@ -115,7 +154,13 @@ export class KnobsPanel {
       const [lo, hi] = this.range(k);
       const out = h('output', {}, String(v[k]));
       const input = h('input', {
-        id: uid('knob'), type: 'range', min: lo, max: hi, step, value: String(v[k]), disabled: this.isLocked(k),
+        id: uid('knob'),
+        type: 'range',
+        min: lo,
+        max: hi,
+        step,
+        value: String(v[k]),
+        disabled: this.isLocked(k),
         oninput: () => {
           out.textContent = input.value;
           this.commit({ [k]: Number(input.value) } as Partial<KnobValues>);
@@ -133,12 +178,24 @@ export class KnobsPanel {
     slider('noise', 'Gradient noise', 0.01);
     slider('samRadius', 'SAM radius', 0.01);
     if (knobApplies(v.kind, 'momentum') && v.kind === 'sgd') {
-      const nesterov = h('input', { type: 'checkbox', checked: v.nesterov, disabled: this.isLocked('momentum'), onchange: () => this.commit({ nesterov: nesterov.checked }) });
+      const nesterov = h('input', {
+        type: 'checkbox',
+        checked: v.nesterov,
+        disabled: this.isLocked('momentum'),
+        onchange: () => this.commit({ nesterov: nesterov.checked }),
+      });
       children.push(h('label', { class: 'check' }, nesterov, 'Nesterov look-ahead'));
     }
     if (knobApplies(v.kind, 'weightDecay')) {
       const [lo, hi] = this.range('weightDecay');
-      const wd = h('input', { type: 'number', min: lo, max: hi, step: 'any', value: String(v.weightDecay), disabled: this.isLocked('weightDecay') });
+      const wd = h('input', {
+        type: 'number',
+        min: lo,
+        max: hi,
+        step: 'any',
+        value: String(v.weightDecay),
+        disabled: this.isLocked('weightDecay'),
+      });
       wd.addEventListener('change', () => {
         const x = this.clampKnob('weightDecay', Number(wd.value) || 0);
         wd.value = String(x);
@@ -147,15 +204,25 @@ export class KnobsPanel {
       this.inputs.weightDecay = wd;
       children.push(field('Weight decay', wd));
     }
-    const sched = h('select', { disabled: this.isLocked('schedule'), onchange: () => this.commit({ schedule: sched.value as KnobValues['schedule'] }) },
+    const sched = h(
+      'select',
+      { disabled: this.isLocked('schedule'), onchange: () => this.commit({ schedule: sched.value as KnobValues['schedule'] }) },
       h('option', { value: 'none', selected: v.schedule === 'none' }, 'Constant'),
       h('option', { value: 'step', selected: v.schedule === 'step' }, 'Step decay (halve 5 times)'),
-      h('option', { value: 'cosine', selected: v.schedule === 'cosine' }, 'Cosine annealing'));
+      h('option', { value: 'cosine', selected: v.schedule === 'cosine' }, 'Cosine annealing'),
+    );
     this.inputs.schedule = sched;
     children.push(field('Learning-rate schedule', sched));
     if (this.limits.mlp) {
       const [lo, hi] = this.range('batchSize');
-      const bs = h('input', { type: 'number', min: lo, max: hi, step: 1, value: String(v.batchSize), disabled: this.isLocked('batchSize') });
+      const bs = h('input', {
+        type: 'number',
+        min: lo,
+        max: hi,
+        step: 1,
+        value: String(v.batchSize),
+        disabled: this.isLocked('batchSize'),
+      });
       bs.addEventListener('change', () => {
         const x = Math.round(this.clampKnob('batchSize', Number(bs.value) || 0));
         bs.value = String(x);

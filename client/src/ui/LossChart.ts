@@ -17,11 +17,22 @@ export class LossChart {
   private readonly title: HTMLDivElement;
   private dirty = false;
 
-  constructor(private readonly label = 'Your loss') {
-    const logBox = h('input', { type: 'checkbox', id: `log-${Math.random().toString(36).slice(2)}`, onchange: (e: Event) => this.setLog((e.target as HTMLInputElement).checked) });
+  constructor(readonly label = 'Your loss') {
+    const logBox = h('input', {
+      type: 'checkbox',
+      id: `log-${Math.random().toString(36).slice(2)}`,
+      onchange: (e: Event) => this.setLog((e.target as HTMLInputElement).checked),
+    });
     this.title = h('div', { class: 'note' });
     this.host = h('div', { class: 'chart', role: 'img', 'aria-label': `${label} over steps` });
-    this.element = h('div', { class: 'panel' }, h('h2', {}, label), h('label', { class: 'check' }, logBox, 'Log scale'), this.host, this.title);
+    this.element = h(
+      'div',
+      { class: 'panel' },
+      h('h2', {}, label),
+      h('label', { class: 'check' }, logBox, 'Log scale'),
+      this.host,
+      this.title,
+    );
     requestAnimationFrame(() => this.flush());
   }
 
@@ -66,9 +77,13 @@ export class LossChart {
       if (!this.plot) {
         this.plot = new uPlot(
           {
-            width, height: 160,
+            width,
+            height: 160,
             scales: { x: { time: false }, y: this.log ? { distr: 3 } : {} },
-            axes: [{ stroke: '#ccc', grid: { stroke: '#333' } }, { stroke: '#ccc', grid: { stroke: '#333' }, size: 60 }],
+            axes: [
+              { stroke: '#ccc', grid: { stroke: '#333' } },
+              { stroke: '#ccc', grid: { stroke: '#333' }, size: 60 },
+            ],
             series: [{ label: 'step' }, { label: 'loss', stroke: '#56b4e9', width: 2 }],
             legend: { show: false },
           },

@@ -45,7 +45,10 @@ export function classifyEigenvalues(eigenvalues: readonly number[], tol = EIGENV
 export function analyze(landscape: Landscape, point: ArrayLike<number>): PointAnalysis {
   const n = landscape.dim;
   if (n > NEWTON_MAX_DIM) {
-    throw new SpecError('point', `dense analysis is limited to ${NEWTON_MAX_DIM} parameters (this landscape has ${n}); use topHessianEigenvalues`);
+    throw new SpecError(
+      'point',
+      `dense analysis is limited to ${NEWTON_MAX_DIM} parameters (this landscape has ${n}); use topHessianEigenvalues`,
+    );
   }
   const p = pointField(Array.from(point), 'point', n);
   const g = new Float64Array(n);

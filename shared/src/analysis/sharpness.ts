@@ -101,7 +101,11 @@ export function sharpness(landscape: Landscape, point: ArrayLike<number>, opts: 
   const n = landscape.dim;
   const radius = checkNumber(opts.radius ?? 0.1, 'radius', { min: 0, max: 1e6 });
   const x = pointField(Array.from(point), 'point', n);
-  if (n > NEWTON_MAX_DIM) throw new SpecError('point', `sharpness is limited to ${NEWTON_MAX_DIM} parameters here (got ${n}); use topHessianEigenvalues and hessianTrace`);
+  if (n > NEWTON_MAX_DIM)
+    throw new SpecError(
+      'point',
+      `sharpness is limited to ${NEWTON_MAX_DIM} parameters here (got ${n}); use topHessianEigenvalues and hessianTrace`,
+    );
   const H = new Float64Array(n * n);
   denseHessianInto(landscape, x, H);
   const eig = symmetricEigen(H, n);
@@ -138,7 +142,11 @@ export function sharpness(landscape: Landscape, point: ArrayLike<number>, opts: 
  * the game's default "flat minimum" score. Same seed → same set, so every
  * racer is judged on identical perturbations.
  */
-export function robustLoss(landscape: Landscape, point: ArrayLike<number>, opts: { radius: number; samples?: number; seed?: Seed }): number {
+export function robustLoss(
+  landscape: Landscape,
+  point: ArrayLike<number>,
+  opts: { radius: number; samples?: number; seed?: Seed },
+): number {
   const n = landscape.dim;
   const radius = checkNumber(opts.radius, 'radius', { min: 0, max: 1e6 });
   const samples = checkNumber(opts.samples ?? 64, 'samples', { min: 1, max: 100000, integer: true });
@@ -198,7 +206,12 @@ export interface LineLoss {
  * Loss along the straight line θ(α) = (1−α)a + αb (Goodfellow et al. 2015),
  * sampled at n points of [from, to] (default [0, 1]).
  */
-export function lineLoss(landscape: Landscape, a: ArrayLike<number>, b: ArrayLike<number>, opts: { n?: number; from?: number; to?: number } = {}): LineLoss {
+export function lineLoss(
+  landscape: Landscape,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  opts: { n?: number; from?: number; to?: number } = {},
+): LineLoss {
   const dim = landscape.dim;
   const pa = pointField(Array.from(a), 'a', dim);
   const pb = pointField(Array.from(b), 'b', dim);
@@ -236,7 +249,8 @@ export function lossGrid(landscape: Landscape, grid: GridSpec): Float64Array {
   const yMax = checkNumber(grid.yMax, 'grid.yMax');
   if (!(xMax > xMin)) throw new SpecError('grid.xMax', `must be greater than xMin (${xMin}), got ${xMax}`);
   if (!(yMax > yMin)) throw new SpecError('grid.yMax', `must be greater than yMin (${yMin}), got ${yMax}`);
-  if (!Number.isFinite(xMax - xMin) || !Number.isFinite(yMax - yMin)) throw new SpecError('grid', 'the grid spans more than the largest finite number');
+  if (!Number.isFinite(xMax - xMin) || !Number.isFinite(yMax - yMin))
+    throw new SpecError('grid', 'the grid spans more than the largest finite number');
   const out = new Float64Array(n * n);
   const spec = { n, xMin, xMax, yMin, yMax };
   if (landscape.gridInto) {
@@ -257,7 +271,8 @@ export function lossGrid(landscape: Landscape, grid: GridSpec): Float64Array {
     }
     return out;
   }
-  if (!landscape.liftInto) throw new SpecError('landscape', `${landscape.info.kind} has ${landscape.dim} dimensions and no 2-D projection to draw`);
+  if (!landscape.liftInto)
+    throw new SpecError('landscape', `${landscape.info.kind} has ${landscape.dim} dimensions and no 2-D projection to draw`);
   const theta = new Float64Array(landscape.dim);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {

@@ -63,7 +63,7 @@ export function rosenbrock(a: number, b: number): Analytic2D {
         const r = y - x * x;
         o[0] = (a - x) * (a - x) + b * r * r;
         // Grouped as autograd multiplies ((b·r)·x), so paths match PyTorch to the last bit more often.
-        o[1] = -2 * (a - x) - 4 * ((b * r) * x);
+        o[1] = -2 * (a - x) - 4 * (b * r * x);
         o[2] = 2 * b * r;
         o[3] = 2 - 4 * b * r + 8 * b * x * x;
         o[4] = -4 * b * x;
@@ -79,7 +79,16 @@ export function rastrigin(A: number): Analytic2D {
   // Near an integer i the local minimum sits at about i·(1 − 1/(2π²A)); for small A there is none.
   const c = A > 0 ? 1 - 1 / (2 * Math.PI * Math.PI * A) : 0;
   if (c > 0.5) {
-    for (const [i, j] of [[1, 0], [0, 1], [-1, 0], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]]) {
+    for (const [i, j] of [
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+      [0, -1],
+      [1, 1],
+      [-1, -1],
+      [1, -1],
+      [-1, 1],
+    ]) {
       guesses.push([i * c, j * c, 'local-minimum']);
     }
   }
@@ -199,7 +208,12 @@ export const himmelblau: Analytic2D = define(
 
 /** Sum of squared residuals r_k(x, y) with their first and second derivatives. */
 function sumOfSquares(o: Float64Array, r: number[], rx: number[], ry: number[], rxx: number[], rxy: number[], ryy: number[]) {
-  let f = 0, gx = 0, gy = 0, hxx = 0, hxy = 0, hyy = 0;
+  let f = 0,
+    gx = 0,
+    gy = 0,
+    hxx = 0,
+    hxy = 0,
+    hyy = 0;
   for (let k = 0; k < r.length; k++) {
     f += r[k] * r[k];
     gx += 2 * r[k] * rx[k];
@@ -208,7 +222,12 @@ function sumOfSquares(o: Float64Array, r: number[], rx: number[], ry: number[], 
     hxy += 2 * (rx[k] * ry[k] + r[k] * rxy[k]);
     hyy += 2 * (ry[k] * ry[k] + r[k] * ryy[k]);
   }
-  o[0] = f; o[1] = gx; o[2] = gy; o[3] = hxx; o[4] = hxy; o[5] = hyy;
+  o[0] = f;
+  o[1] = gx;
+  o[2] = gy;
+  o[3] = hxx;
+  o[4] = hxy;
+  o[5] = hyy;
 }
 
 export const beale: Analytic2D = define(

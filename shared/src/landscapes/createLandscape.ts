@@ -110,8 +110,24 @@ export interface CatalogueEntry {
 
 /** The built-in 2-D terrains with their default parameters, in teaching order. */
 export function landscapeCatalogue(): CatalogueEntry[] {
-  const kinds = ['sharp-vs-flat', 'saddle-maze', 'rosenbrock', 'himmelblau', 'rastrigin', 'ackley', 'beale', 'goldstein-price',
-    'six-hump-camel', 'styblinski-tang', 'booth', 'matyas', 'levy', 'eggholder', 'saddle', 'monkey-saddle'];
+  const kinds = [
+    'sharp-vs-flat',
+    'saddle-maze',
+    'rosenbrock',
+    'himmelblau',
+    'rastrigin',
+    'ackley',
+    'beale',
+    'goldstein-price',
+    'six-hump-camel',
+    'styblinski-tang',
+    'booth',
+    'matyas',
+    'levy',
+    'eggholder',
+    'saddle',
+    'monkey-saddle',
+  ];
   return kinds.map((kind) => {
     const l = createLandscape({ kind });
     const { title, lesson, formula, bounds, wideRange } = l.info;

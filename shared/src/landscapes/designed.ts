@@ -79,10 +79,14 @@ export function sharpVsFlat(p: SharpVsFlatParams): Analytic2D {
     formula: `1.2 + 0.03(x²+y²) − ${1 + p.depthGap}·exp(−‖p − (−1.4, 0.6)‖²/(2·${p.sharpWidth}²)) − exp(−‖p − (1.4, −0.6)‖²/(2·${p.flatWidth}²))`,
     bounds: { xMin: -3, xMax: 3, yMin: -3, yMax: 3 },
     wideRange: false,
-    points: polishPoints(def, [
-      [sharp.cx, sharp.cy, 'global-minimum', 'sharp well'],
-      [flat.cx, flat.cy, 'local-minimum', 'flat basin'],
-    ], 0.5),
+    points: polishPoints(
+      def,
+      [
+        [sharp.cx, sharp.cy, 'global-minimum', 'sharp well'],
+        [flat.cx, flat.cy, 'local-minimum', 'flat basin'],
+      ],
+      0.5,
+    ),
   };
 }
 
@@ -129,16 +133,22 @@ export function saddleMaze(): Analytic2D {
     formula: 'cos x + cos y + 0.015(x² + y²) − 0.12x',
     bounds: { xMin: -2 * P - 1, xMax: 2 * P + 1, yMin: -2 * P - 1, yMax: 2 * P + 1 },
     wideRange: false,
-    points: markDeepestMinima(polishPoints(def, [
-      [P + 0.25, P, 'local-minimum'],
-      [P + 0.25, -P, 'local-minimum'],
-      [-P + 0.05, P, 'local-minimum'],
-      [-P + 0.05, -P, 'local-minimum'],
-      [P + 0.25, 0, 'saddle'],
-      [-P + 0.05, 0, 'saddle'],
-      [0.15, P, 'saddle'],
-      [0.15, -P, 'saddle'],
-      [0.15, 0, 'maximum'],
-    ], 0.6)),
+    points: markDeepestMinima(
+      polishPoints(
+        def,
+        [
+          [P + 0.25, P, 'local-minimum'],
+          [P + 0.25, -P, 'local-minimum'],
+          [-P + 0.05, P, 'local-minimum'],
+          [-P + 0.05, -P, 'local-minimum'],
+          [P + 0.25, 0, 'saddle'],
+          [-P + 0.05, 0, 'saddle'],
+          [0.15, P, 'saddle'],
+          [0.15, -P, 'saddle'],
+          [0.15, 0, 'maximum'],
+        ],
+        0.6,
+      ),
+    ),
   };
 }

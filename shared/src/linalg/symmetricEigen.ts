@@ -21,13 +21,27 @@ export function symmetricEigen2(a: number, b: number, c: number): SymmetricEigen
   if (b === 0) {
     // Already diagonal: eigenvectors are the axes.
     return a <= c
-      ? { values: [a, c], vectors: [[1, 0], [0, 1]] }
-      : { values: [c, a], vectors: [[0, 1], [1, 0]] };
+      ? {
+          values: [a, c],
+          vectors: [
+            [1, 0],
+            [0, 1],
+          ],
+        }
+      : {
+          values: [c, a],
+          vectors: [
+            [0, 1],
+            [1, 0],
+          ],
+        };
   }
   const vec = (l: number) => {
     // (b, λ − a) and (λ − c, b) are both eigenvectors; use the larger for accuracy.
-    let x = b, y = l - a;
-    const x2 = l - c, y2 = b;
+    let x = b,
+      y = l - a;
+    const x2 = l - c,
+      y2 = b;
     if (Math.hypot(x2, y2) > Math.hypot(x, y)) {
       x = x2;
       y = y2;

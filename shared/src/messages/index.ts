@@ -197,7 +197,7 @@ export const clientMessageSchemas = {
 export type ClientMessages = { [K in ClientMessageTypeName]: z.infer<(typeof clientMessageSchemas)[K]> };
 
 export function isClientMessageType(t: unknown): t is ClientMessageTypeName {
-  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(clientMessageSchemas, t);
+  return typeof t === 'string' && Object.hasOwn(clientMessageSchemas, t);
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: { path: string; message: string } };
@@ -224,7 +224,12 @@ function zodIssue(err: z.ZodError): { path: string; message: string } {
     const path = base ? `${base}.${key}` : key;
     return { path, message: `${path}: is not a known field here` };
   }
-  const path = issue ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '';
+  const path = issue
+    ? issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+        .join('.')
+        .replace(/\.\[/g, '[')
+    : '';
   const text = issue?.code === 'invalid_union' ? 'must be plain JSON with finite numbers (no NaN or Infinity)' : issue?.message;
   const message = issue ? (path ? `${path}: ${text}` : String(text)) : 'invalid message';
   return { path, message };

@@ -48,14 +48,23 @@ export const MLP_LIMITS = { maxHiddenLayers: 4, maxHiddenUnits: 32, maxClasses: 
 export function checkLayers(v: unknown, path: string, inputs?: number): number[] {
   const n = MLP_LIMITS.maxHiddenLayers;
   if (!Array.isArray(v) || v.length < 2 || v.length > n + 2) {
-    throw new SpecError(path, `must be an array [inputs, hidden…, classes] of 2..${n + 2} layer sizes (at most ${n} hidden layers), got ${describeValue(v)}`);
+    throw new SpecError(
+      path,
+      `must be an array [inputs, hidden…, classes] of 2..${n + 2} layer sizes (at most ${n} hidden layers), got ${describeValue(v)}`,
+    );
   }
   const out: number[] = [];
   for (let l = 0; l < v.length; l++) {
     const d = v[l];
     const first = l === 0;
     const last = l === v.length - 1;
-    const [lo, hi] = first ? (inputs !== undefined ? [inputs, inputs] : [1, MLP_LIMITS.maxInputs]) : last ? [2, MLP_LIMITS.maxClasses] : [1, MLP_LIMITS.maxHiddenUnits];
+    const [lo, hi] = first
+      ? inputs !== undefined
+        ? [inputs, inputs]
+        : [1, MLP_LIMITS.maxInputs]
+      : last
+        ? [2, MLP_LIMITS.maxClasses]
+        : [1, MLP_LIMITS.maxHiddenUnits];
     if (typeof d !== 'number' || !Number.isInteger(d) || d < lo || d > hi) {
       const what = first ? 'input size' : last ? 'number of classes' : 'hidden layer width';
       throw new SpecError(`${path}[${l}]`, `${what} must be an integer in [${lo}, ${hi}], got ${describeValue(d)}`);
@@ -191,13 +200,7 @@ export class Mlp {
    * the mean over all of `data`, or over `indices[0..count)` for a minibatch.
    * `grad` must not alias `params` (it is cleared first).
    */
-  lossAndGradientInto(
-    params: ArrayLike<number>,
-    data: Dataset,
-    grad: Float64Array,
-    indices?: Int32Array | null,
-    count?: number,
-  ): number {
+  lossAndGradientInto(params: ArrayLike<number>, data: Dataset, grad: Float64Array, indices?: Int32Array | null, count?: number): number {
     const n = indices ? (count ?? indices.length) : data.y.length;
     grad.fill(0, 0, this.nParams);
     const k = this.layout.length;

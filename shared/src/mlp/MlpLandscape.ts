@@ -96,14 +96,27 @@ export interface GeneralisationReport {
 }
 
 const EXPLICIT_KEYS = ['kind', 'layers', 'activation', 'data', 'center', 'directions', 'weightDecay', 'testData'] as const;
-const GENERATED_KEYS = ['kind', 'dataset', 'samples', 'noise', 'layers', 'activation', 'seed', 'slice', 'testSamples', 'weightDecay', 'init'] as const;
+const GENERATED_KEYS = [
+  'kind',
+  'dataset',
+  'samples',
+  'noise',
+  'layers',
+  'activation',
+  'seed',
+  'slice',
+  'testSamples',
+  'weightDecay',
+  'init',
+] as const;
 
 /** Builds an MLP landscape from either spec form; throws `SpecError` naming the bad field. */
 export function createMlpLandscape(spec: unknown, path = 'landscape', options: MlpLandscapeOptions = {}): MlpLandscape {
   const o = asObject(spec, path);
   if (o.kind !== 'mlp') throw new SpecError(`${path}.kind`, `must be 'mlp', got ${describeValue(o.kind)}`);
   const kernel = options.kernel ?? 'auto';
-  if (kernel !== 'auto' && kernel !== 'plain') throw new SpecError('options.kernel', `must be 'auto' or 'plain', got ${describeValue(kernel)}`);
+  if (kernel !== 'auto' && kernel !== 'plain')
+    throw new SpecError('options.kernel', `must be 'auto' or 'plain', got ${describeValue(kernel)}`);
   const impl = 'dataset' in o ? fromGenerated(o, path) : fromExplicit(o, path);
   if (kernel === 'plain') impl.usePlainKernel();
   return impl;
@@ -136,7 +149,10 @@ function fromExplicit(o: Json, path: string): MlpLandscapeImpl {
     slice = false;
   } else {
     if (!Array.isArray(o.directions) || o.directions.length !== 2) {
-      throw new SpecError(`${path}.directions`, `must be two direction vectors of ${network.nParams} numbers, got ${describeValue(o.directions)}`);
+      throw new SpecError(
+        `${path}.directions`,
+        `must be two direction vectors of ${network.nParams} numbers, got ${describeValue(o.directions)}`,
+      );
     }
     directions = [
       vectorField(o.directions[0], `${path}.directions[0]`, network.nParams),
@@ -162,13 +178,24 @@ function fromExplicit(o: Json, path: string): MlpLandscapeImpl {
 function fromGenerated(o: Json, path: string): MlpLandscapeImpl {
   rejectUnknownKeys(o, path, GENERATED_KEYS);
   const dataset = enumField(o, 'dataset', path, DATASET_KINDS);
-  const samples = numberField(o, 'samples', path, undefined, { min: DATASET_LIMITS.minSamples, max: DATASET_LIMITS.maxSamples, integer: true });
-  const testSamples = numberField(o, 'testSamples', path, samples, { min: DATASET_LIMITS.minSamples, max: DATASET_LIMITS.maxSamples, integer: true });
+  const samples = numberField(o, 'samples', path, undefined, {
+    min: DATASET_LIMITS.minSamples,
+    max: DATASET_LIMITS.maxSamples,
+    integer: true,
+  });
+  const testSamples = numberField(o, 'testSamples', path, samples, {
+    min: DATASET_LIMITS.minSamples,
+    max: DATASET_LIMITS.maxSamples,
+    integer: true,
+  });
   const noise = numberField(o, 'noise', path, 0.1, { min: 0, max: 1 });
   const layers = checkLayers(o.layers, `${path}.layers`, 2);
   const classes = layers[layers.length - 1];
   if (dataset !== 'blobs' && classes !== 2) {
-    throw new SpecError(`${path}.layers[${layers.length - 1}]`, `the ${dataset} dataset has 2 classes, so the last layer must be 2, got ${classes}`);
+    throw new SpecError(
+      `${path}.layers[${layers.length - 1}]`,
+      `the ${dataset} dataset has 2 classes, so the last layer must be 2, got ${classes}`,
+    );
   }
   if (dataset === 'blobs' && classes > DATASET_LIMITS.maxBlobClasses) {
     throw new SpecError(`${path}.layers[${layers.length - 1}]`, `blobs have 2..${DATASET_LIMITS.maxBlobClasses} classes, got ${classes}`);
@@ -186,7 +213,19 @@ function fromGenerated(o: Json, path: string): MlpLandscapeImpl {
   const dirRng = root.fork('directions');
   const d1 = randomFilterNormalizedDirection(center, layers, dirRng);
   const d2 = randomFilterNormalizedDirection(center, layers, dirRng);
-  const normalised: MlpLandscapeSpec = { kind: 'mlp', dataset, samples, noise, layers, activation, seed, slice, testSamples, weightDecay, init };
+  const normalised: MlpLandscapeSpec = {
+    kind: 'mlp',
+    dataset,
+    samples,
+    noise,
+    layers,
+    activation,
+    seed,
+    slice,
+    testSamples,
+    weightDecay,
+    init,
+  };
   const title = `MLP [${layers.join('-')}] ${activation} on ${dataset}`;
   return new MlpLandscapeImpl(normalised, slice, network, train, test, center, [d1, d2], weightDecay, title);
 }
@@ -467,7 +506,10 @@ class MlpLandscapeImpl implements MlpLandscape {
     if (!k) {
       try {
         if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
-        k = new BatchKernel(createMlpTrainer({ layers: this.network.layers, activation: this.network.activation, batchSize: size }), this.network.inputs);
+        k = new BatchKernel(
+          createMlpTrainer({ layers: this.network.layers, activation: this.network.activation, batchSize: size }),
+          this.network.inputs,
+        );
       } catch {
         // No SIMD WebAssembly, or a browser main thread refusing synchronous compilation: the plain loops, slower.
         this.batchKernels = null;
@@ -506,7 +548,12 @@ class MlpLandscapeImpl implements MlpLandscape {
   private addPenaltyOnGrid(grid: GridSpec, out: Float64Array): void {
     const [d1, d2] = this.directions;
     const c = this.center;
-    let cc = 0, c1 = 0, c2 = 0, s11 = 0, s12 = 0, s22 = 0;
+    let cc = 0,
+      c1 = 0,
+      c2 = 0,
+      s11 = 0,
+      s12 = 0,
+      s22 = 0;
     for (const L of this.network.layout) {
       for (let q = L.weightOffset; q < L.biasOffset; q++) {
         cc += c[q] * c[q];
@@ -550,7 +597,10 @@ class MlpLandscapeImpl implements MlpLandscape {
 
   private checkPoint(theta: ArrayLike<number>): void {
     if (theta.length !== this.dim) {
-      throw new SpecError('theta', `must have ${this.dim} coordinates for this ${this.form === 'slice' ? '2-D slice' : 'MLP'} landscape, got ${theta.length}`);
+      throw new SpecError(
+        'theta',
+        `must have ${this.dim} coordinates for this ${this.form === 'slice' ? '2-D slice' : 'MLP'} landscape, got ${theta.length}`,
+      );
     }
   }
 }

@@ -111,13 +111,15 @@ export function trainBezierPath(
   const momentum = opts.momentum ?? 0;
   const samples = opts.samples ?? 4;
   const n = opts.n ?? 41;
-  if (!Number.isInteger(steps) || steps < 0 || steps > 1e6) throw new SpecError('steps', `must be an integer in [0, 1000000], got ${describeValue(steps)}`);
+  if (!Number.isInteger(steps) || steps < 0 || steps > 1e6)
+    throw new SpecError('steps', `must be an integer in [0, 1000000], got ${describeValue(steps)}`);
   if (!(lr > 0) || !Number.isFinite(lr)) throw new SpecError('lr', `must be a finite number > 0, got ${describeValue(lr)}`);
   if (!(momentum >= 0 && momentum < 1)) throw new SpecError('momentum', `must be a number in [0, 1), got ${describeValue(momentum)}`);
   if (!Number.isInteger(samples) || samples < 1) throw new SpecError('samples', `must be an integer ≥ 1, got ${describeValue(samples)}`);
   if (!Number.isInteger(n) || n < 2) throw new SpecError('n', `must be an integer ≥ 2, got ${describeValue(n)}`);
   const batch = opts.batchSize;
-  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1)) throw new SpecError('batchSize', `must be an integer ≥ 1, got ${describeValue(batch)}`);
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1))
+    throw new SpecError('batchSize', `must be an integer ≥ 1, got ${describeValue(batch)}`);
   const useMinibatch = batch !== undefined && landscape.stochasticGradientInto !== undefined;
 
   const dim = landscape.dim;

@@ -81,12 +81,18 @@ export interface LanczosResult {
  * multiplicities are found too. With maxIterations = dim it is exact up to
  * rounding.
  */
-export function hessianEigenvaluesLanczos(landscape: Landscape, point: ArrayLike<number>, k: number, opts: LanczosOptions = {}): LanczosResult {
+export function hessianEigenvaluesLanczos(
+  landscape: Landscape,
+  point: ArrayLike<number>,
+  k: number,
+  opts: LanczosOptions = {},
+): LanczosResult {
   const n = landscape.dim;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new SpecError('k', `must be an integer in [1, ${n}], got ${describeValue(k)}`);
   const which = opts.which ?? 'largest';
   const maxIt = Math.min(n, opts.maxIterations ?? Math.max(300, 6 * k + 40));
-  if (!Number.isInteger(maxIt) || maxIt < k) throw new SpecError('maxIterations', `must be an integer ≥ k = ${k}, got ${describeValue(opts.maxIterations)}`);
+  if (!Number.isInteger(maxIt) || maxIt < k)
+    throw new SpecError('maxIterations', `must be an integer ≥ k = ${k}, got ${describeValue(opts.maxIterations)}`);
   const tol = opts.tol ?? 1e-10;
   const op = hessianOperator(landscape, point);
   const wanted = (vals: Float64Array): number[] => {
@@ -119,7 +125,12 @@ export function hessianEigenvaluesLanczos(landscape: Landscape, point: ArrayLike
  * @example
  *   topHessianEigenvalues(L, L.center, 3); // [λ1, λ2, λ3]
  */
-export function topHessianEigenvalues(landscape: Landscape, point: ArrayLike<number>, k: number, opts: Omit<LanczosOptions, 'which'> = {}): number[] {
+export function topHessianEigenvalues(
+  landscape: Landscape,
+  point: ArrayLike<number>,
+  k: number,
+  opts: Omit<LanczosOptions, 'which'> = {},
+): number[] {
   return hessianEigenvaluesLanczos(landscape, point, k, { ...opts, which: 'largest' }).values;
 }
 
@@ -259,7 +270,11 @@ export interface SpectralDensity {
  * weights τᵢ with Σ τᵢ g(θᵢ) ≈ vᵀ g(H) v ≈ (1/n) Σ g(λ). Smooth it for
  * display with `smoothSpectralDensity`.
  */
-export function spectralDensity(landscape: Landscape, point: ArrayLike<number>, opts: { steps?: number; seed?: Seed } = {}): SpectralDensity {
+export function spectralDensity(
+  landscape: Landscape,
+  point: ArrayLike<number>,
+  opts: { steps?: number; seed?: Seed } = {},
+): SpectralDensity {
   const n = landscape.dim;
   const steps = Math.min(n, opts.steps ?? 80);
   if (!Number.isInteger(steps) || steps < 1) throw new SpecError('steps', `must be an integer ≥ 1, got ${describeValue(opts.steps)}`);

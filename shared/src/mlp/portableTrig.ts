@@ -10,7 +10,7 @@
  * far below anything a dataset can show.
  */
 
-const PIO2_1 = 1.57079632673412561417e0; // first 33 bits of π/2
+const PIO2_1 = 1.57079632673412561417; // first 33 bits of π/2
 const PIO2_1T = 6.07710050650619224932e-11; // π/2 − PIO2_1
 const INV_PIO2 = 6.36619772367581382433e-1;
 
@@ -25,7 +25,7 @@ const C1 = 4.16666666666666019037e-2;
 const C2 = -1.38888888888741095749e-3;
 const C3 = 2.48015872894767294178e-5;
 const C4 = -2.75573143513906633035e-7;
-const C5 = 2.08757232129817482790e-9;
+const C5 = 2.0875723212981748279e-9;
 const C6 = -1.13596475577881948265e-11;
 
 function kernelSin(r: number): number {

@@ -77,7 +77,10 @@ export class Optimizer {
   private readonly g: Float64Array;
   private readonly probe: Float64Array;
 
-  constructor(spec: OptimizerSpec, readonly dim: number) {
+  constructor(
+    spec: OptimizerSpec,
+    readonly dim: number,
+  ) {
     this.spec = spec;
     this.transform = recipe(spec);
     this.state = this.transform?.init(dim);
@@ -188,4 +191,3 @@ export class Optimizer {
 export function createOptimizer(spec: unknown, dim: number, path = 'optimizer'): Optimizer {
   return new Optimizer(parseOptimizerSpec(spec, path), dim);
 }
-

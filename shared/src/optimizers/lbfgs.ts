@@ -36,7 +36,8 @@ function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: nu
   const d2sq = d1 * d1 - g1 * g2;
   if (d2sq >= 0) {
     const d2 = Math.sqrt(d2sq);
-    const minPos = x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+    const minPos =
+      x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
     return Math.min(Math.max(minPos, xmin), xmax);
   }
   return (xmin + xmax) / 2;
@@ -61,7 +62,10 @@ export function strongWolfe(
   let fNew = obj(t, gNew);
   let evals = 1;
   let gtdNew = dot(gNew, d);
-  let tPrev = 0, fPrev = f, gPrev: Float64Array = g.slice(), gtdPrev = gtd;
+  let tPrev = 0,
+    fPrev = f,
+    gPrev: Float64Array = g.slice(),
+    gtdPrev = gtd;
   let done = false;
   let lsIter = 0;
   let bracket: number[] = [];
@@ -70,22 +74,34 @@ export function strongWolfe(
   let bgtd: number[] = [];
   while (lsIter < maxLs) {
     if (fNew > f + c1 * t * gtd || (lsIter > 1 && fNew >= fPrev)) {
-      bracket = [tPrev, t]; bf = [fPrev, fNew]; bg = [gPrev, gNew.slice()]; bgtd = [gtdPrev, gtdNew];
+      bracket = [tPrev, t];
+      bf = [fPrev, fNew];
+      bg = [gPrev, gNew.slice()];
+      bgtd = [gtdPrev, gtdNew];
       break;
     }
     if (Math.abs(gtdNew) <= -c2 * gtd) {
-      bracket = [t]; bf = [fNew]; bg = [gNew]; done = true;
+      bracket = [t];
+      bf = [fNew];
+      bg = [gNew];
+      done = true;
       break;
     }
     if (gtdNew >= 0) {
-      bracket = [tPrev, t]; bf = [fPrev, fNew]; bg = [gPrev, gNew.slice()]; bgtd = [gtdPrev, gtdNew];
+      bracket = [tPrev, t];
+      bf = [fPrev, fNew];
+      bg = [gPrev, gNew.slice()];
+      bgtd = [gtdPrev, gtdNew];
       break;
     }
     const minStep = t + 0.01 * (t - tPrev);
     const maxStep = t * 10;
     const tmp = t;
     t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, [minStep, maxStep]);
-    tPrev = tmp; fPrev = fNew; gPrev = gNew.slice(); gtdPrev = gtdNew;
+    tPrev = tmp;
+    fPrev = fNew;
+    gPrev = gNew.slice();
+    gtdPrev = gtdNew;
     gNew = new Float64Array(d.length);
     fNew = obj(t, gNew);
     evals += 1;
@@ -93,7 +109,10 @@ export function strongWolfe(
     lsIter += 1;
   }
   if (lsIter === maxLs) {
-    bracket = [0, t]; bf = [f, fNew]; bg = [g, gNew]; bgtd = [gtd, gtdNew];
+    bracket = [0, t];
+    bf = [f, fNew];
+    bg = [g, gNew];
+    bgtd = [gtd, gtdNew];
   }
   let insufProgress = false;
   let [low, high] = bf[0] <= bf[bf.length - 1] ? [0, 1] : [1, 0];
@@ -115,14 +134,23 @@ export function strongWolfe(
     gtdNew = dot(gNew, d);
     lsIter += 1;
     if (fNew > f + c1 * t * gtd || fNew >= bf[low]) {
-      bracket[high] = t; bf[high] = fNew; bg[high] = gNew.slice(); bgtd[high] = gtdNew;
+      bracket[high] = t;
+      bf[high] = fNew;
+      bg[high] = gNew.slice();
+      bgtd[high] = gtdNew;
       [low, high] = bf[0] <= bf[1] ? [0, 1] : [1, 0];
     } else {
       if (Math.abs(gtdNew) <= -c2 * gtd) done = true;
       else if (gtdNew * (bracket[high] - bracket[low]) >= 0) {
-        bracket[high] = bracket[low]; bf[high] = bf[low]; bg[high] = bg[low]; bgtd[high] = bgtd[low];
+        bracket[high] = bracket[low];
+        bf[high] = bf[low];
+        bg[high] = bg[low];
+        bgtd[high] = bgtd[low];
       }
-      bracket[low] = t; bf[low] = fNew; bg[low] = gNew.slice(); bgtd[low] = gtdNew;
+      bracket[low] = t;
+      bf[low] = fNew;
+      bg[low] = gNew.slice();
+      bgtd[low] = gtdNew;
     }
   }
   return { f: bf[low], g: bg[low], t: bracket[low], evals };
@@ -149,7 +177,10 @@ export function lbfgsStepInPlace(
   if (s.iter === 1 || !s.d || !s.prevGrad) {
     s.d = new Float64Array(n);
     for (let i = 0; i < n; i++) s.d[i] = -g[i];
-    s.dirs = []; s.steps = []; s.ro = []; s.hDiag = 1;
+    s.dirs = [];
+    s.steps = [];
+    s.ro = [];
+    s.hDiag = 1;
   } else {
     const y = new Float64Array(n);
     const st = new Float64Array(n);
@@ -161,9 +192,13 @@ export function lbfgsStepInPlace(
     if (ys > 1e-10) {
       // `while`, not torch's `==`: a live retune may shrink historySize below what is stored.
       while (s.dirs.length >= h.historySize) {
-        s.dirs.shift(); s.steps.shift(); s.ro.shift();
+        s.dirs.shift();
+        s.steps.shift();
+        s.ro.shift();
       }
-      s.dirs.push(y); s.steps.push(st); s.ro.push(1 / ys);
+      s.dirs.push(y);
+      s.steps.push(st);
+      s.ro.push(1 / ys);
       s.hDiag = ys / dot(y, y);
     }
     const m = s.dirs.length;

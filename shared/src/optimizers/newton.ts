@@ -52,7 +52,10 @@ export function newtonStepInPlace(
 ): number {
   const n = theta.length;
   if (n > NEWTON_MAX_DIM) {
-    throw new SpecError('optimizer.kind', `newton needs a dense Hessian and is limited to ${NEWTON_MAX_DIM} parameters; this landscape has ${n}`);
+    throw new SpecError(
+      'optimizer.kind',
+      `newton needs a dense Hessian and is limited to ${NEWTON_MAX_DIM} parameters; this landscape has ${n}`,
+    );
   }
   const H = new Float64Array(n * n);
   denseHessianInto(landscape, theta, H);

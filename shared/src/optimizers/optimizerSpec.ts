@@ -62,7 +62,8 @@ const UNIT_OPEN = { min: 0, max: 1, maxExclusive: true } as const;
 function betasField(o: Json, path: string): [number, number] {
   const v = o.betas;
   if (v === undefined) return [0.9, 0.999];
-  if (!Array.isArray(v) || v.length !== 2) throw new SpecError(`${path}.betas`, `must be a pair [β1, β2] with each in [0, 1), got ${describeValue(v)}`);
+  if (!Array.isArray(v) || v.length !== 2)
+    throw new SpecError(`${path}.betas`, `must be a pair [β1, β2] with each in [0, 1), got ${describeValue(v)}`);
   return [checkNumber(v[0], `${path}.betas[0]`, UNIT_OPEN), checkNumber(v[1], `${path}.betas[1]`, UNIT_OPEN)];
 }
 
@@ -84,9 +85,15 @@ export function parseOptimizerSpec(spec: unknown, path = 'optimizer'): Optimizer
     noise: numberField(o, 'noise', path, 0, { min: 0, max: 100 }),
     samRadius: numberField(o, 'samRadius', path, 0, { min: 0, max: 10 }),
     samAdaptive: booleanField(o, 'samAdaptive', path, false),
-    clipNorm: o.clipNorm === undefined || o.clipNorm === null ? null : checkNumber(o.clipNorm, `${path}.clipNorm`, { min: 0, minExclusive: true, max: 1e9 }),
+    clipNorm:
+      o.clipNorm === undefined || o.clipNorm === null
+        ? null
+        : checkNumber(o.clipNorm, `${path}.clipNorm`, { min: 0, minExclusive: true, max: 1e9 }),
     schedule: parseSchedule(o.schedule, `${path}.schedule`),
-    batchSize: o.batchSize === undefined || o.batchSize === null ? null : checkNumber(o.batchSize, `${path}.batchSize`, { min: 1, max: 1e6, integer: true }),
+    batchSize:
+      o.batchSize === undefined || o.batchSize === null
+        ? null
+        : checkNumber(o.batchSize, `${path}.batchSize`, { min: 1, max: 1e6, integer: true }),
   };
   switch (kind) {
     case 'sgd': {

@@ -65,7 +65,10 @@ export function parseSchedule(v: unknown, path: string): ScheduleSpec | null {
       };
       const warm = s.pctStart * s.totalSteps - 1;
       if (!(warm > 0) || !(warm < s.totalSteps - 1)) {
-        throw new SpecError(`${path}.pctStart`, `leaves no warm-up or no annealing phase for totalSteps ${s.totalSteps} (got ${describeValue(s.pctStart)})`);
+        throw new SpecError(
+          `${path}.pctStart`,
+          `leaves no warm-up or no annealing phase for totalSteps ${s.totalSteps} (got ${describeValue(s.pctStart)})`,
+        );
       }
       return s;
     }

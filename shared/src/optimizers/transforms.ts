@@ -48,6 +48,7 @@ export interface GradientTransformation<S = unknown> {
 }
 
 /** optax.chain: applies transforms in order; its state is the tuple of theirs. */
+// biome-ignore lint/suspicious/noExplicitAny: each transform has its own state type; chain keeps them as a tuple
 export function chain(...transforms: GradientTransformation<any>[]): GradientTransformation<unknown[]> {
   return {
     init: (dim) => transforms.map((t) => t.init(dim)),

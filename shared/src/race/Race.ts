@@ -2,13 +2,7 @@ import { SpecError, describeValue } from '../spec/SpecError';
 import { Rng, type Seed } from '../random/Rng';
 import type { Landscape } from '../landscapes/Landscape';
 import { createOptimizer, robustLoss, scheduledLearningRate, type Optimizer, type OptimizerSpec } from './deps';
-import {
-  checkRacerOptimizer,
-  checkStartPoint,
-  parseSettingsWithLandscape,
-  randomViewPoint,
-  type RaceSettings,
-} from './RaceSettings';
+import { checkRacerOptimizer, checkStartPoint, parseSettingsWithLandscape, randomViewPoint, type RaceSettings } from './RaceSettings';
 import { encodeTrail, quantBox, quantise, type TrailSnapshot } from './TrailSnapshot';
 import type { Bounds2D } from '../landscapes/Landscape';
 import { computeResults, computeResultsStepwise, robustSeed, type RacerResult, type ResultInput } from './results';
@@ -174,7 +168,8 @@ export class Race {
     if (typeof joinTick !== 'number' || !Number.isInteger(joinTick) || joinTick < this._tickCount) {
       throw new SpecError('joinTick', `must be an integer ≥ the current tick ${this._tickCount}, got ${describeValue(joinTick)}`);
     }
-    if (joinTick > 0 && !this.settings.lateJoin) throw new SpecError('lateJoin', 'is off for this round: racers can only join before the first tick');
+    if (joinTick > 0 && !this.settings.lateJoin)
+      throw new SpecError('lateJoin', 'is off for this round: racers can only join before the first tick');
     if (this.racersById.size >= this.settings.maxPlayers) {
       throw new SpecError('maxPlayers', `the race is full (${this.settings.maxPlayers} racers)`);
     }
@@ -540,7 +535,8 @@ export class Race {
   private resolveStart(id: string, start: unknown): number[] {
     const rule = this.settings.startRule;
     if (start !== undefined && start !== null) {
-      if (rule.kind !== 'choose') throw new SpecError('start', `cannot be chosen under the '${rule.kind}' start rule (only 'choose' lets players pick)`);
+      if (rule.kind !== 'choose')
+        throw new SpecError('start', `cannot be chosen under the '${rule.kind}' start rule (only 'choose' lets players pick)`);
       return this.toParameters(checkStartPoint(start, 'start', this.landscape));
     }
     if (rule.kind === 'shared') return this.toParameters(rule.point);

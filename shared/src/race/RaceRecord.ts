@@ -42,7 +42,8 @@ const TICK_MAX = 100_000_000;
 /** Checks the shape of a stored record (the meaning is checked again as it replays). */
 export function parseRaceRecord(json: unknown, path = 'record'): RaceRecord {
   const obj = asObject(json, path);
-  if (obj.format !== 'gradient-rally/race-record') throw new SpecError(`${path}.format`, `must be 'gradient-rally/race-record', got ${describeValue(obj.format)}`);
+  if (obj.format !== 'gradient-rally/race-record')
+    throw new SpecError(`${path}.format`, `must be 'gradient-rally/race-record', got ${describeValue(obj.format)}`);
   if (obj.version !== 1) throw new SpecError(`${path}.version`, `must be 1, got ${describeValue(obj.version)}`);
   const endTick = checkNumber(obj.endTick, `${path}.endTick`, { min: 0, max: TICK_MAX, integer: true });
   const tickOf = (v: unknown, p: string) => checkNumber(v, p, { min: 0, max: endTick, integer: true });
@@ -61,12 +62,24 @@ export function parseRaceRecord(json: unknown, path = 'record'): RaceRecord {
     const start = list(o.start, `${p}.start`).map((c, j) => checkNumber(c, `${p}.start[${j}]`));
     const tick = tickOf(o.tick, `${p}.tick`);
     const joinTick = checkNumber(o.joinTick, `${p}.joinTick`, { min: tick, max: TICK_MAX, integer: true });
-    return { seq: seqOf(o.seq, `${p}.seq`), tick, id: idOf(o.id, `${p}.id`), optimizer: asObject(o.optimizer, `${p}.optimizer`) as unknown as OptimizerSpec, start, joinTick };
+    return {
+      seq: seqOf(o.seq, `${p}.seq`),
+      tick,
+      id: idOf(o.id, `${p}.id`),
+      optimizer: asObject(o.optimizer, `${p}.optimizer`) as unknown as OptimizerSpec,
+      start,
+      joinTick,
+    };
   });
   const changes = list(obj.changes, `${path}.changes`).map((c, i) => {
     const p = `${path}.changes[${i}]`;
     const o = asObject(c, p);
-    return { seq: seqOf(o.seq, `${p}.seq`), tick: tickOf(o.tick, `${p}.tick`), id: idOf(o.id, `${p}.id`), spec: asObject(o.spec, `${p}.spec`) as unknown as OptimizerSpec };
+    return {
+      seq: seqOf(o.seq, `${p}.seq`),
+      tick: tickOf(o.tick, `${p}.tick`),
+      id: idOf(o.id, `${p}.id`),
+      spec: asObject(o.spec, `${p}.spec`) as unknown as OptimizerSpec,
+    };
   });
   const removals = list(obj.removals, `${path}.removals`).map((c, i) => {
     const p = `${path}.removals[${i}]`;
@@ -112,7 +125,8 @@ export function replayRace(record: RaceRecord | unknown): ReplayOutcome {
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (i > 0 && e.seq === events[i - 1].seq) throw new SpecError('record', `two events share seq ${e.seq}`);
-    if (e.tick < race.tickCount) throw new SpecError('record', `event seq ${e.seq} at tick ${e.tick} comes after tick ${race.tickCount}: events are out of order`);
+    if (e.tick < race.tickCount)
+      throw new SpecError('record', `event seq ${e.seq} at tick ${e.tick} comes after tick ${race.tickCount}: events are out of order`);
     advanceTo(e.tick);
     e.apply();
   }

@@ -138,10 +138,17 @@ export function parseSettingsWithLandscape(json: unknown, path = 'settings'): { 
   const roundSeconds = nullableNumber(obj, 'roundSeconds', path, 60, { min: ROUND_SECONDS_RANGE[0], max: ROUND_SECONDS_RANGE[1] });
   const budget = nullableNumber(obj, 'budget', path, null, { min: BUDGET_RANGE[0], max: BUDGET_RANGE[1], integer: true });
   if (roundSeconds === null && budget === null) {
-    throw new SpecError(`${path}.roundSeconds`, `and ${path}.budget cannot both be null: a round needs a time limit (seconds in [${ROUND_SECONDS_RANGE.join(', ')}]), a budget of gradient evaluations, or both`);
+    throw new SpecError(
+      `${path}.roundSeconds`,
+      `and ${path}.budget cannot both be null: a round needs a time limit (seconds in [${ROUND_SECONDS_RANGE.join(', ')}]), a budget of gradient evaluations, or both`,
+    );
   }
   const tickRate = numberField(obj, 'tickRate', path, 20, { min: TICK_RATE_RANGE[0], max: TICK_RATE_RANGE[1], integer: true });
-  const stepsPerTick = numberField(obj, 'stepsPerTick', path, 2, { min: STEPS_PER_TICK_RANGE[0], max: STEPS_PER_TICK_RANGE[1], integer: true });
+  const stepsPerTick = numberField(obj, 'stepsPerTick', path, 2, {
+    min: STEPS_PER_TICK_RANGE[0],
+    max: STEPS_PER_TICK_RANGE[1],
+    integer: true,
+  });
   const scoring = parseScoring(obj.scoring, `${path}.scoring`, landscape);
   const startRule = parseStartRule(obj.startRule, `${path}.startRule`, landscape, seed);
   const lateJoin = booleanField(obj, 'lateJoin', path, true);
@@ -172,7 +179,8 @@ export function parseSettingsWithLandscape(json: unknown, path = 'settings'): { 
 function parseSeed(v: unknown, path: string): Seed {
   if (v === undefined) return 1;
   if (typeof v === 'string') {
-    if (v.length < 1 || v.length > 100) throw new SpecError(path, `must be a finite number or a string of 1 to 100 characters, got ${describeValue(v)}`);
+    if (v.length < 1 || v.length > 100)
+      throw new SpecError(path, `must be a finite number or a string of 1 to 100 characters, got ${describeValue(v)}`);
     return v;
   }
   if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -181,7 +189,13 @@ function parseSeed(v: unknown, path: string): Seed {
   return v;
 }
 
-function nullableNumber(obj: Json, key: string, path: string, fallback: number | null, r: Parameters<typeof checkNumber>[2]): number | null {
+function nullableNumber(
+  obj: Json,
+  key: string,
+  path: string,
+  fallback: number | null,
+  r: Parameters<typeof checkNumber>[2],
+): number | null {
   const v = obj[key];
   if (v === undefined) return fallback;
   if (v === null) return null;
@@ -189,7 +203,8 @@ function nullableNumber(obj: Json, key: string, path: string, fallback: number |
 }
 
 function stringList<T extends string>(v: unknown, path: string, allowed: readonly T[], what: string): T[] {
-  if (!Array.isArray(v)) throw new SpecError(path, `must be an array of ${what} (${allowed.map((a) => `'${a}'`).join(', ')}), got ${describeValue(v)}`);
+  if (!Array.isArray(v))
+    throw new SpecError(path, `must be an array of ${what} (${allowed.map((a) => `'${a}'`).join(', ')}), got ${describeValue(v)}`);
   const out: T[] = [];
   v.forEach((item, i) => {
     if (typeof item !== 'string' || !(allowed as readonly string[]).includes(item)) {
@@ -225,7 +240,8 @@ function parseKnobRanges(v: unknown, path: string): KnobRanges {
       continue;
     }
     const p = `${path}.${knob}`;
-    if (!Array.isArray(raw) || raw.length !== 2) throw new SpecError(p, `must be [min, max] within [${lo}, ${hi}], got ${describeValue(raw)}`);
+    if (!Array.isArray(raw) || raw.length !== 2)
+      throw new SpecError(p, `must be [min, max] within [${lo}, ${hi}], got ${describeValue(raw)}`);
     const integer = knob === 'batchSize';
     const min = checkNumber(raw[0], `${p}[0]`, { min: lo, max: hi, integer });
     const max = checkNumber(raw[1], `${p}[1]`, { min: lo, max: hi, integer });
@@ -243,7 +259,11 @@ function parseScoring(v: unknown, path: string, landscape: Landscape): ScoringRu
   switch (kind) {
     case 'robust-loss': {
       rejectUnknownKeys(obj, path, ['kind', 'radius', 'samples']);
-      const radius = numberField(obj, 'radius', path, defaultRobustRadius(landscape.info.bounds), { min: 0, max: 1000, minExclusive: true });
+      const radius = numberField(obj, 'radius', path, defaultRobustRadius(landscape.info.bounds), {
+        min: 0,
+        max: 1000,
+        minExclusive: true,
+      });
       const samples = numberField(obj, 'samples', path, 64, { min: ROBUST_SAMPLES_RANGE[0], max: ROBUST_SAMPLES_RANGE[1], integer: true });
       return { kind, radius, samples };
     }
@@ -254,7 +274,10 @@ function parseScoring(v: unknown, path: string, landscape: Landscape): ScoringRu
     case 'test-loss':
       rejectUnknownKeys(obj, path, ['kind']);
       if (!hasTestLoss(landscape)) {
-        throw new SpecError(`${path}.kind`, `'test-loss' needs an MLP terrain with held-out test data (landscape kind 'mlp', generated or with testData); this landscape is '${landscape.info.kind}'${landscape.info.kind === 'mlp' ? ' without test data' : ''}`);
+        throw new SpecError(
+          `${path}.kind`,
+          `'test-loss' needs an MLP terrain with held-out test data (landscape kind 'mlp', generated or with testData); this landscape is '${landscape.info.kind}'${landscape.info.kind === 'mlp' ? ' without test data' : ''}`,
+        );
       }
       return { kind };
     default:
@@ -304,9 +327,14 @@ export function randomViewPoint(b: Bounds2D, rng: Rng): [number, number] {
  * or, on a landscape of dim > 2, a full parameter vector of length dim.
  */
 export function checkStartPoint(v: unknown, path: string, landscape: Landscape): number[] {
-  if (!Array.isArray(v)) throw new SpecError(path, `must be an array of 2${landscape.dim > 2 ? ` or ${landscape.dim}` : ''} finite numbers, got ${describeValue(v)}`);
+  if (!Array.isArray(v))
+    throw new SpecError(
+      path,
+      `must be an array of 2${landscape.dim > 2 ? ` or ${landscape.dim}` : ''} finite numbers, got ${describeValue(v)}`,
+    );
   if (landscape.dim > 2 && v.length === landscape.dim) return v.map((c, i) => checkNumber(c, `${path}[${i}]`, { min: -1e6, max: 1e6 }));
-  if (v.length !== 2) throw new SpecError(path, `must have 2${landscape.dim > 2 ? ` or ${landscape.dim}` : ''} coordinates, got ${v.length}`);
+  if (v.length !== 2)
+    throw new SpecError(path, `must have 2${landscape.dim > 2 ? ` or ${landscape.dim}` : ''} coordinates, got ${v.length}`);
   const b = landscape.info.bounds;
   const x = checkNumber(v[0], `${path}[0]`, { min: b.xMin, max: b.xMax });
   const y = checkNumber(v[1], `${path}[1]`, { min: b.yMin, max: b.yMax });
@@ -320,7 +348,9 @@ function parseDefaultOptimizer(
   dim: number,
 ): OptimizerSpec {
   if (v === undefined) {
-    const kind: OptimizerKind = rules.allowedOptimizers.includes('sgd' as OptimizerKind) ? ('sgd' as OptimizerKind) : rules.allowedOptimizers[0];
+    const kind: OptimizerKind = rules.allowedOptimizers.includes('sgd' as OptimizerKind)
+      ? ('sgd' as OptimizerKind)
+      : rules.allowedOptimizers[0];
     const [lo, hi] = rules.knobRanges.lr;
     const lr = Math.min(hi, Math.max(lo, kind === 'lbfgs' || kind === 'newton' ? 1 : 0.01));
     v = { kind, lr };
@@ -379,7 +409,8 @@ function checkKnobRanges(spec: OptimizerSpec, ranges: KnobRanges, locked: readon
     // A knob left at zero is "off" (no momentum, no noise, no SAM), allowed even when the range starts above 0.
     if (v === 0 && (knob === 'momentum' || knob === 'noise' || knob === 'samRadius' || knob === 'weightDecay')) continue;
     const [lo, hi] = ranges[knob];
-    if (!(v >= lo && v <= hi)) throw new SpecError(slotPath(path, slot), `must be in [${lo}, ${hi}] (the range the host allows), got ${describeValue(v)}`);
+    if (!(v >= lo && v <= hi))
+      throw new SpecError(slotPath(path, slot), `must be in [${lo}, ${hi}] (the range the host allows), got ${describeValue(v)}`);
   }
   // A schedule must not smuggle a learning rate above the allowed range.
   const sched = s.schedule as Record<string, unknown> | undefined | null;
@@ -387,7 +418,8 @@ function checkKnobRanges(spec: OptimizerSpec, ranges: KnobRanges, locked: readon
     const hi = ranges.lr[1];
     for (const f of ['maxLr', 'etaMin'] as const) {
       const v = sched[f];
-      if (typeof v === 'number' && v > hi) throw new SpecError(`${path}.schedule.${f}`, `must be at most ${hi} (the host's learning-rate range), got ${v}`);
+      if (typeof v === 'number' && v > hi)
+        throw new SpecError(`${path}.schedule.${f}`, `must be at most ${hi} (the host's learning-rate range), got ${v}`);
     }
   }
 }
@@ -426,7 +458,10 @@ export function checkRacerOptimizer(
       const lockedValue = shared ? readSlot(def, defSlot) : readSlot(own, slot);
       const given = readSlot(input, slot);
       if (given !== undefined && !sameValue(given, lockedValue)) {
-        throw new SpecError(slotPath(path, slot), `is locked by the host at ${JSON.stringify(lockedValue ?? null)}, got ${describeValue(given)}`);
+        throw new SpecError(
+          slotPath(path, slot),
+          `is locked by the host at ${JSON.stringify(lockedValue ?? null)}, got ${describeValue(given)}`,
+        );
       }
       if (slot.index === undefined) {
         if (lockedValue === undefined) delete input[slot.field];

@@ -86,7 +86,8 @@ export function encodeTrail(id: string, joinTick: number, qxy: Uint16Array, leng
 }
 
 export function decodeTrailSnapshot(s: TrailSnapshot): DecodedTrail[] {
-  if (!s || s.format !== 'trails-v1' || !Array.isArray(s.racers)) throw new SpecError('snapshot', `must be a 'trails-v1' trail snapshot, got ${describeValue(s)}`);
+  if (!s || s.format !== 'trails-v1' || !Array.isArray(s.racers))
+    throw new SpecError('snapshot', `must be a 'trails-v1' trail snapshot, got ${describeValue(s)}`);
   const { box } = s;
   const sx = (box.xMax - box.xMin) / QUANT_LEVELS;
   const sy = (box.yMax - box.yMin) / QUANT_LEVELS;

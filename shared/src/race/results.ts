@@ -273,7 +273,12 @@ function spec(v: RacerView): Record<string, unknown> {
   return v.optimizer as unknown as Record<string, unknown>;
 }
 
-function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' | 'sharpest' | undefined): { note: string; kind: NoteKind } {
+function explain(
+  race: RaceLike,
+  r: ResultInput,
+  a: Analysis,
+  basin: 'flattest' | 'sharpest' | undefined,
+): { note: string; kind: NoteKind } {
   const v = r.view;
   const L = race.landscape;
   const s = spec(v);
@@ -311,10 +316,7 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
       ? `Settled in a local minimum at ${pointText(v.drawn)}: loss ${f(loss)}, not the lowest (${deeper}).`
       : `Trapped in a local minimum at ${pointText(v.drawn)}: loss ${f(loss)}, while ${deeper}. ` +
         'Every direction goes uphill from here, so gradient steps cannot leave; more noise, a bigger step or another start could.';
-  } else if (
-    (near && near.kind === 'saddle') ||
-    (a.pointClass === 'saddle' && stalled)
-  ) {
+  } else if ((near && near.kind === 'saddle') || (a.pointClass === 'saddle' && stalled)) {
     kind = 'saddle';
     body =
       a.pointClass === 'degenerate'
@@ -322,7 +324,8 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
           'cannot tell which way is down. A little gradient noise would push it off.'
         : `Stalled near a saddle point at ${pointText(v.drawn)}: the slope is almost flat${gText} but the surface curves down ` +
           `along one direction (λ_min = ${f(a.lambdaMin)}). A little gradient noise or momentum would push it off.`;
-    if (s.kind === 'newton') body += " Newton's method is drawn to saddles as much as to minima: it seeks any point where the gradient vanishes.";
+    if (s.kind === 'newton')
+      body += " Newton's method is drawn to saddles as much as to minima: it seeks any point where the gradient vanishes.";
   } else if ((near && near.kind === 'maximum') || (a.pointClass === 'maximum' && stalled)) {
     kind = 'maximum';
     body =
@@ -345,7 +348,9 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
         `Bouncing back and forth at loss ${f(loss)}: each step is lr·‖g‖ = ${f(stepLength)} long, yet it keeps returning to the same places. ` +
         'The learning rate is too large for the curvature of this valley; a smaller one would settle.';
     } else {
-      const advice = crawling ? 'its steps had become tiny; a larger learning rate or momentum would have got further' : 'a larger learning rate or momentum would have got further';
+      const advice = crawling
+        ? 'its steps had become tiny; a larger learning rate or momentum would have got further'
+        : 'a larger learning rate or momentum would have got further';
       body =
         v.status === 'budget-spent'
           ? `It was still going downhill when the budget ran out: loss ${f(loss)}${gText}.`
@@ -360,7 +365,7 @@ function explain(race: RaceLike, r: ResultInput, a: Analysis, basin: 'flattest' 
   }
 
   if (kind === 'global-minimum' || kind === 'local-minimum' || kind === 'minimum') {
-    body += ' ' + basinSentence(a, loss, near, basin);
+    body += ` ${basinSentence(a, loss, near, basin)}`;
   }
 
   let prefix = '';
@@ -390,7 +395,7 @@ function basinSentence(a: Analysis, loss: number, near: KnownPoint | null, basin
     return `It is a flat basin (${lam}${basin === 'flattest' ? ', the flattest in this race' : ''}): ${robust || 'small nudges barely change the loss'}, close to ${f(loss)} at the bottom.`;
   }
   const parts = [lam && `curvature ${lam}`, robust].filter(Boolean).join('; ');
-  return parts ? parts[0].toUpperCase() + parts.slice(1) + '.' : '';
+  return parts ? `${parts[0].toUpperCase() + parts.slice(1)}.` : '';
 }
 
 function nearestPoint(points: KnownPoint[], at: ArrayLike<number>, tol: number): KnownPoint | null {
@@ -415,11 +420,22 @@ function sgdStability(s: Record<string, unknown>): { limit: number; text: string
   const mu = s.kind === 'sgd' && typeof s.momentum === 'number' ? s.momentum : 0;
   const nesterov = s.kind === 'sgd' && s.nesterov === true;
   const limit = nesterov ? (2 * (1 + mu)) / (1 + 2 * mu) : 2 * (1 + mu);
-  const text = mu === 0 ? '2' : nesterov ? `2(1+μ)/(1+2μ) = ${f(limit)} for Nesterov momentum μ = ${f(mu)}` : `2(1+μ) = ${f(limit)} for momentum μ = ${f(mu)}`;
+  const text =
+    mu === 0
+      ? '2'
+      : nesterov
+        ? `2(1+μ)/(1+2μ) = ${f(limit)} for Nesterov momentum μ = ${f(mu)}`
+        : `2(1+μ) = ${f(limit)} for momentum μ = ${f(mu)}`;
   return { limit, text };
 }
 
-function explainDivergence(L: Landscape, r: ResultInput, a: Analysis, specLr: number, s: Record<string, unknown>): { note: string; kind: NoteKind } {
+function explainDivergence(
+  L: Landscape,
+  r: ResultInput,
+  a: Analysis,
+  specLr: number,
+  s: Record<string, unknown>,
+): { note: string; kind: NoteKind } {
   const v = r.view;
   const lr = r.divergedLr ?? specLr;
   const n = r.divergedAfter ?? v.updates;
@@ -467,7 +483,9 @@ function explainDivergence(L: Landscape, r: ResultInput, a: Analysis, specLr: nu
     kind: 'diverged',
     note:
       `Diverged after ${n} updates: ${kind} at lr = ${f(lr)}${noise} took steps that grew without bound. ` +
-      (lam === null ? `The last finite point was ${where}` : `At the last finite point ${where} λ_max = ${f(lam)} and lr·λ_max = ${f(product)}`) +
+      (lam === null
+        ? `The last finite point was ${where}`
+        : `At the last finite point ${where} λ_max = ${f(lam)} and lr·λ_max = ${f(product)}`) +
       '; a smaller learning rate would have held.',
   };
 }

@@ -12,10 +12,10 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = LITTLE ? 1 : 0;
 const LO = LITTLE ? 0 : 1;
 
-const ln2_hi = 6.93147180369123816490e-1;
+const ln2_hi = 6.9314718036912381649e-1;
 const ln2_lo = 1.90821492927058770002e-10;
 const two54 = 1.8014398509481984e16;
-const Lg1 = 6.666666666666735130e-1;
+const Lg1 = 6.66666666666673513e-1;
 const Lg2 = 3.999999999940941908e-1;
 const Lg3 = 2.857142874366239149e-1;
 const Lg4 = 2.222219843214978396e-1;

@@ -51,12 +51,7 @@ export function compileExpression(src: string, path = 'expr'): CompiledExpressio
   const fxy = graph.derivative(fx, 1);
   const fyy = graph.derivative(fy, 1);
 
-  return new TapeExpression(
-    src,
-    compileTape(graph, [f]),
-    compileTape(graph, [f, fx, fy]),
-    compileTape(graph, [f, fx, fy, fxx, fxy, fyy]),
-  );
+  return new TapeExpression(src, compileTape(graph, [f]), compileTape(graph, [f, fx, fy]), compileTape(graph, [f, fx, fy, fxx, fxy, fyy]));
 }
 
 class TapeExpression implements CompiledExpression {

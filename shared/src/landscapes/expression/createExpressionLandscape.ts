@@ -44,7 +44,10 @@ export function createExpressionLandscape(spec: unknown, path = 'landscape'): La
   let title: string | undefined;
   if (obj.title !== undefined) {
     if (typeof obj.title !== 'string' || obj.title.trim().length === 0 || obj.title.length > MAX_TITLE_LENGTH) {
-      throw new SpecError(`${path}.title`, `must be a non-empty string of at most ${MAX_TITLE_LENGTH} characters, got ${describeValue(obj.title)}`);
+      throw new SpecError(
+        `${path}.title`,
+        `must be a non-empty string of at most ${MAX_TITLE_LENGTH} characters, got ${describeValue(obj.title)}`,
+      );
     }
     title = obj.title;
   }
@@ -95,7 +98,10 @@ function isWideRange(f: CompiledExpression, bounds: Bounds2D): boolean {
   if (finite.length < 2) return false;
   let lo = Infinity;
   for (const v of finite) lo = Math.min(lo, v);
-  const heights = finite.map((v) => v - lo).filter((h) => h > 0).sort((a, b) => a - b);
+  const heights = finite
+    .map((v) => v - lo)
+    .filter((h) => h > 0)
+    .sort((a, b) => a - b);
   if (heights.length === 0) return false;
   const top = heights[heights.length - 1];
   const low = heights[Math.floor(0.1 * (heights.length - 1))];

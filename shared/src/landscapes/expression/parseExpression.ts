@@ -22,7 +22,7 @@ const CONSTANTS: ReadonlyMap<string, number> = new Map([
 ]);
 /** Names people commonly type, mapped to what to write instead. */
 const HINTS: ReadonlyMap<string, string> = new Map([
-  ['ln', "use log(…) for the natural logarithm"],
+  ['ln', 'use log(…) for the natural logarithm'],
   ['pow', 'use ^ for powers, e.g. x^2'],
   ['sqr', 'use ^2, e.g. x^2'],
   ['Math', 'write sin(x), not Math.sin(x)'],

@@ -1,4 +1,4 @@
-import { ExpressionGraph, Op, signOf } from './ExpressionGraph';
+import { type ExpressionGraph, Op, signOf } from './ExpressionGraph';
 
 /**
  * A flat program computing some nodes of an `ExpressionGraph`: one

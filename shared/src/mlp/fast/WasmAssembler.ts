@@ -105,7 +105,6 @@ function sleb(out: number[], v: number): void {
 const f64Scratch = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64Scratch.buffer);
 
-
 /** One function body under construction. Methods chain; locals are numbered after the params. */
 export class WasmFunction {
   readonly code: number[] = [];

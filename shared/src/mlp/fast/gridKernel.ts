@@ -149,107 +149,135 @@ function buildGridModule(layers: readonly number[], activation: MlpActivation): 
   f.localGet(pB).simd(SIMD.f64x2Splat).localSet(bv);
   f.i32Const(0).localSet(j);
   f.loop(); // over grid columns j
+  f.localGet(pOffGx).localGet(j).i32Const(8).op(OP.i32Mul).op(OP.i32Add).f64Load().simd(SIMD.f64x2Splat).localSet(av);
+  // Weights of layers ≥ 2 at (a, b).
+  if (L.qPadded > 0) {
+    f.i32Const(0).localSet(ptr);
+    f.loop();
+    f.localGet(ptr);
+    f.localGet(ptr).vLoad(L.offC);
+    f.localGet(ptr).vLoad(L.offD1).localGet(av).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    f.localGet(ptr).vLoad(L.offD2).localGet(bv).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    f.vStore(L.offW);
+    f.incr(ptr, 16);
+    f.localGet(ptr)
+      .i32Const(L.qPadded * 8)
+      .op(OP.i32LtS)
+      .brIf(0);
+    f.end();
+  }
+  f.f64x2Const(0).localSet(lossAcc);
+  f.i32Const(L.offP).localSet(pP);
+  f.localGet(pOffLab).localSet(pLab);
+  f.localGet(pBlocks).localSet(blk);
+  f.loop(); // over blocks of B data points
   {
-    f.localGet(pOffGx).localGet(j).i32Const(8).op(OP.i32Mul).op(OP.i32Add).f64Load().simd(SIMD.f64x2Splat).localSet(av);
-    // Weights of layers ≥ 2 at (a, b).
-    if (L.qPadded > 0) {
-      f.i32Const(0).localSet(ptr);
-      f.loop();
-      f.localGet(ptr);
-      f.localGet(ptr).vLoad(L.offC);
-      f.localGet(ptr).vLoad(L.offD1).localGet(av).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
-      f.localGet(ptr).vLoad(L.offD2).localGet(bv).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
-      f.vStore(L.offW);
-      f.incr(ptr, 16);
-      f.localGet(ptr).i32Const(L.qPadded * 8).op(OP.i32LtS).brIf(0);
-      f.end();
+    // Layer 1 from the precomputed affine parts.
+    f.i32Const(0).localSet(unit);
+    f.i32Const(L.offAct[1]).localSet(po);
+    f.loop();
+    for (let v = 0; v < V; v++) {
+      f.localGet(pP).vLoad(v * 16);
+      f.localGet(pP)
+        .vLoad(B * 8 + v * 16)
+        .localGet(av)
+        .simd(SIMD.f64x2Mul)
+        .simd(SIMD.f64x2Add);
+      f.localGet(pP)
+        .vLoad(2 * B * 8 + v * 16)
+        .localGet(bv)
+        .simd(SIMD.f64x2Mul)
+        .simd(SIMD.f64x2Add);
+      f.localSet(acc[v]);
     }
-    f.f64x2Const(0).localSet(lossAcc);
-    f.i32Const(L.offP).localSet(pP);
-    f.localGet(pOffLab).localSet(pLab);
-    f.localGet(pBlocks).localSet(blk);
-    f.loop(); // over blocks of B data points
-    {
-      // Layer 1 from the precomputed affine parts.
-      f.i32Const(0).localSet(unit);
-      f.i32Const(L.offAct[1]).localSet(po);
+    for (let v = 0; v < V; v++) {
+      f.localGet(po);
+      if (k === 1) f.localGet(acc[v]);
+      else activate(acc[v]);
+      f.vStore(v * 16);
+    }
+    f.incr(pP, 3 * B * 8)
+      .incr(po, B * 8)
+      .incr(unit, 1);
+    f.localGet(unit).i32Const(layers[1]).op(OP.i32LtS).brIf(0);
+    f.end();
+    // Layers 2..k from the weights at (a, b).
+    for (let l = 2; l <= k; l++) {
+      const din = layers[l - 1];
+      const dout = layers[l];
+      const wBase = L.offW + L.layerParamOffset[l];
+      f.i32Const(wBase).localSet(wp);
+      f.i32Const(wBase + dout * din * 8).localSet(bp);
+      f.i32Const(L.offAct[l]).localSet(po);
       f.loop();
-      for (let v = 0; v < V; v++) {
-        f.localGet(pP).vLoad(v * 16);
-        f.localGet(pP).vLoad(B * 8 + v * 16).localGet(av).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
-        f.localGet(pP).vLoad(2 * B * 8 + v * 16).localGet(bv).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
-        f.localSet(acc[v]);
+      f.localGet(bp).vLoadSplat().localSet(t0);
+      for (let v = 0; v < V; v++) f.localGet(t0).localSet(acc[v]);
+      for (let i = 0; i < din; i++) {
+        f.localGet(wp)
+          .vLoadSplat(i * 8)
+          .localSet(t0);
+        for (let v = 0; v < V; v++) {
+          f.localGet(acc[v]);
+          f.i32Const(L.offAct[l - 1] + i * B * 8 + v * 16)
+            .vLoad()
+            .localGet(t0)
+            .simd(SIMD.f64x2Mul);
+          f.simd(SIMD.f64x2Add).localSet(acc[v]);
+        }
       }
       for (let v = 0; v < V; v++) {
         f.localGet(po);
-        if (k === 1) f.localGet(acc[v]);
+        if (l === k) f.localGet(acc[v]);
         else activate(acc[v]);
         f.vStore(v * 16);
       }
-      f.incr(pP, 3 * B * 8).incr(po, B * 8).incr(unit, 1);
-      f.localGet(unit).i32Const(layers[1]).op(OP.i32LtS).brIf(0);
+      f.incr(wp, din * 8)
+        .incr(bp, 8)
+        .incr(po, B * 8);
+      f.localGet(bp)
+        .i32Const(wBase + (dout * din + dout) * 8)
+        .op(OP.i32LtS)
+        .brIf(0);
       f.end();
-      // Layers 2..k from the weights at (a, b).
-      for (let l = 2; l <= k; l++) {
-        const din = layers[l - 1];
-        const dout = layers[l];
-        const wBase = L.offW + L.layerParamOffset[l];
-        f.i32Const(wBase).localSet(wp);
-        f.i32Const(wBase + dout * din * 8).localSet(bp);
-        f.i32Const(L.offAct[l]).localSet(po);
-        f.loop();
-        f.localGet(bp).vLoadSplat().localSet(t0);
-        for (let v = 0; v < V; v++) f.localGet(t0).localSet(acc[v]);
-        for (let i = 0; i < din; i++) {
-          f.localGet(wp).vLoadSplat(i * 8).localSet(t0);
-          for (let v = 0; v < V; v++) {
-            f.localGet(acc[v]);
-            f.i32Const(L.offAct[l - 1] + i * B * 8 + v * 16).vLoad().localGet(t0).simd(SIMD.f64x2Mul);
-            f.simd(SIMD.f64x2Add).localSet(acc[v]);
-          }
-        }
-        for (let v = 0; v < V; v++) {
-          f.localGet(po);
-          if (l === k) f.localGet(acc[v]);
-          else activate(acc[v]);
-          f.vStore(v * 16);
-        }
-        f.incr(wp, din * 8).incr(bp, 8).incr(po, B * 8);
-        f.localGet(bp).i32Const(wBase + (dout * din + dout) * 8).op(OP.i32LtS).brIf(0);
-        f.end();
-      }
-      // Softmax cross-entropy: mask·(max + log Σ exp(z − max) − z_y).
-      const zAt = (c: number, v: number) => L.offAct[k] + c * B * 8 + v * 16;
-      for (let v = 0; v < V; v++) {
-        f.i32Const(zAt(0, v)).vLoad();
-        for (let c = 1; c < C; c++) f.i32Const(zAt(c, v)).vLoad().simd(SIMD.f64x2Max);
-        f.localSet(t0); // max
-        f.f64x2Const(0).localSet(t1); // Σ exp
-        for (let c = 0; c < C; c++) {
-          f.i32Const(zAt(c, v)).vLoad().localGet(t0).simd(SIMD.f64x2Sub).localSet(acc[v]);
-          f.localGet(t1);
-          emitExpNonPositive(f, acc[v], s);
-          f.simd(SIMD.f64x2Add).localSet(t1);
-        }
-        emitLog(f, t1, s);
-        f.localGet(t0).simd(SIMD.f64x2Add); // lse
-        for (let c = 0; c < C; c++) {
-          f.i32Const(zAt(c, v)).vLoad().localGet(pLab).vLoad(c * B * 8 + v * 16).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub);
-        }
-        f.localGet(pLab).vLoad(C * B * 8 + v * 16).simd(SIMD.f64x2Mul); // mask
-        f.localGet(lossAcc).simd(SIMD.f64x2Add).localSet(lossAcc);
-      }
-      f.incr(pLab, L.labBlockBytes);
-      f.localGet(blk).i32Const(1).op(OP.i32Sub).localTee(blk).brIf(0);
     }
-    f.end();
-    // out[j] = (lane0 + lane1)/N
-    f.localGet(pOffOut).localGet(j).i32Const(8).op(OP.i32Mul).op(OP.i32Add);
-    f.localGet(lossAcc).lane(0).localGet(lossAcc).lane(1).op(OP.f64Add).localGet(pInvN).op(OP.f64Mul);
-    f.f64Store();
-    f.incr(j, 1);
-    f.localGet(j).localGet(pN).op(OP.i32LtS).brIf(0);
+    // Softmax cross-entropy: mask·(max + log Σ exp(z − max) − z_y).
+    const zAt = (c: number, v: number) => L.offAct[k] + c * B * 8 + v * 16;
+    for (let v = 0; v < V; v++) {
+      f.i32Const(zAt(0, v)).vLoad();
+      for (let c = 1; c < C; c++) f.i32Const(zAt(c, v)).vLoad().simd(SIMD.f64x2Max);
+      f.localSet(t0); // max
+      f.f64x2Const(0).localSet(t1); // Σ exp
+      for (let c = 0; c < C; c++) {
+        f.i32Const(zAt(c, v)).vLoad().localGet(t0).simd(SIMD.f64x2Sub).localSet(acc[v]);
+        f.localGet(t1);
+        emitExpNonPositive(f, acc[v], s);
+        f.simd(SIMD.f64x2Add).localSet(t1);
+      }
+      emitLog(f, t1, s);
+      f.localGet(t0).simd(SIMD.f64x2Add); // lse
+      for (let c = 0; c < C; c++) {
+        f.i32Const(zAt(c, v))
+          .vLoad()
+          .localGet(pLab)
+          .vLoad(c * B * 8 + v * 16)
+          .simd(SIMD.f64x2Mul)
+          .simd(SIMD.f64x2Sub);
+      }
+      f.localGet(pLab)
+        .vLoad(C * B * 8 + v * 16)
+        .simd(SIMD.f64x2Mul); // mask
+      f.localGet(lossAcc).simd(SIMD.f64x2Add).localSet(lossAcc);
+    }
+    f.incr(pLab, L.labBlockBytes);
+    f.localGet(blk).i32Const(1).op(OP.i32Sub).localTee(blk).brIf(0);
   }
+  f.end();
+  // out[j] = (lane0 + lane1)/N
+  f.localGet(pOffOut).localGet(j).i32Const(8).op(OP.i32Mul).op(OP.i32Add);
+  f.localGet(lossAcc).lane(0).localGet(lossAcc).lane(1).op(OP.f64Add).localGet(pInvN).op(OP.f64Mul);
+  f.f64Store();
+  f.incr(j, 1);
+  f.localGet(j).localGet(pN).op(OP.i32LtS).brIf(0);
   f.end();
   return mod;
 }
@@ -381,7 +409,11 @@ function gridEvaluator(prep: PreparedGrid, instance: WebAssembly.Instance): MlpG
       let base: number;
       if (out.length === n * n) base = rowStart * n;
       else if (out.length === (rowEnd - rowStart) * n) base = 0;
-      else throw new SpecError('out', `must have length n·n = ${n * n} or (rowEnd − rowStart)·n = ${(rowEnd - rowStart) * n}, got ${out.length}`);
+      else
+        throw new SpecError(
+          'out',
+          `must have length n·n = ${n * n} or (rowEnd − rowStart)·n = ${(rowEnd - rowStart) * n}, got ${out.length}`,
+        );
       if (n > capacity) {
         const need = offGrid + 2 * n * 8;
         if (need > mem.buffer.byteLength) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
@@ -427,4 +459,3 @@ function checkGrid(grid: GridSpec): number {
   }
   return n;
 }
-

@@ -45,8 +45,8 @@ export function simdScratch(f: WasmFunction): SimdScratch {
   };
 }
 
-const LOG2E = 1.4426950408889634;
-const LN2_HI = 6.93147180369123816490e-1; // low bits zero: k·LN2_HI is exact for |k| < 2^20
+const LOG2E = Math.LOG2E;
+const LN2_HI = 6.9314718036912381649e-1; // low bits zero: k·LN2_HI is exact for |k| < 2^20
 const LN2_LO = 1.90821492927058770002e-10;
 const SHIFT = 6755399441055744; // 1.5·2^52
 // [6/6] Padé coefficients of exp: c_j = (12−j)!·6! / (12!·j!·(6−j)!).
@@ -113,7 +113,9 @@ export function emitLog(f: WasmFunction, x: number, s: SimdScratch): void {
   // m = mantissa with exponent of 1.0 → s.r ; biased exponent as double → s.k
   f.localGet(x).i64x2Const(0x000fffff, 0xffffffff).simd(SIMD.v128And).i64x2Const(0x3ff00000, 0).simd(SIMD.v128Or).localSet(s.r);
   f.localGet(x).i32Const(52).simd(SIMD.i64x2ShrU).i64x2Const(0x43300000, 0).simd(SIMD.v128Or);
-  f.f64x2Const(4503599627370496 + 1023).simd(SIMD.f64x2Sub).localSet(s.k);
+  f.f64x2Const(4503599627370496 + 1023)
+    .simd(SIMD.f64x2Sub)
+    .localSet(s.k);
   // if m > √2: m /= 2, e += 1
   f.localGet(s.r).f64x2Const(Math.SQRT2).simd(SIMD.f64x2Gt).localSet(s.kd); // mask
   f.localGet(s.r).f64x2Const(0.5).simd(SIMD.f64x2Mul).localGet(s.r).localGet(s.kd).simd(SIMD.v128Bitselect).localSet(s.r);
@@ -124,7 +126,10 @@ export function emitLog(f: WasmFunction, x: number, s: SimdScratch): void {
   // series: 1 + z/3 + z²/5 + … + z^10/21 (Horner from the top)
   f.f64x2Const(1 / 21);
   for (let j = 19; j >= 1; j -= 2) {
-    f.localGet(s.z).simd(SIMD.f64x2Mul).f64x2Const(1 / j).simd(SIMD.f64x2Add);
+    f.localGet(s.z)
+      .simd(SIMD.f64x2Mul)
+      .f64x2Const(1 / j)
+      .simd(SIMD.f64x2Add);
   }
   // 2t·series + e·LN2_LO + e·LN2_HI
   f.localGet(s.y).simd(SIMD.f64x2Mul).f64x2Const(2).simd(SIMD.f64x2Mul);

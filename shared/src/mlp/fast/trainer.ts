@@ -136,7 +136,10 @@ function forChunks(f: WasmFunction, Bv: number, cj: number, body: (nv: number) =
     f.loop();
     body(CHUNK);
     f.incr(cj, CHUNK * 16);
-    f.localGet(cj).i32Const(full * CHUNK * 16).op(OP.i32LtS).brIf(0);
+    f.localGet(cj)
+      .i32Const(full * CHUNK * 16)
+      .op(OP.i32LtS)
+      .brIf(0);
     f.end();
   }
   if (tail > 0) body(tail);
@@ -175,11 +178,19 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
   f.i32Const(0).localSet(bp); // b·4
   f.loop();
   for (let i = 0; i < d0; i++) {
-    f.localGet(cj).localGet(wp).f64Load(T.offRawX + i * 8).f64Store(T.offA[0] + i * B * 8);
+    f.localGet(cj)
+      .localGet(wp)
+      .f64Load(T.offRawX + i * 8)
+      .f64Store(T.offA[0] + i * B * 8);
   }
   f.localGet(cj).localGet(bp).i32Load(T.offRawY).op(OP.f64ConvertI32S).f64Store(T.offLab);
-  f.incr(cj, 8).incr(wp, d0 * 8).incr(bp, 4);
-  f.localGet(cj).i32Const(B * 8).op(OP.i32LtS).brIf(0);
+  f.incr(cj, 8)
+    .incr(wp, d0 * 8)
+    .incr(bp, 4);
+  f.localGet(cj)
+    .i32Const(B * 8)
+    .op(OP.i32LtS)
+    .brIf(0);
   f.end();
 
   // Forward.
@@ -196,9 +207,15 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
       f.localGet(bp).vLoadSplat().localSet(t0);
       for (let v = 0; v < nv; v++) f.localGet(t0).localSet(acc[v]);
       for (let i = 0; i < din; i++) {
-        f.localGet(wp).vLoadSplat(i * 8).localSet(t0);
+        f.localGet(wp)
+          .vLoadSplat(i * 8)
+          .localSet(t0);
         for (let v = 0; v < nv; v++) {
-          f.localGet(acc[v]).localGet(cj).vLoad(T.offA[l - 1] + i * B * 8 + v * 16).localGet(t0).simd(SIMD.f64x2Mul);
+          f.localGet(acc[v])
+            .localGet(cj)
+            .vLoad(T.offA[l - 1] + i * B * 8 + v * 16)
+            .localGet(t0)
+            .simd(SIMD.f64x2Mul);
           f.simd(SIMD.f64x2Add).localSet(acc[v]);
         }
       }
@@ -211,8 +228,13 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
         f.vStore(v * 16);
       }
     });
-    f.incr(wp, din * 8).incr(bp, 8).incr(po, B * 8);
-    f.localGet(bp).i32Const(bBase + dout * 8).op(OP.i32LtS).brIf(0);
+    f.incr(wp, din * 8)
+      .incr(bp, 8)
+      .incr(po, B * 8);
+    f.localGet(bp)
+      .i32Const(bBase + dout * 8)
+      .op(OP.i32LtS)
+      .brIf(0);
     f.end();
   }
 
@@ -245,7 +267,10 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
       onehot(c);
       f.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub);
     }
-    f.localGet(cj).vLoad(T.offLab + B * 8).localTee(t0).simd(SIMD.f64x2Mul); // t0 = mask from here on
+    f.localGet(cj)
+      .vLoad(T.offLab + B * 8)
+      .localTee(t0)
+      .simd(SIMD.f64x2Mul); // t0 = mask from here on
     f.localGet(lossAcc).simd(SIMD.f64x2Add).localSet(lossAcc);
     // dZ_c = e_c·(mask/Σ) − onehot_c·mask
     f.localGet(t0).localGet(t1).simd(SIMD.f64x2Div).localSet(t1);
@@ -257,7 +282,10 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
       f.simd(SIMD.f64x2Sub).vStore(dz(c));
     }
     f.incr(cj, 16);
-    f.localGet(cj).i32Const(B * 8).op(OP.i32LtS).brIf(0);
+    f.localGet(cj)
+      .i32Const(B * 8)
+      .op(OP.i32LtS)
+      .brIf(0);
   }
   f.end();
 
@@ -275,9 +303,14 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
       f.loop();
       forChunks(f, Bv, cj, (nv) => {
         for (let m = 0; m < dout; m++) {
-          f.localGet(wp).vLoadSplat(m * din * 8).localSet(t0);
+          f.localGet(wp)
+            .vLoadSplat(m * din * 8)
+            .localSet(t0);
           for (let v = 0; v < nv; v++) {
-            f.localGet(cj).vLoad(T.offD[l] + m * B * 8 + v * 16).localGet(t0).simd(SIMD.f64x2Mul);
+            f.localGet(cj)
+              .vLoad(T.offD[l] + m * B * 8 + v * 16)
+              .localGet(t0)
+              .simd(SIMD.f64x2Mul);
             if (m > 0) f.localGet(acc[v]).simd(SIMD.f64x2Add);
             f.localSet(acc[v]);
           }
@@ -288,17 +321,33 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
           f.localGet(po);
           if (activation === 'tanh') {
             // tanh' = 1 − h²
-            f.localGet(acc[v]).f64x2Const(1).localGet(bp).vLoad(v * 16).localTee(t1).localGet(t1).simd(SIMD.f64x2Mul);
+            f.localGet(acc[v])
+              .f64x2Const(1)
+              .localGet(bp)
+              .vLoad(v * 16)
+              .localTee(t1)
+              .localGet(t1)
+              .simd(SIMD.f64x2Mul);
             f.simd(SIMD.f64x2Sub).simd(SIMD.f64x2Mul);
           } else {
             // relu' = [h > 0] (h = max(z, 0), so h > 0 ⇔ z > 0)
-            f.localGet(acc[v]).localGet(bp).vLoad(v * 16).f64x2Const(0).simd(SIMD.f64x2Gt).simd(SIMD.v128And);
+            f.localGet(acc[v])
+              .localGet(bp)
+              .vLoad(v * 16)
+              .f64x2Const(0)
+              .simd(SIMD.f64x2Gt)
+              .simd(SIMD.v128And);
           }
           f.vStore(v * 16);
         }
       });
-      f.incr(wp, 8).incr(pa, B * 8).incr(pd, B * 8);
-      f.localGet(wp).i32Const(wBase + din * 8).op(OP.i32LtS).brIf(0);
+      f.incr(wp, 8)
+        .incr(pa, B * 8)
+        .incr(pd, B * 8);
+      f.localGet(wp)
+        .i32Const(wBase + din * 8)
+        .op(OP.i32LtS)
+        .brIf(0);
       f.end();
     }
     // (2) grad W_l[m, i] = Σ_b dZ_l[m, b]·A_{l−1}[i, b]; grad b_l[m] = Σ_b dZ_l[m, b].
@@ -318,7 +367,10 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
         for (let g = 0; g < group; g++) {
           const i = i0 + g;
           f.localGet(acc[g]).localGet(t0);
-          if (i < din) f.localGet(cj).vLoad(T.offA[l - 1] + i * B * 8 + extra).simd(SIMD.f64x2Mul);
+          if (i < din)
+            f.localGet(cj)
+              .vLoad(T.offA[l - 1] + i * B * 8 + extra)
+              .simd(SIMD.f64x2Mul);
           f.simd(SIMD.f64x2Add).localSet(acc[g]);
         }
       };
@@ -328,7 +380,10 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
         f.loop();
         for (let u = 0; u < UNROLL; u++) accumulate(u * 16);
         f.incr(cj, UNROLL * 16);
-        f.localGet(cj).i32Const(pairs * UNROLL * 16).op(OP.i32LtS).brIf(0);
+        f.localGet(cj)
+          .i32Const(pairs * UNROLL * 16)
+          .op(OP.i32LtS)
+          .brIf(0);
         f.end();
       }
       for (let u = 0; u < Bv % UNROLL; u++) accumulate(u * 16);
@@ -341,8 +396,13 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
       }
       i0 += group;
     }
-    f.incr(pd, B * 8).incr(wp, din * 8).incr(bp, 8);
-    f.localGet(bp).i32Const(gBase + (dout * din + dout) * 8).op(OP.i32LtS).brIf(0);
+    f.incr(pd, B * 8)
+      .incr(wp, din * 8)
+      .incr(bp, 8);
+    f.localGet(bp)
+      .i32Const(gBase + (dout * din + dout) * 8)
+      .op(OP.i32LtS)
+      .brIf(0);
     f.end();
   }
   f.localGet(lossAcc).lane(0).localGet(lossAcc).lane(1).op(OP.f64Add);
@@ -375,7 +435,15 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
     // g = grad + wd·θ
     a.localGet(q).vLoad(T.offGrad).localGet(q).vLoad(T.offTheta).localGet(vWd).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).localSet(g);
     // m = β1·m + (1−β1)·g
-    a.localGet(q).vLoad(T.offM).localGet(vB1).simd(SIMD.f64x2Mul).localGet(g).localGet(v1mB1).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).localSet(mm);
+    a.localGet(q)
+      .vLoad(T.offM)
+      .localGet(vB1)
+      .simd(SIMD.f64x2Mul)
+      .localGet(g)
+      .localGet(v1mB1)
+      .simd(SIMD.f64x2Mul)
+      .simd(SIMD.f64x2Add)
+      .localSet(mm);
     // v = β2·v + (1−β2)·g·g
     a.localGet(q).vLoad(T.offV).localGet(vB2).simd(SIMD.f64x2Mul);
     a.localGet(v1mB2).localGet(g).simd(SIMD.f64x2Mul).localGet(g).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).localSet(vv);
@@ -389,7 +457,10 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
     a.simd(SIMD.f64x2Div).localGet(vStep).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub);
     a.vStore(T.offTheta);
     a.incr(q, 16);
-    a.localGet(q).i32Const(T.PPadded * 8).op(OP.i32LtS).brIf(0);
+    a.localGet(q)
+      .i32Const(T.PPadded * 8)
+      .op(OP.i32LtS)
+      .brIf(0);
     a.end();
   }
   return mod;
