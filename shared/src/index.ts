@@ -16,7 +16,14 @@ export type {
   ClassicKind,
   DesignedKind,
 } from './landscapes/Landscape';
-export { createLandscape, landscapeCatalogue, LANDSCAPE_KINDS, type CatalogueEntry } from './landscapes/createLandscape';
+export {
+  createLandscape,
+  landscapeCatalogue,
+  LANDSCAPE_KINDS,
+  MOONS_NETWORK_SPEC,
+  type CatalogueEntry,
+} from './landscapes/createLandscape';
+export { DEFAULT_PRESET, type TerrainPreset, type PresetSettings, type PresetContrast, type PresetOptimizer } from './landscapes/preset';
 
 export { createOptimizer, Optimizer, type StepInfo } from './optimizers/Optimizer';
 export { parseOptimizerSpec, OPTIMIZER_KINDS, type OptimizerKind, type OptimizerSpec, type KnobSpec } from './optimizers/optimizerSpec';

@@ -85,7 +85,7 @@ describe('solo sandbox', () => {
 
     // A small network: the decision boundary over the data appears beside the terrain.
     const legendBefore = await page.locator('#legend').textContent();
-    await page.getByLabel('Landscape').selectOption({ label: 'Small network on two moons (2-D slice)' });
+    await page.getByLabel('Landscape').selectOption({ label: 'MLP [2-8-2] tanh on moons — 2-D slice' });
     await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).not.toBe(legendBefore);
     await page.getByRole('button', { name: 'Step' }).click();
     await expect.poll(() => page.getByText(/Training accuracy \d+ %/).count(), { timeout: 30_000 }).toBe(1);

@@ -118,9 +118,10 @@ describe('designed terrains teach what they claim', () => {
 });
 
 describe('catalogue and grids', () => {
-  it('lists every built-in 2-D terrain with its lesson', () => {
+  it('lists every built-in 2-D terrain and the small network, each with its lesson and preset', () => {
     const c = landscapeCatalogue();
-    expect(c.map((e) => e.spec.kind).sort()).toEqual([...ANALYTIC].sort());
+    expect(c.map((e) => e.spec.kind).sort()).toEqual([...ANALYTIC, 'mlp'].sort());
+    for (const e of c) expect(e.preset).toEqual(expect.objectContaining({ settings: expect.any(Object), contrast: expect.any(Array) }));
     for (const e of c) expect(e.lesson.length).toBeGreaterThan(40);
   });
   it('lossGrid is row-major over y then x and matches value()', () => {

@@ -8,7 +8,6 @@ import type { RacerRow, RoomStateLike } from '../net/raceViewModel';
 import { computeTerrain } from '../terrain/computeTerrain';
 import type { App } from '../ui/App';
 import { field, h } from '../ui/elements';
-import { SOLO_MLP_SPEC } from '../solo/SoloView';
 import { RoomScreen } from './RoomScreen';
 
 const HOST_KNOBS = [
@@ -214,15 +213,7 @@ export class HostDashboard {
   private buildSettings(): void {
     this.settingsBuilt = true;
     const s = this.screen.settings;
-    const catalogue = [
-      ...landscapeCatalogue().map((c) => ({ spec: c.spec as unknown, title: c.title, lesson: c.lesson, bounds: c.bounds })),
-      {
-        spec: SOLO_MLP_SPEC as unknown,
-        title: 'Small network (moons)',
-        lesson: 'A 2-D slice of a small network’s loss on the two-moons dataset.',
-        bounds: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 },
-      },
-    ];
+    const catalogue = landscapeCatalogue().map((c) => ({ spec: c.spec as unknown, title: c.title, lesson: c.lesson, bounds: c.bounds }));
     const currentKind = (s.landscape as { kind?: string } | undefined)?.kind;
     const lesson = h('p', { class: 'lesson' }, catalogue.find((c) => (c.spec as { kind: string }).kind === currentKind)?.lesson ?? '');
     const cards = h('div', { class: 'catalogue', role: 'radiogroup', 'aria-label': 'Landscape' });

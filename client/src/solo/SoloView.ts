@@ -11,16 +11,6 @@ import { KnobsPanel, OPEN_LIMITS } from '../ui/KnobsPanel';
 import { LossChart } from '../ui/LossChart';
 
 /** The small network terrain offered in solo: a filter-normalised slice of an MLP's loss on two moons. */
-export const SOLO_MLP_SPEC = {
-  kind: 'mlp',
-  dataset: 'moons',
-  samples: 160,
-  noise: 0.15,
-  layers: [2, 8, 2],
-  activation: 'tanh',
-  seed: 7,
-  slice: true,
-} as const;
 const CUSTOM = '__expression__';
 const SOLO_ID = 'you';
 
@@ -59,7 +49,6 @@ export class SoloView {
     const catalogue = landscapeCatalogue();
     const options = [
       ...catalogue.map((c, i) => h('option', { value: String(i) }, c.title)),
-      h('option', { value: 'mlp' }, 'Small network on two moons (2-D slice)'),
       h('option', { value: CUSTOM }, 'Your own formula…'),
     ];
     const select = h('select', {}, ...options);
@@ -69,7 +58,6 @@ export class SoloView {
     const onPick = () => {
       exprField.hidden = select.value !== CUSTOM;
       if (select.value === CUSTOM) this.tryExpression(expr.value);
-      else if (select.value === 'mlp') this.useLandscape(SOLO_MLP_SPEC);
       else this.useLandscape(catalogue[Number(select.value)].spec);
     };
     select.addEventListener('change', onPick);

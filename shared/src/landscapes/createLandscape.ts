@@ -6,6 +6,7 @@ import { SHARP_VS_FLAT_DEFAULTS, saddleMaze, sharpVsFlat } from './designed';
 import { createExpressionLandscape } from './expression/index';
 import { createMlpLandscape } from '../mlp/index';
 import type { Bounds2D, Landscape, LandscapeSpec } from './Landscape';
+import { DEFAULT_PRESET, type TerrainPreset } from './preset';
 
 const FIXED: Record<string, Analytic2D> = {
   ackley: classic.ackley,
@@ -106,31 +107,55 @@ export interface CatalogueEntry {
   formula?: string;
   bounds: Bounds2D;
   wideRange: boolean;
+  /** How the terrain is meant to be played (round rules, scoring, the contrast its lesson is about). */
+  preset: TerrainPreset;
 }
 
-/** The built-in 2-D terrains with their default parameters, in teaching order. */
+/**
+ * The small network offered beside the analytic terrains: a 2-D slice of a
+ * [2, 8, 2] tanh network's loss on two moons, through its initial weights.
+ */
+export const MOONS_NETWORK_SPEC = Object.freeze({
+  kind: 'mlp',
+  dataset: 'moons',
+  samples: 160,
+  noise: 0.15,
+  layers: [2, 8, 2],
+  activation: 'tanh',
+  seed: 7,
+  slice: true,
+} as const);
+
+const CATALOGUE_SPECS: readonly unknown[] = [
+  'sharp-vs-flat',
+  'saddle-maze',
+  'rosenbrock',
+  'himmelblau',
+  'rastrigin',
+  'ackley',
+  'beale',
+  'goldstein-price',
+  'six-hump-camel',
+  'styblinski-tang',
+  'booth',
+  'matyas',
+  'levy',
+  'eggholder',
+  'saddle',
+  'monkey-saddle',
+  MOONS_NETWORK_SPEC,
+];
+
+/** The built-in terrains (the 2-D test functions and one small network), in teaching order, each with its preset. */
 export function landscapeCatalogue(): CatalogueEntry[] {
-  const kinds = [
-    'sharp-vs-flat',
-    'saddle-maze',
-    'rosenbrock',
-    'himmelblau',
-    'rastrigin',
-    'ackley',
-    'beale',
-    'goldstein-price',
-    'six-hump-camel',
-    'styblinski-tang',
-    'booth',
-    'matyas',
-    'levy',
-    'eggholder',
-    'saddle',
-    'monkey-saddle',
-  ];
-  return kinds.map((kind) => {
-    const l = createLandscape({ kind });
+  return CATALOGUE_SPECS.map((spec) => {
+    const l = createLandscape(spec);
     const { title, lesson, formula, bounds, wideRange } = l.info;
-    return { spec: l.spec, title, lesson, formula, bounds, wideRange };
+    return { spec: l.spec, title, lesson, formula, bounds, wideRange, preset: presetOf(l.spec) };
   });
+}
+
+/** The preset of a catalogue terrain (tuned per terrain in `presets`; the room defaults otherwise). */
+function presetOf(_spec: LandscapeSpec): TerrainPreset {
+  return DEFAULT_PRESET;
 }

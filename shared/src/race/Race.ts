@@ -5,45 +5,16 @@ import { createOptimizer, robustLoss, scheduledLearningRate, type Optimizer, typ
 import { checkRacerOptimizer, checkStartPoint, parseSettingsWithLandscape, randomViewPoint, type RaceSettings } from './RaceSettings';
 import { encodeTrail, quantBox, quantise, type TrailSnapshot } from './TrailSnapshot';
 import type { Bounds2D } from '../landscapes/Landscape';
-import { computeResults, computeResultsStepwise, robustSeed, type RacerResult, type ResultInput } from './results';
-import type { RaceRecord } from './RaceRecord';
-
-export type RacerStatus = 'waiting' | 'racing' | 'diverged' | 'finished' | 'budget-spent';
-
-/** One row of the live leaderboard (see `Race.standings`). */
-export interface Standing {
-  id: string;
-  rank: number;
-  /** Lower is better; null for diverged racers and, under time-to-target, for those still on their way. */
-  score: number | null;
-  scoredBy: 'robust-loss' | 'time-to-target' | 'loss';
-  loss: number;
-  status: RacerStatus;
-}
-
-/** Statuses after which a racer never moves again. */
-export const STOPPED_STATUSES: readonly RacerStatus[] = ['diverged', 'finished', 'budget-spent'];
-
-/**
- * What the server mirrors and the client draws for one racer. Live: the race
- * updates these objects in place on every tick, so copy what you keep.
- */
-export interface RacerView {
-  readonly id: string;
-  readonly status: RacerStatus;
-  /** θ, length dim. After divergence: the last finite point. */
-  readonly position: Float64Array;
-  /** Where θ is drawn: θ itself in 2-D, `projectInto(θ)` when dim > 2. */
-  readonly drawn: Float64Array;
-  readonly loss: number;
-  readonly gradientEvaluations: number;
-  readonly updates: number;
-  readonly joinTick: number;
-  /** The optimizer spec in force (normalised). */
-  readonly optimizer: OptimizerSpec;
-  /** Updates taken when the target loss was first reached (time-to-target), else null. */
-  readonly finishUpdates: number | null;
-}
+import { computeResults, computeResultsStepwise, robustSeed } from './results';
+import {
+  STOPPED_STATUSES,
+  type RaceRecord,
+  type RacerResult,
+  type RacerStatus,
+  type RacerView,
+  type ResultInput,
+  type Standing,
+} from './types';
 
 export interface AddRacerOptions {
   /** Optimizer spec JSON; defaults to the settings' `defaultOptimizer`. */

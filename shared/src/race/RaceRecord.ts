@@ -4,31 +4,7 @@ import type { Seed } from '../random/Rng';
 import type { OptimizerSpec } from './deps';
 import type { RaceSettings } from './RaceSettings';
 import { Race } from './Race';
-import type { RacerResult } from './results';
-
-/**
- * A finished (or running) round as plain JSON: what the server stores and
- * exports, and what `replayRace` re-runs. Start points are the resolved
- * parameter vectors, specs the normalised ones; JSON keeps every float64
- * exactly (shortest round-trip printing), so a replay is bitwise.
- */
-export interface RaceRecord {
-  format: 'gradient-rally/race-record';
-  version: 1;
-  settings: RaceSettings;
-  seed: Seed;
-  /**
-   * Every event carries `seq`, its place in the order the race saw them, and
-   * `tick`, the tickCount when it happened (before that tick's step).
-   * Joins in join order (an id removed and added again appears twice).
-   */
-  racers: { seq: number; tick: number; id: string; optimizer: OptimizerSpec; start: number[]; joinTick: number }[];
-  /** Every knob change, in the order it was made. */
-  changes: { seq: number; tick: number; id: string; spec: OptimizerSpec }[];
-  removals: { seq: number; tick: number; id: string }[];
-  /** The race's tickCount when the record was taken. */
-  endTick: number;
-}
+import type { RaceRecord, RacerResult } from './types';
 
 export interface ReplayOutcome {
   race: Race;

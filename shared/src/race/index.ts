@@ -125,9 +125,19 @@ export {
   type StartRule,
   type ScoringRule,
 } from './RaceSettings';
-export { Race, STOPPED_STATUSES, stepCost, type RacerView, type RacerStatus, type AddRacerOptions, type Standing } from './Race';
-export { formatNumber, type RacerResult, type NoteKind, type PointClass } from './results';
-export { replayRace, parseRaceRecord, type RaceRecord, type ReplayOutcome } from './RaceRecord';
+export { Race, stepCost, type AddRacerOptions } from './Race';
+export {
+  STOPPED_STATUSES,
+  type RacerView,
+  type RacerStatus,
+  type Standing,
+  type RacerResult,
+  type NoteKind,
+  type PointClass,
+  type RaceRecord,
+} from './types';
+export { formatNumber } from './results';
+export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,
   quantBox,

@@ -1,66 +1,14 @@
 import type { KnownPoint, Landscape } from '../landscapes/Landscape';
 import type { Seed } from '../random/Rng';
-import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss, type CriticalPointKind, type OptimizerSpec } from './deps';
+import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss } from './deps';
 import { defaultRobustRadius, hasTestLoss, type RaceSettings } from './RaceSettings';
-import type { RacerStatus, RacerView } from './Race';
+import type { NoteKind, PointClass, RacerResult, RacerView, ResultInput } from './types';
 
 /**
  * Results of a round: per racer the end point and what it means (loss, robust
  * loss, curvature, critical-point class), the score under the round's rule,
  * a rank, and a plain-language note on what happened, for students.
  */
-
-/** The critical-point class of an end point (shared's `CriticalPointKind`). */
-export type PointClass = CriticalPointKind;
-
-/** What the note is about, for icons and filters; the note itself is the text. */
-export type NoteKind =
-  | 'diverged'
-  | 'unbounded'
-  | 'global-minimum'
-  | 'local-minimum'
-  | 'saddle'
-  | 'maximum'
-  | 'still-moving'
-  | 'minimum'
-  | 'stopped'
-  | 'not-started';
-
-export interface RacerResult {
-  id: string;
-  /** 1-based; every racer has a distinct rank. */
-  rank: number;
-  /** Under the scoring rule, lower is better; null when the rule gives none (diverged, target never reached). */
-  score: number | null;
-  status: RacerStatus;
-  endPoint: number[];
-  drawnEndPoint: [number, number];
-  finalLoss: number | null;
-  robustLoss: number | null;
-  lambdaMax: number | null;
-  /** Ascending: both eigenvalues in 2-D; [λ_min, λ_max] from Lanczos when dim > 2; empty when not finite. */
-  eigenvalues: number[];
-  pointClass: PointClass | null;
-  gradientNorm: number | null;
-  gradientEvaluations: number;
-  updates: number;
-  joinTick: number;
-  optimizer: OptimizerSpec;
-  note: string;
-  noteKind: NoteKind;
-}
-
-/** What the race hands over per racer (internal). */
-export interface ResultInput {
-  view: RacerView;
-  order: number;
-  lastMove: number;
-  divergedAfter: number | null;
-  /** Learning rate of the refused step (schedule applied). */
-  divergedLr: number | null;
-  start: number[];
-  startLoss: number;
-}
 
 interface RaceLike {
   readonly settings: RaceSettings;
