@@ -102,6 +102,7 @@ describe('results export', () => {
     name: 'Ada',
     rank: 1,
     score: 0.3,
+    settledSeconds: 2.5,
     status: 'finished',
     endPoint: [1, 2],
     drawnEndPoint: [1, 2],
@@ -110,6 +111,7 @@ describe('results export', () => {
     lambdaMax: 2,
     eigenvalues: [1, 2],
     pointClass: 'minimum',
+    basin: null,
     gradientNorm: 0,
     gradientEvaluations: 100,
     updates: 100,
@@ -117,6 +119,7 @@ describe('results export', () => {
     optimizer: { kind: 'sgd', lr: 0.1 } as unknown as ResultRow['optimizer'],
     note: 'Settled, "nicely", in a basin',
     noteKind: 'minimum',
+    advice: null,
     knobChanges: 0,
     ...over,
   });

@@ -117,6 +117,11 @@ export {
   STEPS_PER_TICK_RANGE,
   MAX_PLAYERS_RANGE,
   ROBUST_SAMPLES_RANGE,
+  SCORE_DECIMALS_RANGE,
+  roundScore,
+  formatScore,
+  roundSettledSeconds,
+  formatSettledSeconds,
   type RaceSettings,
   type KnobName,
   type NumericKnob,
@@ -135,8 +140,10 @@ export {
   type NoteKind,
   type PointClass,
   type RaceRecord,
+  type Advice,
+  SETTLE_FRACTION,
 } from './types';
-export { formatNumber } from './results';
+export { formatNumber, scoreOf, drainToKnownMinimum } from './results';
 export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,
