@@ -132,10 +132,10 @@ export const ackley: Analytic2D = define(
   {
     title: 'Ackley crater',
     lesson:
-      'An almost flat plateau pocked with ripples around one narrow crater. ' +
+      'Ripples everywhere, a local minimum near every integer point, around one narrow crater. ' +
       'Small steps stop in the first ripple they meet. ' +
-      'A learning rate of 0.1 or more jumps over the ripples, and lowered to zero by the cosine schedule it settles at the bottom of the crater. ' +
-      'That bottom is a cone: the slope does not fade near the tip, so a constant learning rate never comes to rest there.',
+      'A learning rate between 0.1 and 0.3 jumps over the ripples, and lowered to zero by the cosine schedule it settles at the bottom of the crater. ' +
+      'That bottom is a cone: the slope stays near 2.8 right up to the tip, so plain SGD at a constant learning rate of 0.01 or more never comes to rest on it.',
     formula: '−20·exp(−0.2·√(0.5(x²+y²))) − exp(0.5(cos 2πx + cos 2πy)) + 20 + e',
     bounds: { xMin: -5, xMax: 5, yMin: -5, yMax: 5 },
     wideRange: false,
@@ -238,9 +238,9 @@ export const beale: Analytic2D = define(
   {
     title: "Beale's flat arms",
     lesson:
-      'Long, almost flat arms stretch to the edges of the map, between steep walls. ' +
-      'The minimum at (3, 0.5) lies in a shallow valley whose curvatures are 49 across and only 0.3 along. ' +
-      'Plain SGD at lr 0.01 often flies off the map from the walls, and at smaller rates it rarely reaches the minimum in the round; Adam at lr 0.1 reaches it more often than not.',
+      'The minimum at (3, 0.5) lies in a long, shallow valley whose curvatures are 49 across and only 0.3 along. ' +
+      'Plain SGD at lr 0.01 often flies off the map from its steep walls. ' +
+      'At lr 0.001 it rarely reaches the minimum in the round; Adam at lr 0.1 never flies off and reaches it from about four starts in ten.',
     formula: '(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²',
     bounds: { xMin: -4.5, xMax: 4.5, yMin: -4.5, yMax: 4.5 },
     wideRange: true,
@@ -270,9 +270,9 @@ export const goldsteinPrice: Analytic2D = define(
   {
     title: 'Goldstein–Price canyon',
     lesson:
-      'A product of two polynomials whose values span six orders of magnitude over this view. ' +
+      'A product of two polynomials whose values span more than five orders of magnitude over this view. ' +
       'The global minimum f = 3 at (0, −1) sits beside local minima at 30, 84 and 840: a log colour scale shows them, a linear one hides them all. ' +
-      'Its gradients reach the hundreds of thousands, so plain SGD diverges from most starts even at lr 0.001; Adam, whose steps do not grow with the gradient, does not diverge.',
+      'Its gradients reach the millions, so plain SGD diverges from most starts even at lr 0.001; Adam, whose steps do not grow with the gradient, does not diverge.',
     formula: '[1 + (x+y+1)²(19 − 14x + 3x² − 14y + 6xy + 3y²)] · [30 + (2x − 3y)²(18 − 32x + 12x² + 48y − 36xy + 27y²)]',
     bounds: { xMin: -2, xMax: 2, yMin: -2, yMax: 2 },
     wideRange: true,
@@ -330,7 +330,7 @@ export const sixHumpCamel: Analytic2D = define(
     lesson:
       'Six minima: two global ones, mirror images of each other (loss −1.03), and four shallower local ones. ' +
       'From random starts, plain gradient descent ends in a global one only about half the time. ' +
-      'The landscape is gentle in the middle and rises like x⁶ toward the left and right edges, where the curvature is over 70 times that at the centre: a learning rate of 0.1, safe in the middle, diverges from starts near those edges.',
+      'The landscape is gentle in the middle and rises like x⁶ toward the left and right edges, where the curvature is over 70 times that at the centre: from starts near those edges, a learning rate of 0.1 diverges.',
     formula: '(4 − 2.1x² + x⁴/3)x² + xy + (−4 + 4y²)y²',
     bounds: { xMin: -3, xMax: 3, yMin: -2, yMax: 2 },
     wideRange: true,
@@ -360,7 +360,8 @@ export const styblinskiTang: Analytic2D = define(
     title: 'Styblinski–Tang four basins',
     lesson:
       'Four basins, one per quadrant: the deepest at (−2.90, −2.90) with loss −78.3, two at −64.2 and the shallowest at −50.1. ' +
-      'Every optimizer settles into the basin of the quadrant it starts in, so from random starts about three racers in four end in a wrong one: here the start decides.',
+      'Every optimizer settles into the basin of the quadrant it starts in. ' +
+      'So from random starts about three racers in four end in a wrong basin: here the start decides.',
     formula: '½ Σ (xᵢ⁴ − 16xᵢ² + 5xᵢ)',
     bounds: { xMin: -5, xMax: 5, yMin: -5, yMax: 5 },
     wideRange: false,
@@ -388,7 +389,7 @@ export const booth: Analytic2D = define(
     lesson:
       'A tilted quadratic bowl: one minimum at (1, 3), no traps. ' +
       'Its curvature is the same everywhere (2 and 18), so gradient descent converges exactly when the learning rate is below 2/18 ≈ 0.111: just below it the bounce across the steep direction shrinks, just above it grows. ' +
-      'The fastest constant learning rate is 2/(2 + 18) = 0.1, where both directions shrink equally fast.',
+      'At lr 2/(2 + 18) = 0.1 both directions shrink by the same factor, 0.8 per step: no constant learning rate guarantees a faster one.',
     formula: '(x + 2y − 7)² + (2x + y − 5)²',
     bounds: { xMin: -10, xMax: 10, yMin: -10, yMax: 10 },
     wideRange: true,
@@ -434,9 +435,9 @@ export const levy: Analytic2D = define(
   {
     title: 'Lévy ripples',
     lesson:
-      'A valley floor covered in ripples, with the global minimum at (1, 1). ' +
+      'A valley floor covered in ripples: about 40 local minima in view, the global one at (1, 1). ' +
       'From most starts, plain gradient descent, momentum and Adam all stop in a ripple’s local minimum. ' +
-      'Gradient noise with a large learning rate, lowered to zero by the cosine schedule, reaches the global minimum more often than not.',
+      'Gradient noise of σ 1 with a learning rate of 0.3, lowered to zero by the cosine schedule, reaches the global minimum from most starts.',
     formula: 'sin²(πw₁) + (w₁−1)²[1 + 10 sin²(πw₁+1)] + (w₂−1)²[1 + sin²(2πw₂)], wᵢ = 1 + (xᵢ−1)/4',
     bounds: { xMin: -10, xMax: 10, yMin: -10, yMax: 10 },
     wideRange: false,

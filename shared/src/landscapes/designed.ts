@@ -42,7 +42,7 @@ export interface SharpVsFlatParams {
   depthGap: number;
 }
 
-export const SHARP_VS_FLAT_DEFAULTS: SharpVsFlatParams = { sharpWidth: 0.1, flatWidth: 1, depthGap: 0.5 };
+export const SHARP_VS_FLAT_DEFAULTS: SharpVsFlatParams = { sharpWidth: 0.08, flatWidth: 1, depthGap: 0.2 };
 
 /** Where the bowl's floor is, and where the pit sits: 1.1 up the bowl's wall toward the top-left corner. */
 export const SHARP_VS_FLAT_GEOMETRY = Object.freeze({
@@ -128,12 +128,14 @@ export function sharpVsFlat(p: SharpVsFlatParams): Analytic2D {
 
 /** Every sentence here is measured by test/shared/claims/sharpVsFlat.claims.test.ts under the terrain's preset. */
 export const SHARP_VS_FLAT_LESSON =
-  'A wide bowl with a narrow pit in its wall. The pit goes lower than the bowl’s floor, but the score averages the loss over nudges of 0.3, ' +
-  'three pit widths: there the pit scores far worse than the floor. Plain SGD at a small learning rate slides down the wall into the pit and stays. ' +
-  'Three things get out, each for its own reason: a learning rate above about 0.05 cannot settle where the curvature exceeds 2/lr, and the pit’s is about 110 against the bowl’s 1; ' +
-  'SAM with ρ larger than the pit takes each step from the slope ρ away, where the pit does not exist; ' +
-  'gradient noise kicks you out of a pit narrower than its kicks, while the wide bowl keeps you. ' +
-  'A schedule that lowers the learning rate at the end lets a noisy racer settle.';
+  'A wide bowl with a narrow pit in its wall. ' +
+  'The pit goes lower than the bowl’s floor, but the score averages the loss over nudges of 0.3, about four pit widths, and there the pit scores far worse than the floor. ' +
+  'Plain SGD at a small learning rate slides down the wall into the pit and stays. ' +
+  'Three things get a racer out instead. ' +
+  'A learning rate of 0.05 or more cannot settle in the pit: gradient descent cannot settle where the curvature exceeds 2/lr, and the pit’s is about 125, the bowl’s 1. ' +
+  'SAM with ρ between 0.3 and 0.7 takes each step with the gradient ρ uphill of where it stands, beyond the pit’s rim, so the pit cannot hold it. ' +
+  'Gradient noise of σ 10 at lr 0.01 kicks a racer out of the pit, and the wide bowl keeps it. ' +
+  'Started on the wall with the cosine schedule lowering its learning rate, such a noisy racer ends in the bowl.';
 
 /** Labels the lowest of the listed minima as global (ties within 1e-9 included). */
 function markDeepestMinima(points: KnownPoint[]): KnownPoint[] {
@@ -147,9 +149,8 @@ function markDeepestMinima(points: KnownPoint[]): KnownPoint[] {
  * Saddle maze: an egg crate cos x + cos y on a slight bowl with a tilt, so the
  * plane is a lattice of maxima, minima and strict saddles. Gradient descent
  * that starts on a ridge slides into a saddle and sits there (exactly on a
- * ridge line it never leaves); momentum shoots through the nearly flat
- * neighbourhood and noise kicks it off the ridge (Dauphin et al. 2014; Jin et
- * al. 2017 on escaping saddles).
+ * ridge line it never leaves, with or without momentum); noise kicks it off
+ * the ridge (Dauphin et al. 2014; Jin et al. 2017 on escaping saddles).
  */
 export function saddleMaze(): Analytic2D {
   const bowl = 0.015;
@@ -173,8 +174,9 @@ export function saddleMaze(): Analytic2D {
     ...def,
     title: 'Saddle maze',
     lesson:
-      'A lattice of hills, pits and saddles, tilted gently to the right. Plain gradient descent started on a ridge slides into the next saddle and stalls there, ' +
-      'because the way down is exactly sideways. Momentum coasts through the flat middle of a saddle and noise knocks you off the ridge: watch who escapes first.',
+      'A lattice of hills, pits and saddles, tilted gently to the right. ' +
+      'Started exactly on a ridge (y = 0), plain gradient descent, momentum and Adam all slide into the next saddle and stall there: the way down is exactly sideways, and the gradient has no sideways part. ' +
+      'Gradient noise as small as σ 0.1 knocks a racer off the ridge into a pit.',
     formula: 'cos x + cos y + 0.015(x² + y²) − 0.12x',
     bounds: { xMin: -2 * P - 1, xMax: 2 * P + 1, yMin: -2 * P - 1, yMax: 2 * P + 1 },
     wideRange: false,

@@ -26,8 +26,8 @@ const sharpVsFlat: TerrainPreset = {
     { label: 'Plain SGD, lr 0.01', optimizer: { kind: 'sgd', lr: 0.01 } },
     { label: 'SAM ρ 0.5, lr 0.01', optimizer: { kind: 'sgd', lr: 0.01, samRadius: 0.5 } },
     {
-      label: 'Noise σ 8, lr 0.01, cosine schedule',
-      optimizer: { kind: 'sgd', lr: 0.01, noise: 8, schedule: { kind: 'cosine', tMax: 1200, etaMin: 0 } },
+      label: 'Noise σ 10, lr 0.01, cosine schedule',
+      optimizer: { kind: 'sgd', lr: 0.01, noise: 10, schedule: { kind: 'cosine', tMax: 1200, etaMin: 0 } },
     },
     { label: 'Large learning rate, lr 0.3', optimizer: { kind: 'sgd', lr: 0.3 } },
   ],
@@ -207,7 +207,7 @@ const levy: TerrainPreset = {
   },
   contrast: [
     { label: 'Plain SGD, lr 0.01', optimizer: { kind: 'sgd', lr: 0.01 } },
-    { label: 'Noise σ 2, lr 0.3, cosine schedule', optimizer: { kind: 'sgd', lr: 0.3, noise: 2, schedule: cosine(2400) } },
+    { label: 'Noise σ 1, lr 0.3, cosine schedule', optimizer: { kind: 'sgd', lr: 0.3, noise: 1, schedule: cosine(2400) } },
   ],
 };
 
