@@ -244,7 +244,7 @@ const moonsNetwork: TerrainPreset = {
   settings: {
     startRule: { kind: 'shared', point: [0, 0] },
     roundSeconds: 30,
-    scoring: { kind: 'test-loss', decimals: 3 },
+    scoring: { kind: 'lowest-loss', decimals: 3 },
     knobRanges: { lr: [1e-4, 20], batchSize: [1, 160] },
     defaultOptimizer: { kind: 'sgd', lr: 0.1 },
   },

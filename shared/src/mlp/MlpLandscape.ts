@@ -249,11 +249,11 @@ function checkIndependent(directions: readonly [Float64Array, Float64Array], pat
   if (!independent(directions)) throw new SpecError(path, 'must be two non-zero, linearly independent vectors');
 }
 
-/** Measured for the moons network of the catalogue by test/shared/claims/network.claims.test.ts. */
+/** Measured on the catalogue's moons network by test/shared/claims/network.claims.test.ts. */
 const SLICE_LESSON =
   'A real neural network’s loss, sliced along two random filter-normalised directions through its starting weights (Li et al. 2018): every point of this map is a whole network, and (0, 0) is the one you start from. ' +
-  'From there, SGD and Adam at their usual learning rates end in the same valley, inside this view. ' +
-  'Minibatch gradients (a batch smaller than the data set) make the descent jitter: such racers never come to rest.';
+  'The view is drawn around the starting network and the valley that gradient descent reaches from it. ' +
+  'Minibatch gradients make the descent jitter: on small batches a racer keeps moving where the same racer on full batches comes to rest.';
 const FULL_LESSON =
   'You are optimising every weight of a real neural network, not just two numbers. ' +
   'The map is one 2-D slice through the starting weights; racers are drawn where they project onto it, so a racer can feel a loss lower than the ground under it. ' +

@@ -143,7 +143,7 @@ export {
   type Advice,
   SETTLE_FRACTION,
 } from './types';
-export { formatNumber, scoreOf, drainToKnownMinimum } from './results';
+export { formatNumber, scoreOf, drainToKnownMinimum, scoringExplanation } from './results';
 export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,

@@ -1,7 +1,15 @@
 import type { KnownPoint, Landscape } from '../landscapes/Landscape';
 import type { Seed } from '../random/Rng';
 import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss } from './deps';
-import { defaultRobustRadius, formatScore, hasTestLoss, roundScore, roundSettledSeconds, type RaceSettings } from './RaceSettings';
+import {
+  defaultRobustRadius,
+  formatScore,
+  hasTestLoss,
+  roundScore,
+  roundSettledSeconds,
+  type RaceSettings,
+  type ScoringRule,
+} from './RaceSettings';
 import type { Advice, NoteKind, PointClass, RacerResult, RacerView, ResultInput } from './types';
 
 /**
@@ -766,4 +774,29 @@ function adviceSentence(race: RaceLike, r: ResultInput, a: Analysis, advice: Adv
     `Re-run from the same start with the same random draws, ${changeText(advice.change, specOf(r.view))} ` +
     `would have scored ${formatScore(advice.score, sc)} instead of ${own}.`
   );
+}
+
+// ───────────────────────── what the score means ─────────────────────────
+
+/**
+ * The sentences shown under the results table: what the score is, how ties
+ * are split, and what the sharpness column means. Each one is measured by
+ * test/shared/claims/scoring.claims.test.ts.
+ */
+export function scoringExplanation(scoring: ScoringRule): string {
+  const settle = 'Equal scores go to whoever came to rest first.';
+  const sharpness = 'Sharpness λmax is the steepest curvature at the end point.';
+  switch (scoring.kind) {
+    case 'robust-loss':
+      return (
+        `Score: the loss averaged over nudges of the end point by ${f(scoring.radius)} in ${scoring.samples} directions, lower wins: ` +
+        `a wide, flat basin barely notices the nudges, a narrow, sharp one does. ${settle} ${sharpness}`
+      );
+    case 'lowest-loss':
+      return `Score: the loss where the racer ended, lower wins. ${settle} ${sharpness}`;
+    case 'time-to-target':
+      return `Score: seconds until the loss first reached ${f(scoring.target)}, fewer wins; racers that never reached it share the last place. ${sharpness}`;
+    case 'test-loss':
+      return `Score: the loss on held-out data the network never trained on, lower wins. ${settle} ${sharpness}`;
+  }
 }

@@ -12,11 +12,12 @@ import { expect } from 'vitest';
  * - 'better' ("A does better than B"): A better in at least 80 % of paired runs;
  * - 'about' ("about half", "three in four"): within 15 points of `target`;
  * - 'atLeast' ("at least one in six"): at least `target`;
+ * - 'atMost' (an acceptance bound, "at most 5 %"): at most `target`;
  * - 'rarely' ("rarely"): at most 10 %;
  * - 'never' ("never", "does not"): in none of the runs;
  * - 'fact': a property of the terrain or a definition, computed exactly (must hold).
  */
-export type Wording = 'happens' | 'can' | 'better' | 'about' | 'atLeast' | 'rarely' | 'never' | 'fact';
+export type Wording = 'happens' | 'can' | 'better' | 'about' | 'atLeast' | 'atMost' | 'rarely' | 'never' | 'fact';
 
 export interface Claim {
   /** Where the text is shown: a terrain kind, 'note', 'results', 'solo'. */
@@ -50,6 +51,8 @@ export function threshold(c: Pick<Claim, 'wording' | 'target'>): string {
       return `${Math.round(100 * (c.target ?? 0))} ± 15 %`;
     case 'atLeast':
       return `≥ ${Math.round(100 * (c.target ?? 0))} %`;
+    case 'atMost':
+      return `≤ ${Math.round(100 * (c.target ?? 0))} %`;
     case 'fact':
       return 'all';
   }
@@ -72,6 +75,8 @@ export function holds(c: Claim): boolean {
       return Math.abs(p - (c.target ?? NaN)) <= 0.15;
     case 'atLeast':
       return p >= (c.target ?? NaN);
+    case 'atMost':
+      return p <= (c.target ?? NaN);
     case 'fact':
       return c.k === c.n && c.n > 0;
   }
@@ -96,7 +101,7 @@ export function count<T>(items: readonly T[], test: (x: T, i: number) => boolean
 /** The sentences of a lesson (split after a full stop followed by a capital or a digit). */
 export function sentences(text: string): string[] {
   return text
-    .split(/(?<=\.)\s+(?=[A-Z0-9(])/u)
+    .split(/(?<=\.)(?<!\bal\.)\s+(?=[A-Z0-9(])/u)
     .map((s) => s.trim())
     .filter(Boolean);
 }
