@@ -60,7 +60,7 @@ function drain(L: Landscape, p: readonly number[]): number[] {
 function scoreAt(L: Landscape, s: RaceSettings, p: number[]): number {
   const sc = s.scoring;
   if (sc.kind === 'robust-loss') return robustLoss(L, p, { radius: sc.radius, samples: sc.samples, seed: 'robust:best' });
-  if (sc.kind === 'test-loss' && hasTestLoss(L)) return L.evaluate(p).testLoss;
+  if (sc.kind === 'test-loss' && hasTestLoss(L)) return L.evaluate(p).testLoss ?? Infinity;
   return L.value(p);
 }
 
