@@ -180,6 +180,19 @@ describe('bad landscape specs', () => {
 });
 
 describe('edge cases found in review', () => {
+  it('a 2×2 Hessian that is isotropic up to a 1e-63 off-diagonal still gets two orthogonal eigenvectors', async () => {
+    const { symmetricEigen2 } = await import('@gradient-rally/shared');
+    for (const b of [3.84e-63, -1e-300, 1e-17]) {
+      const { values, vectors } = symmetricEigen2(1, b, 1);
+      expect(values[0]).toBeCloseTo(1, 12);
+      expect(values[1]).toBeCloseTo(1, 12);
+      expect(Math.abs(vectors[0][0] * vectors[1][0] + vectors[0][1] * vectors[1][1])).toBeLessThan(1e-12);
+    }
+    // The point a noisy racer stopped at on sharp vs flat: the step to the bowl's floor is 0.43, not 0.002.
+    const a = analyze(createLandscape('sharp-vs-flat'), [0.7979302092127506, -1.033084394867039]);
+    const newtonStep = Math.hypot(...a.eigenvectors.map((v, i) => (a.gradient[0] * v[0] + a.gradient[1] * v[1]) / a.eigenvalues[i]));
+    expect(newtonStep).toBeCloseTo(0.4331, 3);
+  });
   it('Rastrigin lists genuine local minima for any A', () => {
     for (const A of [0, 0.5, 2, 10, 40]) {
       const L = createLandscape({ kind: 'rastrigin', A });

@@ -157,7 +157,7 @@ describe('"what happened" notes on constructed cases', () => {
 
   it("Newton's method stalls on a saddle and the note says why", () => {
     const race = new Race(parseRaceSettings({ landscape: 'sharp-vs-flat', startRule: 'choose', roundSeconds: 5 }));
-    race.addRacer('newton', { optimizer: { kind: 'newton', lr: 1 }, start: [0.15, -0.12] });
+    race.addRacer('newton', { optimizer: { kind: 'newton', lr: 1 }, start: [0.09, -0.07] });
     finish(race);
     const [n] = race.results();
     expect(n.pointClass).toBe('saddle');

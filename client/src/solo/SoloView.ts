@@ -199,8 +199,7 @@ export class SoloView {
     const [x, y] = this.drawn();
     this.stage.model.upsertRacer(SOLO_ID, 0, 'You', x, y, true, status === 'idle' ? 'racing' : status);
     this.chart.push(this.step, loss);
-    const word =
-      status === 'diverged' ? 'Diverged: the loss or position overflowed. Lower the learning rate.' : status === 'finished' ? 'Done.' : '';
+    const word = status === 'diverged' ? 'Diverged: the loss or position overflowed.' : status === 'finished' ? 'Done.' : '';
     this.status.textContent = `Step ${this.step}, loss ${formatLoss(loss)}. ${word}`;
     const L = this.landscape!;
     this.boundary.element.hidden = !isMlpLandscape(L);

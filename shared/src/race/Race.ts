@@ -69,6 +69,9 @@ interface RacerState {
    */
   anchor: Float64Array;
   anchorIndex: number;
+  /** The lowest loss at a tick's end so far, and the trail index where it came (the "still going downhill" test). */
+  bestLoss: number;
+  bestIndex: number;
   /** Update count at which the racer diverged (the step that was refused is this + 1). */
   divergedAfter: number | null;
   /** The learning rate of the refused step (the schedule applied), for the note. */
@@ -206,6 +209,8 @@ export class Race {
       lastMove: 0,
       anchor: Float64Array.from(drawn),
       anchorIndex: 0,
+      bestLoss: loss,
+      bestIndex: 0,
       divergedAfter: null,
       divergedLr: null,
       iterates: null,
@@ -293,6 +298,10 @@ export class Race {
       pushTrail(r, v.drawn, this.trailBox);
       // 2-D terrains stepped update by update were checked at every iterate (a 2-cycle hides at tick ends).
       if (!(this.lossEveryUpdate && this.dim === 2)) this.checkSettledInPlace(r, v.drawn[0], v.drawn[1], r.trailLength - 1);
+      if (v.loss < r.bestLoss) {
+        r.bestLoss = v.loss;
+        r.bestIndex = r.trailLength - 1;
+      }
     }
     this._tickCount += 1;
     return true;
@@ -529,6 +538,9 @@ export class Race {
       startLoss: r.startLoss,
       ticksRun: r.trailLength - 1,
       settledTick: this.settledIndex(r),
+      improvedRecently: r.trailLength - 1 - r.bestIndex < finalStretch(r.trailLength - 1),
+      bestLoss: r.bestLoss,
+      bestTick: r.bestIndex,
     }));
   }
 
@@ -540,8 +552,7 @@ export class Race {
   private settledIndex(r: RacerState): number | null {
     const ticks = r.trailLength - 1;
     if (ticks <= 0) return null;
-    const stretch = Math.max(2, Math.ceil(0.05 * ticks));
-    return ticks - r.anchorIndex >= stretch ? r.anchorIndex : null;
+    return ticks - r.anchorIndex >= finalStretch(ticks) ? r.anchorIndex : null;
   }
 
   /** The round as plain JSON: enough for `replayRace` to reproduce it bitwise. */
@@ -622,6 +633,11 @@ export class Race {
  */
 export function stepCost(spec: OptimizerSpec, dim: number): number {
   return (spec.samRadius > 0 ? 2 : 1) + (spec.kind === 'newton' ? dim : 0);
+}
+
+/** The final stretch of a racer's ticks that "at rest" and "still going lower" look at: 5 %, at least 2. */
+function finalStretch(ticks: number): number {
+  return Math.max(2, Math.ceil(0.05 * ticks));
 }
 
 function copySpec(spec: OptimizerSpec): OptimizerSpec {

@@ -9,4 +9,4 @@ export { OPTIMIZER_KINDS, type OptimizerKind, type OptimizerSpec } from '../opti
 export { analyze, classifyEigenvalues, type CriticalPointKind } from '../analysis/analyze';
 export { robustLoss } from '../analysis/sharpness';
 export { hessianEigenvaluesLanczos } from '../mlp/curvature';
-export { scheduledLearningRate } from '../optimizers/schedules';
+export { scheduledLearningRate, type ScheduleSpec } from '../optimizers/schedules';

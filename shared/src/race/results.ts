@@ -1,6 +1,6 @@
 import type { KnownPoint, Landscape } from '../landscapes/Landscape';
 import type { Seed } from '../random/Rng';
-import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss } from './deps';
+import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss, scheduledLearningRate, type ScheduleSpec } from './deps';
 import {
   defaultRobustRadius,
   formatScore,
@@ -10,7 +10,7 @@ import {
   type RaceSettings,
   type ScoringRule,
 } from './RaceSettings';
-import type { Advice, NoteKind, PointClass, RacerResult, RacerView, ResultInput } from './types';
+import { SETTLE_FRACTION, type Advice, type NoteKind, type PointClass, type RacerResult, type RacerView, type ResultInput } from './types';
 
 /**
  * Results of a round: per racer the end point and what it means (loss, robust
@@ -57,7 +57,8 @@ interface Analysis {
   hessianClass: PointClass | null;
   /**
    * Whether a critical point is close: in 2-D, the step to the critical point
-   * of the local quadratic model, ‖H⁻¹g‖, is under 2% of the view's diagonal;
+   * of the local quadratic model, ‖H⁻¹g‖, is within the settle distance
+   * (SETTLE_FRACTION of the view's diagonal: a racer "at" a point rests there);
    * in higher dimensions, ‖g‖ < 1e-3.
    */
   nearCritical: boolean;
@@ -135,7 +136,7 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
       const gv = a.gradient[0] * a.eigenvectors[i][0] + a.gradient[1] * a.eigenvectors[i][1];
       d2 += gv === 0 ? 0 : (gv / a.eigenvalues[i]) ** 2;
     }
-    nearCritical = Math.sqrt(d2) <= 0.02 * diag;
+    nearCritical = Math.sqrt(d2) <= SETTLE_FRACTION * diag;
   } else {
     const g = new Float64Array(L.dim);
     L.valueAndGradientInto(p, g);
@@ -548,7 +549,7 @@ function explain(
     return done(
       {
         note:
-          `Bouncing at loss ${f(loss)} ${when}: lr·λ_max = ${f(lr)} × ${f(a.lambdaMax)} = ${f(product)} is above ${stab.text} here, ` +
+          `Bouncing at loss ${f(loss)} ${when}: lr·λ_max = ${f(lr)} × ${f(a.lambdaMax)} = ${productText(product, stab.limit)} is above ${stab.text} here, ` +
           'the curvature beyond which gradient descent cannot settle.',
         kind: 'bouncing',
         pointClass: null,
@@ -574,10 +575,28 @@ function explain(
       'jittering',
     );
   }
+  if (!r.improvedRecently) {
+    const at = f(r.bestTick / race.settings.tickRate);
+    return done(
+      {
+        note: `Still moving ${when} but no longer getting lower: its lowest loss, ${f(r.bestLoss)}, came at ${at} s; it ended at ${f(loss)}.`,
+        kind: 'bouncing',
+        pointClass: null,
+        basin: null,
+      },
+      'bouncing',
+    );
+  }
   return done(
     { note: `Still going downhill ${when}: loss ${f(loss)}${gText}.`, kind: 'still-moving', pointClass: null, basin: null },
     'still-moving',
   );
+}
+
+/** lr·λ as text, with enough digits that a value just above the limit does not print as the limit itself. */
+function productText(product: number, limit: number): string {
+  const short = f(product);
+  return short === f(limit) ? String(Number(product.toPrecision(5))) : short;
 }
 
 function basinSentence(a: Analysis, loss: number, basin: 'flat' | 'sharp' | null, rank: 'flattest' | 'sharpest' | undefined): string {
@@ -649,8 +668,8 @@ function explainDivergence(
     return {
       kind: 'diverged',
       note:
-        `Diverged after ${n} updates: the learning rate was too large for the curvature. At the last finite point ${where} ` +
-        `the steepest curvature is λ_max = ${f(lam)}, so lr·λ_max = ${f(lr)} × ${f(lam)} = ${f(product)}, above ${limitText}, ` +
+        `Diverged after ${n} updates: at the last finite point ${where} ` +
+        `the steepest curvature is λ_max = ${f(lam)}, so lr·λ_max = ${f(lr)} × ${f(lam)} = ${productText(product, limit)}, above ${limitText}, ` +
         'where gradient descent steps overshoot the valley floor by more than they correct.' +
         atStart,
     };

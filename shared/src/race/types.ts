@@ -161,6 +161,11 @@ export interface ResultInput {
   ticksRun: number;
   /** Index of the trail point from which the racer stayed within the settle distance of its end, or null if it kept moving at the end. */
   settledTick: number | null;
+  /** Whether its loss reached a new low during the final stretch of its ticks. */
+  improvedRecently: boolean;
+  /** Its lowest loss at a tick's end, and the tick (since joining) when it came. */
+  bestLoss: number;
+  bestTick: number;
 }
 
 /** The settle distance, as a fraction of the view's diagonal. */
