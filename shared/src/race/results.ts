@@ -533,8 +533,17 @@ function explain(
         'crawling',
       );
     }
+    const k = Math.max(0, race.settings.stepsPerTick * r.ticksRun - 1);
+    const lrNow = Number.isFinite(lr) ? scheduledLearningRate(s.schedule as ScheduleSpec | null, lr, k) : NaN;
+    const why = s.schedule && lrNow < 0.01 * lr ? `: its schedule had lowered the learning rate to ${f(lrNow)}` : '';
+    const inBasin = a.drainsTo ? ` on the slope of the ${a.drainsTo.label ?? a.drainsTo.kind.replace('-', ' ')}'s basin` : '';
     return done(
-      { note: `Came to rest at ${pointText(v.drawn)}: loss ${f(loss)}${gText}.`, kind: 'stopped', pointClass: null, basin: null },
+      {
+        note: `Came to rest${inBasin} at ${pointText(v.drawn)}${why}; loss ${f(loss)}${gText}.`,
+        kind: 'stopped',
+        pointClass: null,
+        basin: a.drainsTo?.basin ?? null,
+      },
       null,
     );
   }
