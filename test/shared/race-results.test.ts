@@ -330,7 +330,7 @@ describe('scores and ranks', () => {
     ]);
   });
 
-  it('resultsStepwise yields once per racer and returns exactly results()', () => {
+  it('resultsStepwise yields twice per racer (analysis, then note) and returns exactly results()', () => {
     const race = new Race(parseRaceSettings({ landscape: 'himmelblau', startRule: 'random', roundSeconds: 5 }));
     for (const id of ['a', 'b', 'c']) race.addRacer(id, { optimizer: { kind: 'adam', lr: 0.03 } });
     finish(race);
@@ -341,7 +341,7 @@ describe('scores and ranks', () => {
       yielded.push(r.value);
       r = steps.next();
     }
-    expect(yielded).toEqual([1, 2, 3]);
+    expect(yielded).toEqual([1, 2, 3, 4, 5, 6]);
     expect(r.value).toEqual(race.results());
   });
 

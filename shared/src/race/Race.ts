@@ -477,9 +477,10 @@ export class Race {
   }
 
   /**
-   * `results()` in slices: each `next()` analyses one racer and yields how
-   * many are done; the generator returns the ranked results. Lets a server
-   * keep ticking other rooms while an MLP round's results are computed.
+   * `results()` in slices: each `next()` analyses one racer or writes one
+   * racer's note (re-running it when advice is to be checked) and yields how
+   * many of those 2·n steps are done; the generator returns the ranked
+   * results. Lets a server keep ticking other rooms meanwhile.
    *
    * @example
    *   const steps = race.resultsStepwise();

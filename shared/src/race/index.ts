@@ -70,8 +70,8 @@
  *
  * Results and replay:
  *   race.results(): RacerResult[]        // sorted by rank
- *   race.resultsStepwise(): Generator<number, RacerResult[]>   // the same, one racer's analysis per next()
- *       // (yields the count done, returns the results): spread an MLP round's ~1 s of analysis over turns
+ *   race.resultsStepwise(): Generator<number, RacerResult[]>   // the same in 2·n slices: one racer's analysis,
+ *       // then one racer's note (with its advice re-runs), per next(); yields the count done, returns the results
  *   RacerResult = { id, rank, score: number | null (rounded to the rule's decimals), settledSeconds: number | null,
  *     status, endPoint: number[], drawnEndPoint: [x, y], finalLoss, robustLoss, lambdaMax (number | null; null = not
  *     finite), eigenvalues: number[] (ascending; 2-D: both; dim > 2: [λ_min, λ_max] by Lanczos), pointClass:

@@ -247,10 +247,12 @@ export function computeResults(race: RaceLike, inputs: ResultInput[], rerun?: Re
 }
 
 /**
- * The same, one racer's analysis per `next()` (it yields how many are done),
- * returning the ranked results: on MLP terrains each analysis costs dozens of
- * full-data losses and Hessian-vector products, and a server can spread them
- * over several turns of its event loop.
+ * The same in slices, returning the ranked results: each `next()` analyses
+ * one racer, then (once all are analysed) writes one racer's note, and yields
+ * how many of those 2·n steps are done. On MLP terrains each analysis costs
+ * dozens of full-data losses and Hessian-vector products, and a note's advice
+ * re-runs the racer's round, so a server can spread them over several turns of
+ * its event loop.
  */
 export function* computeResultsStepwise(race: RaceLike, inputs: ResultInput[], rerun?: Rerun): Generator<number, RacerResult[], void> {
   const analyses: Analysis[] = [];
@@ -316,6 +318,7 @@ export function* computeResultsStepwise(race: RaceLike, inputs: ResultInput[], r
         advice: explained.advice,
       },
     });
+    yield inputs.length + i + 1;
   }
   return rankResults(
     race.settings.scoring.kind,
@@ -770,15 +773,12 @@ function candidates(race: RaceLike, r: ResultInput, situation: Situation): Recor
 
 /** The first candidate whose re-run scores better than the racer did (a diverged racer: any score at all). */
 function findAdvice(race: RaceLike, r: ResultInput, a: Analysis, situation: Situation, rerun: Rerun): Advice | null {
-  let best: Advice | null = null;
   for (const change of candidates(race, r, situation)) {
     const out = rerun(r, change);
     if (!out || out.diverged || out.score === null) continue;
-    if (a.score === null || out.score < a.score) {
-      if (!best || best.score === null || out.score < best.score) best = { change, score: out.score };
-    }
+    if (a.score === null || out.score < a.score) return { change, score: out.score };
   }
-  return best;
+  return null;
 }
 
 function changeText(change: Record<string, unknown>, s: Record<string, unknown>): string {

@@ -34,7 +34,7 @@ import {
   type RaceSettings,
   type Seed,
 } from '@gradient-rally/shared';
-import { claim, count, printClaims, sentences } from './claims';
+import { claim, count, expectEverySentenceClaimed, printClaims, sentences } from './claims';
 import { CATALOGUE, displayed, entry, fieldRounds, presetSettings, roundUpdates, runRound, typicalField } from './field';
 
 /** Gradient flow (descent with a backtracking line search) from p; returns where it stops. */
@@ -206,46 +206,64 @@ describe.each(CATALOGUE.map((e) => [e.spec.kind, e] as const))('%s under its pre
   });
 });
 
-describe('the explanation under the results table', () => {
-  const robustRounds = ['sharp-vs-flat', 'himmelblau'].map((k) => fieldRounds(k));
-
-  it('robust loss: a wide, flat basin barely notices the nudges, a narrow, sharp one does', () => {
-    const text = scoringExplanation(robustRounds[0].settings.scoring);
+describe.each(CATALOGUE.map((e) => [e.spec.kind] as const))('the explanation under the results table, %s', (kind) => {
+  it('every sentence of it holds in the rounds', () => {
+    const { settings, rounds } = fieldRounds(kind);
+    const where = `results:${kind}`;
+    const text = scoringExplanation(settings.scoring);
     const S = sentences(text);
-    expect(S[0]).toMatch(/^Score: the loss averaged over nudges of the end point by 0\.3 in 64 directions, lower wins/);
-    // Every pair of racers at rest in minima whose sharpness differs at least twofold, across both terrains' rounds.
-    let pairs = 0;
-    let agree = 0;
-    for (const { rounds } of robustRounds)
+    const L = createLandscape(settings.landscape);
+    const sc = settings.scoring;
+    const rows = rounds.flatMap((r) => r.results.map((x) => ({ r, x })));
+
+    // What the score is: the rule applied at the end point, rounded as shown.
+    const scored = rows.filter(({ x }) => x.status !== 'diverged');
+    const ruleHolds = count(scored, ({ r, x }) => {
+      let raw: number | null;
+      if (sc.kind === 'robust-loss') raw = robustLoss(L, x.endPoint, { radius: sc.radius, samples: sc.samples, seed: `robust:${r.seed}` });
+      else if (sc.kind === 'time-to-target') {
+        const v = r.race.racer(x.id)!;
+        raw = v.finishUpdates === null ? null : v.finishUpdates / (settings.stepsPerTick * settings.tickRate);
+      } else raw = L.value(x.endPoint);
+      return roundScore(raw, sc) === x.score;
+    });
+    claim({
+      where,
+      sentence: `${S[0]} (what it is)`,
+      measured: `non-diverged racers (${scored.length}): the score shown is the rule applied at the end point, rounded as shown`,
+      wording: 'fact',
+      k: ruleHolds,
+      n: scored.length,
+    });
+    if (sc.kind === 'robust-loss') {
+      // "A wide, flat basin barely notices the nudges, a narrow, sharp one does": pairs at rest in minima, λ_max ≥ 1.5× apart.
+      let pairs = 0;
+      let agree = 0;
       for (const r of rounds) {
         const rest = r.results.filter(
           (x) => x.pointClass === 'minimum' && x.lambdaMax !== null && x.robustLoss !== null && x.finalLoss !== null,
         );
-        for (let i = 0; i < rest.length; i++)
-          for (let j = i + 1; j < rest.length; j++) {
-            const [flat, sharp] = rest[i].lambdaMax! < rest[j].lambdaMax! ? [rest[i], rest[j]] : [rest[j], rest[i]];
-            if (sharp.lambdaMax! < 2 * flat.lambdaMax!) continue;
+        for (let a = 0; a < rest.length; a++)
+          for (let b = a + 1; b < rest.length; b++) {
+            const [flat, sharp] = rest[a].lambdaMax! < rest[b].lambdaMax! ? [rest[a], rest[b]] : [rest[b], rest[a]];
+            if (sharp.lambdaMax! < 1.5 * flat.lambdaMax!) continue;
             pairs++;
             if (sharp.robustLoss! - sharp.finalLoss! > flat.robustLoss! - flat.finalLoss!) agree++;
           }
       }
-    claim({
-      where: 'results',
-      sentence: S[0],
-      measured: 'pairs of racers at rest in minima, sharpness differing ≥ 2×: the sharper one loses more to the nudges',
-      wording: 'happens',
-      k: agree,
-      n: pairs,
-    });
-  });
+      claim({
+        where,
+        sentence: S[0],
+        measured: `pairs of racers at rest in minima whose λ_max differ ≥ 1.5× (${pairs}): the sharper one loses more to the nudges`,
+        wording: 'happens',
+        k: agree,
+        n: pairs,
+      });
+    } else claim({ where, sentence: S[0], measured: 'as above', wording: 'fact', k: ruleHolds, n: scored.length });
 
-  it('equal scores go to whoever came to rest first; never-finishers share the last place', () => {
-    const S = sentences(scoringExplanation(robustRounds[0].settings.scoring));
-    let ties = 0;
-    let first = 0;
-    for (const c of CATALOGUE) {
-      const { settings, rounds } = fieldRounds(c.spec.kind);
-      if (settings.scoring.kind === 'time-to-target') continue;
+    if (sc.kind !== 'time-to-target') {
+      let ties = 0;
+      let first = 0;
       for (const r of rounds)
         for (let i = 1; i < r.results.length; i++) {
           const [a, b] = [r.results[i - 1], r.results[i]];
@@ -253,69 +271,94 @@ describe('the explanation under the results table', () => {
           ties++;
           if ((a.settledSeconds ?? Infinity) < (b.settledSeconds ?? Infinity)) first++;
         }
-    }
-    claim({
-      where: 'results',
-      sentence: S[1],
-      measured: 'equal scores ranked apart, across every non-timed terrain: the one ranked higher came to rest sooner',
-      wording: 'fact',
-      k: first,
-      n: ties,
-    });
-    const timed = CATALOGUE.filter((c) => fieldRounds(c.spec.kind).settings.scoring.kind === 'time-to-target');
-    let unfinished = 0;
-    let level = 0;
-    for (const c of timed)
-      for (const r of fieldRounds(c.spec.kind).rounds) {
-        const none = r.results.filter((x) => x.score === null);
+      claim({
+        where,
+        sentence: 'Equal scores go to whoever came to rest first.',
+        measured: `equal scores ranked apart (${ties}): the higher one came to rest sooner`,
+        wording: 'fact',
+        k: first,
+        n: ties,
+      });
+    } else {
+      let none = 0;
+      let level = 0;
+      for (const r of rounds) {
         const last = Math.max(...r.results.map((x) => x.rank));
-        unfinished += none.length;
-        level += count(none, (x) => x.rank === last);
+        for (const x of r.results.filter((y) => y.score === null)) {
+          none++;
+          if (x.rank === last) level++;
+        }
       }
-    const T = sentences(scoringExplanation(fieldRounds(timed[0].spec.kind).settings.scoring));
-    claim({
-      where: 'results',
-      sentence: T[0],
-      measured: `time-to-target terrains (${timed.map((c) => c.spec.kind).join(', ')}): racers without a time all on the last rank`,
-      wording: 'fact',
-      k: level,
-      n: unfinished,
-    });
-  });
+      claim({
+        where,
+        sentence: S[0],
+        measured: `racers without a time (${none}): all on the last rank`,
+        wording: 'fact',
+        k: level,
+        n: none,
+      });
+    }
 
-  it('sharpness λmax is the steepest curvature at the end point; the score is what the rule says', () => {
-    const S = sentences(scoringExplanation(robustRounds[0].settings.scoring));
+    const withLambda = rows.filter(({ x }) => x.lambdaMax !== null);
+    const sharpness = count(withLambda, ({ x }) => {
+      if (L.dim !== 2 || L.dataSize !== undefined) return x.eigenvalues.length > 0 && x.lambdaMax === Math.max(...x.eigenvalues);
+      return Math.max(...analyze(L, x.endPoint).eigenvalues) === x.lambdaMax;
+    });
+    claim({
+      where,
+      sentence: 'Sharpness λmax is the steepest curvature at the end point.',
+      measured: `racers with a λmax (${withLambda.length}): it is the largest Hessian eigenvalue at their end point`,
+      wording: 'fact',
+      k: sharpness,
+      n: withLambda.length,
+    });
+
+    expectEverySentenceClaimed(where, text);
+  });
+});
+
+describe('the explanation under the results table, test loss', () => {
+  it('the score is the loss on held-out data at the end point', () => {
+    const e = entry('mlp');
+    const settings = presetSettings(e, { scoring: { kind: 'test-loss' }, roundSeconds: 5 });
+    const S = sentences(scoringExplanation(settings.scoring));
+    const L = createLandscape(settings.landscape);
     let n = 0;
     let k = 0;
-    for (const c of CATALOGUE.filter((x) => x.spec.kind !== 'mlp')) {
-      const L = createLandscape(c.spec);
-      const { settings, rounds } = fieldRounds(c.spec.kind);
-      for (const x of rounds[0].results) {
-        if (x.lambdaMax === null) continue;
+    for (let i = 0; i < 10; i++) {
+      const seed = `test-loss:${i}`;
+      const { results } = runRound(settings, typicalField(e, settings, seed, roundUpdates(settings)), seed);
+      for (const x of results) {
+        if (x.status === 'diverged' || !hasTestLoss(L)) continue;
         n++;
-        const top = Math.max(...analyze(L, x.endPoint).eigenvalues);
-        const raw =
-          settings.scoring.kind === 'robust-loss'
-            ? robustLoss(L, x.endPoint, {
-                radius: settings.scoring.radius,
-                samples: settings.scoring.samples,
-                seed: `robust:${rounds[0].seed}`,
-              })
-            : settings.scoring.kind === 'lowest-loss'
-              ? x.finalLoss
-              : x.score;
-        if (top === x.lambdaMax && (x.status === 'diverged' || roundScore(raw, settings.scoring) === x.score)) k++;
+        if (roundScore(L.evaluate(x.endPoint).testLoss, settings.scoring) === x.score) k++;
       }
     }
     claim({
-      where: 'results',
-      sentence: S[S.length - 1],
-      measured:
-        'λmax in the table = the largest Hessian eigenvalue at the end point, and the score = the rule applied there (first round of every analytic terrain)',
+      where: 'results:test-loss',
+      sentence: S[0],
+      measured: `racers of 10 short moons rounds scored by test loss (${n}): the score is the held-out loss at the end point, rounded as shown`,
       wording: 'fact',
       k,
       n,
     });
+    claim({
+      where: 'results:test-loss',
+      sentence: S[1],
+      measured: 'the same rule as every non-timed score (measured on every terrain above)',
+      wording: 'fact',
+      k: 1,
+      n: 1,
+    });
+    claim({
+      where: 'results:test-loss',
+      sentence: S[2],
+      measured: 'the same sentence as every terrain above',
+      wording: 'fact',
+      k: 1,
+      n: 1,
+    });
+    expectEverySentenceClaimed('results:test-loss', scoringExplanation(settings.scoring));
   });
 });
 
