@@ -34,12 +34,32 @@ for (const e of CATALOGUE) {
   const wins = (role: (r: string) => boolean) =>
     rounds.filter((r) => r.results.some((x) => x.rank === 1 && role(r.field.find((f) => f.id === x.id)!.role))).length;
   const contrast = e.preset.contrast
-    .map((c) => `${c.label}: ${pct(wins((r) => r === `contrast:${c.label}`), ROUNDS)}`)
+    .map(
+      (c) =>
+        `${c.label}: ${pct(
+          wins((r) => r === `contrast:${c.label}`),
+          ROUNDS,
+        )}`,
+    )
     .join('; ');
-  const differ = rounds.filter((r) => r.results[0].rank !== r.results[1].rank && displayed(r.results[0], settings) !== displayed(r.results[1], settings)).length;
-  const winning = rounds.map((r) => r.results[0].score).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const differ = rounds.filter(
+    (r) => r.results[0].rank !== r.results[1].rank && displayed(r.results[0], settings) !== displayed(r.results[1], settings),
+  ).length;
+  const winning = rounds
+    .map((r) => r.results[0].score)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
   console.log(
-    `| ${e.spec.kind} | ${presetLine(e)} | ${pct(wins((r) => r === 'idle'), ROUNDS)} | ${pct(wins((r) => r === 'max-lr'), ROUNDS)} | ${contrast} | ${pct(wins((r) => r === 'typical'), ROUNDS)} | ${pct(differ, ROUNDS)} | ${winning.length ? formatScore(winning[Math.floor(winning.length / 2)], settings.scoring) : '—'} |`,
+    `| ${e.spec.kind} | ${presetLine(e)} | ${pct(
+      wins((r) => r === 'idle'),
+      ROUNDS,
+    )} | ${pct(
+      wins((r) => r === 'max-lr'),
+      ROUNDS,
+    )} | ${contrast} | ${pct(
+      wins((r) => r === 'typical'),
+      ROUNDS,
+    )} | ${pct(differ, ROUNDS)} | ${winning.length ? formatScore(winning[Math.floor(winning.length / 2)], settings.scoring) : '—'} |`,
   );
 }
 
@@ -75,7 +95,10 @@ for (const [name, o] of ways) {
   const flat = wall.filter((r) => r.status !== 'diverged' && r.basin === 'flat').length;
   const sharp = wall.filter((r) => r.status !== 'diverged' && r.basin === 'sharp').length;
   const div = wall.filter((r) => r.status === 'diverged').length;
-  const scores = wall.map((r) => r.score).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const scores = wall
+    .map((r) => r.score)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
   const out = inside.filter((r) => r.status !== 'diverged' && r.basin === 'flat').length;
   console.log(
     `| ${name} | ${pct(flat, 100)} | ${pct(sharp, 100)} | ${pct(div, 100)} | ${scores.length ? formatScore(scores[Math.floor(scores.length / 2)], settings.scoring) : '—'} | ${pct(out, 100)} |`,
