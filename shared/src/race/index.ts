@@ -103,6 +103,9 @@ export {
   checkStartPoint,
   defaultRobustRadius,
   hasTestLoss,
+  roundUpdates,
+  ROUND_DEFAULTS,
+  defaultOptimizerFor,
   knobSlot,
   KNOB_NAMES,
   NUMERIC_KNOBS,
@@ -125,6 +128,30 @@ export {
   type StartRule,
   type ScoringRule,
 } from './RaceSettings';
+export {
+  KNOBS,
+  knobApplies,
+  nesterovApplies,
+  knobLabel,
+  knobDefault,
+  knobsForKind,
+  clampKnob,
+  knobsToOptimizerSpec,
+  optimizerSpecToKnobs,
+  DEFAULT_KNOBS,
+  OPTIMIZER_LABELS,
+  SCHEDULE_CHOICES,
+  SCHEDULE_LABELS,
+  scheduleForChoice,
+  scheduleChoiceOf,
+  describeOptimizer,
+  type KnobDefinition,
+  type KnobSlot,
+  type KnobValues,
+  type ScheduleChoice,
+} from './knobs';
+export { presetSettingsPatch } from './presetSettings';
+export { scoringRuleName, formatScore, scoringExplanation, SCORING_CHOICE_LABELS } from './scoringText';
 export { Race, stepCost, type AddRacerOptions } from './Race';
 export {
   STOPPED_STATUSES,
@@ -136,7 +163,7 @@ export {
   type PointClass,
   type RaceRecord,
 } from './types';
-export { formatNumber } from './results';
+export { formatNumber } from './deps';
 export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,
