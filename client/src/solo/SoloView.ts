@@ -77,7 +77,7 @@ export class SoloView {
     const select = h('select', {}, ...options);
     const expr = h('textarea', { rows: 2, value: 'x^2 + 3*sin(y)^2', spellcheck: false });
     const exprField = field('Expression in x and y', expr, this.exprError);
-    exprField.append(h('p', { class: 'note' }, 'Use x, y, numbers, + − * / ^ and functions such as sin, exp, log, sqrt, abs.'));
+    exprField.append(h('p', { class: 'note' }, 'Use x, y, numbers, + - * / ^ and functions such as sin, exp, log, sqrt, abs.'));
     exprField.hidden = true;
     const onPick = () => {
       exprField.hidden = select.value !== CUSTOM;

@@ -33,6 +33,16 @@
  *   }
  *   checkRacerOptimizer(settings, spec: unknown, dim, path = 'optimizer'): OptimizerSpec
  *       // the same check addRacer / retune apply: allowed kind, knobs in range, locked knobs unchanged
+ *   roundUpdates(settings, evaluationsPerUpdate = 1): number   // updates in a whole round (what schedules are sized to)
+ *   presetSettingsPatch({ spec, preset }, { allowedOptimizers? }): settings JSON   // what picking a terrain applies
+ *
+ * Knobs (knobs.ts; the client's panels and the checks above read the same table):
+ *   KNOBS[name]: { label, kindLabels, unit, scale, step, offAtZero, dataOnly }   OPTIMIZER_LABELS[kind]
+ *   knobSlot(kind, knob): { field, index? } | null     knobApplies(kind, knob)     knobLabel(kind, knob)
+ *   knobsToOptimizerSpec(values, { dataBacked?, totalUpdates? }) / optimizerSpecToKnobs(spec)   // KnobValues ⇄ spec
+ *   knobsForKind(values, kind)   clampKnob(ranges, knob, x)   scheduleForChoice(choice, totalUpdates)
+ *   describeOptimizer(spec): "SGD, lr 0.01, momentum 0.9"
+ *   scoringRuleName(rule), formatScore(rule, score), scoringExplanation(settings)   (scoringText.ts)
  *
  * The race:
  *   new Race(settings: RaceSettings | unknown (raw JSON is parsed), seed = settings.seed)
