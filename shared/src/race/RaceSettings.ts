@@ -10,6 +10,7 @@ import {
   KNOB_NAMES,
   KNOBS,
   knobSlot,
+  nesterovApplies,
   NUMERIC_KNOBS,
   type KnobName,
   type KnobRange,
@@ -471,6 +472,16 @@ export function checkRacerOptimizer(
         betas[slot.index] = lockedValue;
         input.betas = betas;
       }
+    }
+    // Nesterov's look-ahead is a form of SGD's momentum: locking momentum locks it too.
+    if (settings.lockedKnobs.includes('momentum') && nesterovApplies(kind)) {
+      const lockedNesterov = def.kind === kind && def.nesterov === true;
+      if (input.nesterov !== undefined && input.nesterov !== lockedNesterov)
+        throw new SpecError(
+          `${path}.nesterov`,
+          `is locked by the host at ${lockedNesterov} (with momentum), got ${describeValue(input.nesterov)}`,
+        );
+      input.nesterov = lockedNesterov;
     }
   }
   const normalised = createOptimizer(input, dim, path).spec as OptimizerSpec;
