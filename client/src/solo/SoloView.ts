@@ -15,6 +15,7 @@ import {
   type KnobValues,
   type RaceSettings,
 } from '@gradient-rally/shared';
+import type { ArenaStage } from '../arena/ArenaStage';
 import { pointDiagnostics } from '../arena/diagnostics';
 import { bus } from '../events/AppEvents';
 import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
@@ -40,6 +41,8 @@ export class SoloView {
   private terrain: SoloTerrain | undefined;
   private settings: RaceSettings | undefined;
   private round: SoloRound | undefined;
+  /** The round whose score is shown (a round is recorded once). */
+  private scored: SoloRound | undefined;
   /** The player's clicked start (view coordinates), or undefined for the preset's start rule. */
   private customStart: [number, number] | undefined;
   private knobs: KnobValues = optimizerSpecToKnobs(undefined);
@@ -64,7 +67,7 @@ export class SoloView {
   private readonly offs: (() => void)[] = [];
   private readonly knobsPanel: KnobsPanel;
   private readonly boundary = new DecisionBoundary();
-  private readonly stage;
+  private readonly stage: ArenaStage;
 
   constructor(private readonly shell: ScreenShell) {
     const stage = (this.stage = shell.arena());
@@ -277,40 +280,49 @@ export class SoloView {
     this.stage.model.racers.clear();
     const v = this.round.racer;
     this.stage.model.startMarker = [v.drawn[0], v.drawn[1]];
+    this.trace();
     this.record();
-    this.updateDiagnostics();
   }
 
-  /** Draws the racer, the chart point and the status line; shows the score once the round is over. */
+  /** Adds the racer's current point to its trail and the loss chart (after every tick). */
+  private trace(): void {
+    const round = this.round!;
+    const v = round.racer;
+    const status = v.status === 'diverged' ? 'diverged' : v.status === 'racing' && !round.isOver() ? 'racing' : 'finished';
+    this.stage.model.upsertRacer(SOLO_RACER, 0, 'You', v.drawn[0], v.drawn[1], true, round.started ? status : 'racing');
+    this.chart.push(v.updates, v.loss);
+  }
+
+  /** The status line, the decision boundary and, once the round is over, the score (once a frame). */
   private record(): void {
     const round = this.round!;
     const v = round.racer;
     const over = round.isOver();
-    const status = v.status === 'diverged' ? 'diverged' : v.status === 'racing' && !over ? 'racing' : 'finished';
-    this.stage.model.upsertRacer(SOLO_RACER, 0, 'You', v.drawn[0], v.drawn[1], true, round.started ? status : 'racing');
-    this.chart.push(v.updates, v.loss);
     this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.${over ? ' Round over.' : ''}`;
     const L = round.race.landscape;
     this.boundary.element.hidden = !isMlpLandscape(L);
-    if (isMlpLandscape(L)) this.boundary.draw(L, v.position, status !== 'racing');
-    if (over) this.showScore();
+    if (isMlpLandscape(L)) this.boundary.draw(L, v.position, over || round.racer.status !== 'racing');
+    this.updateDiagnostics();
+    if (over && this.scored !== round) this.showScore();
   }
 
+  /** Shows (and records) a finished round's score, once per round. */
   private showScore(): void {
     const round = this.round!;
+    this.scored = round;
     const { result, ruleName, scoreText } = round.outcome();
     const counted = !this.customStart && result.score !== null;
     let bestLine = this.customStart
       ? "Runs from your own start are not compared with the terrain's best: use the terrain's start for that."
       : '';
     if (counted) {
-      const table = parseBestTable(localStorage.getItem(BEST_SCORES_KEY));
+      const table = parseBestTable(storedBest());
       const run = { score: result.score!, rule: ruleName, optimizer: describeOptimizer(result.optimizer) };
       const r = recordBest(table, bestKey(round.settings), run);
       try {
         localStorage.setItem(BEST_SCORES_KEY, JSON.stringify(r.table));
       } catch {
-        /* storage full or blocked: the score is still shown */
+        /* storage full or blocked: the score is still shown, just not kept */
       }
       const best = r.improved ? run : r.previous!;
       bestLine = r.improved
@@ -319,7 +331,7 @@ export class SoloView {
           : 'Your first score on this terrain: it is your best so far.'
         : `Your best on this terrain: ${formatNumber(best.score)}, with ${best.optimizer}.`;
     } else if (!this.customStart) {
-      const best = parseBestTable(localStorage.getItem(BEST_SCORES_KEY))[bestKey(round.settings)];
+      const best = parseBestTable(storedBest())[bestKey(round.settings)];
       if (best) bestLine = `Your best on this terrain: ${formatNumber(best.score)}, with ${best.optimizer}.`;
     }
     this.scorePanel.replaceChildren(
@@ -336,8 +348,8 @@ export class SoloView {
     const round = this.round;
     if (!round || round.isOver()) return false;
     const going = round.tick();
+    this.trace();
     this.record();
-    this.updateDiagnostics();
     return going;
   }
 
@@ -351,9 +363,11 @@ export class SoloView {
     this.timer = setInterval(() => {
       this.tickDebt += (round.settings.tickRate * Number(this.speed.value)) / 30;
       let going = true;
-      for (; this.tickDebt >= 1 && going; this.tickDebt--) going = round.tick();
+      for (; this.tickDebt >= 1 && going; this.tickDebt--) {
+        going = round.tick();
+        this.trace();
+      }
       this.record();
-      this.updateDiagnostics();
       if (!going) this.pause();
     }, 1000 / 30);
   }
@@ -380,6 +394,15 @@ export class SoloView {
   destroy(): void {
     this.pause();
     this.offs.forEach((off) => off());
+  }
+}
+
+/** The stored best scores' text; null when the browser blocks storage (private modes may throw). */
+function storedBest(): string | null {
+  try {
+    return localStorage.getItem(BEST_SCORES_KEY);
+  } catch {
+    return null;
   }
 }
 
