@@ -1,34 +1,44 @@
-import { createLandscape, type ErrorMessage, type KickedMessage, type WelcomeMessage } from '@gradient-rally/shared';
+import {
+  analyze,
+  createLandscape,
+  DEFAULT_KNOB_RANGES,
+  KNOB_NAMES,
+  knobsToOptimizerSpec,
+  OPTIMIZER_KINDS,
+  optimizerSpecToKnobs,
+  roundUpdates,
+  type ErrorMessage,
+  type KickedMessage,
+  type KnobName,
+  type KnobRanges,
+  type KnobValues,
+  type OptimizerKind,
+  type WelcomeMessage,
+} from '@gradient-rally/shared';
 import type { Room } from 'colyseus.js';
 import { pointDiagnostics } from '../arena/diagnostics';
 import { bus } from '../events/AppEvents';
-import {
-  KNOB_OPTIMIZERS,
-  knobsToOptimizerSpec,
-  optimizerSpecToKnobs,
-  type KnobName,
-  type KnobOptimizer,
-  type KnobValues,
-} from '../input/knobs';
 import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
 import { parseJsonField, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
-import type { App } from '../ui/App';
 import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { h } from '../ui/elements';
-import { KnobsPanel, OPEN_LIMITS, type KnobLimits } from '../ui/KnobsPanel';
+import type { ScreenShell } from '../ui/ScreenShell';
+import { KnobsPanel, type KnobLimits } from '../ui/KnobsPanel';
 import { LossChart } from '../ui/LossChart';
 import { RoomScreen } from './RoomScreen';
 
 /** Host settings → what the knobs panel allows. */
 export function limitsFromSettings(settings: Record<string, unknown>, mlp: boolean): KnobLimits {
   const allowed = Array.isArray(settings.allowedOptimizers)
-    ? (settings.allowedOptimizers as string[]).filter((k): k is KnobOptimizer => (KNOB_OPTIMIZERS as readonly string[]).includes(k))
-    : [...KNOB_OPTIMIZERS];
-  const ranges = (typeof settings.knobRanges === 'object' && settings.knobRanges ? settings.knobRanges : {}) as KnobLimits['ranges'];
-  const locked = Array.isArray(settings.lockedKnobs) ? (settings.lockedKnobs as KnobName[]) : [];
-  return { optimizers: allowed.length ? allowed : ['sgd'], ranges: { ...OPEN_LIMITS.ranges, ...ranges }, locked, mlp };
+    ? (settings.allowedOptimizers as string[]).filter((k): k is OptimizerKind => (OPTIMIZER_KINDS as readonly string[]).includes(k))
+    : [...OPTIMIZER_KINDS];
+  const ranges = (typeof settings.knobRanges === 'object' && settings.knobRanges ? settings.knobRanges : {}) as Partial<KnobRanges>;
+  const locked = Array.isArray(settings.lockedKnobs)
+    ? (settings.lockedKnobs as string[]).filter((k): k is KnobName => (KNOB_NAMES as readonly string[]).includes(k))
+    : [];
+  return { optimizers: allowed.length ? allowed : ['sgd'], ranges: { ...DEFAULT_KNOB_RANGES, ...ranges }, locked, mlp };
 }
 
 /**
@@ -45,6 +55,7 @@ export class PlayerView {
   private readonly diagnostics = new DiagnosticsPanel(() => this.updateDiagnostics());
   private readonly message = h('p', { class: 'error', role: 'alert' });
   private limitsKey = '';
+  private limits: KnobLimits | undefined;
   private sendTimer: ReturnType<typeof setTimeout> | undefined;
   private knobValues: KnobValues | undefined;
   private own: RacerRow | undefined;
@@ -54,12 +65,12 @@ export class PlayerView {
   private landscape: { key: string; L: ReturnType<typeof createLandscape> } | undefined;
 
   constructor(
-    private readonly app: App,
+    private readonly shell: ScreenShell,
     private readonly code: string,
   ) {
-    this.screen = new RoomScreen(app);
+    this.screen = new RoomScreen(shell);
     this.conn = new RaceConnection(
-      app.wsUrl,
+      shell.wsUrl,
       (room) => this.bind(room),
       (s) => this.screen.showConnection(s),
     );
@@ -69,7 +80,7 @@ export class PlayerView {
   async start(name: string | undefined): Promise<boolean> {
     const seat = seatStore.get(this.code);
     if (name === undefined && !seat?.playerToken) {
-      this.app.showJoin(this.code);
+      bus.emit('navigate', { to: 'join', code: this.code });
       return false;
     }
     this.screen.showConnection('connecting');
@@ -82,16 +93,15 @@ export class PlayerView {
             : { name };
       await this.conn.join(this.code, options);
     } catch (e) {
-      this.screen.showConnection('offline');
-      this.app.connection.dataset.state = 'idle';
+      this.shell.setConnection('idle');
       if (name === undefined) seatStore.clear(this.code);
-      this.app.showJoin(this.code, describeJoinFailure(e, this.code).message);
+      bus.emit('navigate', { to: 'join', code: this.code, message: describeJoinFailure(e, this.code).message });
       return false;
     }
-    this.app.setMode('player', `/?play=${this.code}`);
+    this.shell.enter('player', `/?play=${this.code}`);
     this.screen.showConnection('connected');
-    this.app.hint.textContent = 'Drag to pan, scroll to zoom. Your racer has a white ring.';
-    this.app.side.replaceChildren(
+    this.shell.setHint('Drag to pan, scroll to zoom. Your racer has a white ring.');
+    this.shell.side.replaceChildren(
       this.message,
       this.screen.resultsHost,
       this.screen.leaderboardPanel,
@@ -127,7 +137,11 @@ export class PlayerView {
       this.kicked = true;
       this.conn.markClosed();
       seatStore.clear(this.code);
-      this.app.showJoin(this.code, `The host removed you from this game${m.reason ? `: ${m.reason}` : ''}.`);
+      bus.emit('navigate', {
+        to: 'join',
+        code: this.code,
+        message: `The host removed you from this game${m.reason ? `: ${m.reason}` : ''}.`,
+      });
     });
     this.screen.bind(room);
   }
@@ -143,6 +157,7 @@ export class PlayerView {
     const settings = this.screen.settings;
     const mlp = (settings.landscape as { kind?: string } | undefined)?.kind === 'mlp';
     const limits = limitsFromSettings(settings, mlp);
+    this.limits = limits;
     const key = JSON.stringify(limits);
     if (key !== this.limitsKey || !this.knobs) {
       this.limitsKey = key;
@@ -158,9 +173,11 @@ export class PlayerView {
     }
     if (this.own && (state.phase === 'race' || state.phase === 'results')) this.chart.push(state.tick, this.own.loss);
     const choose = (settings.startRule as { kind?: string } | undefined)?.kind === 'choose' && state.phase === 'lobby';
-    this.app.hint.textContent = choose
-      ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
-      : 'Drag to pan, scroll to zoom. Your racer has a white ring.';
+    this.shell.setHint(
+      choose
+        ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
+        : 'Drag to pan, scroll to zoom. Your racer has a white ring.',
+    );
     this.updateDiagnostics();
   }
 
@@ -169,9 +186,7 @@ export class PlayerView {
     clearTimeout(this.sendTimer);
     // Coalesce slider drags: the server accepts a few retunes per second.
     this.sendTimer = setTimeout(() => {
-      const seconds = typeof this.screen.settings.roundSeconds === 'number' ? this.screen.settings.roundSeconds : 60;
-      const steps = seconds * (Number(this.screen.settings.tickRate) || 20) * (Number(this.screen.settings.stepsPerTick) || 1);
-      const spec = knobsToOptimizerSpec(v, { mlp: this.knobs ? this.limitsKey.includes('"mlp":true') : false, totalSteps: steps });
+      const spec = knobsToOptimizerSpec(v, { dataBacked: this.limits?.mlp ?? false, totalUpdates: roundUpdates(this.screen.settings) });
       this.showError(this.conn.send('setKnobs', { optimizer: spec as { kind: string } }));
     }, 300);
   }
@@ -212,11 +227,7 @@ export class PlayerView {
       const L = this.localLandscape()!;
       if (L.dim !== 2) return this.diagnostics.show('Diagnostics are drawn for 2-D terrains.');
       const p = [this.own.x, this.own.y];
-      const g = new Float64Array(2);
-      L.valueAndGradientInto(p, g);
-      const H = new Float64Array(4);
-      L.hessianInto?.(p, H);
-      const d = pointDiagnostics(p[0], p[1], g, L.hessianInto ? H : undefined, this.knobValues?.samRadius || 0.1);
+      const d = pointDiagnostics(analyze(L, p), p, this.knobValues?.samRadius || 0.1);
       model.diagnostics = this.diagnostics.filter(d.view);
       this.diagnostics.show(d.text);
     } catch {
@@ -228,6 +239,6 @@ export class PlayerView {
     clearTimeout(this.sendTimer);
     this.offs.forEach((off) => off());
     void this.conn.leave();
-    this.app.connection.dataset.state = 'idle';
+    this.shell.setConnection('idle');
   }
 }
