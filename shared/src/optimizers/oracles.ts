@@ -40,10 +40,11 @@ export class BatchOracle implements GradientOracle {
   private batchSize = 0;
   private rng: Rng | null = null;
   private drawn = false;
-  /** Where this step's batch was drawn from, replayed by `replay`. */
+  /** Where this step's batch was drawn from in the caller's stream. */
   private readonly drawStart: [number, number, number, number] = [0, 0, 0, 0];
   private drawSpare: number | null = null;
-  private readonly replay = new Rng(0);
+  /** Redraws this step's batch (made on the first replay: most steps never need one). */
+  private replay: Rng | null = null;
 
   /** Starts a step on `landscape`: a minibatch of `batchSize` (null: the full batch) drawn from `rng` when first asked. */
   beginStep(landscape: Landscape, batchSize: number | null, rng: Rng): this {
@@ -71,6 +72,7 @@ export class BatchOracle implements GradientOracle {
       this.drawn = true;
       return L.stochasticGradientInto!(theta, grad, this.batchSize, this.rng!);
     }
+    this.replay ??= new Rng(0);
     const r = this.replay.state;
     for (let i = 0; i < 4; i++) r.s[i] = this.drawStart[i];
     r.spare = this.drawSpare;
