@@ -70,6 +70,7 @@ export class Optimizer {
     this.bindKnobs(hyperparams);
     this._state = { count: 0, hyperparams, transform: this.recipe.transform.init(dim), stepper: this.recipe.stepper.init(dim) };
     this.g = new Float64Array(dim);
+    // One context per optimizer, every field rewritten at the start of each step: no allocation per step.
     this.ctx = { step: 0, params: this.g, lr: Number.NaN, rng: null as unknown as Rng, stepScale: 1, paramScale: 1 };
   }
 

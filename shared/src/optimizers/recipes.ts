@@ -3,13 +3,13 @@
  * chain over a live hyperparameter record `h` so that `retune` changes them
  * without resetting state. Torch's semantics (MATH.md) decide every order.
  *
- * A recipe is the chain of game knobs that are on, the optimizer's own chain
- * (with the learning rate of update k injected), and a stepper that moves θ:
- * first-order methods add their step (`addUpdates`); Newton and L-BFGS need
- * the objective, not just a gradient, so they are steppers that take the
- * processed gradient (clipped, noised, with the weight-decay term) and query
- * the landscape. SAM and minibatches act on the gradient oracle before any of
- * this (`oracles.ts`).
+ * A recipe is the optimizer's own chain (the learning rate of update k
+ * injected) and a stepper that moves θ: first-order methods add their step
+ * (`addUpdates`); Newton and L-BFGS need the objective, not just a gradient,
+ * so they are steppers that take the processed gradient (clipped, noised,
+ * with the weight-decay term) and query the landscape. The game's knobs that
+ * are on are chained before it (`knobs`); SAM and minibatches act on the
+ * gradient oracle before any of this (`oracles.ts`).
  */
 import type { Landscape } from '../landscapes/Landscape';
 import { fma } from '../linalg/fma';
