@@ -173,14 +173,14 @@ export class Race {
         gradientEvaluations: 0,
         updates: 0,
         joinTick,
-        optimizer: copySpec(optimizer.spec),
+        optimizer: optimizer.spec,
         finishUpdates: null,
       },
       order: this.joinCount++,
       optimizer,
       rng: this.racerStream(id, 'steps'),
       scratch: new Float64Array(this.dim),
-      initialSpec: copySpec(optimizer.spec),
+      initialSpec: optimizer.spec,
       start: Array.from(position),
       startLoss: loss,
       trail,
@@ -206,9 +206,9 @@ export class Race {
     const r = this.mustGet(id);
     const normalised = checkRacerOptimizer(this.settings, spec, this.dim);
     r.optimizer.retune(normalised);
-    // Optimizer.spec is the live record its transforms read (mutated by retune): keep copies.
-    r.view.optimizer = copySpec(r.optimizer.spec);
-    this.log.changes.push({ seq: this.seq++, tick: this._tickCount, id, spec: copySpec(r.optimizer.spec) });
+    // Optimizer.spec is frozen and replaced (not rewritten) by retune: it can be kept as it is.
+    r.view.optimizer = r.optimizer.spec;
+    this.log.changes.push({ seq: this.seq++, tick: this._tickCount, id, spec: r.optimizer.spec });
     return r.view.optimizer;
   }
 
@@ -536,10 +536,6 @@ export class Race {
  */
 export function stepCost(spec: OptimizerSpec, dim: number): number {
   return (spec.samRadius > 0 ? 2 : 1) + (spec.kind === 'newton' ? dim : 0);
-}
-
-function copySpec(spec: OptimizerSpec): OptimizerSpec {
-  return JSON.parse(JSON.stringify(spec)) as OptimizerSpec;
 }
 
 function allFinite(x: Float64Array): boolean {
