@@ -141,6 +141,9 @@ export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,
   quantBox,
+  quantize,
+  dequantize,
+  QUANT_MAX,
   type TrailSnapshot,
   type TrailSnapshotRacer,
   type DecodedTrail,
