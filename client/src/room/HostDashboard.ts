@@ -1,10 +1,11 @@
-import { createLandscape, landscapeCatalogue, SpecError, type ErrorMessage, type WelcomeMessage } from '@gradient-rally/shared';
+import { createLandscape, landscapeCatalogue, SpecError, type RoomSettings } from '@gradient-rally/shared';
 import type { Room } from 'colyseus.js';
 import QRCode from 'qrcode';
 import { KNOB_OPTIMIZERS, OPTIMIZER_LABELS } from '../input/knobs';
 import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
 import type { RacerRow, RoomStateLike } from '../net/raceViewModel';
+import { onServerMessage } from '../net/serverMessages';
 import { computeTerrain } from '../terrain/computeTerrain';
 import type { App } from '../ui/App';
 import { field, h } from '../ui/elements';
@@ -146,8 +147,8 @@ export class HostDashboard {
     void QRCode.toDataURL(url, { margin: 1, width: 320 }).then((d) => (this.qr.src = d));
   }
 
-  private bind(room: Room): void {
-    room.onMessage('welcome', (m: WelcomeMessage) => {
+  private bind(room: Room<RoomStateLike>): void {
+    onServerMessage(room, 'welcome', (m) => {
       if (m.hostSecret) this.secret = m.hostSecret;
       seatStore.set(m.code, { hostSecret: this.secret });
       this.conn.rejoinOptions = { hostSecret: this.secret };
@@ -156,7 +157,7 @@ export class HostDashboard {
         this.setCode(m.code);
       }
     });
-    room.onMessage('error', (m: ErrorMessage) => this.report(m.message));
+    onServerMessage(room, 'error', (m) => this.report(m.message));
     this.screen.bind(room);
   }
 
@@ -181,7 +182,7 @@ export class HostDashboard {
     this.buttons.next.disabled = p !== 'results';
     this.lock.checked = state.locked;
     this.settingsPanel.hidden = p === 'race' || p === 'countdown';
-    if (!this.settingsBuilt && state.settingsJson) this.buildSettings();
+    if (!this.settingsBuilt && this.screen.settings) this.buildSettings(this.screen.settings);
     if (phaseOnly) return;
     // Rebuilt only on a change, so a Kick button is not replaced under the pointer.
     const key = rows.map((r) => `${r.id}|${r.name}|${r.optimizerKind}|${r.connected}`).join(';');
@@ -210,12 +211,11 @@ export class HostDashboard {
     if (!rows.length) this.players.replaceChildren(h('li', { class: 'note' }, 'No players yet: share the code.'));
   }
 
-  private buildSettings(): void {
+  private buildSettings(s: RoomSettings): void {
     this.settingsBuilt = true;
-    const s = this.screen.settings;
-    const catalogue = landscapeCatalogue().map((c) => ({ spec: c.spec as unknown, title: c.title, lesson: c.lesson, bounds: c.bounds }));
-    const currentKind = (s.landscape as { kind?: string } | undefined)?.kind;
-    const lesson = h('p', { class: 'lesson' }, catalogue.find((c) => (c.spec as { kind: string }).kind === currentKind)?.lesson ?? '');
+    const catalogue = landscapeCatalogue();
+    const currentKind = s.landscape.kind;
+    const lesson = h('p', { class: 'lesson' }, catalogue.find((c) => c.spec.kind === currentKind)?.lesson ?? '');
     const cards = h('div', { class: 'catalogue', role: 'radiogroup', 'aria-label': 'Landscape' });
     catalogue.forEach((c, i) => {
       const canvas = h('canvas', { width: 48, height: 48 });
@@ -223,7 +223,7 @@ export class HostDashboard {
         type: 'radio',
         name: 'landscape',
         value: String(i),
-        checked: (c.spec as { kind: string }).kind === currentKind,
+        checked: c.spec.kind === currentKind,
         onchange: () => {
           lesson.textContent = c.lesson;
           this.sendSettings({ landscape: c.spec });
@@ -269,7 +269,7 @@ export class HostDashboard {
       h('option', { value: 'random' }, 'Each player starts at a random point'),
       h('option', { value: 'choose' }, 'Players click to choose'),
     );
-    startRule.value = (s.startRule as { kind?: string } | undefined)?.kind ?? 'shared';
+    startRule.value = s.startRule.kind;
     const defaultStart = () => {
       const b = createLandscape(s.landscape).info.bounds;
       return [b.xMin + 0.2 * (b.xMax - b.xMin), b.yMax - 0.2 * (b.yMax - b.yMin)];
@@ -282,8 +282,8 @@ export class HostDashboard {
       h('option', { value: 'robust-loss' }, 'Flat minimum (robust loss)'),
       h('option', { value: 'lowest-loss' }, 'Lowest final loss'),
     );
-    scoring.value = (s.scoring as { kind?: string } | undefined)?.kind ?? 'robust-loss';
-    const allowed = new Set((s.allowedOptimizers as string[] | undefined) ?? KNOB_OPTIMIZERS);
+    scoring.value = s.scoring.kind;
+    const allowed = new Set<string>(s.allowedOptimizers);
     const optBoxes = KNOB_OPTIMIZERS.map((k) => {
       const box = h('input', {
         type: 'checkbox',
@@ -293,7 +293,7 @@ export class HostDashboard {
       box.value = k;
       return box;
     });
-    const locked = new Set((s.lockedKnobs as string[] | undefined) ?? []);
+    const locked = new Set<string>(s.lockedKnobs);
     const knobBoxes = HOST_KNOBS.map(([k]) => {
       const box = h('input', {
         type: 'checkbox',
@@ -307,31 +307,30 @@ export class HostDashboard {
       type: 'number',
       min: 0,
       step: 1,
-      value: s.budget === null || s.budget === undefined ? '' : String(s.budget),
+      value: s.budget === null ? '' : String(s.budget),
       placeholder: 'no budget',
     });
     // Empty means "no budget": the round ends on time only. SAM spends 2 evaluations per step, so a budget keeps it fair.
     budget.addEventListener('change', () =>
       this.sendSettings({ budget: budget.value.trim() === '' || Number(budget.value) === 0 ? null : Number(budget.value) }),
     );
-    const countdown = h('input', { type: 'number', min: 0, max: 10, step: 1, value: String(s.countdownSeconds ?? 3) });
+    const countdown = h('input', { type: 'number', min: 0, max: 10, step: 1, value: String(s.countdownSeconds) });
     countdown.addEventListener('change', () => this.sendSettings({ countdownSeconds: Number(countdown.value) }));
-    const maxPlayers = h('input', { type: 'number', min: 1, max: 100, step: 1, value: String(s.maxPlayers ?? 40) });
+    const maxPlayers = h('input', { type: 'number', min: 1, max: 100, step: 1, value: String(s.maxPlayers) });
     maxPlayers.addEventListener('change', () => this.sendSettings({ maxPlayers: Number(maxPlayers.value) }));
     // Learning-rate bounds players may pick from (the rest of knobRanges is kept as it is).
-    const ranges = (s.knobRanges ?? {}) as Record<string, [number, number]>;
-    const [lrLo, lrHi] = ranges.lr ?? [1e-4, 1];
+    const [lrLo, lrHi] = s.knobRanges.lr;
     const lrMin = h('input', { type: 'number', min: 0, step: 'any', value: String(lrLo) });
     const lrMax = h('input', { type: 'number', min: 0, step: 'any', value: String(lrHi) });
     const sendLr = () =>
       this.sendSettings({
-        knobRanges: { ...((this.screen.settings.knobRanges ?? {}) as object), lr: [Number(lrMin.value), Number(lrMax.value)] },
+        knobRanges: { ...this.screen.settings?.knobRanges, lr: [Number(lrMin.value), Number(lrMax.value)] },
       });
     lrMin.addEventListener('change', sendLr);
     lrMax.addEventListener('change', sendLr);
     const late = h('input', {
       type: 'checkbox',
-      checked: s.lateJoin !== false,
+      checked: s.lateJoin,
       onchange: () => this.sendSettings({ lateJoin: late.checked }),
     });
     this.settingsPanel.replaceChildren(

@@ -1,4 +1,4 @@
-import { createLandscape, type ErrorMessage, type KickedMessage, type WelcomeMessage } from '@gradient-rally/shared';
+import { createLandscape, type RoomSettings } from '@gradient-rally/shared';
 import type { Room } from 'colyseus.js';
 import { pointDiagnostics } from '../arena/diagnostics';
 import { bus } from '../events/AppEvents';
@@ -12,7 +12,8 @@ import {
 } from '../input/knobs';
 import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
-import { parseJsonField, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
+import type { RacerRow, RoomStateLike } from '../net/raceViewModel';
+import { onServerMessage } from '../net/serverMessages';
 import type { App } from '../ui/App';
 import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
@@ -22,13 +23,13 @@ import { LossChart } from '../ui/LossChart';
 import { RoomScreen } from './RoomScreen';
 
 /** Host settings → what the knobs panel allows. */
-export function limitsFromSettings(settings: Record<string, unknown>, mlp: boolean): KnobLimits {
-  const allowed = Array.isArray(settings.allowedOptimizers)
-    ? (settings.allowedOptimizers as string[]).filter((k): k is KnobOptimizer => (KNOB_OPTIMIZERS as readonly string[]).includes(k))
-    : [...KNOB_OPTIMIZERS];
-  const ranges = (typeof settings.knobRanges === 'object' && settings.knobRanges ? settings.knobRanges : {}) as KnobLimits['ranges'];
-  const locked = Array.isArray(settings.lockedKnobs) ? (settings.lockedKnobs as KnobName[]) : [];
-  return { optimizers: allowed.length ? allowed : ['sgd'], ranges: { ...OPEN_LIMITS.ranges, ...ranges }, locked, mlp };
+export function limitsFromSettings(
+  settings: Pick<RoomSettings, 'allowedOptimizers' | 'knobRanges' | 'lockedKnobs'>,
+  mlp: boolean,
+): KnobLimits {
+  const allowed = settings.allowedOptimizers.filter((k): k is KnobOptimizer => (KNOB_OPTIMIZERS as readonly string[]).includes(k));
+  const locked: KnobName[] = [...settings.lockedKnobs];
+  return { optimizers: allowed.length ? allowed : ['sgd'], ranges: { ...OPEN_LIMITS.ranges, ...settings.knobRanges }, locked, mlp };
 }
 
 /**
@@ -45,6 +46,7 @@ export class PlayerView {
   private readonly diagnostics = new DiagnosticsPanel(() => this.updateDiagnostics());
   private readonly message = h('p', { class: 'error', role: 'alert' });
   private limitsKey = '';
+  private limits: KnobLimits | undefined;
   private sendTimer: ReturnType<typeof setTimeout> | undefined;
   private knobValues: KnobValues | undefined;
   private own: RacerRow | undefined;
@@ -108,22 +110,21 @@ export class PlayerView {
     };
     this.offs.push(
       bus.on('arena-clicked', ({ x, y }) => {
-        const rule = this.screen.settings.startRule as { kind?: string } | undefined;
-        if (rule?.kind === 'choose') this.showError(this.conn.send('chooseStart', { point: [x, y] }));
+        if (this.screen.settings?.startRule.kind === 'choose') this.showError(this.conn.send('chooseStart', { point: [x, y] }));
       }),
     );
     return true;
   }
 
-  private bind(room: Room): void {
-    room.onMessage('welcome', (m: WelcomeMessage) => {
+  private bind(room: Room<RoomStateLike>): void {
+    onServerMessage(room, 'welcome', (m) => {
       this.screen.ownId = m.playerId;
       seatStore.set(this.code, { playerToken: m.playerToken, name: m.name });
       this.conn.rejoinOptions = m.playerToken ? { playerToken: m.playerToken } : undefined;
       if (m.nameNote) this.message.textContent = m.nameNote;
     });
-    room.onMessage('error', (m: ErrorMessage) => this.showError(m.message));
-    room.onMessage('kicked', (m: KickedMessage) => {
+    onServerMessage(room, 'error', (m) => this.showError(m.message));
+    onServerMessage(room, 'kicked', (m) => {
       this.kicked = true;
       this.conn.markClosed();
       seatStore.clear(this.code);
@@ -141,23 +142,20 @@ export class PlayerView {
     if (this.kicked) return;
     this.own = rows.find((r) => r.own);
     const settings = this.screen.settings;
-    const mlp = (settings.landscape as { kind?: string } | undefined)?.kind === 'mlp';
-    const limits = limitsFromSettings(settings, mlp);
+    if (!settings) return; // the first patch has not brought the settings yet
+    const limits = limitsFromSettings(settings, settings.landscape.kind === 'mlp');
     const key = JSON.stringify(limits);
     if (key !== this.limitsKey || !this.knobs) {
       this.limitsKey = key;
-      let ownSpec: unknown = settings.defaultOptimizer;
-      state.players.forEach((p, id) => {
-        if (id === this.screen.ownId && p.optimizerJson) ownSpec = parseJsonField(p.optimizerJson, ownSpec);
-      });
-      this.knobValues ??= optimizerSpecToKnobs(ownSpec);
+      this.limits = limits;
+      this.knobValues ??= optimizerSpecToKnobs(this.own?.optimizer ?? settings.defaultOptimizer);
       if (!this.knobs) {
         this.knobs = new KnobsPanel(limits, this.knobValues, (v) => this.onKnobs(v));
         document.getElementById('knobs-slot')?.replaceWith(this.knobs.element);
       } else this.knobs.setLimits(limits);
     }
     if (this.own && (state.phase === 'race' || state.phase === 'results')) this.chart.push(state.tick, this.own.loss);
-    const choose = (settings.startRule as { kind?: string } | undefined)?.kind === 'choose' && state.phase === 'lobby';
+    const choose = settings.startRule.kind === 'choose' && state.phase === 'lobby';
     this.app.hint.textContent = choose
       ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
       : 'Drag to pan, scroll to zoom. Your racer has a white ring.';
@@ -169,9 +167,9 @@ export class PlayerView {
     clearTimeout(this.sendTimer);
     // Coalesce slider drags: the server accepts a few retunes per second.
     this.sendTimer = setTimeout(() => {
-      const seconds = typeof this.screen.settings.roundSeconds === 'number' ? this.screen.settings.roundSeconds : 60;
-      const steps = seconds * (Number(this.screen.settings.tickRate) || 20) * (Number(this.screen.settings.stepsPerTick) || 1);
-      const spec = knobsToOptimizerSpec(v, { mlp: this.knobs ? this.limitsKey.includes('"mlp":true') : false, totalSteps: steps });
+      const settings = this.screen.settings;
+      const steps = (settings?.roundSeconds ?? 60) * (settings?.tickRate ?? 20) * (settings?.stepsPerTick ?? 1);
+      const spec = knobsToOptimizerSpec(v, { mlp: this.limits?.mlp ?? false, totalSteps: steps });
       this.showError(this.conn.send('setKnobs', { optimizer: spec as { kind: string } }));
     }, 300);
   }

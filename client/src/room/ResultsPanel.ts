@@ -1,4 +1,11 @@
-import { createLandscape, lineLoss, type ResultsMessage } from '@gradient-rally/shared';
+import {
+  createLandscape,
+  lineLoss,
+  type LandscapeSpec,
+  type ResultsMessage,
+  type RoomSettings,
+  type ScoringRule,
+} from '@gradient-rally/shared';
 import uPlot from 'uplot';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
@@ -18,10 +25,10 @@ export class ResultsPanel {
 
   constructor(
     readonly results: ResultsMessage,
-    landscapeSpec: unknown,
+    landscapeSpec: LandscapeSpec | undefined,
     private readonly stage: ArenaStage,
     ownId: string | undefined,
-    settings: unknown,
+    settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
     const slotOf = (id: string) => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));
@@ -156,17 +163,18 @@ export class ResultsPanel {
  * One sentence under the table saying what the score means: students asked
  * what "robust loss" is, and the answer is the lesson of the round.
  */
-export function scoringExplanation(settings: unknown): string {
-  const scoring = (settings as { scoring?: { kind?: string; radius?: number; samples?: number; target?: number } } | null)?.scoring;
+export function scoringExplanation(settings: { scoring?: ScoringRule } | null | undefined): string {
+  const scoring = settings?.scoring;
+  const radius = scoring?.kind === 'robust-loss' ? scoring.radius : undefined;
   const robust =
     'Robust loss is the average loss after nudging the end point a little in many directions' +
-    (scoring?.radius ? ` (distance ${formatLoss(scoring.radius)})` : '') +
+    (radius ? ` (distance ${formatLoss(radius)})` : '') +
     ': a wide, flat basin barely notices, a narrow, sharp one shoots up. Sharpness λmax is the steepest curvature there.';
   switch (scoring?.kind) {
     case 'lowest-loss':
       return `Score: the final loss (lower wins). ${robust}`;
     case 'time-to-target':
-      return `Score: updates needed to reach loss ${formatLoss(scoring.target ?? NaN)} (fewer wins). ${robust}`;
+      return `Score: updates needed to reach loss ${formatLoss(scoring.target)} (fewer wins). ${robust}`;
     case 'test-loss':
       return `Score: the loss on held-out data the network never trained on (lower wins). ${robust}`;
     default:

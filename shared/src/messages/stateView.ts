@@ -67,3 +67,24 @@ export function parseJsonText<T>(schema: z.ZodType<T>, text: string): ParseResul
   }
   return parseWith(schema, value);
 }
+
+/**
+ * A reader for one of the state's JSON text fields that parses each distinct
+ * text once: screens read the state on every patch, while the field changes
+ * only when its source does.
+ *
+ * @example
+ *   const settings = jsonFieldReader(roomSettingsSchema);
+ *   room.onStateChange((s) => { const r = settings(s.settingsJson); if (r.ok) draw(r.value); });
+ */
+export function jsonFieldReader<T>(schema: z.ZodType<T>): (text: string) => ParseResult<T> {
+  let lastText: string | undefined;
+  let last: ParseResult<T> = { ok: false, error: { path: '', message: 'not read yet' } };
+  return (text) => {
+    if (text !== lastText) {
+      lastText = text;
+      last = parseJsonText(schema, text);
+    }
+    return last;
+  };
+}
