@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RETUNE_LIMIT, type ClientMessage, type JoinOptions } from '@gradient-rally/shared';
 import { localRaceRunners } from '../../server/src/room/RaceRunner';
@@ -441,5 +443,17 @@ describe('results', () => {
     expect(finished.settings).toMatchObject({ seed: 42, countdownSeconds: 1 });
     expect(finished.record.racers.map((r) => r.id).sort()).toEqual([ada.id, bob.id].sort());
     expect(model.results).toBe(finished.message);
+  });
+});
+
+describe('the model stands alone', () => {
+  it('no file in server/src/room imports Colyseus, the schema, or the adapter', () => {
+    const dir = joinPath(import.meta.dirname, '../../server/src/room');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const f of files) {
+      const imports = [...readFileSync(joinPath(dir, f), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      for (const i of imports) expect(i, `${f} imports ${i}`).not.toMatch(/colyseus|RaceState|PlayerState|RaceRoom|StateMirror/);
+    }
   });
 });

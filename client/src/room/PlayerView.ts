@@ -122,6 +122,8 @@ export class PlayerView {
       seatStore.set(this.code, { playerToken: m.playerToken, name: m.name });
       this.conn.rejoinOptions = m.playerToken ? { playerToken: m.playerToken } : undefined;
       if (m.nameNote) this.message.textContent = m.nameNote;
+      // Mark the own racer now: after a reload on a still screen (results) no patch may follow the welcome.
+      if (room.state?.players) this.screen.update(room.state);
     });
     onServerMessage(room, 'error', (m) => this.showError(m.message));
     onServerMessage(room, 'kicked', (m) => {
