@@ -12,13 +12,13 @@ import {
   ROOM_NAME,
   createLandscape,
   landscapeCatalogue,
+  resultsToCsv,
   type ResultRow,
   type ResultsMessage,
 } from '@gradient-rally/shared';
 import { RaceRoom, type RoomDeps } from './RaceRoom';
 import { RoundStore } from './RoundStore';
 import { createLogger, type Logger } from './logger';
-import { resultsToCsv } from './resultsCsv';
 import { suggestName } from './nicknames';
 
 export interface GameServerOptions {

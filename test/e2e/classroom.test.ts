@@ -152,10 +152,13 @@ describe('a classroom round in the browser', () => {
       .trim()
       .split(/\r?\n/);
     expect(csv).toHaveLength(4);
+    // The same columns as the server's /api/rounds/:id.csv (one shared export).
+    const nameColumn = csv[0].split(',').indexOf('name');
+    expect(csv[0].split(',').slice(0, 3)).toEqual(['rank', 'player_id', 'name']);
     expect(
       csv
         .slice(1)
-        .map((l) => l.split(',')[1])
+        .map((l) => l.split(',')[nameColumn])
         .sort(),
     ).toEqual(['Ada', 'Bob', 'Cy']);
 

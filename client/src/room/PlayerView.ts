@@ -1,24 +1,25 @@
-import { createLandscape, type RoomSettings } from '@gradient-rally/shared';
+import {
+  analyze,
+  createLandscape,
+  DEFAULT_KNOB_RANGES,
+  knobsToOptimizerSpec,
+  optimizerSpecToKnobs,
+  roundUpdates,
+  type KnobValues,
+  type RoomSettings,
+} from '@gradient-rally/shared';
 import type { Room } from 'colyseus.js';
 import { pointDiagnostics } from '../arena/diagnostics';
 import { bus } from '../events/AppEvents';
-import {
-  KNOB_OPTIMIZERS,
-  knobsToOptimizerSpec,
-  optimizerSpecToKnobs,
-  type KnobName,
-  type KnobOptimizer,
-  type KnobValues,
-} from '../input/knobs';
 import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
 import type { RacerRow, RoomStateLike } from '../net/raceViewModel';
 import { onServerMessage } from '../net/serverMessages';
-import type { App } from '../ui/App';
 import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { h } from '../ui/elements';
-import { KnobsPanel, OPEN_LIMITS, type KnobLimits } from '../ui/KnobsPanel';
+import type { ScreenShell } from '../ui/ScreenShell';
+import { KnobsPanel, type KnobLimits } from '../ui/KnobsPanel';
 import { LossChart } from '../ui/LossChart';
 import { RoomScreen } from './RoomScreen';
 
@@ -27,9 +28,8 @@ export function limitsFromSettings(
   settings: Pick<RoomSettings, 'allowedOptimizers' | 'knobRanges' | 'lockedKnobs'>,
   mlp: boolean,
 ): KnobLimits {
-  const allowed = settings.allowedOptimizers.filter((k): k is KnobOptimizer => (KNOB_OPTIMIZERS as readonly string[]).includes(k));
-  const locked: KnobName[] = [...settings.lockedKnobs];
-  return { optimizers: allowed.length ? allowed : ['sgd'], ranges: { ...OPEN_LIMITS.ranges, ...settings.knobRanges }, locked, mlp };
+  const optimizers = settings.allowedOptimizers.length ? [...settings.allowedOptimizers] : (['sgd'] as const);
+  return { optimizers, ranges: { ...DEFAULT_KNOB_RANGES, ...settings.knobRanges }, locked: [...settings.lockedKnobs], mlp };
 }
 
 /**
@@ -56,12 +56,12 @@ export class PlayerView {
   private landscape: { key: string; L: ReturnType<typeof createLandscape> } | undefined;
 
   constructor(
-    private readonly app: App,
+    private readonly shell: ScreenShell,
     private readonly code: string,
   ) {
-    this.screen = new RoomScreen(app);
+    this.screen = new RoomScreen(shell);
     this.conn = new RaceConnection(
-      app.wsUrl,
+      shell.wsUrl,
       (room) => this.bind(room),
       (s) => this.screen.showConnection(s),
     );
@@ -71,7 +71,7 @@ export class PlayerView {
   async start(name: string | undefined): Promise<boolean> {
     const seat = seatStore.get(this.code);
     if (name === undefined && !seat?.playerToken) {
-      this.app.showJoin(this.code);
+      bus.emit('navigate', { to: 'join', code: this.code });
       return false;
     }
     this.screen.showConnection('connecting');
@@ -84,16 +84,15 @@ export class PlayerView {
             : { name };
       await this.conn.join(this.code, options);
     } catch (e) {
-      this.screen.showConnection('offline');
-      this.app.connection.dataset.state = 'idle';
+      this.shell.setConnection('idle');
       if (name === undefined) seatStore.clear(this.code);
-      this.app.showJoin(this.code, describeJoinFailure(e, this.code).message);
+      bus.emit('navigate', { to: 'join', code: this.code, message: describeJoinFailure(e, this.code).message });
       return false;
     }
-    this.app.setMode('player', `/?play=${this.code}`);
+    this.shell.enter('player', `/?play=${this.code}`);
     this.screen.showConnection('connected');
-    this.app.hint.textContent = 'Drag to pan, scroll to zoom. Your racer has a white ring.';
-    this.app.side.replaceChildren(
+    this.shell.setHint('Drag to pan, scroll to zoom. Your racer has a white ring.');
+    this.shell.side.replaceChildren(
       this.message,
       this.screen.resultsHost,
       this.screen.leaderboardPanel,
@@ -130,7 +129,11 @@ export class PlayerView {
       this.kicked = true;
       this.conn.markClosed();
       seatStore.clear(this.code);
-      this.app.showJoin(this.code, `The host removed you from this game${m.reason ? `: ${m.reason}` : ''}.`);
+      bus.emit('navigate', {
+        to: 'join',
+        code: this.code,
+        message: `The host removed you from this game${m.reason ? `: ${m.reason}` : ''}.`,
+      });
     });
     this.screen.bind(room);
   }
@@ -146,10 +149,10 @@ export class PlayerView {
     const settings = this.screen.settings;
     if (!settings) return; // the first patch has not brought the settings yet
     const limits = limitsFromSettings(settings, settings.landscape.kind === 'mlp');
+    this.limits = limits;
     const key = JSON.stringify(limits);
     if (key !== this.limitsKey || !this.knobs) {
       this.limitsKey = key;
-      this.limits = limits;
       this.knobValues ??= optimizerSpecToKnobs(this.own?.optimizer ?? settings.defaultOptimizer);
       if (!this.knobs) {
         this.knobs = new KnobsPanel(limits, this.knobValues, (v) => this.onKnobs(v));
@@ -158,9 +161,11 @@ export class PlayerView {
     }
     if (this.own && (state.phase === 'race' || state.phase === 'results')) this.chart.push(state.tick, this.own.loss);
     const choose = settings.startRule.kind === 'choose' && state.phase === 'lobby';
-    this.app.hint.textContent = choose
-      ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
-      : 'Drag to pan, scroll to zoom. Your racer has a white ring.';
+    this.shell.setHint(
+      choose
+        ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
+        : 'Drag to pan, scroll to zoom. Your racer has a white ring.',
+    );
     this.updateDiagnostics();
   }
 
@@ -169,9 +174,10 @@ export class PlayerView {
     clearTimeout(this.sendTimer);
     // Coalesce slider drags: the server accepts a few retunes per second.
     this.sendTimer = setTimeout(() => {
-      const settings = this.screen.settings;
-      const steps = (settings?.roundSeconds ?? 60) * (settings?.tickRate ?? 20) * (settings?.stepsPerTick ?? 1);
-      const spec = knobsToOptimizerSpec(v, { mlp: this.limits?.mlp ?? false, totalSteps: steps });
+      const spec = knobsToOptimizerSpec(v, {
+        dataBacked: this.limits?.mlp ?? false,
+        totalUpdates: roundUpdates(this.screen.settings ?? {}),
+      });
       this.showError(this.conn.send('setKnobs', { optimizer: spec as { kind: string } }));
     }, 300);
   }
@@ -212,11 +218,7 @@ export class PlayerView {
       const L = this.localLandscape()!;
       if (L.dim !== 2) return this.diagnostics.show('Diagnostics are drawn for 2-D terrains.');
       const p = [this.own.x, this.own.y];
-      const g = new Float64Array(2);
-      L.valueAndGradientInto(p, g);
-      const H = new Float64Array(4);
-      L.hessianInto?.(p, H);
-      const d = pointDiagnostics(p[0], p[1], g, L.hessianInto ? H : undefined, this.knobValues?.samRadius || 0.1);
+      const d = pointDiagnostics(analyze(L, p), p, this.knobValues?.samRadius || 0.1);
       model.diagnostics = this.diagnostics.filter(d.view);
       this.diagnostics.show(d.text);
     } catch {
@@ -228,6 +230,6 @@ export class PlayerView {
     clearTimeout(this.sendTimer);
     this.offs.forEach((off) => off());
     void this.conn.leave();
-    this.app.connection.dataset.state = 'idle';
+    this.shell.setConnection('idle');
   }
 }

@@ -1,17 +1,18 @@
 import {
   createLandscape,
+  formatNumber,
   lineLoss,
+  resultsToCsv,
+  resultsToJson,
+  scoringExplanation,
   type LandscapeSpec,
   type ResultsMessage,
   type RoomSettings,
-  type ScoringRule,
 } from '@gradient-rally/shared';
 import uPlot from 'uplot';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
-import { formatLoss } from '../terrain/colorScale';
 import { download, h } from '../ui/elements';
-import { resultsCsv, resultsJson } from './resultsExport';
 
 /**
  * The results screen: podium, the table labelled "Results" (one row per
@@ -45,11 +46,11 @@ export class ResultsPanel {
             h('br'),
             rows[i].name,
             h('br'),
-            h('span', { class: 'note' }, formatLoss(rows[i].score ?? NaN)),
+            h('span', { class: 'note' }, formatNumber(rows[i].score ?? NaN)),
           ),
         ),
     );
-    const f = (v: number | null) => (v === null ? '—' : formatLoss(v));
+    const f = (v: number | null) => (v === null ? '—' : formatNumber(v));
     const table = h(
       'table',
       { 'aria-label': 'Results' },
@@ -99,14 +100,14 @@ export class ResultsPanel {
         h('button', { type: 'button', onclick: () => this.replay() }, 'Replay trajectories'),
         h(
           'button',
-          { type: 'button', onclick: () => download(`gradient-rally-round-${results.round}.csv`, 'text/csv', resultsCsv(rows)) },
+          { type: 'button', onclick: () => download(`gradient-rally-round-${results.round}.csv`, 'text/csv', resultsToCsv(rows)) },
           'Export CSV',
         ),
         h(
           'button',
           {
             type: 'button',
-            onclick: () => download(`gradient-rally-round-${results.round}.json`, 'application/json', resultsJson(results, settings)),
+            onclick: () => download(`gradient-rally-round-${results.round}.json`, 'application/json', resultsToJson(results, settings)),
           },
           'Export JSON',
         ),
@@ -122,7 +123,7 @@ export class ResultsPanel {
         try {
           const L = createLandscape(landscapeSpec);
           const p = lineLoss(L, rows[0].endPoint, rows[1].endPoint, { n: 41, from: -0.5, to: 1.5 });
-          lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatLoss(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
+          lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatNumber(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
           new uPlot(
             {
               width: Math.max(240, line.clientWidth || 320),
@@ -156,28 +157,5 @@ export class ResultsPanel {
       else this.stage.model.replayFraction = undefined;
     };
     tick();
-  }
-}
-
-/**
- * One sentence under the table saying what the score means: students asked
- * what "robust loss" is, and the answer is the lesson of the round.
- */
-export function scoringExplanation(settings: { scoring?: ScoringRule } | null | undefined): string {
-  const scoring = settings?.scoring;
-  const radius = scoring?.kind === 'robust-loss' ? scoring.radius : undefined;
-  const robust =
-    'Robust loss is the average loss after nudging the end point a little in many directions' +
-    (radius ? ` (distance ${formatLoss(radius)})` : '') +
-    ': a wide, flat basin barely notices, a narrow, sharp one shoots up. Sharpness λmax is the steepest curvature there.';
-  switch (scoring?.kind) {
-    case 'lowest-loss':
-      return `Score: the final loss (lower wins). ${robust}`;
-    case 'time-to-target':
-      return `Score: updates needed to reach loss ${formatLoss(scoring.target)} (fewer wins). ${robust}`;
-    case 'test-loss':
-      return `Score: the loss on held-out data the network never trained on (lower wins). ${robust}`;
-    default:
-      return `Score: the robust loss (lower wins), so flat minima beat sharp ones. ${robust}`;
   }
 }

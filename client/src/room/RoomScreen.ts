@@ -11,8 +11,8 @@ import type { ArenaStage } from '../arena/ArenaStage';
 import { CONNECTION_TEXT, type ConnectionState } from '../net/RaceConnection';
 import { phaseText, RoomFields, racerRows, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
 import { onServerMessage } from '../net/serverMessages';
-import type { App } from '../ui/App';
 import { h } from '../ui/elements';
+import type { ScreenShell } from '../ui/ScreenShell';
 import { ResultsPanel } from './ResultsPanel';
 
 /**
@@ -44,8 +44,8 @@ export class RoomScreen {
   onRows: (rows: RacerRow[], state: RoomStateLike) => void = () => {};
   onPhase: (phase: string, state: RoomStateLike) => void = () => {};
 
-  constructor(readonly app: App) {
-    this.stage = app.arena();
+  constructor(readonly shell: ScreenShell) {
+    this.stage = shell.arena();
     this.stage.model.racers.clear();
     this.stage.model.diagnostics = undefined;
     this.stage.model.startMarker = undefined;
@@ -63,8 +63,7 @@ export class RoomScreen {
   }
 
   showConnection(s: ConnectionState): void {
-    this.app.connection.dataset.state = s;
-    this.app.connection.textContent = CONNECTION_TEXT[s];
+    this.shell.setConnection(s, CONNECTION_TEXT[s]);
   }
 
   /** Binds the state and message handlers to a (new or reconnected) room. */
@@ -101,7 +100,7 @@ export class RoomScreen {
       this.onPhase(state.phase, state);
     }
     const tickRate = settings?.tickRate ?? 1000 / TICK_MS;
-    this.app.phase.textContent = phaseText(state, 1000 / tickRate);
+    this.shell.setPhase(phaseText(state, 1000 / tickRate));
     const rows = racerRows(state, this.ownId, this.fields);
     const racing = state.phase === 'race' || state.phase === 'results';
     for (const r of rows) {

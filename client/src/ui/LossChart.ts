@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatNumber } from '@gradient-rally/shared';
 import { h } from './elements';
 
 /**
@@ -69,7 +70,7 @@ export class LossChart {
         if (min <= 0) {
           const shift = -min + 1e-6 * (Math.max(...ys) - min || 1);
           ys = ys.map((v) => v + shift);
-          note = `Log scale of loss + ${shift.toPrecision(3)} (the loss goes to or below 0).`;
+          note = `Log scale of loss + ${formatNumber(shift)} (the loss goes to or below 0).`;
         }
       }
       this.title.textContent = note;

@@ -33,6 +33,16 @@
  *   }
  *   checkRacerOptimizer(settings, spec: unknown, dim, path = 'optimizer'): OptimizerSpec
  *       // the same check addRacer / retune apply: allowed kind, knobs in range, locked knobs unchanged
+ *   roundUpdates(settings, evaluationsPerUpdate = 1): number   // updates in a whole round (what schedules are sized to)
+ *   presetSettingsPatch({ spec, preset }, { allowedOptimizers? }): settings JSON   // what picking a terrain applies
+ *
+ * Knobs (knobs.ts; the client's panels and the checks above read the same table):
+ *   KNOBS[name]: { label, kindLabels, unit, scale, step, offAtZero, dataOnly }   OPTIMIZER_LABELS[kind]
+ *   knobSlot(kind, knob): { field, index? } | null     knobApplies(kind, knob)     knobLabel(kind, knob)
+ *   knobsToOptimizerSpec(values, { dataBacked?, totalUpdates? }) / optimizerSpecToKnobs(spec)   // KnobValues ⇄ spec
+ *   knobsForKind(values, kind)   clampKnob(ranges, knob, x)   scheduleForChoice(choice, totalUpdates)
+ *   describeOptimizer(spec): "SGD, lr 0.01, momentum 0.9"
+ *   scoringRuleName(rule), formatScore(rule, score), scoringExplanation(settings)   (scoringText.ts)
  *
  * The race:
  *   new Race(settings: RaceSettings | unknown (raw JSON is parsed), seed = settings.seed)
@@ -105,6 +115,9 @@ export {
   checkStartPoint,
   defaultRobustRadius,
   hasTestLoss,
+  roundUpdates,
+  ROUND_DEFAULTS,
+  defaultOptimizerFor,
   knobSlot,
   KNOB_NAMES,
   NUMERIC_KNOBS,
@@ -127,6 +140,30 @@ export {
   type StartRule,
   type ScoringRule,
 } from './RaceSettings';
+export {
+  KNOBS,
+  knobApplies,
+  nesterovApplies,
+  knobLabel,
+  knobDefault,
+  knobsForKind,
+  clampKnob,
+  knobsToOptimizerSpec,
+  optimizerSpecToKnobs,
+  DEFAULT_KNOBS,
+  OPTIMIZER_LABELS,
+  SCHEDULE_CHOICES,
+  SCHEDULE_LABELS,
+  scheduleForChoice,
+  scheduleChoiceOf,
+  describeOptimizer,
+  type KnobDefinition,
+  type KnobSlot,
+  type KnobValues,
+  type ScheduleChoice,
+} from './knobs';
+export { presetSettingsPatch } from './presetSettings';
+export { scoringRuleName, formatScore, scoringExplanation, SCORING_CHOICE_LABELS } from './scoringText';
 export { Race, stepCost, type AddRacerOptions } from './Race';
 export {
   STOPPED_STATUSES,
@@ -138,7 +175,7 @@ export {
   type PointClass,
   type RaceRecord,
 } from './types';
-export { formatNumber } from './results';
+export { formatNumber } from './deps';
 export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,

@@ -1,8 +1,11 @@
 import type { KnownPoint, Landscape } from '../landscapes/Landscape';
 import type { Seed } from '../random/Rng';
-import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss } from './deps';
+import { analyze, classifyEigenvalues, formatNumber, hessianEigenvaluesLanczos, robustLoss } from './deps';
 import { defaultRobustRadius, hasTestLoss, type RaceSettings } from './RaceSettings';
 import type { NoteKind, PointClass, RacerResult, RacerView, ResultInput } from './types';
+
+/** Moved to format/formatNumber.ts; re-exported for existing importers. */
+export { formatNumber };
 
 /**
  * Results of a round: per racer the end point and what it means (loss, robust
@@ -198,18 +201,6 @@ export function* computeResultsStepwise(race: RaceLike, inputs: ResultInput[]): 
 }
 
 // ───────────────────────── "what happened" notes ─────────────────────────
-
-/** Short, readable numbers: 3 significant digits, exponents only when needed. */
-export function formatNumber(x: number | null): string {
-  if (x === null || !Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const ax = Math.abs(x);
-  if (ax >= 1e5 || ax < 1e-3) {
-    const [m, e] = x.toExponential(2).split('e');
-    return `${Number(m)}e${Number(e)}`;
-  }
-  return String(Number(x.toPrecision(3)));
-}
 
 const f = formatNumber;
 
