@@ -95,8 +95,9 @@ export class RaceRoom extends Room<RaceState> {
     if (!parsed.success) throw new ServerError(400, `create options: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
 
     this.codes = this.deps.joinCodes?.(this.presence) ?? new PresenceJoinCodes(this.presence);
-    const code = await this.codes.claim().catch(() => {
-      throw new ServerError(503, 'could not find a free join code');
+    const code = await this.codes.claim().catch((err: unknown) => {
+      this.log.warn({ err }, 'no join code claimed');
+      throw new ServerError(503, 'could not find a free join code: try again in a moment');
     });
     try {
       this.model = new RoomModel({

@@ -24,31 +24,33 @@ describe('floods, oversized frames and raw bytes (default limits)', () => {
 
     // Flood: 600 well-formed retunes at once. The message limit lets a burst through,
     // the retune limit refuses most of those, and everything else is rate-limited.
+    // Messages are handled in order, so a marker sent after the flood is answered once the flood is done.
     const from = flooder.messages.length;
+    const t0 = Date.now();
     for (let i = 0; i < 600; i++) flooder.send('setKnobs', { optimizer: { kind: 'sgd', lr: 0.01 + i * 1e-5 } });
-    await until(
-      () => flooder.messages.slice(from).filter((m) => m.type === 'error').length >= 600 - RATE_LIMIT.burst,
-      10_000,
-      'flood errors',
-    );
-    const errors = flooder.messages
-      .slice(from)
-      .filter((m) => m.type === 'error')
-      .map((m) => m.message);
-    const limited = errors.filter((e) => e.code === 'rate-limited');
-    expect(limited.length).toBeGreaterThanOrEqual(600 - RATE_LIMIT.burst);
-    expect(limited[limited.length - 1].message).toMatch(/per second/);
-    // Messages are handled in order: once a marker sent after the flood is answered, the flood is done.
-    const fromMarker = flooder.messages.length;
     flooder.send('flood-over');
-    await flooder.next('error', (e) => e.type === 'flood-over', 10_000, fromMarker);
+    await flooder.next('error', (e) => e.type === 'flood-over', 10_000, from);
+    const seconds = (Date.now() - t0) / 1000;
+    const replies = flooder.messages.slice(from);
+    const errors = replies
+      .slice(
+        0,
+        replies.findIndex((m) => m.message?.type === 'flood-over'),
+      )
+      .filter((m) => m.type === 'error');
+    const limited = errors.map((m) => m.message).filter((e) => e.code === 'rate-limited');
+    // Each refused message got one error; an applied retune none. Both limits held over the flood's duration.
+    const passedMessages = 600 - limited.filter((e) => /messages/.test(e.message)).length;
+    const applied = 600 - errors.length;
+    expect(passedMessages).toBeLessThanOrEqual(RATE_LIMIT.burst + Math.ceil(RATE_LIMIT.perSecond * seconds));
+    expect(applied).toBeGreaterThanOrEqual(RETUNE_LIMIT.burst);
+    expect(applied).toBeLessThanOrEqual(RETUNE_LIMIT.burst + Math.ceil(RETUNE_LIMIT.perSecond * seconds));
+    expect(limited[limited.length - 1].message).toMatch(/per second/);
+    // The flooder's racer shows the last retune the server applied.
     const id = flooder.welcome!.playerId!;
     const onServer = () => roomOf(server, code).state.players.get(id)!.optimizerJson;
     await until(() => flooder.player().optimizerJson === onServer(), 5_000, 'the flooder’s knobs as the server has them');
-    // About the retune limit's burst got through during the flood (a slow machine refills a token or two).
-    const lr = JSON.parse(flooder.player().optimizerJson).lr;
-    expect(lr).toBeGreaterThanOrEqual(0.01 + (RETUNE_LIMIT.burst - 1) * 1e-5);
-    expect(lr).toBeLessThan(0.01 + 40 * 1e-5);
+    expect(JSON.parse(flooder.player().optimizerJson).lr).toBeGreaterThanOrEqual(0.01 + (RETUNE_LIMIT.burst - 1) * 1e-5);
 
     // A frame over MAX_MESSAGE_BYTES closes only the sender's socket.
     bigSender.send('setKnobs', { optimizer: { kind: 'sgd', lr: 0.01, pad: 'x'.repeat(MAX_MESSAGE_BYTES + 100) } });
