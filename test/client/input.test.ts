@@ -13,6 +13,7 @@ import {
   OPTIMIZER_KINDS,
   optimizerSpecToKnobs,
   parseRaceSettings,
+  parseRoomSettings,
   Race,
   scheduledLearningRate,
   scheduleForChoice,
@@ -149,13 +150,13 @@ describe("knobs → optimizer spec, on shared's knob table", () => {
   it("the panels' limits are shared's ranges: the learning rate tops out where the server's does", () => {
     expect(DEFAULT_LIMITS.ranges).toEqual(DEFAULT_KNOB_RANGES);
     expect(DEFAULT_LIMITS.optimizers).toEqual(OPTIMIZER_KINDS);
-    const fromRoom = limitsFromSettings({}, false);
+    const fromRoom = limitsFromSettings(parseRoomSettings({}).settings, false);
     expect(fromRoom.ranges).toEqual(DEFAULT_KNOB_RANGES);
     // What the panel lets a player pick, the server accepts; one step past the top it refuses.
     const top = DEFAULT_KNOB_RANGES.lr[1];
     expect(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: top }, 2)).not.toThrow();
     expect(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: top * 1.01 }, 2)).toThrow(/optimizer\.lr/);
-    expect(limitsFromSettings({ lockedKnobs: ['noise', 'bogus'] }, false).locked).toEqual(['noise']);
+    expect(limitsFromSettings(parseRoomSettings({ lockedKnobs: ['noise'] }).settings, false).locked).toEqual(['noise']);
   });
 
   it('the learning-rate slider is logarithmic over the allowed range', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseRoomSettings,
   quantize,
   RacerStatusByte,
   RESULT_COLUMNS,
@@ -9,7 +10,7 @@ import {
   type PlayerView,
   type ResultRow,
 } from '@gradient-rally/shared';
-import { phaseText, racerRows, secondsLeft, parseJsonField, type RoomStateLike } from '../../client/src/net/raceViewModel';
+import { phaseText, racerRows, RoomFields, secondsLeft, type RoomStateLike } from '../../client/src/net/raceViewModel';
 import { limitsFromSettings } from '../../client/src/room/PlayerView';
 
 function player(over: Partial<PlayerView>): PlayerView {
@@ -88,19 +89,27 @@ describe('room state → view model', () => {
     expect(phaseText(state({}, { phase: 'lobby', locked: true }), 50)).toMatch(/locked/);
     expect(secondsLeft(state({}, { raceTicks: 0 }), 50)).toBeNull();
   });
-  it('JSON fields fall back on garbage', () => {
-    expect(parseJsonField('{"a":1}', {})).toEqual({ a: 1 });
-    expect(parseJsonField('{oops', { b: 2 })).toEqual({ b: 2 });
-    expect(parseJsonField('', null)).toBeNull();
+  it('JSON fields are read as typed values, parsed once per change; garbage reads as undefined', () => {
+    const fields = new RoomFields();
+    const settings = parseRoomSettings({ roundSeconds: 30 }).settings;
+    const text = JSON.stringify(settings);
+    const first = fields.settings({ settingsJson: text });
+    expect(first).toEqual(settings);
+    expect(fields.settings({ settingsJson: text })).toBe(first); // same text: not parsed again
+    expect(fields.settings({ settingsJson: '{oops' })).toBeUndefined();
+    expect(fields.settings({ settingsJson: '{}' })).toBeUndefined(); // before the first patch
+    const spec = JSON.stringify(settings.defaultOptimizer);
+    expect(fields.optimizer('a', { optimizerJson: spec })).toEqual(settings.defaultOptimizer);
+    expect(racerRows(state({ a: player({ optimizerJson: spec }) }), 'a', fields)[0].optimizer).toEqual(settings.defaultOptimizer);
   });
   it('host settings limit the knobs panel', () => {
-    const l = limitsFromSettings({ allowedOptimizers: ['adam', 'bogus'], lockedKnobs: ['noise'], knobRanges: { lr: [0.001, 0.1] } }, true);
+    const settings = parseRoomSettings({ allowedOptimizers: ['adam'], lockedKnobs: ['noise'], knobRanges: { lr: [0.001, 0.1] } }).settings;
+    const l = limitsFromSettings(settings, true);
     expect(l.optimizers).toEqual(['adam']);
     expect(l.locked).toEqual(['noise']);
     expect(l.ranges.lr).toEqual([0.001, 0.1]);
-    expect(l.ranges.momentum).toBeDefined();
+    expect(l.ranges.momentum).toEqual(settings.knobRanges.momentum);
     expect(l.mlp).toBe(true);
-    expect(limitsFromSettings({ allowedOptimizers: [] }, false).optimizers).toEqual(['sgd']);
   });
 });
 
@@ -155,7 +164,7 @@ describe('results export', () => {
     expect(resultsToCsv([row({ finalLoss: -1.5 })])).toContain(',-1.5,');
   });
   it('JSON export carries the results and the settings', () => {
-    const results = { roundId: 'r1', round: 2, scoring: { kind: 'lowest-loss' }, ticks: 10, rows: [row({})] };
+    const results = { roundId: 'r1', round: 2, scoring: { kind: 'lowest-loss' as const }, ticks: 10, rows: [row({})] };
     const parsed = JSON.parse(resultsToJson(results, { roundSeconds: 30 }));
     expect(parsed.rows[0].name).toBe('Ada');
     expect(parsed.settings).toEqual({ roundSeconds: 30 });

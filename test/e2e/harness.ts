@@ -49,6 +49,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * Resolves once the page has painted `n` more frames: what a screenshot taken
+ * right after a change needs (layout, canvas draws), instead of a guessed pause.
+ */
+export async function framesPainted(page: Page, n = 2): Promise<void> {
+  await page.evaluate(
+    (count) =>
+      new Promise<void>((done) => {
+        let left = count;
+        const step = () => (--left <= 0 ? done() : requestAnimationFrame(step));
+        requestAnimationFrame(step);
+      }),
+    n,
+  );
+}
+
 /** Collects page errors so a test can assert none happened. */
 export function watchErrors(page: Page, into: string[]): void {
   page.on('pageerror', (e) => into.push(`${page.url()}: ${e.message}`));

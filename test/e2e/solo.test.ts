@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startServer, watchErrors } from './harness';
+import { framesPainted, launchBrowser, screenshot, startServer, watchErrors } from './harness';
 import type { GameServer } from '../../server/src/createGameServer';
 
 /**
@@ -66,7 +66,7 @@ describe('solo sandbox', () => {
         { timeout: 10_000 },
       )
       .toMatch(/Bowl|Saddle|Dome|Flat/);
-    await page.waitForTimeout(300);
+    await framesPainted(page); // the overlay is drawn on the next frames
     await screenshot(page, 'solo');
 
     // Zooming redraws the terrain for the new view (the legend's range follows the visible losses).
@@ -91,7 +91,7 @@ describe('solo sandbox', () => {
     await expect.poll(() => page.getByText(/Training accuracy \d+ %/).count(), { timeout: 30_000 }).toBe(1);
     await expect(page.getByRole('img', { name: /Decision boundary/ }).isVisible()).resolves.toBe(true);
     await page.getByRole('img', { name: /Decision boundary/ }).scrollIntoViewIfNeeded();
-    await page.waitForTimeout(500);
+    await framesPainted(page);
     await screenshot(page, 'solo-mlp');
     expect(errors).toEqual([]);
     await page.close();

@@ -1,10 +1,11 @@
-import { landscapeCatalogue, presetSettingsPatch, type ErrorMessage, type WelcomeMessage } from '@gradient-rally/shared';
+import { landscapeCatalogue, presetSettingsPatch } from '@gradient-rally/shared';
 import type { Room } from 'colyseus.js';
 import QRCode from 'qrcode';
 import { bus } from '../events/AppEvents';
 import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
 import type { RacerRow, RoomStateLike } from '../net/raceViewModel';
+import { onServerMessage } from '../net/serverMessages';
 import { h } from '../ui/elements';
 import type { ScreenShell } from '../ui/ScreenShell';
 import { HostSettingsForm } from './HostSettingsForm';
@@ -135,8 +136,8 @@ export class HostDashboard {
     void QRCode.toDataURL(url, { margin: 1, width: 320 }).then((d) => (this.qr.src = d));
   }
 
-  private bind(room: Room): void {
-    room.onMessage('welcome', (m: WelcomeMessage) => {
+  private bind(room: Room<RoomStateLike>): void {
+    onServerMessage(room, 'welcome', (m) => {
       if (m.hostSecret) this.secret = m.hostSecret;
       seatStore.set(m.code, { hostSecret: this.secret });
       this.conn.rejoinOptions = { hostSecret: this.secret };
@@ -145,7 +146,7 @@ export class HostDashboard {
         this.setCode(m.code);
       }
     });
-    room.onMessage('error', (m: ErrorMessage) => this.report(m.message));
+    onServerMessage(room, 'error', (m) => this.report(m.message));
     this.screen.bind(room);
   }
 
@@ -170,7 +171,7 @@ export class HostDashboard {
     this.buttons.next.disabled = p !== 'results';
     this.lock.checked = state.locked;
     this.settingsForm.element.hidden = p === 'race' || p === 'countdown';
-    if (state.settingsJson) this.settingsForm.update(this.screen.settings);
+    if (this.screen.settings) this.settingsForm.update(this.screen.settings);
     if (phaseOnly) return;
     // Rebuilt only on a change, so a Kick button is not replaced under the pointer.
     const key = rows.map((r) => `${r.id}|${r.name}|${r.optimizerKind}|${r.connected}`).join(';');

@@ -14,7 +14,6 @@ import {
   OPTIMIZER_KINDS,
   OPTIMIZER_LABELS,
   presetSettingsPatch,
-  ROUND_DEFAULTS,
   ROUND_SECONDS_RANGE,
   SCORING_CHOICE_LABELS,
   SpecError,
@@ -22,12 +21,13 @@ import {
   type CatalogueEntry,
   type KnobRanges,
   type OptimizerKind,
+  type RoomSettings,
 } from '@gradient-rally/shared';
 import { computeTerrain } from '../terrain/computeTerrain';
 import { field, h } from '../ui/elements';
 
 /** The room's settings as the host's form reads them (the parsed settings the server echoes, plus the countdown). */
-export type RoomSettingsView = Record<string, unknown>;
+export type RoomSettingsView = RoomSettings;
 
 /** Scoring rules offered in the list; a preset's other rule (time to target, test loss) is shown while it is in force. */
 const OFFERED_SCORING = ['robust-loss', 'lowest-loss'] as const;
@@ -45,7 +45,7 @@ export class HostSettingsForm {
   private readonly catalogue: CatalogueEntry[] = landscapeCatalogue();
   /** Refreshes one input from the accepted settings (skipped while the host is typing in it). */
   private readonly syncs: ((s: RoomSettingsView) => void)[] = [];
-  private settings: RoomSettingsView = {};
+  private settings: RoomSettingsView | undefined;
   private built = false;
   private key = '';
 
@@ -63,7 +63,7 @@ export class HostSettingsForm {
 
   /** The catalogue entry of the room's terrain, if it is one. */
   private currentEntry(s = this.settings): CatalogueEntry | undefined {
-    const key = JSON.stringify(s.landscape ?? null);
+    const key = JSON.stringify(s?.landscape ?? null);
     return this.catalogue.find((c) => JSON.stringify(c.spec) === key);
   }
 
@@ -92,7 +92,7 @@ export class HostSettingsForm {
       lesson.textContent = entry?.lesson ?? '';
       const list = entry?.preset.contrast ?? [];
       contrast.textContent = list.length ? `The lesson compares: ${list.map((c) => c.label).join('; then ')}.` : '';
-      optimizerNote.textContent = s.defaultOptimizer ? `Players start with ${describeOptimizer(s.defaultOptimizer)}.` : '';
+      optimizerNote.textContent = `Players start with ${describeOptimizer(s.defaultOptimizer)}.`;
     });
 
     const cards = h('div', { class: 'catalogue', role: 'radiogroup', 'aria-label': 'Landscape' });
@@ -135,7 +135,7 @@ export class HostSettingsForm {
 
     // Empty means no time limit (a budget-only round).
     const seconds = this.numberInput(ROUND_SECONDS_RANGE, 1, 'roundSeconds', (s) =>
-      s.roundSeconds === null ? '' : String(s.roundSeconds ?? ROUND_DEFAULTS.roundSeconds),
+      s.roundSeconds === null ? '' : String(s.roundSeconds),
     );
     const startRule = this.bind(
       h(
@@ -145,29 +145,26 @@ export class HostSettingsForm {
         h('option', { value: 'random' }, 'Each player starts at a random point'),
         h('option', { value: 'choose' }, 'Players click to choose'),
       ),
-      (s) => (s.startRule as { kind?: string } | undefined)?.kind ?? 'shared',
+      (s) => s.startRule.kind,
     );
     const scoring = h('select', { onchange: () => this.send({ scoring: this.scoringFor(scoring.value) }) });
     this.syncs.push((s) => {
-      const kind = (s.scoring as { kind?: string } | undefined)?.kind ?? 'robust-loss';
+      const kind = s.scoring.kind;
       const kinds: string[] = [...OFFERED_SCORING];
       if (!kinds.includes(kind)) kinds.push(kind);
       scoring.replaceChildren(...kinds.map((k) => h('option', { value: k, selected: k === kind }, SCORING_CHOICE_LABELS[k] ?? k)));
     });
     const budget = this.bind(
       h('input', { type: 'number', min: BUDGET_RANGE[0], max: BUDGET_RANGE[1], step: 1, placeholder: 'no budget' }),
-      (s) => (s.budget === null || s.budget === undefined ? '' : String(s.budget)),
+      (s) => (s.budget === null ? '' : String(s.budget)),
     );
     // Empty means "no budget": the round ends on time only. SAM spends 2 evaluations per step, so a budget keeps it fair.
     budget.addEventListener('change', () =>
       this.send({ budget: budget.value.trim() === '' || Number(budget.value) === 0 ? null : Number(budget.value) }),
     );
-    const countdown = this.numberInput(COUNTDOWN_SECONDS_RANGE, 1, 'countdownSeconds', (s) => String(s.countdownSeconds ?? 3));
-    const maxPlayers = this.numberInput(MAX_PLAYERS_RANGE, 1, 'maxPlayers', (s) => String(s.maxPlayers ?? 40));
-    const late = this.bindCheck(
-      h('input', { type: 'checkbox', onchange: () => this.send({ lateJoin: late.checked }) }),
-      (s) => s.lateJoin !== false,
-    );
+    const countdown = this.numberInput(COUNTDOWN_SECONDS_RANGE, 1, 'countdownSeconds', (s) => String(s.countdownSeconds));
+    const maxPlayers = this.numberInput(MAX_PLAYERS_RANGE, 1, 'maxPlayers', (s) => String(s.maxPlayers));
+    const late = this.bindCheck(h('input', { type: 'checkbox', onchange: () => this.send({ lateJoin: late.checked }) }), (s) => s.lateJoin);
 
     const optBoxes = OPTIMIZER_KINDS.map((k) => {
       const box = h('input', {
@@ -195,7 +192,7 @@ export class HostSettingsForm {
         value: k,
         onchange: () => this.send({ lockedKnobs: lockBoxes.filter((b) => !b.checked).map((b) => b.value) }),
       });
-      return this.bindCheck(box, (s) => !((s.lockedKnobs as string[] | undefined) ?? []).includes(k));
+      return this.bindCheck(box, (s) => !s.lockedKnobs.includes(k));
     });
 
     this.element.replaceChildren(
@@ -262,12 +259,12 @@ export class HostSettingsForm {
     return this.bind(input, read);
   }
 
-  private allowed(): string[] {
-    return (this.settings.allowedOptimizers as string[] | undefined) ?? [...OPTIMIZER_KINDS];
+  private allowed(): OptimizerKind[] {
+    return this.settings?.allowedOptimizers ?? [...OPTIMIZER_KINDS];
   }
 
   private ranges(): KnobRanges {
-    return { ...DEFAULT_KNOB_RANGES, ...((this.settings.knobRanges ?? {}) as Partial<KnobRanges>) };
+    return { ...DEFAULT_KNOB_RANGES, ...this.settings?.knobRanges };
   }
 
   /** A start rule by kind: the terrain preset's point for a shared start when it has one (else shared picks a seeded point). */

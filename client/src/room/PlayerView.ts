@@ -2,25 +2,19 @@ import {
   analyze,
   createLandscape,
   DEFAULT_KNOB_RANGES,
-  KNOB_NAMES,
   knobsToOptimizerSpec,
-  OPTIMIZER_KINDS,
   optimizerSpecToKnobs,
   roundUpdates,
-  type ErrorMessage,
-  type KickedMessage,
-  type KnobName,
-  type KnobRanges,
   type KnobValues,
-  type OptimizerKind,
-  type WelcomeMessage,
+  type RoomSettings,
 } from '@gradient-rally/shared';
 import type { Room } from 'colyseus.js';
 import { pointDiagnostics } from '../arena/diagnostics';
 import { bus } from '../events/AppEvents';
 import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
-import { parseJsonField, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
+import type { RacerRow, RoomStateLike } from '../net/raceViewModel';
+import { onServerMessage } from '../net/serverMessages';
 import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { h } from '../ui/elements';
@@ -30,15 +24,12 @@ import { LossChart } from '../ui/LossChart';
 import { RoomScreen } from './RoomScreen';
 
 /** Host settings → what the knobs panel allows. */
-export function limitsFromSettings(settings: Record<string, unknown>, mlp: boolean): KnobLimits {
-  const allowed = Array.isArray(settings.allowedOptimizers)
-    ? (settings.allowedOptimizers as string[]).filter((k): k is OptimizerKind => (OPTIMIZER_KINDS as readonly string[]).includes(k))
-    : [...OPTIMIZER_KINDS];
-  const ranges = (typeof settings.knobRanges === 'object' && settings.knobRanges ? settings.knobRanges : {}) as Partial<KnobRanges>;
-  const locked = Array.isArray(settings.lockedKnobs)
-    ? (settings.lockedKnobs as string[]).filter((k): k is KnobName => (KNOB_NAMES as readonly string[]).includes(k))
-    : [];
-  return { optimizers: allowed.length ? allowed : ['sgd'], ranges: { ...DEFAULT_KNOB_RANGES, ...ranges }, locked, mlp };
+export function limitsFromSettings(
+  settings: Pick<RoomSettings, 'allowedOptimizers' | 'knobRanges' | 'lockedKnobs'>,
+  mlp: boolean,
+): KnobLimits {
+  const optimizers = settings.allowedOptimizers.length ? [...settings.allowedOptimizers] : (['sgd'] as const);
+  return { optimizers, ranges: { ...DEFAULT_KNOB_RANGES, ...settings.knobRanges }, locked: [...settings.lockedKnobs], mlp };
 }
 
 /**
@@ -118,22 +109,23 @@ export class PlayerView {
     };
     this.offs.push(
       bus.on('arena-clicked', ({ x, y }) => {
-        const rule = this.screen.settings.startRule as { kind?: string } | undefined;
-        if (rule?.kind === 'choose') this.showError(this.conn.send('chooseStart', { point: [x, y] }));
+        if (this.screen.settings?.startRule.kind === 'choose') this.showError(this.conn.send('chooseStart', { point: [x, y] }));
       }),
     );
     return true;
   }
 
-  private bind(room: Room): void {
-    room.onMessage('welcome', (m: WelcomeMessage) => {
+  private bind(room: Room<RoomStateLike>): void {
+    onServerMessage(room, 'welcome', (m) => {
       this.screen.ownId = m.playerId;
       seatStore.set(this.code, { playerToken: m.playerToken, name: m.name });
       this.conn.rejoinOptions = m.playerToken ? { playerToken: m.playerToken } : undefined;
       if (m.nameNote) this.message.textContent = m.nameNote;
+      // Mark the own racer now: after a reload on a still screen (results) no patch may follow the welcome.
+      if (room.state?.players) this.screen.update(room.state);
     });
-    room.onMessage('error', (m: ErrorMessage) => this.showError(m.message));
-    room.onMessage('kicked', (m: KickedMessage) => {
+    onServerMessage(room, 'error', (m) => this.showError(m.message));
+    onServerMessage(room, 'kicked', (m) => {
       this.kicked = true;
       this.conn.markClosed();
       seatStore.clear(this.code);
@@ -155,24 +147,20 @@ export class PlayerView {
     if (this.kicked) return;
     this.own = rows.find((r) => r.own);
     const settings = this.screen.settings;
-    const mlp = (settings.landscape as { kind?: string } | undefined)?.kind === 'mlp';
-    const limits = limitsFromSettings(settings, mlp);
+    if (!settings) return; // the first patch has not brought the settings yet
+    const limits = limitsFromSettings(settings, settings.landscape.kind === 'mlp');
     this.limits = limits;
     const key = JSON.stringify(limits);
     if (key !== this.limitsKey || !this.knobs) {
       this.limitsKey = key;
-      let ownSpec: unknown = settings.defaultOptimizer;
-      state.players.forEach((p, id) => {
-        if (id === this.screen.ownId && p.optimizerJson) ownSpec = parseJsonField(p.optimizerJson, ownSpec);
-      });
-      this.knobValues ??= optimizerSpecToKnobs(ownSpec);
+      this.knobValues ??= optimizerSpecToKnobs(this.own?.optimizer ?? settings.defaultOptimizer);
       if (!this.knobs) {
         this.knobs = new KnobsPanel(limits, this.knobValues, (v) => this.onKnobs(v));
         document.getElementById('knobs-slot')?.replaceWith(this.knobs.element);
       } else this.knobs.setLimits(limits);
     }
     if (this.own && (state.phase === 'race' || state.phase === 'results')) this.chart.push(state.tick, this.own.loss);
-    const choose = (settings.startRule as { kind?: string } | undefined)?.kind === 'choose' && state.phase === 'lobby';
+    const choose = settings.startRule.kind === 'choose' && state.phase === 'lobby';
     this.shell.setHint(
       choose
         ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
@@ -186,7 +174,10 @@ export class PlayerView {
     clearTimeout(this.sendTimer);
     // Coalesce slider drags: the server accepts a few retunes per second.
     this.sendTimer = setTimeout(() => {
-      const spec = knobsToOptimizerSpec(v, { dataBacked: this.limits?.mlp ?? false, totalUpdates: roundUpdates(this.screen.settings) });
+      const spec = knobsToOptimizerSpec(v, {
+        dataBacked: this.limits?.mlp ?? false,
+        totalUpdates: roundUpdates(this.screen.settings ?? {}),
+      });
       this.showError(this.conn.send('setKnobs', { optimizer: spec as { kind: string } }));
     }, 300);
   }

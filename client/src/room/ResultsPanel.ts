@@ -5,7 +5,9 @@ import {
   resultsToCsv,
   resultsToJson,
   scoringExplanation,
+  type LandscapeSpec,
   type ResultsMessage,
+  type RoomSettings,
 } from '@gradient-rally/shared';
 import uPlot from 'uplot';
 import type { ArenaStage } from '../arena/ArenaStage';
@@ -24,10 +26,10 @@ export class ResultsPanel {
 
   constructor(
     readonly results: ResultsMessage,
-    landscapeSpec: unknown,
+    landscapeSpec: LandscapeSpec | undefined,
     private readonly stage: ArenaStage,
     ownId: string | undefined,
-    settings: unknown,
+    settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
     const slotOf = (id: string) => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));

@@ -3,7 +3,7 @@ import { Rng, type Seed } from '../random/Rng';
 import type { Landscape } from '../landscapes/Landscape';
 import { createOptimizer, robustLoss, scheduledLearningRate, type Optimizer, type OptimizerSpec } from './deps';
 import { checkRacerOptimizer, checkStartPoint, parseSettingsWithLandscape, randomViewPoint, type RaceSettings } from './RaceSettings';
-import { encodeTrail, quantBox, quantise, type TrailSnapshot } from './TrailSnapshot';
+import { encodeTrail, quantBox, quantize, type TrailSnapshot } from './TrailSnapshot';
 import type { Bounds2D } from '../landscapes/Landscape';
 import { computeResults, computeResultsStepwise, robustSeed } from './results';
 import {
@@ -550,7 +550,7 @@ function pushTrail(r: RacerState, drawn: Float64Array, box: Bounds2D): void {
     bigger.set(r.trail);
     r.trail = bigger;
   }
-  r.trail[2 * r.trailLength] = quantise(drawn[0], box.xMin, box.xMax);
-  r.trail[2 * r.trailLength + 1] = quantise(drawn[1], box.yMin, box.yMax);
+  r.trail[2 * r.trailLength] = quantize(drawn[0], box.xMin, box.xMax);
+  r.trail[2 * r.trailLength + 1] = quantize(drawn[1], box.yMin, box.yMax);
   r.trailLength += 1;
 }

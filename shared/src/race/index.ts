@@ -74,6 +74,8 @@
  *       // tick (every stride-th kept, plus the last), 16-bit over quantBox(view bounds) = the view widened
  *       // by half on each side, delta-varint, base64: ~50 KB for 40 racers; send once to a late joiner
  *   decodeTrailSnapshot(s: TrailSnapshot): { id, joinTick, ticks: number[], points: Float32Array (x0, y0, x1, y1, …) }[]
+ *   quantize(v, lo, hi): 0..QUANT_MAX   dequantize(q, lo, hi)   quantBox(bounds)
+ *       // the protocol's one quantiser: trail snapshots and the room's synchronised positions
  *
  * Results and replay:
  *   race.results(): RacerResult[]        // sorted by rank
@@ -178,6 +180,9 @@ export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,
   quantBox,
+  quantize,
+  dequantize,
+  QUANT_MAX,
   type TrailSnapshot,
   type TrailSnapshotRacer,
   type DecodedTrail,
