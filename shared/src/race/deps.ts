@@ -10,3 +10,5 @@ export { analyze, classifyEigenvalues, type CriticalPointKind } from '../analysi
 export { robustLoss } from '../analysis/sharpness';
 export { hessianEigenvaluesLanczos } from '../mlp/curvature';
 export { scheduledLearningRate } from '../optimizers/schedules';
+export { compileExpression } from '../landscapes/expression/compileExpression';
+export { NEWTON_MAX_DIM } from '../optimizers/newton';
