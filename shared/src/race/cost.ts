@@ -41,9 +41,10 @@ import { parseSettingsWithLandscape, type RaceSettings } from './RaceSettings';
  * simply more conservative.
  *
  * @example
- *   const cost = estimateRoomCost({ landscape: MOONS_NETWORK_SPEC, tickRate: 20, stepsPerTick: 2 }, 10);
- *   cost.msPerSecond;       // ≈ 5: ms of one core per second of race
- *   cost.parts[0].label;    // the largest share, in words
+ *   const settings = { landscape: MOONS_NETWORK_SPEC, tickRate: 20, stepsPerTick: 2 };
+ *   estimateRoomCost(settings, 10, { assume: 'default' }).msPerSecond; // ≈ 4.6 (measured 5.4–6.2): ms of one core per second
+ *   const worst = estimateRoomCost(settings, 10);                        // every player on Newton: ≈ 69
+ *   worst.parts[0].label;    // "Newton's Hessian (2 Hessian-vector products per update)"
  *   checkRoomCost(settings, 40, SUGGESTED_ROOM_BUDGET); // throws a SpecError naming what to lower
  */
 
@@ -236,8 +237,8 @@ interface TerrainCost {
  * throws `SpecError` like `parseRaceSettings`) or already parsed.
  *
  * @example
- *   const c = estimateRoomCost({ landscape: 'himmelblau' }, 40);
- *   c.msPerSecond; // a few ms: analytic terrains are cheap
+ *   estimateRoomCost({ landscape: 'himmelblau' }, 40, { assume: 'default' }).msPerSecond; // ≈ 0.5
+ *   estimateRoomCost({ landscape: 'himmelblau' }, 40).msPerSecond; // ≈ 23: all on L-BFGS with 1000 pairs
  */
 export function estimateRoomCost(settings: RaceSettings | unknown, players: number, options: RoomCostOptions = {}): RoomCost {
   if (!(typeof players === 'number' && Number.isInteger(players) && players >= 0 && players <= 10_000)) {
@@ -360,9 +361,10 @@ export function estimateRoomCost(settings: RaceSettings | unknown, players: numb
  * for a network's gradients, `settings.stepsPerTick` otherwise).
  *
  * @example
- *   checkRoomCost({ landscape: net354, allowedOptimizers: ['newton'], tickRate: 1, stepsPerTick: 1 }, 1, SUGGESTED_ROOM_BUDGET);
- *   // SpecError settings.allowedOptimizers: this round would need ~3600 ms of computing per second, mostly
- *   // Newton's eigen-decomposition of a 354×354 Hessian per update (81 %); the limit is 150 ms: pick another optimizer than Newton, …
+ *   checkRoomCost({ landscape: net354, allowedOptimizers: ['sgd', 'newton'], tickRate: 1, stepsPerTick: 1 }, 1, SUGGESTED_ROOM_BUDGET);
+ *   // SpecError settings.allowedOptimizers: this round would need ~1992 ms of computing per second for 1 player,
+ *   // 89 % of it for Newton's eigen-decomposition of a 354×354 Hessian per update; the limit is 150 ms: pick another
+ *   // optimizer than Newton, lower the players, lower the steps per tick or the tick rate, use a smaller network or fewer samples
  */
 export function checkRoomCost(
   settings: RaceSettings | unknown,
@@ -393,7 +395,7 @@ export function roomCostRefusal(cost: RoomCost, budget: ComputeBudget): { field:
       field: levers[0].field,
       message:
         `this round would need ~${round(cost.msPerSecond)} ms of computing per second for ${cost.players} player${cost.players === 1 ? '' : 's'}, ` +
-        `mostly ${top.label} (${share} %); the limit is ${round(budget.msPerSecond)} ms${advice}`,
+        `${share} % of it for ${top.label}; the limit is ${round(budget.msPerSecond)} ms${advice}`,
     };
   }
   if (cost.tickMs > budget.tickMs) {
@@ -401,7 +403,7 @@ export function roomCostRefusal(cost: RoomCost, budget: ComputeBudget): { field:
       field: levers[0].field,
       message:
         `one tick of this round would take ~${round(cost.tickMs)} ms of computing for ${cost.players} player${cost.players === 1 ? '' : 's'} ` +
-        `(one update alone ~${round(cost.updateMs)} ms), mostly ${top.label}; the limit is ${round(budget.tickMs)} ms, so other rooms would stall${advice}`,
+        `(one update alone ~${round(cost.updateMs)} ms), mostly for ${top.label}; the limit is ${round(budget.tickMs)} ms, so other rooms would stall${advice}`,
     };
   }
   if (cost.resultsMsPerRacer > budget.resultsMsPerRacer) {

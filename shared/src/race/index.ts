@@ -94,7 +94,7 @@
  *       // 'worst' (default): every unknown racer at the costliest optimizer the rules allow; racers: known specs
  *   checkRoomCost(settings, players, budget: ComputeBudget, options?, path = 'settings'): RoomCost
  *       // throws SpecError at the setting to lower first, e.g. settings.allowedOptimizers: "this round would need
- *       // ~1992 ms of computing per second for 1 player, mostly Newton's eigen-decomposition …; the limit is 150 ms: …"
+ *       // ~1992 ms of computing per second for 1 player, 89 % of it for Newton's eigen-decomposition …; the limit is 150 ms: …"
  *   roomCostRefusal(cost, budget): { field, message } | null
  *   SUGGESTED_ROOM_BUDGET = { msPerSecond: 150, tickMs: 25, resultsMsPerRacer: 100 }; SUGGESTED_PROCESS_MS_PER_SECOND = 600
  *   COST_CONSTANTS: the measured µs behind it (npm run bench -- cost: predicted vs measured rooms; --calibrate)
