@@ -137,6 +137,9 @@ export class App {
     );
     this.screen.append(h('div', { class: 'card' }, h('h1', {}, 'Join a game'), form));
     (code ? nameInput : codeInput).focus();
+    // A student here is about to play: fetch the seat and the arena (Phaser, terrain worker) while they type.
+    void import('../room/PlayerView');
+    this.arena();
   }
 
   async showSolo(): Promise<void> {
