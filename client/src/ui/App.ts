@@ -1,5 +1,5 @@
 import { ArenaStage } from '../arena/ArenaStage';
-import { serverUrl } from '../net/serverUrl';
+import { chooseServer } from '../net/serverUrl';
 import { field, h } from './elements';
 
 export type Mode = 'landing' | 'join' | 'solo' | 'host' | 'player';
@@ -19,10 +19,11 @@ export class App {
   readonly phase: HTMLElement;
   readonly connection: HTMLElement;
   private stage: ArenaStage | undefined;
-  /** Fixed at load: the address bar changes later, the server does not. */
-  readonly wsUrl = serverUrl(location, import.meta.env.VITE_SERVER_URL as string | undefined);
+  /** Fixed at load: the address bar changes later, the server does not. A `?server=` naming a server that is not allowed is ignored. */
+  private readonly server = chooseServer(location, import.meta.env.VITE_SERVER_URL, import.meta.env.VITE_ALLOWED_SERVERS);
+  readonly wsUrl = this.server.wsUrl;
   /** `?server=` is carried into every address this app writes, so a reload keeps it. */
-  private readonly serverParam = new URLSearchParams(location.search).get('server');
+  private readonly serverParam = this.server.param;
   private teardown: (() => void) | undefined;
 
   constructor(private readonly doc: Document) {
