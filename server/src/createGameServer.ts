@@ -23,7 +23,7 @@ import { AddressLimits, DEFAULT_ADDRESS_RULES, defaultLiveRooms, type AddressRul
 import { MemoryAttemptLog, RedisAttemptLog, type WindowRule } from './http/AttemptLog';
 import { clientAddress } from './http/clientAddress';
 import { handleMatchmake, isMatchmakePath } from './http/matchmakeRoute';
-import { readBodyWithin, refuseTooLarge, sendJson } from './http/requestBody';
+import { closeUnread, readBodyWithin, refuseTooLarge, sendJson } from './http/requestBody';
 import { applyHeaders, securityHeaders, serverOrigin } from './http/securityHeaders';
 import { staticClient } from './http/staticClient';
 
@@ -150,6 +150,7 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
   http.removeAllListeners('request');
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
     applyHeaders(res, headers);
+    closeUnread(req, res);
     if (!warnedForwarded && req.headers['x-forwarded-for']) {
       warnedForwarded = true;
       logger.warn(
@@ -246,10 +247,13 @@ interface HttpDeps {
 }
 
 async function handleHttp(req: IncomingMessage, res: ServerResponse, path: string, deps: HttpDeps): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  // Only POST /api/landscapes reads a body; any other request that announces one is refused before it is read.
-  const readsBody = path === '/api/landscapes' && req.method === 'POST';
-  if (!readsBody && hasBody(req)) return refuseTooLarge(req, res, `${req.method} ${path.slice(0, 80)} takes no request body`);
+  if (path === '/api/landscapes' && req.method === 'POST') return addToLibrary(req, res, deps);
+  // Everything else only reads: other methods are refused, and so is any body (before a byte of it is read).
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', path === '/api/landscapes' ? 'GET, HEAD, POST' : 'GET, HEAD');
+    return sendJson(res, 405, { error: `${req.method} is not accepted on ${path.slice(0, 80)}` });
+  }
+  if (hasBody(req)) return refuseTooLarge(req, res, `${req.method} ${path.slice(0, 80)} takes no request body`);
 
   if (path === '/health') {
     return sendJson(res, 200, {
@@ -257,11 +261,13 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, path: strin
       rooms: matchMaker.stats.local.roomCount,
       clients: matchMaker.stats.local.ccu,
       uptime: process.uptime(),
+      memoryMB: Math.round(process.memoryUsage.rss() / (1024 * 1024)),
     });
   }
 
   const round = /^\/api\/rounds\/([A-Za-z0-9-]{1,64})\.(csv|json)$/.exec(path);
-  if (round && req.method === 'GET') {
+  if (round) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
     const secret = url.searchParams.get('secret') ?? bearer(req.headers.authorization);
     if (!secret) return sendJson(res, 401, { error: 'host secret required (?secret= or Authorization: Bearer)' });
     const stored = deps.store.getRound(round[1], secret);
@@ -283,51 +289,39 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, path: strin
     });
   }
 
-  if (path === '/api/catalogue' && req.method === 'GET') {
+  if (path === '/api/catalogue') {
     return sendJson(res, 200, { landscapes: landscapeCatalogue(), optimizers: OPTIMIZER_KINDS, library: deps.store.listLandscapes() });
   }
-
-  if (path === '/api/names/suggest' && req.method === 'GET') {
-    return sendJson(res, 200, { name: suggestName() });
-  }
-
-  if (path === '/api/landscapes') {
-    if (req.method === 'GET') return sendJson(res, 200, deps.store.listLandscapes());
-    if (req.method === 'POST') {
-      // Only a host of a live room may add to the library (students cannot fill it with junk).
-      const secret = bearer(req.headers.authorization);
-      if (!secret || !deps.hostSecrets.has(secret))
-        return sendJson(res, 403, { error: 'host secret of a live room required (Authorization: Bearer)' });
-      const raw = await readBodyWithin(req, res, API_BODY_BYTES, 'the landscape');
-      if (raw === null) return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return sendJson(res, 400, { error: 'body must be JSON: { name, spec }' });
-      }
-      const { name, spec } = (parsed ?? {}) as { name?: unknown; spec?: unknown };
-      if (typeof name !== 'string' || name.trim() === '' || name.length > 80)
-        return sendJson(res, 400, { error: 'name: 1 to 80 characters' });
-      try {
-        const landscape = createLandscape(spec, 'spec');
-        const id = deps.store.saveLandscape(name.trim(), landscape.spec);
-        return sendJson(res, 201, { id });
-      } catch (e) {
-        return sendJson(res, 400, { error: e instanceof Error ? e.message : 'invalid landscape' });
-      }
-    }
-    res.setHeader('allow', 'GET, POST');
-    return sendJson(res, 405, { error: `${req.method} is not accepted on /api/landscapes` });
-  }
-
+  if (path === '/api/names/suggest') return sendJson(res, 200, { name: suggestName() });
+  if (path === '/api/landscapes') return sendJson(res, 200, deps.store.listLandscapes());
   if (path === '/api' || path.startsWith('/api/')) return sendJson(res, 404, { error: `no API route at ${path.slice(0, 80)}` });
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('allow', 'GET, HEAD');
-    return sendJson(res, 405, { error: `${req.method} is not accepted here` });
-  }
+
   if (deps.serveStatic) return deps.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
   sendJson(res, 404, { error: 'not found (client not built: run npm run build)' });
+}
+
+/** POST /api/landscapes: only a host of a live room may add to the library (students cannot fill it with junk). */
+async function addToLibrary(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  const secret = bearer(req.headers.authorization);
+  if (!secret || !deps.hostSecrets.has(secret))
+    return sendJson(res, 403, { error: 'host secret of a live room required (Authorization: Bearer)' });
+  const raw = await readBodyWithin(req, res, API_BODY_BYTES, 'the landscape');
+  if (raw === null) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return sendJson(res, 400, { error: 'body must be JSON: { name, spec }' });
+  }
+  const { name, spec } = (parsed ?? {}) as { name?: unknown; spec?: unknown };
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 80) return sendJson(res, 400, { error: 'name: 1 to 80 characters' });
+  try {
+    const landscape = createLandscape(spec, 'spec');
+    const id = deps.store.saveLandscape(name.trim(), landscape.spec);
+    return sendJson(res, 201, { id });
+  } catch (e) {
+    return sendJson(res, 400, { error: e instanceof Error ? e.message : 'invalid landscape' });
+  }
 }
 
 /** The path of a request URL (no query), tolerant of junk. */

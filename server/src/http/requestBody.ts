@@ -16,10 +16,39 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
  * server draining (or, worse, keeping) hundreds of megabytes.
  */
 export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, message: string): void {
-  req.pause();
-  res.setHeader('connection', 'close');
-  res.once('finish', () => req.socket.destroy());
   sendJson(res, 413, { error: message });
+  closeUnread(req, res);
+}
+
+const closing = new WeakSet<object>();
+
+/**
+ * Once the answer is out, closes a connection whose request body was not read
+ * to its end (refused early, or answered without needing it), without reading
+ * or draining the rest: the request is paused (TCP backpressure then stops the
+ * sender), our side of the connection is ended, and the socket is destroyed a
+ * second later. Destroying at once would reset the connection while the
+ * sender is still sending, and a reset can wipe the answer before the client
+ * reads it; `Connection: close` is not used for the same reason (Node then
+ * destroys the socket the moment the answer is flushed).
+ */
+export function closeUnread(req: IncomingMessage, res: ServerResponse): void {
+  // Node destroys the socket as soon as the answer is flushed when the request
+  // asked to close (`Connection: close`, as most one-shot clients send): with
+  // body bytes still arriving that is a reset. Keeping the answer "keep-alive"
+  // leaves the closing to `close` below (a complete request is unaffected:
+  // the client closes, or the idle keep-alive timeout does).
+  if (!req.complete && !res.headersSent) res.shouldKeepAlive = true;
+  const close = () => {
+    if (req.complete || req.socket.destroyed || closing.has(req.socket)) return;
+    closing.add(req.socket);
+    req.pause();
+    req.socket.pause();
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), 1000).unref();
+  };
+  if (res.writableFinished) close();
+  else res.once('finish', close);
 }
 
 /**
