@@ -41,6 +41,34 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Two libraries probe at load whether `eval` works (`new Function('')` in a
+ * try/catch) and fall back to plain code when it does not: msgpackr (through
+ * colyseus.js) and zod. Under the server's CSP (no 'unsafe-eval') the probe
+ * fails anyway, but Chromium still reports each attempt as a CSP violation
+ * and logs a console error. These replacements make the probes answer "no"
+ * without trying, which is exactly what they conclude under the CSP; the
+ * build fails if a library update moves the probe, rather than silently
+ * bringing the violation back.
+ */
+const EVAL_PROBES: { module: RegExp; probe: RegExp; answer: string }[] = [
+  { module: /@colyseus[\\/]msgpackr[\\/]unpack\.js$/, probe: /try \{\s*new Function\(''\)\s*\} catch/, answer: 'try { throw 0 } catch' },
+  { module: /zod[\\/]v4[\\/]core[\\/]util\.js$/, probe: /const F = Function;\s*new F\(""\);\s*return true;/, answer: 'return false;' },
+];
+
+function noEvalProbes(): Plugin {
+  return {
+    name: 'gradient-rally:no-eval-probes',
+    apply: 'build',
+    transform(code, id) {
+      const rule = EVAL_PROBES.find((r) => r.module.test(id));
+      if (!rule) return null;
+      if (!rule.probe.test(code)) this.error(`${id}: its eval probe changed; update EVAL_PROBES in client/vite.config.ts`);
+      return { code: code.replace(rule.probe, rule.answer), map: null };
+    },
+  };
+}
+
 // The client is its own Vite root. TypeScript settings come from the
 // repository's root tsconfig.json (the nearest one above client/src, which Vite
 // and its transformer find on their own); shared is imported by package name
@@ -48,7 +76,7 @@ function precompress(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [precompress()],
+  plugins: [noEvalProbes(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -7,7 +7,9 @@ import type { ServerResponse } from 'node:http';
  * `test/e2e/security.test.ts`, which fails on any CSP violation):
  * - scripts, styles, workers and fonts from this origin only: no inline
  *   script, no `eval`; inline `style="…"` is not needed either (the client sets
- *   styles through the CSSOM, which CSP does not govern);
+ *   styles through the CSSOM, which CSP does not govern). WebAssembly may be
+ *   compiled (`'wasm-unsafe-eval'`, which allows no JavaScript eval): the MLP
+ *   terrains assemble their kernels at run time (`shared/src/mlp/fast`);
  * - images also from `data:` and `blob:` (the favicon, QR codes, the terrain
  *   pictures drawn into canvases);
  * - `connect-src` this origin (HTTP and, in CSP 3, its ws:/wss: twin) plus the
@@ -23,7 +25,7 @@ export function securityHeaders(allowedServers: readonly string[] = []): Record<
   const connect = ["'self'", ...allowedServers.flatMap(connectSources)];
   const csp = [
     "default-src 'self'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
