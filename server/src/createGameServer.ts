@@ -105,7 +105,6 @@ const MATCHMAKE_TIMEOUT_MS = 10_000;
  */
 export async function createGameServer(options: GameServerOptions = {}): Promise<GameServer> {
   const logger = options.logger ?? createLogger();
-  const store = new RoundStore(options.dbPath ?? process.env.DB_PATH ?? './data/gradient-rally.sqlite');
   const staticDir = options.staticDir ?? DEFAULT_STATIC;
   const serveStatic = staticClient(staticDir);
   const maxRooms = options.maxRooms ?? positiveInt(process.env.MAX_ROOMS, 200);
@@ -116,7 +115,6 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
   const headers = securityHeaders(allowedServers);
 
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
-  const redis = redisUrl ? new RedisLink(redisUrl, logger) : null;
 
   const rules: AddressRules = {
     creates: windowFromEnv(process.env.LIMIT_CREATES, DEFAULT_ADDRESS_RULES.creates, 'LIMIT_CREATES'),
@@ -126,6 +124,9 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     liveRooms: positiveInt(process.env.MAX_ROOMS_PER_ADDRESS, defaultLiveRooms(maxRooms)),
     ...options.addressRules,
   };
+  // Settings are checked above; only now are files and connections opened.
+  const store = new RoundStore(options.dbPath ?? process.env.DB_PATH ?? './data/gradient-rally.sqlite');
+  const redis = redisUrl ? new RedisLink(redisUrl, logger) : null;
   const limits = new AddressLimits(
     rules,
     redis ? new RedisAttemptLog(redis.commands) : new MemoryAttemptLog(),
@@ -161,7 +162,6 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     const path = pathOf(req.url);
     const route = isMatchmakePath(path)
       ? handleMatchmake(req, res, path, {
-          roomName: ROOM_NAME,
           limits,
           logger,
           maxBodyBytes: MAX_MESSAGE_BYTES,

@@ -10,7 +10,6 @@ const ROUTE = /^\/matchmake\/(create|joinById|reconnect)\/([A-Za-z0-9_-]{1,64})$
 export const UNAVAILABLE = 'the game service is temporarily unavailable: try again in a moment';
 
 export interface MatchmakeDeps {
-  roomName: string;
   limits: AddressLimits;
   logger: Logger;
   /** Largest request body accepted (the create options carry the room's settings). */
@@ -57,7 +56,7 @@ export async function handleMatchmake(req: IncomingMessage, res: ServerResponse,
     res.setHeader('allow', 'POST, OPTIONS');
     return sendJson(res, 405, { error: `${req.method} is not accepted here: matchmaking takes POST` });
   }
-  if (method === 'create' && target !== deps.roomName) return sendJson(res, 404, { error: `no game type "${target}"` });
+  if (method === 'create' && !matchMaker.getRoomClass(target)) return sendJson(res, 404, { error: `no game type "${target}"` });
 
   const body = await readBodyWithin(req, res, deps.maxBodyBytes, 'the request body');
   if (body === null) return;
