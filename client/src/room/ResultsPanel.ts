@@ -9,10 +9,11 @@ import {
   type ResultsMessage,
   type RoomSettings,
 } from '@gradient-rally/shared';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
 import { download, h } from '../ui/elements';
+import { loadUPlot } from '../ui/loadUPlot';
 
 /**
  * The results screen: podium, the table labelled "Results" (one row per
@@ -119,12 +120,14 @@ export class ResultsPanel {
       lineText,
     );
     if (rows.length >= 2 && landscapeSpec) {
-      requestAnimationFrame(() => {
+      requestAnimationFrame(async () => {
+        // The chart library is fetched when a chart is first drawn, not with the page.
+        const UPlot = await loadUPlot();
         try {
           const L = createLandscape(landscapeSpec);
           const p = lineLoss(L, rows[0].endPoint, rows[1].endPoint, { n: 41, from: -0.5, to: 1.5 });
           lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatNumber(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
-          new uPlot(
+          new UPlot(
             {
               width: Math.max(240, line.clientWidth || 320),
               height: 150,
