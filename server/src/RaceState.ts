@@ -1,10 +1,12 @@
 import { schema, type SchemaType } from '@colyseus/schema';
-import { PlayerState } from './PlayerState';
+import type { RaceStateView } from '@gradient-rally/shared';
+import { PlayerState, type SchemaFieldsOf } from './PlayerState';
 
 /**
- * The synchronised room state (see `RaceStateView` in `@gradient-rally/shared`
- * for the documented shape). Players are keyed by their stable player id, not
+ * The synchronised room state: `RaceStateView` in `@gradient-rally/shared`
+ * (checked by `satisfies`). Players are keyed by their stable player id, not
  * by session id, so a reconnecting or reloading student keeps their entry.
+ * Written only by `StateMirror`.
  */
 export const RaceState = schema(
   {
@@ -24,7 +26,7 @@ export const RaceState = schema(
     qyMax: { type: 'float64', default: 1 },
     hostConnected: { type: 'boolean', default: false },
     players: { map: PlayerState },
-  },
+  } satisfies SchemaFieldsOf<RaceStateView>,
   'RaceState',
 );
 export type RaceState = SchemaType<typeof RaceState>;

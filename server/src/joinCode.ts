@@ -21,3 +21,47 @@ export function normalizeJoinCode(input: string): string | null {
   for (const ch of code) if (!JOIN_CODE_ALPHABET.includes(ch)) return null;
   return code;
 }
+
+/**
+ * Where a room claims its join code, so no two live rooms share one — across
+ * processes when the claims live in Redis. A claim lasts until `release`
+ * (a claim that should outlive a crash only so long would add an expiry here).
+ */
+export interface JoinCodeClaims {
+  /** A code no live room holds, now held by the caller. */
+  claim(): Promise<string>;
+  release(code: string): Promise<void>;
+}
+
+/** The set operations of a Colyseus `Presence` (local, or Redis for several processes) that claims need. */
+export interface CodeSetStore {
+  sismember(key: string, member: string): Promise<number> | number;
+  sadd(key: string, member: string): unknown;
+  srem(key: string, member: string): unknown;
+}
+
+const CODE_SET = 'gradient-rally:codes';
+const CLAIM_ATTEMPTS = 20;
+
+/** Join codes claimed in a presence set (`gradient-rally:codes`). */
+export class PresenceJoinCodes implements JoinCodeClaims {
+  constructor(
+    private readonly presence: CodeSetStore,
+    private readonly generate: () => string = generateJoinCode,
+  ) {}
+
+  async claim(): Promise<string> {
+    for (let i = 0; i < CLAIM_ATTEMPTS; i++) {
+      const code = this.generate();
+      if (!(await this.presence.sismember(CODE_SET, code))) {
+        await this.presence.sadd(CODE_SET, code);
+        return code;
+      }
+    }
+    throw new Error(`could not find a free join code in ${CLAIM_ATTEMPTS} attempts`);
+  }
+
+  async release(code: string): Promise<void> {
+    await this.presence.srem(CODE_SET, code);
+  }
+}

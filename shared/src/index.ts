@@ -39,3 +39,5 @@ export * from './landscapes/expression/index';
 export * from './mlp/index';
 export * from './race/index';
 export * from './messages/index';
+export { RESULT_COLUMNS, csvCell, resultsToCsv, resultsToJson } from './messages/resultsExport';
+export { formatNumber } from './format/formatNumber';

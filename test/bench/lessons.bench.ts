@@ -59,7 +59,7 @@ for (const e of CATALOGUE) {
     )} | ${contrast} | ${pct(
       wins((r) => r === 'typical'),
       ROUNDS,
-    )} | ${pct(differ, ROUNDS)} | ${winning.length ? formatScore(winning[Math.floor(winning.length / 2)], settings.scoring) : '—'} |`,
+    )} | ${pct(differ, ROUNDS)} | ${winning.length ? formatScore(settings.scoring, winning[Math.floor(winning.length / 2)]) : '—'} |`,
   );
 }
 
@@ -101,7 +101,7 @@ for (const [name, o] of ways) {
     .sort((a, b) => a - b);
   const out = inside.filter((r) => r.status !== 'diverged' && r.basin === 'flat').length;
   console.log(
-    `| ${name} | ${pct(flat, 100)} | ${pct(sharp, 100)} | ${pct(div, 100)} | ${scores.length ? formatScore(scores[Math.floor(scores.length / 2)], settings.scoring) : '—'} | ${pct(out, 100)} |`,
+    `| ${name} | ${pct(flat, 100)} | ${pct(sharp, 100)} | ${pct(div, 100)} | ${scores.length ? formatScore(settings.scoring, scores[Math.floor(scores.length / 2)]) : '—'} | ${pct(out, 100)} |`,
   );
 }
 console.log(`\n(${((Date.now() - t0) / 1000).toFixed(1)} s)`);

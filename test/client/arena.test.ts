@@ -3,7 +3,8 @@ import { Viewport } from '../../client/src/arena/Viewport';
 import { racerStyle, RACER_COLOURS, shapeVertices, RACER_SHAPES } from '../../client/src/arena/racerStyle';
 import { Trail } from '../../client/src/arena/Trail';
 import { ArenaModel } from '../../client/src/arena/ArenaModel';
-import { classify, eigen2, pointDiagnostics } from '../../client/src/arena/diagnostics';
+import { analyze, createLandscape, Race } from '@gradient-rally/shared';
+import { pointDiagnostics } from '../../client/src/arena/diagnostics';
 import { EventBus } from '../../client/src/events/EventBus';
 
 describe('Viewport', () => {
@@ -103,34 +104,39 @@ describe('ArenaModel', () => {
 });
 
 describe('diagnostics', () => {
-  it('closed-form 2×2 eigen-decomposition', () => {
-    const { values, vectors } = eigen2(2, 1, 2);
-    expect(values[0]).toBeCloseTo(1, 12);
-    expect(values[1]).toBeCloseTo(3, 12);
-    expect(Math.abs(vectors[1][0])).toBeCloseTo(Math.SQRT1_2, 12);
-    expect(eigen2(1, 0, 5).vectors).toEqual([
-      [1, 0],
-      [0, 1],
-    ]);
-    expect(eigen2(5, 0, 1).vectors).toEqual([
-      [0, 1],
-      [1, 0],
-    ]);
+  it("classifies with shared's analysis: eigenvalues [1e-7, 5] are a minimum, as the results table says", () => {
+    // f = ½(1e-7·x² + 5·y²): a bowl, very flat along x. The panel once called it degenerate (its own tolerance).
+    const L = createLandscape({ kind: 'expression', expr: '0.5*(1e-7*x^2 + 5*y^2)' });
+    const a = analyze(L, [0, 0]);
+    expect(a.eigenvalues[0]).toBeCloseTo(1e-7, 15);
+    const d = pointDiagnostics(a, [0, 0], 0.1);
+    expect(d.kind).toBe('minimum');
+    expect(d.text).toMatch(/^Bowl/);
+    // The end point's class in a round's results is the same word.
+    const race = new Race({ landscape: L.spec, roundSeconds: 5, startRule: { kind: 'shared', point: [0, 0] }, scoring: 'lowest-loss' });
+    race.addRacer('a', { optimizer: { kind: 'sgd', lr: 1e-5 } });
+    // The Class column names a critical point for a racer at rest there (a few ticks without moving).
+    for (let i = 0; i < 10; i++) race.tick();
+    expect(race.results()[0].pointClass).toBe(d.kind);
   });
-  it('classifies minimum, maximum, saddle, degenerate', () => {
-    expect(classify([1, 2])).toBe('minimum');
-    expect(classify([-2, -1])).toBe('maximum');
-    expect(classify([-1, 1])).toBe('saddle');
-    expect(classify([0, 1])).toBe('degenerate');
+  it('agrees with the results class at every catalogue point it is shown', () => {
+    for (const kind of ['himmelblau', 'saddle', 'monkey-saddle', 'sharp-vs-flat']) {
+      const L = createLandscape(kind);
+      for (const p of L.info.points) {
+        const a = analyze(L, p.point);
+        expect(pointDiagnostics(a, p.point, 0.1).kind, `${kind} ${p.label}`).toBe(a.kind);
+      }
+    }
   });
   it('SAM point sits ρ along the gradient; the saddle x² − y² shows a negative direction', () => {
-    const d = pointDiagnostics(0.5, 0, [1, 0], [2, 0, 0, -2], 0.2);
+    const L = createLandscape({ kind: 'expression', expr: 'x^2 - y^2' });
+    const d = pointDiagnostics(analyze(L, [0.5, 0]), [0.5, 0], 0.2);
     expect(d.kind).toBe('saddle');
     expect(d.view.sam!.x).toBeCloseTo(0.7, 9);
     expect(d.view.sam!.y).toBe(0);
     expect(d.view.ellipse!.negative).toEqual([true, false]);
     expect(d.text).toMatch(/^Saddle/);
-    expect(pointDiagnostics(0, 0, [0, 0], undefined, 0.1).view.sam).toBeUndefined();
+    expect(pointDiagnostics(analyze(L, [0, 0]), [0, 0], 0.1).view.sam).toBeUndefined();
   });
 });
 

@@ -54,7 +54,7 @@ describe('loss colour scale', () => {
 
   it('formats losses readably', () => {
     expect(formatLoss(0.123456)).toBe('0.123');
-    expect(formatLoss(1234567)).toBe('1.23e+6');
+    expect(formatLoss(1234567)).toBe('1.23e6');
     expect(formatLoss(0)).toBe('0');
     expect(formatLoss(NaN)).toBe('NaN');
     expect(formatLoss(-Infinity)).toBe('−∞');

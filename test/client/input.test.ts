@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { createOptimizer } from '@gradient-rally/shared';
-import { parseJoinCode, parseNickname, parseNumberField } from '../../client/src/input/joinCode';
 import {
+  checkRacerOptimizer,
+  createLandscape,
+  createOptimizer,
+  DEFAULT_KNOB_RANGES,
   DEFAULT_KNOBS,
-  KNOB_OPTIMIZERS,
+  type KNOB_NAMES,
   knobApplies,
+  knobSlot,
+  knobsForKind,
   knobsToOptimizerSpec,
-  lrFromSlider,
+  OPTIMIZER_KINDS,
   optimizerSpecToKnobs,
-  sliderFromLr,
-} from '../../client/src/input/knobs';
+  parseRaceSettings,
+  parseRoomSettings,
+  Race,
+  scheduledLearningRate,
+  scheduleForChoice,
+  SCHEDULE_LABELS,
+  type KnobValues,
+  type OptimizerKind,
+} from '@gradient-rally/shared';
+import { parseJoinCode, parseNickname, parseNumberField } from '../../client/src/input/joinCode';
+import { logSliderRange, lrFromSlider, sliderFromLr } from '../../client/src/input/knobs';
+import { DEFAULT_LIMITS } from '../../client/src/ui/KnobsPanel';
+import { limitsFromSettings } from '../../client/src/room/PlayerView';
 import { describeJoinFailure } from '../../client/src/net/joinErrors';
-import { serverUrl } from '../../client/src/net/serverUrl';
+import { chooseServer, serverUrl } from '../../client/src/net/serverUrl';
 
 describe('join code and nickname input', () => {
   it('accepts codes as people type them', () => {
@@ -38,60 +53,128 @@ describe('join code and nickname input', () => {
   });
 });
 
-describe('knobs → optimizer spec', () => {
-  it('every kind yields a spec shared accepts, with and without game knobs', () => {
-    for (const kind of KNOB_OPTIMIZERS) {
+describe("knobs → optimizer spec, on shared's knob table", () => {
+  const readSlot = (spec: Record<string, unknown>, kind: string, knob: (typeof KNOB_NAMES)[number]) => {
+    const slot = knobSlot(kind, knob)!;
+    const v = spec[slot.field];
+    return slot.index === undefined ? v : (v as number[])[slot.index];
+  };
+  const settings = parseRaceSettings({ landscape: 'himmelblau' });
+
+  it('every kind yields a spec the server accepts (checkRacerOptimizer), with and without game knobs', () => {
+    for (const kind of OPTIMIZER_KINDS) {
       for (const extra of [
         {},
         { noise: 0.2, samRadius: 0.05, schedule: 'cosine' as const, weightDecay: 0.01 },
-        { schedule: 'step' as const, momentum: 0.5 },
+        { schedule: 'step' as const, nesterov: true },
       ]) {
-        const spec = knobsToOptimizerSpec(
-          { ...DEFAULT_KNOBS, kind, momentum: kind.startsWith('adam') ? 0.9 : 0, ...extra },
-          { totalSteps: 300 },
-        );
-        expect(() => createOptimizer(spec, 2), `${kind} ${JSON.stringify(spec)}`).not.toThrow();
+        const k = { ...knobsForKind(DEFAULT_KNOBS, kind), ...extra };
+        if (kind === 'sgd' && k.nesterov) k.momentum = 0.5;
+        const spec = knobsToOptimizerSpec(k, { totalUpdates: 300 });
+        expect(() => checkRacerOptimizer(settings, spec, 2), `${kind} ${JSON.stringify(spec)}`).not.toThrow();
       }
     }
   });
-  it('momentum is β1 for Adam and momentum for SGD; fields that do not apply are left out', () => {
-    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, kind: 'adam', momentum: 0.8, beta2: 0.99 })).toEqual({
-      kind: 'adam',
-      lr: 0.01,
-      betas: [0.8, 0.99],
-    });
-    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, kind: 'sgd', momentum: 0.9, nesterov: true })).toEqual({
-      kind: 'sgd',
-      lr: 0.01,
-      momentum: 0.9,
-      nesterov: true,
-    });
-    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, kind: 'adagrad', momentum: 0.9 })).toEqual({ kind: 'adagrad', lr: 0.01 });
-    expect(knobApplies('newton', 'weightDecay')).toBe(false);
-    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, batchSize: 32 }, { mlp: true }).batchSize).toBe(32);
-    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, batchSize: 32 }).batchSize).toBeUndefined();
+
+  it('every numeric knob lands in the field knobSlot names for the kind, and only where it applies', () => {
+    const probe: Partial<KnobValues> = { momentum: 0.42, beta2: 0.77, noise: 0.3, samRadius: 0.2, weightDecay: 0.05 };
+    for (const kind of OPTIMIZER_KINDS) {
+      const spec = knobsToOptimizerSpec({ ...knobsForKind(DEFAULT_KNOBS, kind), ...probe });
+      for (const knob of ['momentum', 'beta2', 'noise', 'samRadius', 'weightDecay'] as const) {
+        if (knobApplies(kind, knob)) expect(readSlot(spec, kind, knob), `${kind}.${knob}`).toBe(probe[knob]);
+      }
+      // Nothing else: a knob that does not apply leaves no field behind.
+      const normalised = createOptimizer(spec, 2).spec as unknown as Record<string, unknown>;
+      expect(Object.keys(spec).every((f) => f in normalised)).toBe(true);
+    }
   });
-  it('round-trips through the spec the server echoes', () => {
-    const k = {
-      ...DEFAULT_KNOBS,
-      kind: 'adamw' as const,
-      lr: 0.003,
-      momentum: 0.85,
-      beta2: 0.98,
-      noise: 0.1,
-      samRadius: 0.05,
-      weightDecay: 0.02,
-      schedule: 'cosine' as const,
-    };
-    expect(optimizerSpecToKnobs(knobsToOptimizerSpec(k))).toEqual(k);
+
+  it("β2 is RMSProp's α (the server checks it against the β2 range, so the panel shows it)", () => {
+    expect(knobSlot('rmsprop', 'beta2')).toEqual({ field: 'alpha' });
+    expect(knobApplies('rmsprop', 'beta2')).toBe(true);
+    const spec = knobsToOptimizerSpec({ ...knobsForKind(DEFAULT_KNOBS, 'rmsprop'), beta2: 0.9 });
+    expect(spec.alpha).toBe(0.9);
+    expect(knobsForKind(DEFAULT_KNOBS, 'rmsprop').beta2).toBe(0.99); // torch's default α
+    const tight = parseRaceSettings({ landscape: 'himmelblau', knobRanges: { beta2: [0.95, 0.999] } });
+    expect(() => checkRacerOptimizer(tight, spec, 2)).toThrow(/optimizer\.alpha/);
+  });
+
+  it('weight decay applies to Newton and L-BFGS, and it changes where they go', () => {
+    for (const kind of ['newton', 'lbfgs'] as const) {
+      expect(knobApplies(kind, 'weightDecay')).toBe(true);
+      const run = (weightDecay: number) => {
+        const race = new Race({ landscape: 'himmelblau', roundSeconds: 5, startRule: { kind: 'shared', point: [1, 1] } });
+        race.addRacer('a', { optimizer: knobsToOptimizerSpec({ ...knobsForKind(DEFAULT_KNOBS, kind), lr: 1, weightDecay }) });
+        for (let i = 0; i < 20; i++) race.tick();
+        return Array.from(race.racer('a')!.position);
+      };
+      const plain = run(0);
+      const decayed = run(0.1);
+      expect(Math.hypot(...decayed)).toBeLessThan(Math.hypot(...plain) - 1e-3);
+    }
+  });
+
+  it("switching kind starts the kind's own knobs from torch's defaults", () => {
+    expect(knobsForKind(DEFAULT_KNOBS, 'adam')).toMatchObject({ momentum: 0.9, beta2: 0.999 });
+    expect(knobsForKind({ ...DEFAULT_KNOBS, kind: 'adam', momentum: 0.9 }, 'sgd').momentum).toBe(0);
+    expect(knobsForKind(DEFAULT_KNOBS, 'adamw').weightDecay).toBe(0.01);
+    expect(knobsForKind({ ...DEFAULT_KNOBS, kind: 'adamw', weightDecay: 0.01 }, 'adam').weightDecay).toBe(0);
+  });
+
+  it('round-trips through the spec the server echoes, for every kind', () => {
+    for (const kind of OPTIMIZER_KINDS) {
+      const k: KnobValues = { ...knobsForKind(DEFAULT_KNOBS, kind), lr: 0.003, noise: 0.1, samRadius: 0.05, schedule: 'cosine' };
+      if (knobApplies(kind, 'weightDecay')) k.weightDecay = 0.02;
+      expect(optimizerSpecToKnobs(knobsToOptimizerSpec(k)), kind).toEqual(k);
+      const echoed = createOptimizer(knobsToOptimizerSpec(k), 2).spec;
+      expect(optimizerSpecToKnobs(echoed), `${kind} echoed`).toEqual(k);
+    }
     expect(optimizerSpecToKnobs(null).kind).toBe('sgd');
     expect(optimizerSpecToKnobs({ kind: 'evil', lr: NaN }).lr).toBe(DEFAULT_KNOBS.lr);
   });
-  it('the learning-rate slider is logarithmic and clamped', () => {
+
+  it('batch size only on network terrains', () => {
+    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, batchSize: 32 }, { dataBacked: true }).batchSize).toBe(32);
+    expect(knobsToOptimizerSpec({ ...DEFAULT_KNOBS, batchSize: 32 }).batchSize).toBeUndefined();
+  });
+
+  it('step decay halves as many times in a round as its label says', () => {
+    const halvings = Number(/halve (\d+) times/.exec(SCHEDULE_LABELS.step)![1]);
+    for (const total of [5, 200, 300, 1201, 2400, 36000]) {
+      const sched = scheduleForChoice('step', total)!;
+      const last = scheduledLearningRate(sched, 1, total - 1);
+      expect(Math.round(Math.log2(1 / last)), `total ${total}`).toBe(halvings);
+    }
+  });
+
+  it("the panels' limits are shared's ranges: the learning rate tops out where the server's does", () => {
+    expect(DEFAULT_LIMITS.ranges).toEqual(DEFAULT_KNOB_RANGES);
+    expect(DEFAULT_LIMITS.optimizers).toEqual(OPTIMIZER_KINDS);
+    const fromRoom = limitsFromSettings(parseRoomSettings({}).settings, false);
+    expect(fromRoom.ranges).toEqual(DEFAULT_KNOB_RANGES);
+    // What the panel lets a player pick, the server accepts; one step past the top it refuses.
+    const top = DEFAULT_KNOB_RANGES.lr[1];
+    expect(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: top }, 2)).not.toThrow();
+    expect(() => checkRacerOptimizer(settings, { kind: 'sgd', lr: top * 1.01 }, 2)).toThrow(/optimizer\.lr/);
+    expect(limitsFromSettings(parseRoomSettings({ lockedKnobs: ['noise'] }).settings, false).locked).toEqual(['noise']);
+  });
+
+  it('the learning-rate slider is logarithmic over the allowed range', () => {
+    const range: [number, number] = [1e-5, 2];
+    expect(logSliderRange(range)).toEqual([-5, Math.log10(2)]);
     expect(lrFromSlider(-2)).toBe(0.01);
-    expect(sliderFromLr(0.001)).toBeCloseTo(-3, 12);
-    expect(sliderFromLr(1e-9)).toBe(-5);
-    expect(sliderFromLr(1e9)).toBe(1);
+    expect(sliderFromLr(0.001, range)).toBeCloseTo(-3, 12);
+    expect(sliderFromLr(1e-9, range)).toBe(-5);
+    expect(sliderFromLr(1e9, range)).toBe(Math.log10(2));
+  });
+
+  it('every catalogue terrain accepts the knobs its default optimizer implies', () => {
+    for (const kind of ['himmelblau', 'rosenbrock', 'sharp-vs-flat'] as const) {
+      const s = parseRaceSettings({ landscape: createLandscape(kind).spec });
+      const k = optimizerSpecToKnobs(s.defaultOptimizer);
+      expect(() => checkRacerOptimizer(s, knobsToOptimizerSpec(k), 2)).not.toThrow();
+      expect(OPTIMIZER_KINDS).toContain(k.kind as OptimizerKind);
+    }
   });
 });
 
@@ -113,10 +196,32 @@ describe('join failures become clear sentences', () => {
 });
 
 describe('server URL', () => {
-  it('defaults to the page host, with ?server= and the build-time URL overriding', () => {
+  it('defaults to the page host, with an allowed ?server= and the build-time URL overriding', () => {
     expect(serverUrl({ protocol: 'https:', host: 'class.example:8443', search: '' })).toBe('wss://class.example:8443');
     expect(serverUrl({ protocol: 'http:', host: 'localhost:2567', search: '' })).toBe('ws://localhost:2567');
-    expect(serverUrl({ protocol: 'http:', host: 'x', search: '?server=http://y:1' }, 'ws://z')).toBe('ws://y:1');
+    expect(serverUrl({ protocol: 'http:', host: 'x', search: '?server=http://y:1' }, 'ws://z', 'wss://w, ws://y:1')).toBe('ws://y:1');
+    expect(serverUrl({ protocol: 'http:', host: 'x', search: '?server=ws://x/' })).toBe('ws://x/');
     expect(serverUrl({ protocol: 'http:', host: 'x', search: '' }, 'wss://z')).toBe('wss://z');
+  });
+
+  it('ignores a ?server= that is neither the page origin nor allowed, so stored secrets never leave for it', () => {
+    const page = { protocol: 'https:', host: 'class.example', search: '?host=ABCDEF&server=http://elsewhere.example' };
+    expect(chooseServer(page)).toEqual({ wsUrl: 'wss://class.example', param: null });
+    expect(chooseServer(page, 'wss://game.example')).toEqual({ wsUrl: 'wss://game.example', param: null });
+    expect(chooseServer(page, undefined, 'wss://game.example').wsUrl).toBe('wss://class.example');
+    // Same host over another scheme or port is another origin; credentials in the URL never pass.
+    for (const server of [
+      'http://class.example',
+      'https://class.example:444',
+      'https://user:pw@class.example',
+      'javascript:alert(1)',
+      '//elsewhere',
+    ]) {
+      expect(chooseServer({ ...page, search: `?server=${encodeURIComponent(server)}` }).wsUrl, server).toBe('wss://class.example');
+    }
+    expect(chooseServer({ ...page, search: '?server=https://class.example' })).toEqual({
+      wsUrl: 'wss://class.example',
+      param: 'https://class.example',
+    });
   });
 });

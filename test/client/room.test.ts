@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { quantize, RacerStatusByte, type PlayerView, type ResultRow } from '@gradient-rally/shared';
-import { phaseText, racerRows, secondsLeft, parseJsonField, type RoomStateLike } from '../../client/src/net/raceViewModel';
-import { resultsCsv } from '../../client/src/room/resultsExport';
+import {
+  parseRoomSettings,
+  quantize,
+  RacerStatusByte,
+  RESULT_COLUMNS,
+  resultsToCsv,
+  resultsToJson,
+  scoringExplanation,
+  type PlayerView,
+  type ResultRow,
+} from '@gradient-rally/shared';
+import { phaseText, racerRows, RoomFields, secondsLeft, type RoomStateLike } from '../../client/src/net/raceViewModel';
 import { limitsFromSettings } from '../../client/src/room/PlayerView';
 
 function player(over: Partial<PlayerView>): PlayerView {
@@ -80,19 +89,27 @@ describe('room state → view model', () => {
     expect(phaseText(state({}, { phase: 'lobby', locked: true }), 50)).toMatch(/locked/);
     expect(secondsLeft(state({}, { raceTicks: 0 }), 50)).toBeNull();
   });
-  it('JSON fields fall back on garbage', () => {
-    expect(parseJsonField('{"a":1}', {})).toEqual({ a: 1 });
-    expect(parseJsonField('{oops', { b: 2 })).toEqual({ b: 2 });
-    expect(parseJsonField('', null)).toBeNull();
+  it('JSON fields are read as typed values, parsed once per change; garbage reads as undefined', () => {
+    const fields = new RoomFields();
+    const settings = parseRoomSettings({ roundSeconds: 30 }).settings;
+    const text = JSON.stringify(settings);
+    const first = fields.settings({ settingsJson: text });
+    expect(first).toEqual(settings);
+    expect(fields.settings({ settingsJson: text })).toBe(first); // same text: not parsed again
+    expect(fields.settings({ settingsJson: '{oops' })).toBeUndefined();
+    expect(fields.settings({ settingsJson: '{}' })).toBeUndefined(); // before the first patch
+    const spec = JSON.stringify(settings.defaultOptimizer);
+    expect(fields.optimizer('a', { optimizerJson: spec })).toEqual(settings.defaultOptimizer);
+    expect(racerRows(state({ a: player({ optimizerJson: spec }) }), 'a', fields)[0].optimizer).toEqual(settings.defaultOptimizer);
   });
   it('host settings limit the knobs panel', () => {
-    const l = limitsFromSettings({ allowedOptimizers: ['adam', 'bogus'], lockedKnobs: ['noise'], knobRanges: { lr: [0.001, 0.1] } }, true);
+    const settings = parseRoomSettings({ allowedOptimizers: ['adam'], lockedKnobs: ['noise'], knobRanges: { lr: [0.001, 0.1] } }).settings;
+    const l = limitsFromSettings(settings, true);
     expect(l.optimizers).toEqual(['adam']);
     expect(l.locked).toEqual(['noise']);
     expect(l.ranges.lr).toEqual([0.001, 0.1]);
-    expect(l.ranges.momentum).toBeDefined();
+    expect(l.ranges.momentum).toEqual(settings.knobRanges.momentum);
     expect(l.mlp).toBe(true);
-    expect(limitsFromSettings({ allowedOptimizers: [] }, false).optimizers).toEqual(['sgd']);
   });
 });
 
@@ -124,25 +141,50 @@ describe('results export', () => {
     ...over,
   });
   it('one CSV line per player, quoted where needed, empty for missing numbers', () => {
-    const csv = resultsCsv([row({}), row({ id: 'b', name: 'Bob, Jr', rank: 2, finalLoss: null, score: NaN })])
+    const csv = resultsToCsv([row({}), row({ id: 'b', name: 'Bob, Jr', rank: 2, finalLoss: null, score: NaN })])
       .trim()
       .split('\r\n');
     expect(csv).toHaveLength(3);
-    expect(csv[0].split(',')[0]).toBe('rank');
+    expect(csv[0].split(',')).toEqual(RESULT_COLUMNS.map(([header]) => header));
+    expect(csv[0].split(',').slice(0, 3)).toEqual(['rank', 'player_id', 'name']);
     expect(csv[1]).toContain('"Settled, ""nicely"", in a basin"');
     expect(csv[1]).toContain('"{""kind"":""sgd"",""lr"":0.1}"');
-    expect(csv[2].startsWith('2,"Bob, Jr",,,')).toBe(true);
+    expect(csv[2].startsWith('2,b,"Bob, Jr",sgd,')).toBe(true);
+    expect(csv[2]).toContain(',finished,,,0.3,'); // status, score NaN → empty, final loss null → empty, robust loss
+  });
+  it('a nickname a spreadsheet would run as a formula is written as text', () => {
+    const names = ['=HYPERLINK("http://evil.example","win")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
+    const lines = resultsToCsv(names.map((name, i) => row({ id: `p${i}`, name, rank: i + 1 })))
+      .split('\r\n')
+      .slice(1, -1);
+    expect(lines[0]).toContain(`,"'=HYPERLINK(""http://evil.example"",""win"")",`);
+    expect(lines[1]).toContain(",'+1+1,");
+    expect(lines[2]).toContain(",'-2+3,");
+    expect(lines[3]).toContain(",'@SUM(A1),");
+    expect(lines[4]).toContain(",'\t=1,");
+    expect(lines[5]).toContain(`,"'\r=1",`);
+    // Numbers stay numbers: a negative loss is not escaped.
+    expect(resultsToCsv([row({ finalLoss: -1.5 })])).toContain(',-1.5,');
+  });
+  it('JSON export carries the results and the settings', () => {
+    const results = { roundId: 'r1', round: 2, scoring: { kind: 'lowest-loss' as const, decimals: 3 }, ticks: 10, rows: [row({})] };
+    const parsed = JSON.parse(resultsToJson(results, { roundSeconds: 30 }));
+    expect(parsed.rows[0].name).toBe('Ada');
+    expect(parsed.settings).toEqual({ roundSeconds: 30 });
   });
 });
 
 describe('scoring explanation under the results', () => {
-  it('says what the score is and what robust loss means', async () => {
-    const { scoringExplanation } = await import('../../client/src/room/ResultsPanel');
+  it('says what the score is, how equal scores are split, and what robust loss means (measured in test/shared/claims)', async () => {
     expect(scoringExplanation({ scoring: { kind: 'robust-loss', radius: 0.3, samples: 64 } })).toMatch(
-      /Score: the robust loss .*flat minima beat sharp.*distance 0\.3/,
+      /^Score: the loss averaged over nudges of the end point by 0\.3 in 64 directions, lower wins: a wide, flat basin barely notices/,
     );
-    expect(scoringExplanation({ scoring: { kind: 'lowest-loss' } })).toMatch(/^Score: the final loss/);
-    expect(scoringExplanation({ scoring: { kind: 'time-to-target', target: 0.5 } })).toMatch(/reach loss 0\.5/);
-    expect(scoringExplanation(null)).toMatch(/^Score: the robust loss/);
+    expect(scoringExplanation({ scoring: { kind: 'lowest-loss' } })).toMatch(
+      /^Score: the loss where the racer ended, lower wins\. Equal scores go to whoever came to rest first\./,
+    );
+    expect(scoringExplanation({ scoring: { kind: 'time-to-target', target: 0.5 } })).toMatch(
+      /^Score: seconds until the loss first reached 0\.5, fewer wins/,
+    );
+    expect(scoringExplanation(null)).toMatch(/^Score: the loss averaged over nudges of the end point in many directions/);
   });
 });

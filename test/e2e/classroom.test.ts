@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { launchBrowser, screenshot, startServer, watchErrors } from './harness';
+import { framesPainted, launchBrowser, screenshot, startServer, watchErrors } from './harness';
 import type { GameServer } from '../../server/src/createGameServer';
 
 /**
@@ -103,8 +103,9 @@ describe('a classroom round in the browser', () => {
     await seconds.fill('8');
     await seconds.press('Enter');
     await seconds.blur();
-    await expect.poll(async () => (await host.locator('#phase').textContent()) ?? '').toContain('Lobby');
-    await host.waitForTimeout(400);
+    // The server took the new length: the status line says so (the round would otherwise last 60 s).
+    await expect.poll(async () => (await host.locator('#phase').textContent()) ?? '', { timeout: 10_000 }).toContain('(round: 8 s)');
+    await framesPainted(host);
     await host.locator('#side').evaluate((e) => e.scrollTo(0, 0)); // the code and player list, as the class sees them
     await screenshot(host, 'host-dashboard');
     await host.getByRole('button', { name: 'Start race' }).click();
@@ -114,7 +115,12 @@ describe('a classroom round in the browser', () => {
     // Reload mid-race: back on the same racer.
     const before = await ownRow(ada);
     expect(before).toContain('Ada');
-    await host.waitForTimeout(1500);
+    // Trails worth a picture: at least two seconds of racing.
+    await expect
+      .poll(async () => Number(/Racing: (\d+) s left/.exec((await bob.locator('#phase').textContent()) ?? '')?.[1] ?? 99), {
+        timeout: 20_000,
+      })
+      .toBeLessThanOrEqual(6);
     await screenshot(bob, 'student-mid-race');
     await ada.reload();
     await expect.poll(() => ownRow(ada), { timeout: 20_000 }).toContain('Ada (you)');
@@ -122,7 +128,8 @@ describe('a classroom round in the browser', () => {
 
     mark('reloaded');
     await host.getByRole('button', { name: 'Projector view' }).click();
-    await host.waitForTimeout(500);
+    await expect.poll(() => host.getByRole('button', { name: 'Exit projector view' }).isVisible(), { timeout: 5_000 }).toBe(true);
+    await framesPainted(host);
     await screenshot(host, 'projector');
     await host.getByRole('button', { name: 'Exit projector view' }).click();
 
@@ -135,7 +142,8 @@ describe('a classroom round in the browser', () => {
     for (const t of finalLosses) expect(Number.isFinite(Number(t.replace('−', '-')))).toBe(true);
     await expect.poll(() => ada.getByRole('table', { name: 'Results' }).locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);
     mark('results shown');
-    await host.waitForTimeout(4500); // let the replay finish before the picture
+    // The trajectory replay is a four-second animation on the canvas with no end the page shows: wait it out.
+    await host.waitForTimeout(4500);
     await screenshot(host, 'results');
     await screenshot(ada, 'student-results');
 
@@ -144,10 +152,13 @@ describe('a classroom round in the browser', () => {
       .trim()
       .split(/\r?\n/);
     expect(csv).toHaveLength(4);
+    // The same columns as the server's /api/rounds/:id.csv (one shared export).
+    const nameColumn = csv[0].split(',').indexOf('name');
+    expect(csv[0].split(',').slice(0, 3)).toEqual(['rank', 'player_id', 'name']);
     expect(
       csv
         .slice(1)
-        .map((l) => l.split(',')[1])
+        .map((l) => l.split(',')[nameColumn])
         .sort(),
     ).toEqual(['Ada', 'Bob', 'Cy']);
 
@@ -175,8 +186,8 @@ describe('a classroom round in the browser', () => {
 
     // A locked room says so.
     await host.getByLabel('Lock the room (no new players)').check();
-    await expect.poll(async () => (await host.locator('#phase').textContent()) ?? '', { timeout: 10_000 }).toBeTruthy();
-    await host.waitForTimeout(500);
+    // The server took the lock: the host's status line says so.
+    await expect.poll(async () => (await host.locator('#phase').textContent()) ?? '', { timeout: 10_000 }).toContain('room locked');
     await stray.goto(`${url}/?join=${code}`);
     await stray.getByLabel('Nickname').fill('Eve');
     await stray.getByRole('button', { name: 'Join', exact: true }).click();

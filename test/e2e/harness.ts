@@ -13,16 +13,34 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const DIST = resolve(ROOT, 'client/dist');
 export const SHOTS = resolve(ROOT, 'test-results');
 
+/**
+ * A game server the test build may be sent to with `?server=` (allowed at build
+ * and in the server's CSP) where nothing listens: the "server cannot be
+ * reached" path, with a real refused connection.
+ */
+export const UNREACHABLE_SERVER = 'ws://127.0.0.1:9';
+
 let built = false;
 export function buildClient(): void {
   if (built) return;
-  execFileSync('npx', ['vite', 'build', 'client', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', 'client', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, VITE_ALLOWED_SERVERS: UNREACHABLE_SERVER },
+  });
   built = true;
 }
 
 export async function startServer(): Promise<{ server: GameServer; url: string }> {
   buildClient();
-  const server = await createGameServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', staticDir: DIST, reconnectSeconds: 30 });
+  const server = await createGameServer({
+    port: 0,
+    host: '127.0.0.1',
+    dbPath: ':memory:',
+    staticDir: DIST,
+    reconnectSeconds: 30,
+    allowedServers: [UNREACHABLE_SERVER],
+  });
   const port = await server.listen();
   return { server, url: `http://127.0.0.1:${port}` };
 }
@@ -47,6 +65,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = resolve(SHOTS, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * Resolves once the page has painted `n` more frames: what a screenshot taken
+ * right after a change needs (layout, canvas draws), instead of a guessed pause.
+ */
+export async function framesPainted(page: Page, n = 2): Promise<void> {
+  await page.evaluate(
+    (count) =>
+      new Promise<void>((done) => {
+        let left = count;
+        const step = () => (--left <= 0 ? done() : requestAnimationFrame(step));
+        requestAnimationFrame(step);
+      }),
+    n,
+  );
 }
 
 /** Collects page errors so a test can assert none happened. */

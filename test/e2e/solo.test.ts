@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startServer, watchErrors } from './harness';
+import { framesPainted, launchBrowser, screenshot, startServer, UNREACHABLE_SERVER, watchErrors } from './harness';
 import type { GameServer } from '../../server/src/createGameServer';
 
 /**
@@ -66,7 +66,7 @@ describe('solo sandbox', () => {
         { timeout: 10_000 },
       )
       .toMatch(/Bowl|Saddle|Dome|Flat/);
-    await page.waitForTimeout(300);
+    await framesPainted(page); // the overlay is drawn on the next frames
     await screenshot(page, 'solo');
 
     // Zooming redraws the terrain for the new view (the legend's range follows the visible losses).
@@ -91,8 +91,44 @@ describe('solo sandbox', () => {
     await expect.poll(() => page.getByText(/Training accuracy \d+ %/).count(), { timeout: 30_000 }).toBe(1);
     await expect(page.getByRole('img', { name: /Decision boundary/ }).isVisible()).resolves.toBe(true);
     await page.getByRole('img', { name: /Decision boundary/ }).scrollIntoViewIfNeeded();
-    await page.waitForTimeout(500);
+    await framesPainted(page);
     await screenshot(page, 'solo-mlp');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('plays a round to its end and keeps score as a class round does', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, errors);
+    await page.goto(`${url}/?solo`);
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 20_000 }).toContain('Loss');
+    // The formula box belongs to "Your own formula…" only.
+    expect(await page.getByLabel('Expression in x and y').isVisible()).toBe(false);
+    const terrain = await page.getByLabel('Landscape').evaluate((s: HTMLSelectElement) => s.selectedOptions[0].textContent);
+    const score = page.getByRole('region', { name: 'Your score' });
+    expect(await score.isVisible()).toBe(false);
+
+    await page.getByLabel('Speed').selectOption('100');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => score.isVisible(), { timeout: 60_000 }).toBe(true);
+    const text = (await score.textContent()) ?? '';
+    // The score under the round's rule, named, and the note a class would read.
+    expect(text).toMatch(/\d(\.\d+)?(e-?\d+)? \((robust loss|lowest loss|time to target|test loss); lower wins\)/);
+    expect(text).toMatch(/What happened: \S+/);
+    expect(text).toContain('Your first score on this terrain');
+    expect(await page.getByText(/^Step \d+, loss \S+\. Round over\.$/).count()).toBe(1);
+    await score.scrollIntoViewIfNeeded();
+    await screenshot(page, 'solo-score');
+
+    // The best score stays in the browser: a reload and the same run show it as the best to beat.
+    const first = /^Your score(\S+)/.exec(text)![1];
+    await page.reload();
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 20_000 }).toContain('Loss');
+    expect(await page.getByLabel('Landscape').evaluate((s: HTMLSelectElement) => s.selectedOptions[0].textContent)).toBe(terrain);
+    await page.getByLabel('Speed').selectOption('100');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => score.isVisible(), { timeout: 60_000 }).toBe(true);
+    expect(await score.textContent()).toContain(`Your best on this terrain: ${first}, with `);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -116,7 +152,7 @@ describe('solo sandbox', () => {
 
   it('says so when the game server cannot be reached', async () => {
     const page = await browser.newPage();
-    await page.goto(`${url}/?join=ABC234&server=ws://127.0.0.1:9`);
+    await page.goto(`${url}/?join=ABC234&server=${UNREACHABLE_SERVER}`);
     await page.getByLabel('Nickname').fill('Ada');
     await page.getByRole('button', { name: 'Join', exact: true }).click();
     await expect

@@ -11,6 +11,7 @@ import { ColyseusTestServer } from '@colyseus/testing';
 import { ROOM_NAME, type ErrorMessage, type WelcomeMessage } from '@gradient-rally/shared';
 import { createGameServer, type GameServer } from '../../server/src/createGameServer';
 import { createLogger } from '../../server/src/logger';
+import type { RaceRoom } from '../../server/src/RaceRoom';
 
 export interface Booted {
   game: GameServer;
@@ -134,6 +135,33 @@ export async function joinPlayer(client: Client, code: string, options: Record<s
   const bot = new Bot(await client.joinById(code, options));
   await until(() => bot.welcome !== undefined && bot.player() !== undefined, 5_000, 'player welcome');
   return bot;
+}
+
+/** The server-side room behind a join code (servers booted in this process). */
+export function roomOf(server: Booted, code: string): RaceRoom {
+  const room = server.colyseus.getRoomById(code);
+  if (!room) throw new Error(`no room ${code} in this process`);
+  return room as unknown as RaceRoom;
+}
+
+/**
+ * Waits until the bot's copy of the state shows what the server's schema
+ * holds now (phase, tick, pause and every racer's position): the last patch
+ * has arrived. Use it where a test would otherwise sleep "for the patch".
+ */
+export async function caughtUp(bot: Bot, room: RaceRoom, timeoutMs = 5_000): Promise<void> {
+  const same = (): boolean => {
+    const mine = bot.state;
+    const theirs = room.state;
+    if (!mine?.players || mine.phase !== theirs.phase || mine.tick !== theirs.tick || mine.paused !== theirs.paused) return false;
+    if (mine.players.size !== theirs.players.size) return false;
+    for (const [id, p] of theirs.players) {
+      const q = mine.players.get(id);
+      if (!q || q.qx !== p.qx || q.qy !== p.qy || q.optimizerJson !== p.optimizerJson) return false;
+    }
+    return true;
+  };
+  await until(same, timeoutMs, 'the client state to catch up with the server');
 }
 
 export async function waitForPhase(bot: Bot, phase: string, timeoutMs = 20_000): Promise<void> {

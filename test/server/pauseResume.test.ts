@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootGame, createHost, joinPlayer, quickSettings, until, waitForPhase, type Booted } from './harness';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { bootGame, caughtUp, createHost, joinPlayer, quickSettings, roomOf, until, waitForPhase, type Booted } from './harness';
 
 describe('pause and resume', () => {
   let server: Booted;
@@ -27,10 +25,16 @@ describe('pause and resume', () => {
 
     host.host('host:pause');
     await until(() => host.state.paused === true, 5_000, 'paused');
-    await sleep(250); // let the last patch arrive
+    const room = roomOf(server, code);
+    await caughtUp(host, room);
+    await caughtUp(ada, room);
     const tick = host.state.tick;
     const pos = [ada.player().qx, ada.player().qy];
-    await sleep(1_000);
+    // The room's simulation loop keeps running while paused: let a second of its own clock pass.
+    const paused = room.clock.elapsedTime;
+    await until(() => room.clock.elapsedTime - paused >= 1_000, 5_000, 'a second of the room clock');
+    expect(room.model.raceTick).toBe(tick);
+    await caughtUp(ada, room);
     expect(host.state.tick).toBe(tick);
     expect([ada.player().qx, ada.player().qy]).toEqual(pos);
     expect(host.state.phase).toBe('race');

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RacerStatusByte } from '@gradient-rally/shared';
-import { Bot, bootGame, createHost, joinPlayer, quickSettings, until, waitForPhase, type Booted } from './harness';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { Bot, bootGame, caughtUp, createHost, joinPlayer, quickSettings, roomOf, until, waitForPhase, type Booted } from './harness';
 
 /** Cuts the socket the way school wifi does: no close frame, no consent. */
 function dropConnection(bot: Bot): void {
@@ -31,7 +29,7 @@ describe('reconnection', () => {
     // Freeze the race so "same position" is exact, then drop Ada's socket.
     host.host('host:pause');
     await until(() => host.state.paused, 5_000, 'paused');
-    await sleep(250);
+    await caughtUp(host, roomOf(server, code)); // the last patch before the pause has arrived
     const before = { qx: host.state.players.get(id).qx, qy: host.state.players.get(id).qy, tick: host.state.tick };
     const token = ada.room.reconnectionToken;
     dropConnection(ada);
@@ -69,7 +67,7 @@ describe('reconnection', () => {
     await until(() => host.state.tick > 10, 5_000, 'race under way');
     host.host('host:pause');
     await until(() => host.state.paused, 5_000, 'paused');
-    await sleep(250);
+    await caughtUp(host, roomOf(server, code)); // the last patch before the pause has arrived
     const before = { qx: host.state.players.get(id).qx, qy: host.state.players.get(id).qy };
 
     dropConnection(ada); // the tab is gone; a new page has only the token

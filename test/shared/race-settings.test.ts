@@ -208,6 +208,25 @@ describe('checkRacerOptimizer: allowed kinds, knob ranges, locked knobs', () => 
     expect(checkRacerOptimizer(locked, { kind: 'adam' }, 2)).toMatchObject({ betas: [0.9, 0.999] });
     expect(specError(() => checkRacerOptimizer(locked, { kind: 'adam', betas: [0.5, 0.999] }, 2)).path).toBe('optimizer.betas[0]');
   });
+
+  it("locking momentum locks SGD's Nesterov look-ahead too (the knobs panel disables both)", () => {
+    const locked = parseRaceSettings({
+      landscape: 'himmelblau',
+      lockedKnobs: ['momentum'],
+      defaultOptimizer: { kind: 'sgd', lr: 0.02, momentum: 0.5 },
+    });
+    expect(checkRacerOptimizer(locked, { kind: 'sgd', lr: 0.02 }, 2)).toMatchObject({ momentum: 0.5, nesterov: false });
+    expect(specError(() => checkRacerOptimizer(locked, { kind: 'sgd', lr: 0.02, nesterov: true }, 2)).path).toBe('optimizer.nesterov');
+    const withNesterov = parseRaceSettings({
+      landscape: 'himmelblau',
+      lockedKnobs: ['momentum'],
+      defaultOptimizer: { kind: 'sgd', lr: 0.02, momentum: 0.5, nesterov: true },
+    });
+    expect(checkRacerOptimizer(withNesterov, { kind: 'sgd', lr: 0.05 }, 2)).toMatchObject({ momentum: 0.5, nesterov: true });
+    // Unlocked, a player chooses.
+    const open = parseRaceSettings({ landscape: 'himmelblau' });
+    expect(checkRacerOptimizer(open, { kind: 'sgd', lr: 0.02, momentum: 0.5, nesterov: true }, 2)).toMatchObject({ nesterov: true });
+  });
 });
 
 describe('hostile settings and optimizer specs', () => {

@@ -2,8 +2,18 @@ import type { TerrainPicture } from '../terrain/TerrainRenderer';
 import type { Viewport } from '../arena/Viewport';
 import { EventBus } from './EventBus';
 
-/** Every event between the DOM overlay and the Phaser scenes, with its payload. */
+/** Where a screen can send the player (the router in ui/App.ts handles `navigate`). */
+export type Route =
+  | { to: 'landing' }
+  | { to: 'join'; code: string; message?: string }
+  | { to: 'host'; code?: string }
+  | { to: 'player'; code: string; name?: string }
+  | { to: 'solo' };
+
+/** Every event between the DOM overlay, the screens and the Phaser scenes, with its payload. */
 export interface AppEvents {
+  /** Go to another screen (screens never call the router directly). */
+  navigate: Route;
   /** The arena scene is up and drawing (payload: its size in pixels). */
   'arena-ready': { width: number; height: number };
   /** A new terrain picture to show (from the worker, already drawn to a canvas). */

@@ -1,4 +1,4 @@
-import { Client, getStateCallbacks, type Room } from 'colyseus.js';
+import { Client, type Room } from 'colyseus.js';
 import {
   parseClientMessage,
   ROOM_NAME,
@@ -7,6 +7,7 @@ import {
   type CreateOptions,
   type JoinOptions,
 } from '@gradient-rally/shared';
+import type { RoomStateLike } from './raceViewModel';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 
@@ -54,7 +55,7 @@ const RECONNECT_DELAYS_MS = [300, 800, 1500, 3000, 5000, 8000];
  */
 export class RaceConnection {
   readonly client: Client;
-  room: Room | undefined;
+  room: Room<RoomStateLike> | undefined;
   state: ConnectionState = 'connecting';
   private closing = false;
   code = '';
@@ -63,19 +64,19 @@ export class RaceConnection {
 
   constructor(
     url: string,
-    private readonly onRoom: (room: Room, $: ReturnType<typeof getStateCallbacks>) => void,
+    private readonly onRoom: (room: Room<RoomStateLike>) => void,
     private readonly onState: (s: ConnectionState) => void,
   ) {
     this.client = new Client(url);
   }
 
-  async create(options: CreateOptions): Promise<Room> {
-    return this.attach(await this.client.create(ROOM_NAME, options));
+  async create(options: CreateOptions): Promise<Room<RoomStateLike>> {
+    return this.attach(await this.client.create<RoomStateLike>(ROOM_NAME, options));
   }
 
-  async join(code: string, options: JoinOptions): Promise<Room> {
+  async join(code: string, options: JoinOptions): Promise<Room<RoomStateLike>> {
     this.code = code;
-    return this.attach(await this.client.joinById(code, options));
+    return this.attach(await this.client.joinById<RoomStateLike>(code, options));
   }
 
   /** Validates then sends; returns the validation message when refused locally. */
@@ -100,7 +101,7 @@ export class RaceConnection {
     this.setState('closed');
   }
 
-  private attach(room: Room): Room {
+  private attach(room: Room<RoomStateLike>): Room<RoomStateLike> {
     this.room = room;
     this.code = room.roomId;
     room.onLeave((code) => {
@@ -108,7 +109,7 @@ export class RaceConnection {
       if (this.closing || code === CLOSE_CONSENTED) return this.setState('closed');
       void this.reconnect(room.reconnectionToken);
     });
-    this.onRoom(room, getStateCallbacks(room));
+    this.onRoom(room);
     this.setState('connected');
     return room;
   }
@@ -119,12 +120,12 @@ export class RaceConnection {
       await new Promise((r) => setTimeout(r, delay));
       if (this.closing) return;
       try {
-        this.attach(await this.client.reconnect(token));
+        this.attach(await this.client.reconnect<RoomStateLike>(token));
         return;
       } catch {
         if (this.rejoinOptions) {
           try {
-            this.attach(await this.client.joinById(this.code, this.rejoinOptions));
+            this.attach(await this.client.joinById<RoomStateLike>(this.code, this.rejoinOptions));
             return;
           } catch {
             /* try again after the next delay */

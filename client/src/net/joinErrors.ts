@@ -14,10 +14,11 @@ export interface JoinFailure {
 const MATCHMAKE_INVALID_ROOM_ID = 4212;
 
 export function describeJoinFailure(error: unknown, code?: string): JoinFailure {
-  const e = error as { code?: unknown; message?: unknown; type?: unknown } | undefined;
-  const text = typeof e?.message === 'string' ? e.message : typeof error === 'string' ? error : '';
+  const message = field(error, 'message');
+  const text = typeof message === 'string' ? message : typeof error === 'string' ? error : '';
   const lower = text.toLowerCase();
-  const numeric = typeof e?.code === 'number' ? e.code : undefined;
+  const errorCode = field(error, 'code');
+  const numeric = typeof errorCode === 'number' ? errorCode : undefined;
   if (/kick|removed/.test(lower)) return { kind: 'kicked', message: 'The host removed you from this game.' };
   if (/lock/.test(lower)) return { kind: 'locked', message: 'This game is locked: the host is not letting new players in right now.' };
   if (/full/.test(lower)) return { kind: 'full', message: 'This game is full. Ask the host to raise the player limit.' };
@@ -30,7 +31,7 @@ export function describeJoinFailure(error: unknown, code?: string): JoinFailure 
     };
   }
   if (
-    (e && (e as { type?: unknown }).type === 'error') || // a WebSocket error event
+    field(error, 'type') === 'error' || // a WebSocket error event
     /failed to fetch|networkerror|econnrefused|load failed|network|fetch|socket|offline/.test(lower) ||
     (error instanceof TypeError && !numeric)
   ) {
@@ -40,4 +41,9 @@ export function describeJoinFailure(error: unknown, code?: string): JoinFailure 
     };
   }
   return { kind: 'other', message: text ? `Could not join: ${text}` : 'Could not join the game.' };
+}
+
+/** A property of whatever was thrown (an Error, a Colyseus error, an event), read without assuming its shape. */
+function field(thrown: unknown, key: 'message' | 'code' | 'type'): unknown {
+  return typeof thrown === 'object' && thrown !== null ? Reflect.get(thrown, key) : undefined;
 }

@@ -1,11 +1,19 @@
 import {
   dequantize,
+  jsonFieldReader,
+  optimizerSpecSchema,
   PATCH_MS,
   RacerStatusByte,
+  roomLandscapeInfoSchema,
+  roomSettingsSchema,
+  type OptimizerSpec,
+  type ParseResult,
   type Phase,
   type PlayerView,
   type RaceStateView,
   type RacerStatusCode,
+  type RoomLandscapeInfo,
+  type RoomSettings,
 } from '@gradient-rally/shared';
 import { formatLoss } from '../terrain/colorScale';
 import { racerStyle } from '../arena/racerStyle';
@@ -24,6 +32,38 @@ export type RoomStateLike = Omit<RaceStateView, 'phase' | 'players'> & {
   phase: Phase | string;
   players: PlayersLike;
 };
+
+/**
+ * The state's three JSON text fields as typed values: each parsed with its
+ * protocol schema once per distinct text, so screens read typed settings,
+ * landscape info and optimizer specs on every patch at no cost. A field that
+ * is not (yet) valid reads as undefined — before the first patch the state
+ * holds '{}' — and the screens wait for the next patch.
+ */
+export class RoomFields {
+  private readonly settingsField = jsonFieldReader(roomSettingsSchema);
+  private readonly landscapeField = jsonFieldReader(roomLandscapeInfoSchema);
+  private readonly optimizerFields = new Map<string, (text: string) => ParseResult<OptimizerSpec>>();
+
+  settings(state: Pick<RaceStateView, 'settingsJson'>): RoomSettings | undefined {
+    return parsedOrUndefined(this.settingsField(state.settingsJson));
+  }
+
+  landscape(state: Pick<RaceStateView, 'landscapeInfoJson'>): RoomLandscapeInfo | undefined {
+    return parsedOrUndefined(this.landscapeField(state.landscapeInfoJson));
+  }
+
+  /** A player's optimizer spec (keyed by player id, so each player's text is parsed once per change). */
+  optimizer(playerId: string, player: Pick<PlayerView, 'optimizerJson'>): OptimizerSpec | undefined {
+    let field = this.optimizerFields.get(playerId);
+    if (!field) this.optimizerFields.set(playerId, (field = jsonFieldReader(optimizerSpecSchema)));
+    return parsedOrUndefined(field(player.optimizerJson));
+  }
+}
+
+function parsedOrUndefined<T>(r: ParseResult<T>): T | undefined {
+  return r.ok ? r.value : undefined;
+}
 
 export const STATUS_TEXT: Record<RacerStatusCode, string> = {
   [RacerStatusByte.lobby]: 'ready',
@@ -50,11 +90,13 @@ export interface RacerRow {
   status: 'idle' | 'racing' | 'diverged' | 'finished';
   statusText: string;
   optimizerKind: string;
+  /** The racer's current optimizer spec, parsed from its `optimizerJson`. */
+  optimizer: OptimizerSpec | undefined;
   rank: number;
 }
 
 /** Every racer (the host is not one), with decoded position, in leaderboard order (rank, then loss, then slot). */
-export function racerRows(state: RoomStateLike, ownId?: string): RacerRow[] {
+export function racerRows(state: RoomStateLike, ownId?: string, fields: RoomFields = new RoomFields()): RacerRow[] {
   const rows: RacerRow[] = [];
   state.players.forEach((p, id) => {
     const style = racerStyle(p.slot);
@@ -85,6 +127,7 @@ export function racerRows(state: RoomStateLike, ownId?: string): RacerRow[] {
               : 'idle',
       statusText: timeUp ? 'time up' : (STATUS_TEXT[code] ?? 'unknown'),
       optimizerKind: p.optimizerKind,
+      optimizer: fields.optimizer(id, p),
       rank: p.rank,
     });
   });
@@ -93,22 +136,28 @@ export function racerRows(state: RoomStateLike, ownId?: string): RacerRow[] {
   return rows;
 }
 
-/** One line for the status bar: what is happening in the room. */
+/**
+ * One line for the status bar: what is happening in the room, whether it is
+ * locked (in any phase), and in the lobby how long the coming round lasts.
+ */
 export function phaseText(state: RoomStateLike, tickMs: number): string {
+  const locked = state.locked ? ' (room locked)' : '';
   switch (state.phase) {
-    case 'lobby':
-      return state.locked ? 'Lobby (room locked): waiting for the host to start' : 'Lobby: waiting for the host to start';
+    case 'lobby': {
+      const length = state.raceTicks ? ` (round: ${Math.round((state.raceTicks * tickMs) / 1000)} s)` : '';
+      return `Lobby${locked}: waiting for the host to start${length}`;
+    }
     case 'countdown': {
       const s = Math.max(0, Math.ceil((state.countdownTicks * tickMs) / 1000));
-      return `Starting in ${s} s`;
+      return `Starting in ${s} s${locked}`;
     }
     case 'race': {
-      if (state.paused) return 'Paused by the host';
+      if (state.paused) return `Paused by the host${locked}`;
       const left = secondsLeft(state, tickMs);
-      return left === null ? 'Racing' : `Racing: ${left} s left`;
+      return (left === null ? 'Racing' : `Racing: ${left} s left`) + locked;
     }
     case 'results':
-      return 'Round over: results';
+      return `Round over: results${locked}`;
     default:
       return String(state.phase);
   }
@@ -120,16 +169,6 @@ export function secondsLeft(state: RoomStateLike, tickMs: number): number | null
   // state.tick counts race ticks (it starts at 0 when the countdown ends).
   const elapsed = Math.max(0, state.tick);
   return Math.max(0, Math.ceil(((state.raceTicks - elapsed) * tickMs) / 1000));
-}
-
-/** Parses one of the state's JSON text fields; `fallback` when empty or malformed. */
-export function parseJsonField<T>(text: string, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
 }
 
 /** Patch interval, re-exported for the interpolation in the player view. */

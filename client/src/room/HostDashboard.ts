@@ -1,25 +1,18 @@
-import { createLandscape, landscapeCatalogue, SpecError, type ErrorMessage, type WelcomeMessage } from '@gradient-rally/shared';
+import { landscapeCatalogue, presetSettingsPatch } from '@gradient-rally/shared';
 import type { Room } from 'colyseus.js';
 import QRCode from 'qrcode';
-import { KNOB_OPTIMIZERS, OPTIMIZER_LABELS } from '../input/knobs';
+import { bus } from '../events/AppEvents';
 import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
 import type { RacerRow, RoomStateLike } from '../net/raceViewModel';
-import { computeTerrain } from '../terrain/computeTerrain';
-import type { App } from '../ui/App';
-import { field, h } from '../ui/elements';
+import { onServerMessage } from '../net/serverMessages';
+import { h } from '../ui/elements';
+import type { ScreenShell } from '../ui/ScreenShell';
+import { HostSettingsForm } from './HostSettingsForm';
 import { RoomScreen } from './RoomScreen';
 
-const HOST_KNOBS = [
-  ['lr', 'Learning rate'],
-  ['momentum', 'Momentum / β1'],
-  ['beta2', 'β2'],
-  ['noise', 'Gradient noise'],
-  ['samRadius', 'SAM radius'],
-  ['weightDecay', 'Weight decay'],
-  ['schedule', 'Schedule'],
-  ['batchSize', 'Batch size'],
-] as const;
+/** A new room starts on the first catalogue terrain (sharp vs flat) under its preset. */
+const FIRST_TERRAIN = landscapeCatalogue()[0];
 
 /**
  * The instructor's dashboard: creates the room at once (so the join code is
@@ -40,17 +33,21 @@ export class HostDashboard {
   private readonly players = h('ul', { 'aria-label': 'Players' });
   private readonly buttons: Record<'start' | 'pause' | 'resume' | 'end' | 'next', HTMLButtonElement>;
   private readonly lock = h('input', { type: 'checkbox' });
-  private readonly settingsPanel = h('section', { class: 'panel controls host-only', 'aria-label': 'Round settings' });
-  private settingsBuilt = false;
+  private readonly settingsForm = new HostSettingsForm((patch) => this.sendSettings(patch));
+  private readonly exitProjector = h(
+    'button',
+    { type: 'button', class: 'exit-projector', onclick: () => this.toggleProjector() },
+    'Exit projector view',
+  );
   private playersKey = '-';
 
   constructor(
-    private readonly app: App,
+    private readonly shell: ScreenShell,
     private readonly rejoinCode?: string,
   ) {
-    this.screen = new RoomScreen(app);
+    this.screen = new RoomScreen(shell);
     this.conn = new RaceConnection(
-      app.wsUrl,
+      shell.wsUrl,
       (room) => this.bind(room),
       (s) => this.screen.showConnection(s),
     );
@@ -72,32 +69,27 @@ export class HostDashboard {
     const seat = this.rejoinCode ? seatStore.get(this.rejoinCode) : undefined;
     try {
       if (this.rejoinCode && seat?.hostSecret) await this.conn.join(this.rejoinCode, { hostSecret: seat.hostSecret });
-      else await this.conn.create({ settings: { landscape: { kind: 'sharp-vs-flat' }, roundSeconds: 60 } });
+      else await this.conn.create({ settings: presetSettingsPatch(FIRST_TERRAIN) as Record<string, never> });
     } catch (e) {
       this.screen.showConnection('offline');
-      this.app.screen.replaceChildren(
+      this.shell.screen.replaceChildren(
         h(
           'div',
           { class: 'card' },
           h('h1', {}, 'Could not host'),
           h('p', { class: 'error', role: 'alert' }, describeJoinFailure(e, this.rejoinCode).message),
-          h('button', { type: 'button', onclick: () => void this.app.showHost() }, 'Host a game'),
+          h('button', { type: 'button', onclick: () => bus.emit('navigate', { to: 'host' }) }, 'Host a game'),
         ),
       );
-      this.app.layout.dataset.mode = 'join';
+      this.shell.setLayout('join');
       return;
     }
     this.code = this.conn.code;
-    this.app.setPath(`/?host=${this.code}`);
+    this.shell.setPath(`/?host=${this.code}`);
     this.screen.showConnection('connected');
     const projector = h('button', { type: 'button', class: 'controls', onclick: () => this.toggleProjector() }, 'Projector view');
-    const exitProjector = h(
-      'button',
-      { type: 'button', class: 'exit-projector', onclick: () => this.toggleProjector() },
-      'Exit projector view',
-    );
     // Results (when there are some) first: after a round they are what the class looks at.
-    this.app.side.replaceChildren(
+    this.shell.side.replaceChildren(
       this.error,
       this.screen.resultsHost,
       h(
@@ -117,14 +109,14 @@ export class HostDashboard {
       ),
       h('section', { class: 'panel controls' }, h('h2', {}, 'Players'), this.players),
       this.screen.leaderboardPanel,
-      this.settingsPanel,
-      exitProjector,
+      this.settingsForm.element,
+      this.exitProjector,
     );
-    exitProjector.hidden = true;
+    this.exitProjector.hidden = true;
     this.setCode(this.code);
     this.screen.onRows = (rows, state) => this.onRows(rows, state);
     this.screen.onPhase = (_phase, state) => this.onRows([], state, true);
-    this.app.hint.textContent = 'Drag to pan, scroll to zoom.';
+    this.shell.setHint('Drag to pan, scroll to zoom.');
     document.addEventListener('keydown', this.onKey);
   }
 
@@ -133,9 +125,7 @@ export class HostDashboard {
   };
 
   private toggleProjector(): void {
-    const on = document.body.classList.toggle('projector');
-    const exit = this.app.side.querySelector<HTMLButtonElement>('.exit-projector');
-    if (exit) exit.hidden = !on;
+    this.exitProjector.hidden = !document.body.classList.toggle('projector');
   }
 
   private setCode(code: string): void {
@@ -146,8 +136,8 @@ export class HostDashboard {
     void QRCode.toDataURL(url, { margin: 1, width: 320 }).then((d) => (this.qr.src = d));
   }
 
-  private bind(room: Room): void {
-    room.onMessage('welcome', (m: WelcomeMessage) => {
+  private bind(room: Room<RoomStateLike>): void {
+    onServerMessage(room, 'welcome', (m) => {
       if (m.hostSecret) this.secret = m.hostSecret;
       seatStore.set(m.code, { hostSecret: this.secret });
       this.conn.rejoinOptions = { hostSecret: this.secret };
@@ -156,7 +146,7 @@ export class HostDashboard {
         this.setCode(m.code);
       }
     });
-    room.onMessage('error', (m: ErrorMessage) => this.report(m.message));
+    onServerMessage(room, 'error', (m) => this.report(m.message));
     this.screen.bind(room);
   }
 
@@ -180,8 +170,8 @@ export class HostDashboard {
     this.buttons.end.disabled = p !== 'race' && p !== 'countdown';
     this.buttons.next.disabled = p !== 'results';
     this.lock.checked = state.locked;
-    this.settingsPanel.hidden = p === 'race' || p === 'countdown';
-    if (!this.settingsBuilt && state.settingsJson) this.buildSettings();
+    this.settingsForm.element.hidden = p === 'race' || p === 'countdown';
+    if (this.screen.settings) this.settingsForm.update(this.screen.settings);
     if (phaseOnly) return;
     // Rebuilt only on a change, so a Kick button is not replaced under the pointer.
     const key = rows.map((r) => `${r.id}|${r.name}|${r.optimizerKind}|${r.connected}`).join(';');
@@ -210,175 +200,10 @@ export class HostDashboard {
     if (!rows.length) this.players.replaceChildren(h('li', { class: 'note' }, 'No players yet: share the code.'));
   }
 
-  private buildSettings(): void {
-    this.settingsBuilt = true;
-    const s = this.screen.settings;
-    const catalogue = landscapeCatalogue().map((c) => ({ spec: c.spec as unknown, title: c.title, lesson: c.lesson, bounds: c.bounds }));
-    const currentKind = (s.landscape as { kind?: string } | undefined)?.kind;
-    const lesson = h('p', { class: 'lesson' }, catalogue.find((c) => (c.spec as { kind: string }).kind === currentKind)?.lesson ?? '');
-    const cards = h('div', { class: 'catalogue', role: 'radiogroup', 'aria-label': 'Landscape' });
-    catalogue.forEach((c, i) => {
-      const canvas = h('canvas', { width: 48, height: 48 });
-      const radio = h('input', {
-        type: 'radio',
-        name: 'landscape',
-        value: String(i),
-        checked: (c.spec as { kind: string }).kind === currentKind,
-        onchange: () => {
-          lesson.textContent = c.lesson;
-          this.sendSettings({ landscape: c.spec });
-        },
-      });
-      cards.append(h('label', {}, radio, canvas, c.title));
-      // Previews are small and cheap; draw them a few at a time to keep the page responsive.
-      setTimeout(() => drawPreview(canvas, c.spec, c.bounds), 30 * i);
-    });
-    const expr = h('textarea', { rows: 2, spellcheck: false, value: 'x^2 + y^2 - 1.5*exp(-((x-1)^2+(y-1)^2)/0.05)' });
-    const exprError = h('p', { class: 'error', role: 'alert' });
-    const exprPreview = h('canvas', { width: 96, height: 96, class: 'qr' });
-    let t: ReturnType<typeof setTimeout> | undefined;
-    const checkExpr = (send: boolean) => {
-      try {
-        const spec = { kind: 'expression', expr: expr.value };
-        const L = createLandscape(spec);
-        exprError.textContent = '';
-        drawPreview(exprPreview, spec, L.info.bounds);
-        if (send) this.sendSettings({ landscape: spec });
-      } catch (e) {
-        exprError.textContent =
-          e instanceof SpecError ? `${e.message}${e.position !== undefined ? ` (at character ${e.position + 1})` : ''}` : String(e);
-      }
-    };
-    expr.addEventListener('input', () => {
-      clearTimeout(t);
-      t = setTimeout(() => checkExpr(false), 250);
-    });
-    setTimeout(() => checkExpr(false), 50);
-    const useExpr = h('button', { type: 'button', onclick: () => checkExpr(true) }, 'Use this formula');
-    const seconds = h('input', { type: 'number', min: 5, max: 1800, step: 1, value: String(s.roundSeconds ?? 60) });
-    seconds.addEventListener('change', () => this.sendSettings({ roundSeconds: Number(seconds.value) }));
-    const startRule = h(
-      'select',
-      {
-        onchange: () =>
-          this.sendSettings({
-            startRule: startRule.value === 'shared' ? { kind: 'shared', point: defaultStart() } : { kind: startRule.value },
-          }),
-      },
-      h('option', { value: 'shared' }, 'Everyone starts at the same point'),
-      h('option', { value: 'random' }, 'Each player starts at a random point'),
-      h('option', { value: 'choose' }, 'Players click to choose'),
-    );
-    startRule.value = (s.startRule as { kind?: string } | undefined)?.kind ?? 'shared';
-    const defaultStart = () => {
-      const b = createLandscape(s.landscape).info.bounds;
-      return [b.xMin + 0.2 * (b.xMax - b.xMin), b.yMax - 0.2 * (b.yMax - b.yMin)];
-    };
-    const scoring = h(
-      'select',
-      {
-        onchange: () => this.sendSettings({ scoring: scoring.value === 'robust-loss' ? { kind: 'robust-loss' } : { kind: scoring.value } }),
-      },
-      h('option', { value: 'robust-loss' }, 'Flat minimum (robust loss)'),
-      h('option', { value: 'lowest-loss' }, 'Lowest final loss'),
-    );
-    scoring.value = (s.scoring as { kind?: string } | undefined)?.kind ?? 'robust-loss';
-    const allowed = new Set((s.allowedOptimizers as string[] | undefined) ?? KNOB_OPTIMIZERS);
-    const optBoxes = KNOB_OPTIMIZERS.map((k) => {
-      const box = h('input', {
-        type: 'checkbox',
-        checked: allowed.has(k),
-        onchange: () => this.sendSettings({ allowedOptimizers: optBoxes.filter((b) => b.checked).map((b) => b.value) }),
-      });
-      box.value = k;
-      return box;
-    });
-    const locked = new Set((s.lockedKnobs as string[] | undefined) ?? []);
-    const knobBoxes = HOST_KNOBS.map(([k]) => {
-      const box = h('input', {
-        type: 'checkbox',
-        checked: !locked.has(k),
-        onchange: () => this.sendSettings({ lockedKnobs: knobBoxes.filter((b) => !b.checked).map((b) => b.value) }),
-      });
-      box.value = k;
-      return box;
-    });
-    const budget = h('input', {
-      type: 'number',
-      min: 0,
-      step: 1,
-      value: s.budget === null || s.budget === undefined ? '' : String(s.budget),
-      placeholder: 'no budget',
-    });
-    // Empty means "no budget": the round ends on time only. SAM spends 2 evaluations per step, so a budget keeps it fair.
-    budget.addEventListener('change', () =>
-      this.sendSettings({ budget: budget.value.trim() === '' || Number(budget.value) === 0 ? null : Number(budget.value) }),
-    );
-    const countdown = h('input', { type: 'number', min: 0, max: 10, step: 1, value: String(s.countdownSeconds ?? 3) });
-    countdown.addEventListener('change', () => this.sendSettings({ countdownSeconds: Number(countdown.value) }));
-    const maxPlayers = h('input', { type: 'number', min: 1, max: 100, step: 1, value: String(s.maxPlayers ?? 40) });
-    maxPlayers.addEventListener('change', () => this.sendSettings({ maxPlayers: Number(maxPlayers.value) }));
-    // Learning-rate bounds players may pick from (the rest of knobRanges is kept as it is).
-    const ranges = (s.knobRanges ?? {}) as Record<string, [number, number]>;
-    const [lrLo, lrHi] = ranges.lr ?? [1e-4, 1];
-    const lrMin = h('input', { type: 'number', min: 0, step: 'any', value: String(lrLo) });
-    const lrMax = h('input', { type: 'number', min: 0, step: 'any', value: String(lrHi) });
-    const sendLr = () =>
-      this.sendSettings({
-        knobRanges: { ...((this.screen.settings.knobRanges ?? {}) as object), lr: [Number(lrMin.value), Number(lrMax.value)] },
-      });
-    lrMin.addEventListener('change', sendLr);
-    lrMax.addEventListener('change', sendLr);
-    const late = h('input', {
-      type: 'checkbox',
-      checked: s.lateJoin !== false,
-      onchange: () => this.sendSettings({ lateJoin: late.checked }),
-    });
-    this.settingsPanel.replaceChildren(
-      h('h2', {}, 'Landscape'),
-      cards,
-      lesson,
-      field('Or write a formula in x and y', expr, h('div', { class: 'field-row' }, exprPreview, useExpr)),
-      exprError,
-      h('h2', {}, 'Round settings'),
-      field('Round length (seconds)', seconds),
-      field('Start', startRule),
-      field('Scoring', scoring),
-      field('Gradient evaluations per player (empty: no budget)', budget),
-      field('Countdown before the start (seconds)', countdown),
-      field('Player limit', maxPlayers),
-      h('label', { class: 'check' }, late, 'Allow joining during a race'),
-      h(
-        'fieldset',
-        {},
-        h('legend', {}, 'Optimizers players may pick'),
-        ...optBoxes.map((b, i) => h('label', { class: 'check' }, b, OPTIMIZER_LABELS[KNOB_OPTIMIZERS[i]])),
-      ),
-      h('div', { class: 'field-row' }, field('Lowest learning-rate', lrMin), field('Highest learning-rate', lrMax)),
-      h(
-        'fieldset',
-        {},
-        h('legend', {}, 'Knobs players may change'),
-        ...knobBoxes.map((b, i) => h('label', { class: 'check' }, b, HOST_KNOBS[i][1])),
-      ),
-    );
-  }
-
   destroy(): void {
     document.removeEventListener('keydown', this.onKey);
     document.body.classList.remove('projector');
     void this.conn.leave();
-    this.app.connection.dataset.state = 'idle';
-  }
-}
-
-/** A small heatmap of a landscape, computed on the main thread (48² points). */
-function drawPreview(canvas: HTMLCanvasElement, spec: unknown, bounds: { xMin: number; xMax: number; yMin: number; yMax: number }): void {
-  try {
-    const n = canvas.width;
-    const r = computeTerrain({ id: 0, spec, bounds, n, hillShade: true, levels: 0 });
-    canvas.getContext('2d')!.putImageData(new ImageData(r.rgba as Uint8ClampedArray<ArrayBuffer>, n, n), 0, 0);
-  } catch {
-    /* a preview that fails leaves the tile blank */
+    this.shell.setConnection('idle');
   }
 }

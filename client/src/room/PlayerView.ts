@@ -1,34 +1,35 @@
-import { createLandscape, type ErrorMessage, type KickedMessage, type WelcomeMessage } from '@gradient-rally/shared';
+import {
+  analyze,
+  createLandscape,
+  DEFAULT_KNOB_RANGES,
+  knobsToOptimizerSpec,
+  optimizerSpecToKnobs,
+  roundUpdates,
+  type KnobValues,
+  type RoomSettings,
+} from '@gradient-rally/shared';
 import type { Room } from 'colyseus.js';
 import { pointDiagnostics } from '../arena/diagnostics';
 import { bus } from '../events/AppEvents';
-import {
-  KNOB_OPTIMIZERS,
-  knobsToOptimizerSpec,
-  optimizerSpecToKnobs,
-  type KnobName,
-  type KnobOptimizer,
-  type KnobValues,
-} from '../input/knobs';
 import { describeJoinFailure } from '../net/joinErrors';
 import { RaceConnection, seatStore } from '../net/RaceConnection';
-import { parseJsonField, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
-import type { App } from '../ui/App';
+import type { RacerRow, RoomStateLike } from '../net/raceViewModel';
+import { onServerMessage } from '../net/serverMessages';
 import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { h } from '../ui/elements';
-import { KnobsPanel, OPEN_LIMITS, type KnobLimits } from '../ui/KnobsPanel';
+import type { ScreenShell } from '../ui/ScreenShell';
+import { KnobsPanel, type KnobLimits } from '../ui/KnobsPanel';
 import { LossChart } from '../ui/LossChart';
 import { RoomScreen } from './RoomScreen';
 
 /** Host settings → what the knobs panel allows. */
-export function limitsFromSettings(settings: Record<string, unknown>, mlp: boolean): KnobLimits {
-  const allowed = Array.isArray(settings.allowedOptimizers)
-    ? (settings.allowedOptimizers as string[]).filter((k): k is KnobOptimizer => (KNOB_OPTIMIZERS as readonly string[]).includes(k))
-    : [...KNOB_OPTIMIZERS];
-  const ranges = (typeof settings.knobRanges === 'object' && settings.knobRanges ? settings.knobRanges : {}) as KnobLimits['ranges'];
-  const locked = Array.isArray(settings.lockedKnobs) ? (settings.lockedKnobs as KnobName[]) : [];
-  return { optimizers: allowed.length ? allowed : ['sgd'], ranges: { ...OPEN_LIMITS.ranges, ...ranges }, locked, mlp };
+export function limitsFromSettings(
+  settings: Pick<RoomSettings, 'allowedOptimizers' | 'knobRanges' | 'lockedKnobs'>,
+  mlp: boolean,
+): KnobLimits {
+  const optimizers = settings.allowedOptimizers.length ? [...settings.allowedOptimizers] : (['sgd'] as const);
+  return { optimizers, ranges: { ...DEFAULT_KNOB_RANGES, ...settings.knobRanges }, locked: [...settings.lockedKnobs], mlp };
 }
 
 /**
@@ -45,6 +46,7 @@ export class PlayerView {
   private readonly diagnostics = new DiagnosticsPanel(() => this.updateDiagnostics());
   private readonly message = h('p', { class: 'error', role: 'alert' });
   private limitsKey = '';
+  private limits: KnobLimits | undefined;
   private sendTimer: ReturnType<typeof setTimeout> | undefined;
   private knobValues: KnobValues | undefined;
   private own: RacerRow | undefined;
@@ -54,12 +56,12 @@ export class PlayerView {
   private landscape: { key: string; L: ReturnType<typeof createLandscape> } | undefined;
 
   constructor(
-    private readonly app: App,
+    private readonly shell: ScreenShell,
     private readonly code: string,
   ) {
-    this.screen = new RoomScreen(app);
+    this.screen = new RoomScreen(shell);
     this.conn = new RaceConnection(
-      app.wsUrl,
+      shell.wsUrl,
       (room) => this.bind(room),
       (s) => this.screen.showConnection(s),
     );
@@ -69,7 +71,7 @@ export class PlayerView {
   async start(name: string | undefined): Promise<boolean> {
     const seat = seatStore.get(this.code);
     if (name === undefined && !seat?.playerToken) {
-      this.app.showJoin(this.code);
+      bus.emit('navigate', { to: 'join', code: this.code });
       return false;
     }
     this.screen.showConnection('connecting');
@@ -82,16 +84,15 @@ export class PlayerView {
             : { name };
       await this.conn.join(this.code, options);
     } catch (e) {
-      this.screen.showConnection('offline');
-      this.app.connection.dataset.state = 'idle';
+      this.shell.setConnection('idle');
       if (name === undefined) seatStore.clear(this.code);
-      this.app.showJoin(this.code, describeJoinFailure(e, this.code).message);
+      bus.emit('navigate', { to: 'join', code: this.code, message: describeJoinFailure(e, this.code).message });
       return false;
     }
-    this.app.setMode('player', `/?play=${this.code}`);
+    this.shell.enter('player', `/?play=${this.code}`);
     this.screen.showConnection('connected');
-    this.app.hint.textContent = 'Drag to pan, scroll to zoom. Your racer has a white ring.';
-    this.app.side.replaceChildren(
+    this.shell.setHint('Drag to pan, scroll to zoom. Your racer has a white ring.');
+    this.shell.side.replaceChildren(
       this.message,
       this.screen.resultsHost,
       this.screen.leaderboardPanel,
@@ -108,26 +109,31 @@ export class PlayerView {
     };
     this.offs.push(
       bus.on('arena-clicked', ({ x, y }) => {
-        const rule = this.screen.settings.startRule as { kind?: string } | undefined;
-        if (rule?.kind === 'choose') this.showError(this.conn.send('chooseStart', { point: [x, y] }));
+        if (this.screen.settings?.startRule.kind === 'choose') this.showError(this.conn.send('chooseStart', { point: [x, y] }));
       }),
     );
     return true;
   }
 
-  private bind(room: Room): void {
-    room.onMessage('welcome', (m: WelcomeMessage) => {
+  private bind(room: Room<RoomStateLike>): void {
+    onServerMessage(room, 'welcome', (m) => {
       this.screen.ownId = m.playerId;
       seatStore.set(this.code, { playerToken: m.playerToken, name: m.name });
       this.conn.rejoinOptions = m.playerToken ? { playerToken: m.playerToken } : undefined;
       if (m.nameNote) this.message.textContent = m.nameNote;
+      // Mark the own racer now: after a reload on a still screen (results) no patch may follow the welcome.
+      if (room.state?.players) this.screen.update(room.state);
     });
-    room.onMessage('error', (m: ErrorMessage) => this.showError(m.message));
-    room.onMessage('kicked', (m: KickedMessage) => {
+    onServerMessage(room, 'error', (m) => this.showError(m.message));
+    onServerMessage(room, 'kicked', (m) => {
       this.kicked = true;
       this.conn.markClosed();
       seatStore.clear(this.code);
-      this.app.showJoin(this.code, `The host removed you from this game${m.reason ? `: ${m.reason}` : ''}.`);
+      bus.emit('navigate', {
+        to: 'join',
+        code: this.code,
+        message: `The host removed you from this game${m.reason ? `: ${m.reason}` : ''}.`,
+      });
     });
     this.screen.bind(room);
   }
@@ -141,26 +147,25 @@ export class PlayerView {
     if (this.kicked) return;
     this.own = rows.find((r) => r.own);
     const settings = this.screen.settings;
-    const mlp = (settings.landscape as { kind?: string } | undefined)?.kind === 'mlp';
-    const limits = limitsFromSettings(settings, mlp);
+    if (!settings) return; // the first patch has not brought the settings yet
+    const limits = limitsFromSettings(settings, settings.landscape.kind === 'mlp');
+    this.limits = limits;
     const key = JSON.stringify(limits);
     if (key !== this.limitsKey || !this.knobs) {
       this.limitsKey = key;
-      let ownSpec: unknown = settings.defaultOptimizer;
-      state.players.forEach((p, id) => {
-        if (id === this.screen.ownId && p.optimizerJson) ownSpec = parseJsonField(p.optimizerJson, ownSpec);
-      });
-      this.knobValues ??= optimizerSpecToKnobs(ownSpec);
+      this.knobValues ??= optimizerSpecToKnobs(this.own?.optimizer ?? settings.defaultOptimizer);
       if (!this.knobs) {
         this.knobs = new KnobsPanel(limits, this.knobValues, (v) => this.onKnobs(v));
         document.getElementById('knobs-slot')?.replaceWith(this.knobs.element);
       } else this.knobs.setLimits(limits);
     }
     if (this.own && (state.phase === 'race' || state.phase === 'results')) this.chart.push(state.tick, this.own.loss);
-    const choose = (settings.startRule as { kind?: string } | undefined)?.kind === 'choose' && state.phase === 'lobby';
-    this.app.hint.textContent = choose
-      ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
-      : 'Drag to pan, scroll to zoom. Your racer has a white ring.';
+    const choose = settings.startRule.kind === 'choose' && state.phase === 'lobby';
+    this.shell.setHint(
+      choose
+        ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
+        : 'Drag to pan, scroll to zoom. Your racer has a white ring.',
+    );
     this.updateDiagnostics();
   }
 
@@ -169,9 +174,10 @@ export class PlayerView {
     clearTimeout(this.sendTimer);
     // Coalesce slider drags: the server accepts a few retunes per second.
     this.sendTimer = setTimeout(() => {
-      const seconds = typeof this.screen.settings.roundSeconds === 'number' ? this.screen.settings.roundSeconds : 60;
-      const steps = seconds * (Number(this.screen.settings.tickRate) || 20) * (Number(this.screen.settings.stepsPerTick) || 1);
-      const spec = knobsToOptimizerSpec(v, { mlp: this.knobs ? this.limitsKey.includes('"mlp":true') : false, totalSteps: steps });
+      const spec = knobsToOptimizerSpec(v, {
+        dataBacked: this.limits?.mlp ?? false,
+        totalUpdates: roundUpdates(this.screen.settings ?? {}),
+      });
       this.showError(this.conn.send('setKnobs', { optimizer: spec as { kind: string } }));
     }, 300);
   }
@@ -212,11 +218,7 @@ export class PlayerView {
       const L = this.localLandscape()!;
       if (L.dim !== 2) return this.diagnostics.show('Diagnostics are drawn for 2-D terrains.');
       const p = [this.own.x, this.own.y];
-      const g = new Float64Array(2);
-      L.valueAndGradientInto(p, g);
-      const H = new Float64Array(4);
-      L.hessianInto?.(p, H);
-      const d = pointDiagnostics(p[0], p[1], g, L.hessianInto ? H : undefined, this.knobValues?.samRadius || 0.1);
+      const d = pointDiagnostics(analyze(L, p), p, this.knobValues?.samRadius || 0.1);
       model.diagnostics = this.diagnostics.filter(d.view);
       this.diagnostics.show(d.text);
     } catch {
@@ -228,6 +230,6 @@ export class PlayerView {
     clearTimeout(this.sendTimer);
     this.offs.forEach((off) => off());
     void this.conn.leave();
-    this.app.connection.dataset.state = 'idle';
+    this.shell.setConnection('idle');
   }
 }

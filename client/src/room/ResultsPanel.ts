@@ -1,10 +1,21 @@
-import { createLandscape, lineLoss, type ResultsMessage } from '@gradient-rally/shared';
-import uPlot from 'uplot';
+import {
+  createLandscape,
+  formatNumber,
+  formatScore,
+  formatSettledSeconds,
+  lineLoss,
+  resultsToCsv,
+  resultsToJson,
+  scoringExplanation,
+  type LandscapeSpec,
+  type ResultsMessage,
+  type RoomSettings,
+} from '@gradient-rally/shared';
+import type uPlot from 'uplot';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
-import { formatLoss } from '../terrain/colorScale';
 import { download, h } from '../ui/elements';
-import { resultsCsv, resultsJson } from './resultsExport';
+import { loadUPlot } from '../ui/loadUPlot';
 
 /**
  * The results screen: podium, the table labelled "Results" (one row per
@@ -18,12 +29,18 @@ export class ResultsPanel {
 
   constructor(
     readonly results: ResultsMessage,
-    landscapeSpec: unknown,
+    landscapeSpec: LandscapeSpec | undefined,
     private readonly stage: ArenaStage,
     ownId: string | undefined,
-    settings: unknown,
+    settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
+    // The score exactly as ranks compare it: the rule's decimals, and under every rule but time-to-target the
+    // settling time that splits equal scores, so rows that show the same text share a rank (shared's rankResults).
+    const scoreText = (r: (typeof rows)[number]) =>
+      results.scoring.kind === 'time-to-target' || r.score === null
+        ? formatScore(results.scoring, r.score)
+        : `${formatScore(results.scoring, r.score)} · ${formatSettledSeconds(r.settledSeconds)}`;
     const slotOf = (id: string) => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));
     const podium = h(
       'div',
@@ -38,11 +55,11 @@ export class ResultsPanel {
             h('br'),
             rows[i].name,
             h('br'),
-            h('span', { class: 'note' }, formatLoss(rows[i].score ?? NaN)),
+            h('span', { class: 'note' }, scoreText(rows[i])),
           ),
         ),
     );
-    const f = (v: number | null) => (v === null ? '—' : formatLoss(v));
+    const f = (v: number | null) => (v === null ? '—' : formatNumber(v));
     const table = h(
       'table',
       { 'aria-label': 'Results' },
@@ -67,7 +84,7 @@ export class ResultsPanel {
             { class: r.id === ownId ? 'own' : undefined },
             h('td', { class: 'num' }, String(r.rank)),
             h('td', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`),
-            h('td', { class: 'num' }, f(r.score)),
+            h('td', { class: 'num' }, scoreText(r)),
             h('td', { class: 'num' }, f(r.finalLoss)),
             h('td', { class: 'num' }, f(r.robustLoss)),
             h('td', { class: 'num' }, f(r.lambdaMax)),
@@ -92,14 +109,14 @@ export class ResultsPanel {
         h('button', { type: 'button', onclick: () => this.replay() }, 'Replay trajectories'),
         h(
           'button',
-          { type: 'button', onclick: () => download(`gradient-rally-round-${results.round}.csv`, 'text/csv', resultsCsv(rows)) },
+          { type: 'button', onclick: () => download(`gradient-rally-round-${results.round}.csv`, 'text/csv', resultsToCsv(rows)) },
           'Export CSV',
         ),
         h(
           'button',
           {
             type: 'button',
-            onclick: () => download(`gradient-rally-round-${results.round}.json`, 'application/json', resultsJson(results, settings)),
+            onclick: () => download(`gradient-rally-round-${results.round}.json`, 'application/json', resultsToJson(results, settings)),
           },
           'Export JSON',
         ),
@@ -111,12 +128,14 @@ export class ResultsPanel {
       lineText,
     );
     if (rows.length >= 2 && landscapeSpec) {
-      requestAnimationFrame(() => {
+      requestAnimationFrame(async () => {
+        // The chart library is fetched when a chart is first drawn, not with the page.
+        const UPlot = await loadUPlot();
         try {
           const L = createLandscape(landscapeSpec);
           const p = lineLoss(L, rows[0].endPoint, rows[1].endPoint, { n: 41, from: -0.5, to: 1.5 });
-          lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatLoss(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
-          new uPlot(
+          lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatNumber(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
+          new UPlot(
             {
               width: Math.max(240, line.clientWidth || 320),
               height: 150,
@@ -149,27 +168,5 @@ export class ResultsPanel {
       else this.stage.model.replayFraction = undefined;
     };
     tick();
-  }
-}
-
-/**
- * One sentence under the table saying what the score means: students asked
- * what "robust loss" is, and the answer is the lesson of the round.
- */
-export function scoringExplanation(settings: unknown): string {
-  const scoring = (settings as { scoring?: { kind?: string; radius?: number; samples?: number; target?: number } } | null)?.scoring;
-  const robust =
-    'Robust loss is the average loss after nudging the end point a little in many directions' +
-    (scoring?.radius ? ` (distance ${formatLoss(scoring.radius)})` : '') +
-    ': a wide, flat basin barely notices, a narrow, sharp one shoots up. Sharpness λmax is the steepest curvature there.';
-  switch (scoring?.kind) {
-    case 'lowest-loss':
-      return `Score: the final loss (lower wins). ${robust}`;
-    case 'time-to-target':
-      return `Score: updates needed to reach loss ${formatLoss(scoring.target ?? NaN)} (fewer wins). ${robust}`;
-    case 'test-loss':
-      return `Score: the loss on held-out data the network never trained on (lower wins). ${robust}`;
-    default:
-      return `Score: the robust loss (lower wins), so flat minima beat sharp ones. ${robust}`;
   }
 }

@@ -1,10 +1,18 @@
-import { createLandscape, decodeTrailSnapshot, TICK_MS, type ResultsMessage, type SnapshotMessage } from '@gradient-rally/shared';
+import {
+  decodeTrailSnapshot,
+  TICK_MS,
+  type LandscapeSpec,
+  type ResultsMessage,
+  type RoomSettings,
+  type SnapshotMessage,
+} from '@gradient-rally/shared';
 import type { Room } from 'colyseus.js';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { CONNECTION_TEXT, type ConnectionState } from '../net/RaceConnection';
-import { parseJsonField, phaseText, racerRows, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
-import type { App } from '../ui/App';
+import { phaseText, RoomFields, racerRows, type RacerRow, type RoomStateLike } from '../net/raceViewModel';
+import { onServerMessage } from '../net/serverMessages';
 import { h } from '../ui/elements';
+import type { ScreenShell } from '../ui/ScreenShell';
 import { ResultsPanel } from './ResultsPanel';
 
 /**
@@ -27,14 +35,17 @@ export class RoomScreen {
   private frame = 0;
   private boardKey = '';
   private pendingSnapshot: SnapshotMessage | undefined;
-  settings: Record<string, unknown> = {};
-  landscapeSpec: unknown;
+  /** The state's JSON fields, parsed once per change. */
+  readonly fields = new RoomFields();
+  /** The room's settings, once the first patch has brought them. */
+  settings: RoomSettings | undefined;
+  landscapeSpec: LandscapeSpec | undefined;
   private resultsPanel: ResultsPanel | undefined;
   onRows: (rows: RacerRow[], state: RoomStateLike) => void = () => {};
   onPhase: (phase: string, state: RoomStateLike) => void = () => {};
 
-  constructor(readonly app: App) {
-    this.stage = app.arena();
+  constructor(readonly shell: ScreenShell) {
+    this.stage = shell.arena();
     this.stage.model.racers.clear();
     this.stage.model.diagnostics = undefined;
     this.stage.model.startMarker = undefined;
@@ -52,35 +63,31 @@ export class RoomScreen {
   }
 
   showConnection(s: ConnectionState): void {
-    this.app.connection.dataset.state = s;
-    this.app.connection.textContent = CONNECTION_TEXT[s];
+    this.shell.setConnection(s, CONNECTION_TEXT[s]);
   }
 
   /** Binds the state and message handlers to a (new or reconnected) room. */
-  bind(room: Room): void {
+  bind(room: Room<RoomStateLike>): void {
     room.onStateChange(() => {
       cancelAnimationFrame(this.frame);
-      this.frame = requestAnimationFrame(() => this.update(room.state as unknown as RoomStateLike));
+      this.frame = requestAnimationFrame(() => this.update(room.state));
     });
-    room.onMessage('snapshot', (m: SnapshotMessage) => this.applySnapshot(m));
-    room.onMessage('results', (m: ResultsMessage) => this.showResults(m));
-    if (room.state && (room.state as unknown as RoomStateLike).players) this.update(room.state as unknown as RoomStateLike);
+    onServerMessage(room, 'snapshot', (m) => this.applySnapshot(m));
+    onServerMessage(room, 'results', (m) => this.showResults(m));
+    if (room.state?.players) this.update(room.state);
   }
 
   update(state: RoomStateLike): void {
-    const settings = parseJsonField<Record<string, unknown>>(state.settingsJson, {});
+    const settings = this.fields.settings(state);
+    const info = this.fields.landscape(state);
     this.settings = settings;
-    const key = JSON.stringify(settings.landscape ?? null);
-    if (key !== this.landscapeKey && settings.landscape) {
+    // The landscape changes with the settings; its info (title, bounds) arrives in the same patch.
+    const key = settings && info ? JSON.stringify(settings.landscape) : '';
+    if (settings && info && key !== this.landscapeKey) {
       this.landscapeKey = key;
       this.landscapeSpec = settings.landscape;
-      const info = parseJsonField<{ bounds?: { xMin: number; xMax: number; yMin: number; yMax: number }; title?: string; lesson?: string }>(
-        state.landscapeInfoJson,
-        {},
-      );
-      this.lessonPanel.replaceChildren(h('h2', {}, info.title ?? 'Terrain'), h('p', { class: 'lesson' }, info.lesson ?? ''));
-      const bounds = info.bounds ?? createLandscape(settings.landscape).info.bounds;
-      void this.stage.showLandscape(settings.landscape, bounds);
+      this.lessonPanel.replaceChildren(h('h2', {}, info.title), h('p', { class: 'lesson' }, info.lesson));
+      void this.stage.showLandscape(settings.landscape, info.bounds);
     }
     if (state.phase !== this.lastPhase) {
       if (state.phase === 'countdown' || (state.phase === 'race' && this.lastPhase === 'lobby')) this.stage.model.clearTrails();
@@ -92,9 +99,9 @@ export class RoomScreen {
       this.lastPhase = state.phase;
       this.onPhase(state.phase, state);
     }
-    const tickRate = typeof settings.tickRate === 'number' ? settings.tickRate : 1000 / TICK_MS;
-    this.app.phase.textContent = phaseText(state, 1000 / tickRate);
-    const rows = racerRows(state, this.ownId);
+    const tickRate = settings?.tickRate ?? 1000 / TICK_MS;
+    this.shell.setPhase(phaseText(state, 1000 / tickRate));
+    const rows = racerRows(state, this.ownId, this.fields);
     const racing = state.phase === 'race' || state.phase === 'results';
     for (const r of rows) {
       // Trails only grow while the race runs; the lobby shows start points.
@@ -137,7 +144,8 @@ export class RoomScreen {
 
   private applySnapshotNow(m: SnapshotMessage): void {
     try {
-      for (const t of decodeTrailSnapshot(m.snapshot as Parameters<typeof decodeTrailSnapshot>[0])) {
+      if (!m.snapshot) return;
+      for (const t of decodeTrailSnapshot(m.snapshot)) {
         const r = this.stage.model.racers.get(t.id);
         if (!r) continue; // a racer that left since
         r.trail.clear();

@@ -1,51 +1,77 @@
-import { createLandscape, createOptimizer, landscapeCatalogue, Rng, SpecError, type Landscape } from '@gradient-rally/shared';
+import {
+  analyze,
+  createLandscape,
+  DEFAULT_PRESET,
+  describeOptimizer,
+  formatNumber,
+  knobsToOptimizerSpec,
+  landscapeCatalogue,
+  optimizerSpecToKnobs,
+  parseOptimizerSpec,
+  roundUpdates,
+  scoringExplanation,
+  SpecError,
+  stepCost,
+  type KnobValues,
+  type RaceSettings,
+} from '@gradient-rally/shared';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { pointDiagnostics } from '../arena/diagnostics';
 import { bus } from '../events/AppEvents';
-import { DEFAULT_KNOBS, knobsToOptimizerSpec, type KnobValues } from '../input/knobs';
-import { formatLoss } from '../terrain/colorScale';
 import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { field, h } from '../ui/elements';
-import { KnobsPanel, OPEN_LIMITS } from '../ui/KnobsPanel';
+import { DEFAULT_LIMITS, KnobsPanel, type KnobLimits } from '../ui/KnobsPanel';
 import { LossChart } from '../ui/LossChart';
+import type { ScreenShell } from '../ui/ScreenShell';
+import { BEST_SCORES_KEY, bestKey, parseBestTable, recordBest, SOLO_RACER, SoloRound, soloSettings, type SoloTerrain } from './soloRound';
 
-/** The small network terrain offered in solo: a filter-normalised slice of an MLP's loss on two moons. */
 const CUSTOM = '__expression__';
-const SOLO_ID = 'you';
+/** Round ticks per second of real time: 1 plays a round as long as a class's. */
+const SPEEDS = [1, 5, 20, 100] as const;
 
 /**
- * Solo sandbox: any landscape from shared's catalogue (or a formula typed
- * live), one racer driven in the browser by shared's optimizers, with the
- * loss curve and diagnostics. No server involved.
+ * Solo play: any terrain of shared's catalogue (or a formula typed live),
+ * one racer in a one-racer `Race` under the terrain's preset, run in the
+ * browser with no server. When the run ends it shows the score under the
+ * round's rule, the "what happened" note a class would read, and the best
+ * score on the terrain (kept in this browser).
  */
 export class SoloView {
-  private landscape: Landscape | undefined;
-  private spec: unknown;
-  private theta = new Float64Array(2);
-  private start: [number, number] = [0, 0];
-  private rng = new Rng('solo');
-  private optimizer: ReturnType<typeof createOptimizer> | undefined;
-  // A first run should visibly move: plain SGD at 0.02 crosses most catalogue terrains in a few hundred steps.
-  private knobs: KnobValues = { ...DEFAULT_KNOBS, lr: 0.02 };
-  private step = 0;
+  private terrain: SoloTerrain | undefined;
+  private settings: RaceSettings | undefined;
+  private round: SoloRound | undefined;
+  /** The round whose score is shown (a round is recorded once). */
+  private scored: SoloRound | undefined;
+  /** The player's clicked start (view coordinates), or undefined for the preset's start rule. */
+  private customStart: [number, number] | undefined;
+  private knobs: KnobValues = optimizerSpecToKnobs(undefined);
   private timer: ReturnType<typeof setInterval> | undefined;
+  private tickDebt = 0;
+  /** Parameters of the terrain (2, or a network's count). */
+  private dim = 2;
   private readonly chart = new LossChart('Your loss');
   private readonly diagnostics = new DiagnosticsPanel(() => this.updateDiagnostics());
   private readonly status = h('p', { role: 'status', 'aria-live': 'polite' });
+  private readonly rules = h('p', { class: 'note' });
   private readonly lesson = h('p', { class: 'lesson' });
   private readonly exprError = h('p', { class: 'error', role: 'alert' });
-  private readonly maxSteps = h('input', { type: 'number', min: 1, max: 100000, step: 1, value: '600' });
-  private readonly speed = h('input', { type: 'number', min: 1, max: 2000, step: 1, value: '60' });
+  private readonly speed = h(
+    'select',
+    {},
+    ...SPEEDS.map((s) => h('option', { value: String(s), selected: s === 5 }, s === 1 ? 'Real time, as in class' : `${s}× faster`)),
+  );
+  private readonly contrast = h('section', { class: 'panel controls', 'aria-label': 'Try the comparison' });
+  private readonly scorePanel = h('section', { class: 'panel', 'aria-label': 'Your score' });
+  private readonly presetStart = h('button', { type: 'button', onclick: () => this.useStart(undefined) }, "Use the terrain's start");
   private readonly offs: (() => void)[] = [];
   private readonly knobsPanel: KnobsPanel;
   private readonly boundary = new DecisionBoundary();
+  private readonly stage: ArenaStage;
 
-  constructor(
-    private readonly stage: ArenaStage,
-    side: HTMLElement,
-    private readonly hint: HTMLElement,
-  ) {
+  constructor(private readonly shell: ScreenShell) {
+    const stage = (this.stage = shell.arena());
+    stage.model.racers.clear();
     const catalogue = landscapeCatalogue();
     const options = [
       ...catalogue.map((c, i) => h('option', { value: String(i) }, c.title)),
@@ -54,11 +80,12 @@ export class SoloView {
     const select = h('select', {}, ...options);
     const expr = h('textarea', { rows: 2, value: 'x^2 + 3*sin(y)^2', spellcheck: false });
     const exprField = field('Expression in x and y', expr, this.exprError);
+    exprField.append(h('p', { class: 'note' }, 'Use x, y, numbers, + - * / ^ and functions such as sin, exp, log, sqrt, abs.'));
     exprField.hidden = true;
     const onPick = () => {
       exprField.hidden = select.value !== CUSTOM;
       if (select.value === CUSTOM) this.tryExpression(expr.value);
-      else this.useLandscape(catalogue[Number(select.value)].spec);
+      else this.useTerrain(catalogue[Number(select.value)]);
     };
     select.addEventListener('change', onPick);
     let debounce: ReturnType<typeof setTimeout> | undefined;
@@ -82,11 +109,11 @@ export class SoloView {
         void stage.refresh();
       },
     });
-    this.knobsPanel = new KnobsPanel(OPEN_LIMITS, this.knobs, (k) => {
-      this.knobs = k;
-      this.applyKnobs();
-    });
-    side.replaceChildren(
+    this.knobsPanel = new KnobsPanel(this.limits(), this.knobs, (k) => this.onKnobs(k));
+    this.contrast.hidden = true;
+    this.scorePanel.hidden = true;
+    this.presetStart.hidden = true;
+    shell.side.replaceChildren(
       h(
         'section',
         { class: 'panel' },
@@ -97,6 +124,8 @@ export class SoloView {
         h('label', { class: 'check' }, shade, 'Hill shading'),
         h('label', { class: 'check' }, lines, 'Contour lines'),
       ),
+      this.scorePanel,
+      this.contrast,
       this.knobsPanel.element,
       h(
         'section',
@@ -109,124 +138,237 @@ export class SoloView {
           h('button', { type: 'button', onclick: () => this.pause() }, 'Pause'),
           h('button', { type: 'button', onclick: () => this.stepOnce() }, 'Step'),
           h('button', { type: 'button', onclick: () => this.reset() }, 'Reset'),
+          this.presetStart,
         ),
-        field('Steps', this.maxSteps),
-        field('Speed (steps per second)', this.speed),
+        field('Speed', this.speed),
+        this.rules,
         this.status,
       ),
       this.diagnostics.element,
       this.boundary.element,
       this.chart.element,
     );
-    this.offs.push(
-      bus.on('arena-clicked', ({ x, y }) => {
-        this.start = [x, y];
-        this.reset();
-      }),
-    );
+    shell.setPhase('Solo');
+    this.offs.push(bus.on('arena-clicked', ({ x, y }) => this.useStart([x, y])));
     onPick();
   }
 
   private tryExpression(text: string): void {
+    const spec = { kind: 'expression', expr: text };
     try {
-      const spec = { kind: 'expression', expr: text };
       createLandscape(spec);
-      this.exprError.textContent = '';
-      this.useLandscape(spec);
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
       const caret = e.position !== undefined ? ` (at character ${e.position + 1})` : '';
       this.exprError.textContent = `${e.message}${caret}`;
+      return;
     }
+    this.exprError.textContent = '';
+    this.useTerrain({ spec, preset: DEFAULT_PRESET });
   }
 
-  private useLandscape(spec: unknown): void {
+  private useTerrain(terrain: SoloTerrain): void {
     this.pause();
-    this.landscape = createLandscape(spec);
-    this.spec = spec;
-    const info = this.landscape.info;
-    this.lesson.textContent = `${info.lesson}${info.formula ? ` f = ${info.formula}` : ''}`;
-    const b = info.bounds;
-    this.start = [b.xMin + 0.2 * (b.xMax - b.xMin), b.yMax - 0.2 * (b.yMax - b.yMin)];
-    this.hint.textContent = 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.';
-    void this.stage.showLandscape(spec, b);
+    this.terrain = terrain;
+    this.customStart = undefined;
+    this.settings = soloSettings(terrain);
+    const L = createLandscape(this.settings.landscape);
+    this.dim = L.dim;
+    const info = L.info;
+    // The catalogue's expression lesson speaks of an instructor; here the player wrote the formula.
+    this.lesson.textContent =
+      info.kind === 'expression'
+        ? `Your own terrain: f(x, y) = ${info.formula}. Nobody has marked its minima: run optimizers from the same start and compare where they settle.`
+        : `${info.lesson}${info.formula ? ` f = ${info.formula}` : ''}`;
+    this.knobs = optimizerSpecToKnobs(this.settings.defaultOptimizer);
+    this.knobsPanel.setLimits(this.limits());
+    this.knobsPanel.setValues(this.knobs);
+    this.showContrast();
+    this.shell.setHint('Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.');
+    void this.stage.showLandscape(this.settings.landscape, info.bounds);
     this.reset();
   }
 
-  private applyKnobs(): void {
-    if (!this.landscape) return;
-    const spec = knobsToOptimizerSpec(this.knobs, {
-      mlp: this.landscape.dim > 2 || this.landscape.info.kind === 'mlp',
-      totalSteps: Number(this.maxSteps.value),
-    });
-    try {
-      if (this.optimizer) this.optimizer.retune(spec);
-      else this.optimizer = createOptimizer(spec, this.landscape.dim);
-      this.knobsPanel.showMessage(undefined);
-    } catch (e) {
-      this.knobsPanel.showMessage(e instanceof Error ? e.message : String(e));
-    }
-    this.updateDiagnostics();
+  private limits(): KnobLimits {
+    const s = this.settings;
+    if (!s) return DEFAULT_LIMITS;
+    return { optimizers: s.allowedOptimizers, ranges: s.knobRanges, locked: s.lockedKnobs, mlp: s.landscape.kind === 'mlp' };
+  }
+
+  /** The lesson's suggested comparison, one button per setting to try. */
+  private showContrast(): void {
+    const list = this.terrain?.preset.contrast ?? [];
+    this.contrast.hidden = list.length === 0;
+    this.contrast.replaceChildren(
+      h('h2', {}, 'Try the comparison'),
+      h('p', { class: 'note' }, 'The lesson compares these settings. Run each from the same start and compare the scores.'),
+      h(
+        'div',
+        { class: 'buttons' },
+        ...list.map((c) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () => {
+                this.knobs = optimizerSpecToKnobs(c.optimizer);
+                this.knobsPanel.setValues(this.knobs);
+                this.reset();
+              },
+            },
+            c.label,
+          ),
+        ),
+      ),
+    );
+  }
+
+  private optimizerSpec(): Record<string, unknown> {
+    const s = this.settings!;
+    const dataBacked = s.landscape.kind === 'mlp';
+    // A budget round sizes the schedule by the updates the budget pays for (SAM costs two evaluations an update).
+    const cost = stepCost(parseOptimizerSpec(knobsToOptimizerSpec(this.knobs, { dataBacked })), this.dim);
+    return knobsToOptimizerSpec(this.knobs, { dataBacked, totalUpdates: roundUpdates(s, cost) });
+  }
+
+  private onKnobs(k: KnobValues): void {
+    this.knobs = k;
+    const round = this.round;
+    // Mid-run the knobs retune the racer, as in class; before a run or after it they set up the next one.
+    if (round?.started && !round.isOver()) {
+      try {
+        round.retune(this.optimizerSpec());
+        this.knobsPanel.showMessage(undefined);
+      } catch (e) {
+        this.knobsPanel.showMessage(e instanceof Error ? e.message : String(e));
+      }
+      this.updateDiagnostics();
+    } else this.reset();
+  }
+
+  private useStart(start: [number, number] | undefined): void {
+    this.customStart = start;
+    this.reset();
   }
 
   private reset(): void {
     this.pause();
-    if (!this.landscape) return;
-    const L = this.landscape;
-    this.theta = new Float64Array(L.dim);
-    if (L.dim === 2) this.theta.set(this.start);
-    else if (L.liftInto) L.liftInto(this.start[0], this.start[1], this.theta);
-    this.optimizer = undefined;
-    this.rng = new Rng('solo');
-    this.step = 0;
-    this.applyKnobs();
+    if (!this.terrain) return;
+    this.round = undefined;
+    this.scorePanel.hidden = true;
+    this.presetStart.hidden = !this.customStart;
+    try {
+      this.settings = soloSettings(this.terrain, this.customStart);
+    } catch (e) {
+      // A click outside the terrain's area: keep the previous start.
+      this.status.textContent = `That start is outside this terrain: ${e instanceof Error ? e.message : String(e)}.`;
+      this.customStart = undefined;
+      this.presetStart.hidden = true;
+      this.settings = soloSettings(this.terrain);
+    }
+    const s = this.settings;
+    this.rules.textContent = roundRulesText(s);
+    try {
+      this.round = new SoloRound(s, this.optimizerSpec());
+      this.knobsPanel.showMessage(undefined);
+    } catch (e) {
+      this.knobsPanel.showMessage(e instanceof Error ? e.message : String(e));
+      this.stage.model.racers.clear();
+      return;
+    }
     this.chart.reset();
     this.stage.model.racers.clear();
-    this.stage.model.startMarker = this.start;
-    this.record('idle');
+    const v = this.round.racer;
+    this.stage.model.startMarker = [v.drawn[0], v.drawn[1]];
+    this.trace();
+    this.record();
   }
 
-  private drawn(): [number, number] {
-    const L = this.landscape!;
-    if (L.dim === 2) return [this.theta[0], this.theta[1]];
-    const out = new Float64Array(2);
-    L.projectInto?.(this.theta, out);
-    return [out[0], out[1]];
+  /** Adds the racer's current point to its trail and the loss chart (after every tick). */
+  private trace(): void {
+    const round = this.round!;
+    const v = round.racer;
+    const status = v.status === 'diverged' ? 'diverged' : v.status === 'racing' && !round.isOver() ? 'racing' : 'finished';
+    this.stage.model.upsertRacer(SOLO_RACER, 0, 'You', v.drawn[0], v.drawn[1], true, round.started ? status : 'racing');
+    this.chart.push(v.updates, v.loss);
   }
 
-  private record(status: 'idle' | 'racing' | 'diverged' | 'finished'): void {
-    const loss = this.landscape!.value(this.theta);
-    const [x, y] = this.drawn();
-    this.stage.model.upsertRacer(SOLO_ID, 0, 'You', x, y, true, status === 'idle' ? 'racing' : status);
-    this.chart.push(this.step, loss);
-    const word = status === 'diverged' ? 'Diverged: the loss or position overflowed.' : status === 'finished' ? 'Done.' : '';
-    this.status.textContent = `Step ${this.step}, loss ${formatLoss(loss)}. ${word}`;
-    const L = this.landscape!;
+  /** The status line, the decision boundary and, once the round is over, the score (once a frame). */
+  private record(): void {
+    const round = this.round!;
+    const v = round.racer;
+    const over = round.isOver();
+    this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.${over ? ' Round over.' : ''}`;
+    const L = round.race.landscape;
     this.boundary.element.hidden = !isMlpLandscape(L);
-    if (isMlpLandscape(L)) this.boundary.draw(L, this.theta, status !== 'racing');
+    if (isMlpLandscape(L)) this.boundary.draw(L, v.position, over || round.racer.status !== 'racing');
+    this.updateDiagnostics();
+    if (over && this.scored !== round) this.showScore();
+  }
+
+  /** Shows (and records) a finished round's score, once per round. */
+  private showScore(): void {
+    const round = this.round!;
+    this.scored = round;
+    const { result, ruleName, scoreText } = round.outcome();
+    const counted = !this.customStart && result.score !== null;
+    let bestLine = this.customStart
+      ? "Runs from your own start are not compared with the terrain's best: use the terrain's start for that."
+      : '';
+    if (counted) {
+      const table = parseBestTable(storedBest());
+      const run = { score: result.score!, rule: ruleName, optimizer: describeOptimizer(result.optimizer) };
+      const r = recordBest(table, bestKey(round.settings), run);
+      try {
+        localStorage.setItem(BEST_SCORES_KEY, JSON.stringify(r.table));
+      } catch {
+        /* storage full or blocked: the score is still shown, just not kept */
+      }
+      const best = r.improved ? run : r.previous!;
+      bestLine = r.improved
+        ? r.previous
+          ? `A new best on this terrain (the last best was ${formatNumber(r.previous.score)}).`
+          : 'Your first score on this terrain: it is your best so far.'
+        : `Your best on this terrain: ${formatNumber(best.score)}, with ${best.optimizer}.`;
+    } else if (!this.customStart) {
+      const best = parseBestTable(storedBest())[bestKey(round.settings)];
+      if (best) bestLine = `Your best on this terrain: ${formatNumber(best.score)}, with ${best.optimizer}.`;
+    }
+    this.scorePanel.replaceChildren(
+      h('h2', {}, 'Your score'),
+      h('p', { class: 'score' }, h('strong', {}, scoreText), ` (${ruleName}; lower wins)`),
+      h('p', {}, bestLine),
+      h('p', {}, h('strong', {}, 'What happened: '), result.note),
+      h('p', { class: 'note' }, scoringExplanation(round.settings)),
+    );
+    this.scorePanel.hidden = false;
   }
 
   private stepOnce(): boolean {
-    if (!this.landscape || !this.optimizer) return false;
-    this.optimizer.stepInPlace(this.theta, this.landscape, this.rng);
-    this.step++;
-    const loss = this.landscape.value(this.theta);
-    if (!Number.isFinite(loss) || !this.theta.every(Number.isFinite)) {
-      this.record('diverged');
-      this.pause();
-      return false;
-    }
-    const done = this.step >= Number(this.maxSteps.value);
-    this.record(done ? 'finished' : 'racing');
-    this.updateDiagnostics();
-    return !done;
+    const round = this.round;
+    if (!round || round.isOver()) return false;
+    const going = round.tick();
+    this.trace();
+    this.record();
+    return going;
   }
 
   private run(): void {
     this.pause();
-    const perTick = () => Math.max(1, Math.round(Number(this.speed.value) / 30));
+    if (this.round?.isOver()) this.reset();
+    const round = this.round;
+    if (!round) return;
+    // Ticks owed at the chosen speed, paid 30 times a second (fractions carry over).
+    this.tickDebt = 0;
     this.timer = setInterval(() => {
-      for (let i = 0, n = perTick(); i < n; i++) if (!this.stepOnce()) return this.pause();
+      this.tickDebt += (round.settings.tickRate * Number(this.speed.value)) / 30;
+      let going = true;
+      for (; this.tickDebt >= 1 && going; this.tickDebt--) {
+        going = round.tick();
+        this.trace();
+      }
+      this.record();
+      if (!going) this.pause();
     }, 1000 / 30);
   }
 
@@ -236,17 +378,15 @@ export class SoloView {
   }
 
   private updateDiagnostics(): void {
-    const L = this.landscape;
-    if (L?.dim !== 2 || !this.diagnostics.anyOn) {
+    const round = this.round;
+    const L = round?.race.landscape;
+    if (!round || L?.dim !== 2 || !this.diagnostics.anyOn) {
       this.stage.model.diagnostics = undefined;
       this.diagnostics.show(L && L.dim !== 2 ? 'Diagnostics are drawn for 2-D terrains.' : '');
       return;
     }
-    const g = new Float64Array(2);
-    L.valueAndGradientInto(this.theta, g);
-    const H = new Float64Array(4);
-    L.hessianInto?.(this.theta, H);
-    const d = pointDiagnostics(this.theta[0], this.theta[1], g, L.hessianInto ? H : undefined, this.knobs.samRadius || 0.1);
+    const p = round.racer.position;
+    const d = pointDiagnostics(analyze(L, p), p, this.knobs.samRadius || 0.1);
     this.stage.model.diagnostics = this.diagnostics.filter(d.view);
     this.diagnostics.show(d.text);
   }
@@ -255,4 +395,23 @@ export class SoloView {
     this.pause();
     this.offs.forEach((off) => off());
   }
+}
+
+/** The stored best scores' text; null when the browser blocks storage (private modes may throw). */
+function storedBest(): string | null {
+  try {
+    return localStorage.getItem(BEST_SCORES_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** "A round: 60 s of 20 ticks, 2 updates a tick (2400 updates); score: robust loss." */
+function roundRulesText(s: RaceSettings): string {
+  const length =
+    s.roundSeconds === null
+      ? `a budget of ${s.budget} gradient evaluations`
+      : `${s.roundSeconds} s at ${s.tickRate} ticks a second, ${s.stepsPerTick} updates a tick (${roundUpdates(s)} updates)` +
+        (s.budget === null ? '' : `, at most ${s.budget} gradient evaluations`);
+  return `A round here is ${length}, as in class; it ends early if your racer diverges.`;
 }

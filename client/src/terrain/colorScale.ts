@@ -1,3 +1,4 @@
+import { formatNumber } from '@gradient-rally/shared';
 import { interpolateViridis } from 'd3-scale-chromatic';
 
 /**
@@ -86,15 +87,12 @@ export function legendTicks(scale: LossScale, count = 5): LegendTick[] {
   for (let k = 0; k < count; k++) {
     const t = k / (count - 1);
     const value = lossAt(scale, t);
-    ticks.push({ value, t, text: formatLoss(value) });
+    ticks.push({ value, t, text: formatNumber(value) });
   }
   return ticks;
 }
 
-/** Short, readable loss text: 3 significant digits, exponent for extremes. */
+/** Loss text is shared's `formatNumber` (the notes and tables use it too); this name stays for existing importers. */
 export function formatLoss(v: number): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '−∞';
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
-  return Number(v.toPrecision(3)).toString();
+  return formatNumber(v);
 }

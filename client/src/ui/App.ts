@@ -1,8 +1,10 @@
 import { ArenaStage } from '../arena/ArenaStage';
-import { serverUrl } from '../net/serverUrl';
+import { bus, type Route } from '../events/AppEvents';
+import { chooseServer } from '../net/serverUrl';
 import { field, h } from './elements';
+import type { ConnectionBadge, Mode, ScreenShell } from './ScreenShell';
 
-export type Mode = 'landing' | 'join' | 'solo' | 'host' | 'player';
+export type { Mode };
 
 /**
  * The overlay's router: picks the screen from the URL and swaps the panels.
@@ -10,19 +12,23 @@ export type Mode = 'landing' | 'join' | 'solo' | 'host' | 'player';
  * `/?play=CODE` a player's seat (a reload rejoins with the stored token),
  * `/?host=CODE` the host's dashboard (rejoins with the stored host secret),
  * `/?solo` the sandbox.
+ *
+ * Screens see it only as a `ScreenShell` (slots, status setters, address) and
+ * reach other screens through the bus's `navigate` event.
  */
-export class App {
-  readonly layout: HTMLElement;
+export class App implements ScreenShell {
+  private readonly layout: HTMLElement;
   readonly screen: HTMLElement;
   readonly side: HTMLElement;
-  readonly hint: HTMLElement;
-  readonly phase: HTMLElement;
-  readonly connection: HTMLElement;
+  private readonly hint: HTMLElement;
+  private readonly phase: HTMLElement;
+  private readonly connection: HTMLElement;
   private stage: ArenaStage | undefined;
-  /** Fixed at load: the address bar changes later, the server does not. */
-  readonly wsUrl = serverUrl(location, import.meta.env.VITE_SERVER_URL as string | undefined);
+  /** Fixed at load: the address bar changes later, the server does not. A `?server=` naming a server that is not allowed is ignored. */
+  private readonly server = chooseServer(location, import.meta.env.VITE_SERVER_URL, import.meta.env.VITE_ALLOWED_SERVERS);
+  readonly wsUrl = this.server.wsUrl;
   /** `?server=` is carried into every address this app writes, so a reload keeps it. */
-  private readonly serverParam = new URLSearchParams(location.search).get('server');
+  private readonly serverParam = this.server.param;
   private teardown: (() => void) | undefined;
 
   constructor(private readonly doc: Document) {
@@ -33,6 +39,40 @@ export class App {
     this.hint = $('arena-hint');
     this.phase = $('phase');
     this.connection = $('connection');
+    bus.on('navigate', (route) => this.go(route));
+  }
+
+  /** Shows the screen a route names (what `navigate` on the bus does). */
+  go(route: Route): void {
+    switch (route.to) {
+      case 'landing':
+        return this.showLanding();
+      case 'join':
+        return this.showJoin(route.code, route.message);
+      case 'host':
+        return void this.showHost(route.code);
+      case 'player':
+        return void this.showPlayer(route.code, route.name);
+      case 'solo':
+        return void this.showSolo();
+    }
+  }
+
+  setHint(text: string): void {
+    this.hint.textContent = text;
+  }
+
+  setPhase(text: string): void {
+    this.phase.textContent = text;
+  }
+
+  setConnection(state: ConnectionBadge, text = ''): void {
+    this.connection.dataset.state = state;
+    this.connection.textContent = text;
+  }
+
+  setLayout(mode: Mode): void {
+    this.layout.dataset.mode = mode;
   }
 
   arena(): ArenaStage {
@@ -49,7 +89,7 @@ export class App {
     this.showLanding();
   }
 
-  setMode(mode: Mode, path: string): void {
+  enter(mode: Mode, path: string): void {
     this.teardown?.();
     this.teardown = undefined;
     this.layout.dataset.mode = mode;
@@ -71,7 +111,7 @@ export class App {
   }
 
   showLanding(): void {
-    this.setMode('landing', '/');
+    this.enter('landing', '/');
     this.screen.append(
       h(
         'div',
@@ -95,7 +135,7 @@ export class App {
   }
 
   showJoin(code: string, message?: string): void {
-    this.setMode('join', code ? `/?join=${encodeURIComponent(code)}` : '/?join');
+    this.enter('join', code ? `/?join=${encodeURIComponent(code)}` : '/?join');
     const codeInput = h('input', {
       type: 'text',
       value: code.toUpperCase(),
@@ -137,15 +177,15 @@ export class App {
     );
     this.screen.append(h('div', { class: 'card' }, h('h1', {}, 'Join a game'), form));
     (code ? nameInput : codeInput).focus();
+    // A student here is about to play: fetch the seat and the arena (Phaser, terrain worker) while they type.
+    void import('../room/PlayerView');
+    this.arena();
   }
 
   async showSolo(): Promise<void> {
-    this.setMode('solo', '/?solo');
+    this.enter('solo', '/?solo');
     const { SoloView } = await import('../solo/SoloView');
-    const stage = this.arena();
-    stage.model.racers.clear();
-    const view = new SoloView(stage, this.side, this.hint);
-    this.phase.textContent = 'Solo sandbox';
+    const view = new SoloView(this);
     this.onLeave(() => view.destroy());
   }
 
@@ -158,7 +198,7 @@ export class App {
 
   async showHost(code?: string): Promise<void> {
     const { HostDashboard } = await import('../room/HostDashboard');
-    this.setMode('host', code ? `/?host=${code}` : '/?host=new');
+    this.enter('host', code ? `/?host=${code}` : '/?host=new');
     const view = new HostDashboard(this, code);
     this.onLeave(() => view.destroy());
     await view.start();

@@ -1,55 +1,58 @@
 import {
-  DEFAULT_KNOBS,
-  KNOB_OPTIMIZERS,
+  clampKnob,
+  DEFAULT_KNOB_RANGES,
+  formatNumber,
+  KNOBS,
   knobApplies,
-  LR_LOG10_RANGE,
-  lrFromSlider,
-  momentumLabel,
+  knobLabel,
+  knobsForKind,
+  nesterovApplies,
+  NUMERIC_KNOBS,
+  OPTIMIZER_KINDS,
   OPTIMIZER_LABELS,
-  sliderFromLr,
+  SCHEDULE_CHOICES,
+  SCHEDULE_LABELS,
   type KnobName,
-  type KnobOptimizer,
+  type KnobRanges,
   type KnobValues,
-} from '../input/knobs';
+  type NumericKnob,
+  type OptimizerKind,
+  type ScheduleChoice,
+} from '@gradient-rally/shared';
+import { logSliderRange, lrFromSlider, sliderFromLr } from '../input/knobs';
 import { field, h, uid } from './elements';
 
-export type Range = [number, number];
+/** The knobs shown as linear sliders, in the table's order. */
+const SLIDER_KNOBS = NUMERIC_KNOBS.filter((k) => KNOBS[k].scale === 'linear');
 
-/** What the host allows (all of it in solo). */
+/** What the round allows: the host's settings in a room, the terrain's preset in solo. */
 export interface KnobLimits {
-  optimizers: readonly KnobOptimizer[];
-  ranges: Partial<Record<Exclude<KnobName, 'schedule'>, Range>>;
+  optimizers: readonly OptimizerKind[];
+  ranges: Readonly<KnobRanges>;
   locked: readonly KnobName[];
+  /** A network terrain (minibatches exist). */
   mlp: boolean;
 }
 
-export const OPEN_LIMITS: KnobLimits = {
-  optimizers: KNOB_OPTIMIZERS,
-  ranges: {
-    lr: [1e-5, 10],
-    momentum: [0, 0.999],
-    beta2: [0.5, 0.9999],
-    noise: [0, 5],
-    samRadius: [0, 2],
-    weightDecay: [0, 1],
-    batchSize: [0, 512],
-  },
+/** Every optimizer, shared's default ranges, nothing locked. */
+export const DEFAULT_LIMITS: KnobLimits = Object.freeze({
+  optimizers: OPTIMIZER_KINDS,
+  ranges: DEFAULT_KNOB_RANGES,
   locked: [],
   mlp: false,
-};
+});
 
 /**
  * The knobs panel: real labelled inputs (keyboard operable, stable accessible
  * names: "Optimizer", "Learning rate", "Momentum", "Gradient noise", "SAM
- * radius", …), limited to what the host allows: disallowed optimizers are
- * absent, locked knobs disabled, ranges clamp the inputs. Calls `onChange`
- * with the full knob values after every edit.
+ * radius", …), built from shared's knob table and limited to what the round
+ * allows: disallowed optimizers are absent, knobs that do not apply to the
+ * kind hidden, locked knobs disabled, ranges clamp the inputs. Calls
+ * `onChange` with the full knob values after every edit.
  */
 export class KnobsPanel {
   readonly element: HTMLElement;
   private values: KnobValues;
-  private readonly inputs: Partial<Record<KnobName | 'kind', HTMLInputElement | HTMLSelectElement>> = {};
-  private readonly rows: Partial<Record<KnobName, HTMLElement>> = {};
   private readonly body: HTMLElement;
   private readonly message: HTMLElement;
 
@@ -89,12 +92,12 @@ export class KnobsPanel {
     this.message.textContent = text ?? '';
   }
 
-  private range(k: Exclude<KnobName, 'schedule'>): Range {
-    return this.limits.ranges[k] ?? OPEN_LIMITS.ranges[k]!;
-  }
-
   private isLocked(k: KnobName): boolean {
     return this.limits.locked.includes(k);
+  }
+
+  private shows(k: KnobName): boolean {
+    return knobApplies(this.values.kind, k) && (!KNOBS[k].dataOnly || this.limits.mlp);
   }
 
   private commit(patch: Partial<KnobValues>): void {
@@ -102,142 +105,131 @@ export class KnobsPanel {
     this.onChange(this.current);
   }
 
+  private clamp(k: NumericKnob, x: number): number {
+    return clampKnob(this.limits.ranges, k, x);
+  }
+
   private build(): void {
-    const v = this.values;
     const kinds = this.limits.optimizers.length ? this.limits.optimizers : (['sgd'] as const);
-    if (!kinds.includes(v.kind)) v.kind = kinds[0];
+    if (!kinds.includes(this.values.kind)) this.values = knobsForKind(this.values, kinds[0]);
+    const v = this.values;
     const kindSel = h(
       'select',
       {
         onchange: () => {
-          const kind = kindSel.value as KnobOptimizer;
-          // Adam's β1 default is 0.9; SGD's momentum default is 0: switching kinds starts from the kind's default.
-          const momentum = kind === 'adam' || kind === 'adamw' ? 0.9 : 0;
-          this.commit({ kind, momentum: this.clampKnob('momentum', momentum) });
+          // A kind's own knobs start from its defaults (SGD's momentum 0 is not Adam's β1 0.9).
+          const next = knobsForKind(this.values, kindSel.value as OptimizerKind);
+          this.commit({ ...next, momentum: this.clamp('momentum', next.momentum), beta2: this.clamp('beta2', next.beta2) });
           this.build();
         },
       },
       ...kinds.map((k) => h('option', { value: k, selected: k === v.kind }, OPTIMIZER_LABELS[k])),
     );
-    this.inputs.kind = kindSel;
+    const children: HTMLElement[] = [field('Optimizer', kindSel), this.lrField()];
+    for (const k of SLIDER_KNOBS) {
+      if (this.shows(k)) children.push(this.sliderField(k));
+      if (k === 'momentum' && nesterovApplies(v.kind)) {
+        const nesterov = h('input', {
+          type: 'checkbox',
+          checked: v.nesterov,
+          disabled: this.isLocked('momentum'),
+          onchange: () => this.commit({ nesterov: nesterov.checked }),
+        });
+        children.push(h('label', { class: 'check' }, nesterov, 'Nesterov look-ahead'));
+      }
+    }
+    if (this.shows('weightDecay')) children.push(this.numberField('weightDecay', 'any', KNOBS.weightDecay.label));
+    const sched = h(
+      'select',
+      { disabled: this.isLocked('schedule'), onchange: () => this.commit({ schedule: sched.value as ScheduleChoice }) },
+      ...SCHEDULE_CHOICES.map((c) => h('option', { value: c, selected: v.schedule === c }, SCHEDULE_LABELS[c])),
+    );
+    children.push(field(KNOBS.schedule.label, sched));
+    if (this.shows('batchSize')) children.push(this.numberField('batchSize', 1, `${KNOBS.batchSize.label} (0 = full batch)`));
+    if (this.limits.locked.length)
+      children.push(h('p', { class: 'note' }, `Locked for this round: ${this.limits.locked.map((k) => knobLabel(v.kind, k)).join(', ')}.`));
+    this.body.replaceChildren(...children);
+  }
 
-    const [lrMin, lrMax] = this.range('lr');
-    const lrNum = h('input', { type: 'number', min: lrMin, max: lrMax, step: 'any', value: String(v.lr), disabled: this.isLocked('lr') });
+  /** Learning rate: a typed number and a log-scale slider over the allowed range. */
+  private lrField(): HTMLElement {
+    const range = this.limits.ranges.lr;
+    const [lo, hi] = range;
+    const locked = this.isLocked('lr');
+    const lrNum = h('input', { type: 'number', min: lo, max: hi, step: 'any', value: String(this.values.lr), disabled: locked });
+    const [sMin, sMax] = logSliderRange(range);
     const lrSlider = h('input', {
       type: 'range',
-      min: Math.max(LR_LOG10_RANGE[0], Math.log10(lrMin)),
-      max: Math.min(LR_LOG10_RANGE[1], Math.log10(lrMax)),
+      min: sMin,
+      max: sMax,
       step: 0.01,
-      value: String(sliderFromLr(v.lr)),
+      value: String(sliderFromLr(this.values.lr, range)),
       'aria-label': 'Step size on a log scale',
-      disabled: this.isLocked('lr'),
+      disabled: locked,
       oninput: () => {
-        const lr = this.clampKnob('lr', lrFromSlider(Number(lrSlider.value)));
+        const lr = this.clamp('lr', lrFromSlider(Number(lrSlider.value)));
         lrNum.value = String(lr);
         this.commit({ lr });
       },
     });
     lrNum.addEventListener('change', () => {
       const x = Number(lrNum.value);
-      if (!Number.isFinite(x) || x <= 0) return this.showMessage(`Learning rate must be a number between ${lrMin} and ${lrMax}.`);
-      const lr = this.clampKnob('lr', x);
-      if (lr !== x) this.showMessage(`Learning rate limited to [${lrMin}, ${lrMax}] by the host.`);
-      else this.showMessage(undefined);
+      if (!Number.isFinite(x) || x <= 0) return this.showMessage(`Learning rate must be a number between ${lo} and ${hi}.`);
+      const lr = this.clamp('lr', x);
+      this.showMessage(lr !== x ? `Learning rate limited to [${lo}, ${hi}] for this round.` : undefined);
       lrNum.value = String(lr);
-      lrSlider.value = String(sliderFromLr(lr));
+      lrSlider.value = String(sliderFromLr(lr, range));
       this.commit({ lr });
     });
-    this.inputs.lr = lrNum;
-
-    const children: HTMLElement[] = [field('Optimizer', kindSel), field('Learning rate', lrNum, lrSlider)];
-    const slider = (k: 'momentum' | 'beta2' | 'noise' | 'samRadius', label: string, step: number) => {
-      const [lo, hi] = this.range(k);
-      const out = h('output', {}, String(v[k]));
-      const input = h('input', {
-        id: uid('knob'),
-        type: 'range',
-        min: lo,
-        max: hi,
-        step,
-        value: String(v[k]),
-        disabled: this.isLocked(k),
-        oninput: () => {
-          out.textContent = input.value;
-          this.commit({ [k]: Number(input.value) } as Partial<KnobValues>);
-        },
-      });
-      this.inputs[k] = input;
-      const row = field(label, h('div', { class: 'field-row' }, input, out));
-      // The label must point at the input itself, not the row.
-      row.querySelector('label')!.setAttribute('for', input.id);
-      this.rows[k] = row;
-      if (knobApplies(v.kind, k)) children.push(row);
-    };
-    slider('momentum', momentumLabel(v.kind), 0.01);
-    slider('beta2', 'β2', 0.0001);
-    slider('noise', 'Gradient noise', 0.01);
-    slider('samRadius', 'SAM radius', 0.01);
-    if (knobApplies(v.kind, 'momentum') && v.kind === 'sgd') {
-      const nesterov = h('input', {
-        type: 'checkbox',
-        checked: v.nesterov,
-        disabled: this.isLocked('momentum'),
-        onchange: () => this.commit({ nesterov: nesterov.checked }),
-      });
-      children.push(h('label', { class: 'check' }, nesterov, 'Nesterov look-ahead'));
-    }
-    if (knobApplies(v.kind, 'weightDecay')) {
-      const [lo, hi] = this.range('weightDecay');
-      const wd = h('input', {
-        type: 'number',
-        min: lo,
-        max: hi,
-        step: 'any',
-        value: String(v.weightDecay),
-        disabled: this.isLocked('weightDecay'),
-      });
-      wd.addEventListener('change', () => {
-        const x = this.clampKnob('weightDecay', Number(wd.value) || 0);
-        wd.value = String(x);
-        this.commit({ weightDecay: x });
-      });
-      this.inputs.weightDecay = wd;
-      children.push(field('Weight decay', wd));
-    }
-    const sched = h(
-      'select',
-      { disabled: this.isLocked('schedule'), onchange: () => this.commit({ schedule: sched.value as KnobValues['schedule'] }) },
-      h('option', { value: 'none', selected: v.schedule === 'none' }, 'Constant'),
-      h('option', { value: 'step', selected: v.schedule === 'step' }, 'Step decay (halve 5 times)'),
-      h('option', { value: 'cosine', selected: v.schedule === 'cosine' }, 'Cosine annealing'),
-    );
-    this.inputs.schedule = sched;
-    children.push(field('Learning-rate schedule', sched));
-    if (this.limits.mlp) {
-      const [lo, hi] = this.range('batchSize');
-      const bs = h('input', {
-        type: 'number',
-        min: lo,
-        max: hi,
-        step: 1,
-        value: String(v.batchSize),
-        disabled: this.isLocked('batchSize'),
-      });
-      bs.addEventListener('change', () => {
-        const x = Math.round(this.clampKnob('batchSize', Number(bs.value) || 0));
-        bs.value = String(x);
-        this.commit({ batchSize: x });
-      });
-      children.push(field('Batch size (0 = full batch)', bs));
-    }
-    if (this.limits.locked.length) children.push(h('p', { class: 'note' }, `Set by the host: ${this.limits.locked.join(', ')}.`));
-    this.body.replaceChildren(...children);
+    lrNum.title = KNOBS.lr.unit;
+    return field(KNOBS.lr.label, lrNum, lrSlider);
   }
 
-  private clampKnob(k: Exclude<KnobName, 'schedule'>, x: number): number {
-    const [lo, hi] = this.range(k);
-    return Math.min(hi, Math.max(lo, x));
+  /** A linear slider with its value beside it; 0 stays reachable for knobs that 0 switches off. */
+  private sliderField(k: NumericKnob): HTMLElement {
+    const [lo, hi] = this.limits.ranges[k];
+    const min = KNOBS[k].offAtZero ? Math.min(0, lo) : lo;
+    const out = h('output', {}, formatNumber(this.values[k]));
+    const input = h('input', {
+      id: uid('knob'),
+      type: 'range',
+      min,
+      max: hi,
+      step: KNOBS[k].step ?? 'any',
+      value: String(this.values[k]),
+      disabled: this.isLocked(k),
+      title: KNOBS[k].unit,
+      oninput: () => {
+        const x = this.clamp(k, Number(input.value));
+        out.textContent = formatNumber(x);
+        this.commit({ [k]: x } as Partial<KnobValues>);
+      },
+    });
+    const row = field(knobLabel(this.values.kind, k), h('div', { class: 'field-row' }, input, out));
+    // The label must point at the input itself, not the row.
+    row.querySelector('label')!.setAttribute('for', input.id);
+    return row;
+  }
+
+  /** A typed number (weight decay, batch size), clamped on change. */
+  private numberField(k: NumericKnob, step: number | 'any', label: string): HTMLElement {
+    const [lo, hi] = this.limits.ranges[k];
+    const integer = KNOBS[k].scale === 'integer';
+    const input = h('input', {
+      type: 'number',
+      min: KNOBS[k].offAtZero ? 0 : lo,
+      max: hi,
+      step,
+      value: String(this.values[k]),
+      disabled: this.isLocked(k),
+      title: KNOBS[k].unit,
+    });
+    input.addEventListener('change', () => {
+      const raw = Number(input.value) || 0;
+      const x = this.clamp(k, integer ? Math.round(raw) : raw);
+      input.value = String(x);
+      this.commit({ [k]: x } as Partial<KnobValues>);
+    });
+    return field(label, input);
   }
 }
-
-export { DEFAULT_KNOBS };

@@ -1,24 +1,11 @@
 import type { Landscape } from '../landscapes/Landscape';
 import type { Rng } from '../random/Rng';
-import { fma } from '../linalg/fma';
-import { lbfgsInit, lbfgsStepInPlace, type LbfgsState } from './lbfgs';
-import { newtonStepInPlace } from './newton';
-import { parseOptimizerSpec, type OptimizerSpec } from './optimizerSpec';
-import { scheduledLearningRate } from './schedules';
-import {
-  addDecayedWeights,
-  addDecoupledWeightDecay,
-  chain,
-  clipGradNormInPlace,
-  l2norm,
-  scaleByAdagrad,
-  scaleByAdam,
-  scaleByLearningRate,
-  scaleByRms,
-  traceRmsMomentum,
-  traceTorchSgd,
-  type GradientTransformation,
-} from './transforms';
+import { BatchOracle, type GradientOracle, SharpnessAwareOracle } from './oracles';
+import { type OptimizerSpec, parseOptimizerSpec } from './optimizerSpec';
+import { knobs, type Recipe, recipe } from './recipes';
+import type { GradientTransformation, StepContext } from './transforms';
+import { NEWTON_MAX_DIM } from './newton';
+import { SpecError } from '../spec/SpecError';
 
 /** What one update cost. */
 export interface StepInfo {
@@ -29,35 +16,28 @@ export interface StepInfo {
 }
 
 /**
- * The named optimizers as one-line recipes (optax `_src/alias.py`), each a
- * chain over a live hyperparameter record `h` so that `retune` changes them
- * without resetting state. Torch's semantics (MATH.md) decide every order.
+ * An optimizer's whole state, as optax's `InjectHyperparamsState(count,
+ * hyperparams, inner_state)`: plain records, nothing hidden in closures.
  */
-function recipe(h: OptimizerSpec): GradientTransformation<unknown> | null {
-  switch (h.kind) {
-    case 'sgd':
-      return chain(addDecayedWeights(h), traceTorchSgd(h), scaleByLearningRate());
-    case 'adam':
-      return chain(addDecayedWeights(h), scaleByAdam(h));
-    case 'adamw':
-      return chain(addDecoupledWeightDecay(h), scaleByAdam(h));
-    case 'rmsprop':
-      return chain(addDecayedWeights(h), scaleByRms(h), traceRmsMomentum(h));
-    case 'adagrad':
-      return chain(addDecayedWeights(h), scaleByAdagrad(h));
-    case 'newton':
-    case 'lbfgs':
-      return null; // second-order and quasi-Newton methods need the objective, not just a gradient
-  }
+export interface OptimizerState {
+  /** Updates applied so far: k of the next update, which drives the schedule (kept across every retune). */
+  count: number;
+  /** The live hyperparameter record every transform, oracle and stepper reads; `retune` rewrites it. */
+  readonly hyperparams: OptimizerSpec;
+  /** The optimizer's own chain's state (moments, momentum buffers, Adagrad's sums, in chain order). */
+  readonly transform: unknown;
+  /** The stepper's state (L-BFGS's curvature pairs; null for the others). */
+  readonly stepper: unknown;
 }
 
 /**
- * A stateful optimizer for one racer: validated spec, optimizer state and
+ * A stateful optimizer for one racer: hyperparameters, optimizer state and
  * scratch buffers. One `stepInPlace` is one update of θ:
- *  1. g = ∇f(θ) (a minibatch gradient when `batchSize` is set on a data-backed landscape);
- *  2. SAM: ε = ρ·g/(‖g‖+1e-12) (ASAM: ρ·θ²⊙g/(‖|θ|⊙g‖+1e-12)), g ← ∇f(θ+ε) on the same minibatch;
- *  3. clipping as torch's clip_grad_norm_; 4. additive noise g ← g + σξ;
- *  5. the optimizer's own update with the scheduled learning rate of this step.
+ *  1. the gradient oracle: g = ∇f(θ), or ∇f_B(θ) on a minibatch B drawn for this step (`BatchOracle`),
+ *     wrapped by SAM/ASAM (`SharpnessAwareOracle`): g ← ∇f(θ+ε) on the same B;
+ *  2. the knobs that are on (`knobs` in `recipes.ts`): torch's clip_grad_norm_, then g ← g + σξ (ξ from this step's stream);
+ *  3. the optimizer's own chain (`recipe`), the learning rate of update k injected from the schedule;
+ *  4. the recipe's stepper: θ ← θ − step (first-order), or Newton / L-BFGS from the processed gradient.
  *
  * @example
  *   const L = createLandscape('himmelblau');
@@ -65,129 +45,142 @@ function recipe(h: OptimizerSpec): GradientTransformation<unknown> | null {
  *   const theta = Float64Array.of(0, 0);
  *   opt.stepInPlace(theta, L, new Rng(1));
  *   opt.retune({ kind: 'adam', lr: 0.01 }); // keeps Adam's moments
+ *   opt.spec.lr; // 0.01 (a frozen copy: change it with retune)
  */
 export class Optimizer {
-  /** Normalised spec; also the live hyperparameter record the transforms read. */
-  readonly spec: OptimizerSpec;
-  /** Updates applied so far (k of the next update). */
-  updates = 0;
-  private transform: GradientTransformation<unknown> | null;
-  private state: unknown;
-  private lbfgs: LbfgsState = lbfgsInit();
+  private _spec: Readonly<OptimizerSpec>;
+  private _state: OptimizerState;
+  /** The optimizer's own chain and stepper: stateful, rebuilt only when the kind changes. */
+  private recipe: Recipe;
+  /** The knobs that are on, as the step's oracle (SAM around the batch) and a chain: stateless, rebuilt by every retune. */
+  private oracle!: GradientOracle;
+  private knobs!: GradientTransformation<unknown[]>;
+  private knobState!: unknown[];
+  private readonly batch = new BatchOracle();
   private readonly g: Float64Array;
-  private readonly probe: Float64Array;
+  private readonly ctx: StepContext;
 
+  /** Validates `spec` (throws `SpecError` naming the field under `path`); `createOptimizer` is the usual way in. */
   constructor(
-    spec: OptimizerSpec,
+    spec: unknown,
     readonly dim: number,
+    path = 'optimizer',
   ) {
-    this.spec = spec;
-    this.transform = recipe(spec);
-    this.state = this.transform?.init(dim);
+    this._spec = freezeSpec(checkFitsDimension(parseOptimizerSpec(spec, path), dim, path));
+    const hyperparams = liveRecord(this._spec);
+    this.recipe = recipe(hyperparams);
+    this.bindKnobs(hyperparams);
+    this._state = { count: 0, hyperparams, transform: this.recipe.transform.init(dim), stepper: this.recipe.stepper.init(dim) };
     this.g = new Float64Array(dim);
-    this.probe = new Float64Array(dim);
+    // One context per optimizer, every field rewritten at the start of each step: no allocation per step.
+    this.ctx = { step: 0, params: this.g, lr: Number.NaN, rng: null as unknown as Rng, stepScale: 1, paramScale: 1 };
+  }
+
+  /** The normalised spec now in force: frozen (deeply), replaced by `retune`, so callers may keep it. */
+  get spec(): Readonly<OptimizerSpec> {
+    return this._spec;
+  }
+
+  /** Updates applied so far (k of the next update). */
+  get updates(): number {
+    return this._state.count;
+  }
+
+  /** The state (read it, do not write it): hyperparameters, step count, the chain's and the stepper's states. */
+  get state(): Readonly<OptimizerState> {
+    return this._state;
   }
 
   /**
    * Changes hyperparameters live. The same kind keeps the optimizer state
-   * (moments, momentum buffers, L-BFGS memory, the step count that drives
-   * schedules); a different kind starts fresh. Throws `SpecError` and changes
-   * nothing when the spec is invalid.
+   * (moments, momentum buffers, L-BFGS memory); a different kind starts its
+   * state fresh. The step count that drives schedules always carries on.
+   * Throws `SpecError` and changes nothing when the spec is invalid.
    */
   retune(spec: unknown, path = 'optimizer'): void {
-    const next = parseOptimizerSpec(spec, path);
-    const sameKind = next.kind === this.spec.kind;
-    for (const k of Object.keys(this.spec)) delete (this.spec as unknown as Record<string, unknown>)[k];
-    Object.assign(this.spec, next);
-    if (!sameKind) {
-      this.transform = recipe(this.spec);
-      this.state = this.transform?.init(this.dim);
-      this.lbfgs = lbfgsInit();
+    const next = freezeSpec(checkFitsDimension(parseOptimizerSpec(spec, path), this.dim, path));
+    const { count, hyperparams } = this._state;
+    this._spec = next;
+    let h = hyperparams;
+    if (next.kind === hyperparams.kind) {
+      // The same kind has the same fields: rewrite the live record its transforms read, keeping their state.
+      Object.assign(hyperparams, liveRecord(next));
+    } else {
+      h = liveRecord(next);
+      this.recipe = recipe(h);
+      this._state = { count, hyperparams: h, transform: this.recipe.transform.init(this.dim), stepper: this.recipe.stepper.init(this.dim) };
     }
+    this.bindKnobs(h);
   }
 
-  private gradientInto(theta: ArrayLike<number>, out: Float64Array, landscape: Landscape, rng: Rng): number {
-    const b = this.spec.batchSize;
-    if (b !== null && landscape.stochasticGradientInto && landscape.dataSize !== undefined && b < landscape.dataSize) {
-      return landscape.stochasticGradientInto(theta, out, b, rng);
-    }
-    return landscape.valueAndGradientInto(theta, out);
+  /** A knob that is off is not in the step at all (the transforms still read the live record). */
+  private bindKnobs(h: OptimizerSpec): void {
+    this.oracle = h.samRadius > 0 ? new SharpnessAwareOracle(this.batch, h, this.dim) : this.batch;
+    this.knobs = knobs(h);
+    this.knobState = this.knobs.init(this.dim);
   }
 
   /** One update of θ, in place. */
   stepInPlace(theta: Float64Array, landscape: Landscape, rng: Rng): StepInfo {
-    const h = this.spec;
+    const state = this._state;
     const g = this.g;
-    const n = this.dim;
-    const k = this.updates;
-    const rngBefore = h.samRadius > 0 ? { s: [...rng.state.s] as [number, number, number, number], spare: rng.state.spare } : null;
-    const loss = this.gradientInto(theta, g, landscape, rng);
-    let evals = 1;
-    if (h.samRadius > 0) {
-      const p = this.probe;
-      if (h.samAdaptive) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += (Math.abs(theta[i]) * g[i]) ** 2;
-        const scale = h.samRadius / (Math.sqrt(s) + 1e-12);
-        for (let i = 0; i < n; i++) p[i] = theta[i] + scale * theta[i] * theta[i] * g[i];
-      } else {
-        const scale = h.samRadius / (l2norm(g) + 1e-12);
-        for (let i = 0; i < n; i++) p[i] = theta[i] + scale * g[i];
-      }
-      // Same minibatch at θ+ε: replay the generator from where the first draw started.
-      rng.state = rngBefore!;
-      this.gradientInto(p, g, landscape, rng);
-      evals += 1;
-    }
-    if (h.clipNorm !== null) clipGradNormInPlace(g, h.clipNorm);
-    if (h.noise > 0) for (let i = 0; i < n; i++) g[i] = g[i] + h.noise * rng.normal();
-
-    const lr = scheduledLearningRate(h.schedule, h.lr, k);
-    if (this.transform) {
-      const ctx = { step: k, params: theta, lr, stepScale: 1, paramScale: 1 };
-      this.transform.updateInPlace(g, this.state, ctx);
-      const { stepScale, paramScale } = ctx;
-      if (paramScale !== 1) for (let i = 0; i < n; i++) theta[i] = theta[i] * paramScale;
-      for (let i = 0; i < n; i++) theta[i] = fma(stepScale, g[i], theta[i]);
-    } else {
-      // Newton and L-BFGS see weight decay as the L2 term (λ/2)‖θ‖² of the objective they model.
-      const wd = h.weightDecay;
-      let f = loss;
-      if (wd !== 0) {
-        let s = 0;
-        for (let i = 0; i < n; i++) {
-          g[i] = fma(wd, theta[i], g[i]);
-          s += theta[i] * theta[i];
-        }
-        f += 0.5 * wd * s;
-      }
-      if (h.kind === 'newton') {
-        evals += newtonStepInPlace(theta, landscape, { ...h, lr }, g, f) - 1;
-      } else if (h.kind === 'lbfgs') {
-        const objective = (x: ArrayLike<number>, out: Float64Array) => {
-          let v = landscape.valueAndGradientInto(x, out);
-          if (wd !== 0) {
-            let s = 0;
-            for (let i = 0; i < n; i++) {
-              out[i] = fma(wd, x[i], out[i]);
-              s += x[i] * x[i];
-            }
-            v += 0.5 * wd * s;
-          }
-          return v;
-        };
-        evals += lbfgsStepInPlace(theta, f, g, this.lbfgs, { ...h, lr }, objective);
-      }
-    }
-    this.updates += 1;
-    return { gradientEvaluations: evals, loss };
+    this.batch.beginStep(landscape, state.hyperparams.batchSize, rng);
+    const loss = this.oracle.valueAndGradientInto(theta, g);
+    const ctx = this.ctx;
+    ctx.step = state.count;
+    ctx.params = theta;
+    ctx.lr = Number.NaN;
+    ctx.rng = rng;
+    ctx.stepScale = 1;
+    ctx.paramScale = 1;
+    this.knobs.updateInPlace(g, this.knobState, ctx);
+    this.recipe.transform.updateInPlace(g, state.transform, ctx);
+    const more = this.recipe.stepper.stepInPlace(theta, g, state.stepper, ctx, landscape, loss);
+    state.count += 1;
+    return { gradientEvaluations: this.batch.evaluations + more, loss };
   }
+}
+
+/**
+ * The optimizer's own record of a spec, read by its transforms on every step.
+ * Nested values (betas, schedule) are copies, never the frozen spec's: the
+ * record is rewritten by retune, and V8 reads frozen arrays on slower paths
+ * (destructuring `const [b1, b2] = h.betas` cost Adam 15%).
+ */
+function liveRecord(spec: Readonly<OptimizerSpec>): OptimizerSpec {
+  const h: Record<string, unknown> = { ...spec };
+  for (const [k, v] of Object.entries(h)) {
+    if (Array.isArray(v)) h[k] = [...v];
+    else if (typeof v === 'object' && v !== null) h[k] = { ...v };
+  }
+  return h as unknown as OptimizerSpec;
+}
+
+/** Freezes a freshly parsed spec and its nested records (betas, schedule). */
+function freezeSpec(spec: OptimizerSpec): Readonly<OptimizerSpec> {
+  for (const v of Object.values(spec)) if (typeof v === 'object' && v !== null) Object.freeze(v);
+  return Object.freeze(spec);
 }
 
 /**
  * Validates `spec` and returns a fresh optimizer for a `dim`-dimensional
  * landscape. Throws `SpecError` on bad specs.
  */
+/**
+ * Refuses, when the optimizer is made or retuned, a kind that cannot run on a
+ * landscape of this dimension (Newton forms a dense Hessian): otherwise the
+ * refusal would only come at the first step, in the middle of a race.
+ */
+function checkFitsDimension(spec: OptimizerSpec, dim: number, path: string): OptimizerSpec {
+  if (spec.kind === 'newton' && dim > NEWTON_MAX_DIM) {
+    throw new SpecError(
+      `${path}.kind`,
+      `newton needs a dense Hessian and is limited to ${NEWTON_MAX_DIM} parameters; this landscape has ${dim}: pick another optimizer`,
+    );
+  }
+  return spec;
+}
+
 export function createOptimizer(spec: unknown, dim: number, path = 'optimizer'): Optimizer {
-  return new Optimizer(parseOptimizerSpec(spec, path), dim);
+  return new Optimizer(spec, dim, path);
 }

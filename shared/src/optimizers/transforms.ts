@@ -6,13 +6,19 @@
  * makes its state (a plain record, never hidden), `updateInPlace` rewrites the
  * update vector `u` (which starts as the gradient) and advances the state.
  * `chain(...)` folds transforms left to right; the order of the chain *is* the
- * semantics (coupled vs decoupled weight decay is only where it sits). The last
- * transform turns the direction into a step (`scaleByLearningRate` flips the
- * sign in one place); the caller then does θ ← θ + u.
+ * semantics (coupled vs decoupled weight decay is only where it sits; clipping
+ * before noise). Every transform works in the gradient's own sign: the last
+ * ones scale the direction into a step (`scaleByLearningRate`, or the learning
+ * rate folded into Adam, RMSProp and Adagrad where torch folds it), and
+ * `applyUpdatesInPlace` alone flips the sign, θ ← θ − step. Negation is exact
+ * in IEEE-754, so where the flip happens does not change a single bit.
  *
  * Hyperparameters are read from a live record `h` on every step instead of
  * being captured at construction, so a player can retune a slider mid-race
- * without resetting the optimizer state (optax's `inject_hyperparams`).
+ * without resetting the optimizer state (optax's `inject_hyperparams`): the
+ * record belongs to the optimizer's state (`Optimizer.ts`), and the learning
+ * rate of update k comes from `injectLearningRate`. Randomness (gradient
+ * noise) comes from the step context's generator, never a captured one.
  *
  * Everything here works in place and allocates only in `init`: the server
  * steps thousands of racers per second.
@@ -23,19 +29,24 @@
  * PyTorch reference even on runs that amplify a 1-ulp difference 10⁴-fold.
  */
 import { fma } from '../linalg/fma';
+import type { Rng } from '../random/Rng';
+import { type ScheduleSpec, scheduledLearningRate } from './schedules';
 
 export interface StepContext {
   /** 0-based index of this update (k in the schedule formulas). */
   step: number;
   /** Parameters before the update (read-only for transforms). */
   params: Float64Array;
-  /** Learning rate of this update (the schedule already applied). */
+  /** Learning rate of this update, set by `injectLearningRate` (the schedule applied). */
   lr: number;
+  /** This update's random stream (gradient noise draws from it, in coordinate order). */
+  rng: Rng;
   /**
-   * How the final update is applied: θᵢ ← fma(stepScale, uᵢ, θᵢ·paramScale).
-   * Transforms set these instead of pre-multiplying so that the rounding is
-   * torch's: `param.add_(d, alpha=−lr)` is one fused multiply-add there, and
-   * AdamW's `param.mul_(1 − lr·λ)` comes before the Adam step. Both start at 1.
+   * How the final update is applied: θᵢ ← fma(−stepScale, uᵢ, θᵢ·paramScale)
+   * (`applyUpdatesInPlace`). Transforms set these instead of pre-multiplying
+   * so that the rounding is torch's: `param.add_(d, alpha=−lr)` is one fused
+   * multiply-add there, and AdamW's `param.mul_(1 − lr·λ)` comes before the
+   * Adam step. Both start at 1.
    */
   stepScale: number;
   paramScale: number;
@@ -115,7 +126,8 @@ export function traceTorchSgd(h: { momentum: number; dampening: number; nesterov
 
 /**
  * torch RMSprop's momentum: b ← μb + u (zero initial buffer), then the step
- * θ ← θ − lr·b. Without momentum `scaleByRms` has already made the final step.
+ * lr·b (θ ← θ − lr·b, one fused multiply-add). Without momentum `scaleByRms`
+ * has already made the step.
  */
 export function traceRmsMomentum(h: { momentum: number }): GradientTransformation<Float64Array> {
   return {
@@ -127,7 +139,7 @@ export function traceRmsMomentum(h: { momentum: number }): GradientTransformatio
         b[i] = b[i] * mu + u[i];
         u[i] = b[i];
       }
-      ctx.stepScale = -ctx.lr;
+      ctx.stepScale = ctx.lr;
     },
   };
 }
@@ -141,21 +153,23 @@ export interface AdamState {
 
 /**
  * Adam (Kingma & Ba 2015) with torch's conventions: m ← β1m + (1−β1)g,
- * v ← β2v + (1−β2)g², step u = −(lr/bc1)·m / (√v/√bc2 + eps) — eps added after
+ * v ← β2v + (1−β2)g², step u = (lr/bc1)·m / (√v/√bc2 + eps) — eps added after
  * the bias correction. AMSGrad (Reddi et al. 2018) keeps the running max of
  * the raw v. The learning rate is folded in here, as torch's
- * `addcdiv_(m, denom, value=−lr/bc1)` does, to keep its rounding.
+ * `addcdiv_(m, denom, value=−lr/bc1)` does, to keep its rounding (the sign is
+ * flipped by `applyUpdatesInPlace`; (−a)·m/d is exactly −(a·m/d)).
  */
 export function scaleByAdam(h: { betas: [number, number]; eps: number; amsgrad: boolean }): GradientTransformation<AdamState> {
   return {
     init: (dim) => ({ count: 0, mu: new Float64Array(dim), nu: new Float64Array(dim), nuMax: new Float64Array(dim) }),
     updateInPlace(u, s, ctx) {
-      const [b1, b2] = h.betas;
+      const b1 = h.betas[0];
+      const b2 = h.betas[1];
       const eps = h.eps;
       s.count += 1;
       const bc1 = 1 - b1 ** s.count;
       const bc2sqrt = Math.sqrt(1 - b2 ** s.count);
-      const negStep = -(ctx.lr / bc1);
+      const stepSize = ctx.lr / bc1;
       const { mu, nu, nuMax } = s;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
@@ -166,7 +180,7 @@ export function scaleByAdam(h: { betas: [number, number]; eps: number; amsgrad: 
           if (v > nuMax[i]) nuMax[i] = v;
           v = nuMax[i];
         }
-        u[i] = (negStep * mu[i]) / (Math.sqrt(v) / bc2sqrt + eps);
+        u[i] = (stepSize * mu[i]) / (Math.sqrt(v) / bc2sqrt + eps);
       }
     },
   };
@@ -180,7 +194,7 @@ export interface RmsState {
 /**
  * RMSProp (Tieleman & Hinton 2012) as torch: v ← αv + (1−α)g²; centered keeps
  * ḡ ← αḡ + (1−α)g and divides by √(v − ḡ²) + eps (Graves 2013); no bias
- * correction. Without momentum this is the final step u = −lr·g/a (torch's
+ * correction. Without momentum this is the step u = lr·g/a (torch's
  * `addcdiv_(g, a, value=−lr)`); with momentum it yields g/a for `traceRmsMomentum`.
  */
 export function scaleByRms(h: { alpha: number; eps: number; centered: boolean; momentum: number }): GradientTransformation<RmsState> {
@@ -188,7 +202,7 @@ export function scaleByRms(h: { alpha: number; eps: number; centered: boolean; m
     init: (dim) => ({ nu: new Float64Array(dim), mean: new Float64Array(dim) }),
     updateInPlace(u, s, ctx) {
       const a = h.alpha;
-      const num = h.momentum === 0 ? -ctx.lr : 1;
+      const num = h.momentum === 0 ? ctx.lr : 1;
       const { nu, mean } = s;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
@@ -216,7 +230,7 @@ export interface AdagradState {
 
 /**
  * Adagrad (Duchi et al. 2011) as torch: s₀ = initialAccumulatorValue,
- * s ← s + g², γ = lr/(1 + k·lrDecay), step u = −γ·g/(√s + eps).
+ * s ← s + g², γ = lr/(1 + k·lrDecay), step u = γ·g/(√s + eps).
  */
 export function scaleByAdagrad(h: { eps: number; initialAccumulatorValue: number; lrDecay: number }): GradientTransformation<AdagradState> {
   return {
@@ -226,28 +240,80 @@ export function scaleByAdagrad(h: { eps: number; initialAccumulatorValue: number
         s.sum.fill(h.initialAccumulatorValue);
         s.seeded = true;
       }
-      const negClr = -(ctx.lr / (1 + s.count * h.lrDecay));
+      const clr = ctx.lr / (1 + s.count * h.lrDecay);
       s.count += 1;
       const sum = s.sum;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         sum[i] = fma(g, g, sum[i]);
-        u[i] = (negClr * g) / (Math.sqrt(sum[i]) + h.eps);
+        u[i] = (clr * g) / (Math.sqrt(sum[i]) + h.eps);
       }
     },
   };
 }
 
 /**
- * θ ← θ − lr·u: the sign flip from direction to step. It sets the context's
- * `stepScale` rather than scaling u, so the update is applied as one fused
- * multiply-add, exactly like torch's `param.add_(d, alpha=−lr)`.
+ * The step lr·u (θ ← θ − lr·u). It sets the context's `stepScale` rather than
+ * scaling u, so the update is applied as one fused multiply-add, exactly like
+ * torch's `param.add_(d, alpha=−lr)`.
  */
 export function scaleByLearningRate(): GradientTransformation<null> {
   return {
     init: () => null,
     updateInPlace(_u, _s, ctx) {
-      ctx.stepScale = -ctx.lr;
+      ctx.stepScale = ctx.lr;
+    },
+  };
+}
+
+/**
+ * optax.apply_updates, and the one place the step's sign is flipped:
+ * θᵢ ← fma(−stepScale, uᵢ, θᵢ·paramScale). Transforms hand over a step along
+ * the gradient; −stepScale is exact, so this rounds exactly as torch's
+ * `param.add_(d, alpha=−lr)` and `addcdiv_(m, denom, value=−lr/bc1)`.
+ */
+export function applyUpdatesInPlace(theta: Float64Array, u: Float64Array, ctx: StepContext): void {
+  const n = theta.length;
+  const { paramScale } = ctx;
+  const scale = -ctx.stepScale;
+  if (paramScale !== 1) for (let i = 0; i < n; i++) theta[i] = theta[i] * paramScale;
+  for (let i = 0; i < n; i++) theta[i] = fma(scale, u[i], theta[i]);
+}
+
+/**
+ * optax.inject_hyperparams for the learning rate: a wrapper that gives update
+ * k = ctx.step the rate lr_k = schedule(k) (the constant lr without a
+ * schedule; `scheduledLearningRate`, torch's lr_scheduler formulas) in ctx.lr,
+ * then runs `inner`, whose transforms (and Newton's and L-BFGS's steppers
+ * after it) read it. The record is live: a retuned lr or schedule applies
+ * from the next update. Its state is the inner state.
+ */
+export function injectLearningRate<S>(
+  h: { lr: number; schedule: ScheduleSpec | null },
+  inner: GradientTransformation<S>,
+): GradientTransformation<S> {
+  return {
+    init: (dim) => inner.init(dim),
+    updateInPlace(u, s, ctx) {
+      ctx.lr = scheduledLearningRate(h.schedule, h.lr, ctx.step);
+      inner.updateInPlace(u, s, ctx);
+    },
+  };
+}
+
+/**
+ * Additive Gaussian gradient noise: g ← g + σξ with ξ ~ N(0, I), one draw of
+ * the step's stream (`ctx.rng.normal()`) per coordinate in order; σ = 0 draws
+ * nothing (optax.add_noise with a constant variance; Neelakantan et al. 2015).
+ */
+export function addNoise(h: { noise: number }): GradientTransformation<null> {
+  return {
+    init: () => null,
+    updateInPlace(u, _s, ctx) {
+      const sigma = h.noise;
+      if (sigma === 0) return;
+      const rng = ctx.rng;
+      for (let i = 0; i < u.length; i++) u[i] = u[i] + sigma * rng.normal();
     },
   };
 }
@@ -270,7 +336,10 @@ export function clipGradNormInPlace(u: Float64Array, clipNorm: number): void {
   for (let i = 0; i < u.length; i++) u[i] = u[i] * coef;
 }
 
-/** `clipGradNormInPlace` as a chainable transform. */
+/**
+ * optax.clip_by_global_norm with torch's rounding (`clipGradNormInPlace`):
+ * g ← g·min(1, c/(‖g‖ + 1e-6)) for c = clipNorm; no clipping when it is null.
+ */
 export function clipByGlobalNorm(h: { clipNorm: number | null }): GradientTransformation<null> {
   return {
     init: () => null,

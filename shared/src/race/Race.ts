@@ -10,7 +10,7 @@ import {
   roundScore,
   type RaceSettings,
 } from './RaceSettings';
-import { encodeTrail, quantBox, quantise, type TrailSnapshot } from './TrailSnapshot';
+import { encodeTrail, quantBox, quantize, type TrailSnapshot } from './TrailSnapshot';
 import type { Bounds2D } from '../landscapes/Landscape';
 import { computeResults, computeResultsStepwise, isAnalytic2D, scoreOf, type Rerun } from './results';
 import {
@@ -194,14 +194,14 @@ export class Race {
         gradientEvaluations: 0,
         updates: 0,
         joinTick,
-        optimizer: copySpec(optimizer.spec),
+        optimizer: optimizer.spec,
         finishUpdates: null,
       },
       order: this.joinCount++,
       optimizer,
       rng: this.racerStream(id, 'steps'),
       scratch: new Float64Array(this.dim),
-      initialSpec: copySpec(optimizer.spec),
+      initialSpec: optimizer.spec,
       start: Array.from(position),
       startLoss: loss,
       trail,
@@ -231,9 +231,9 @@ export class Race {
     const r = this.mustGet(id);
     const normalised = checkRacerOptimizer(this.settings, spec, this.dim);
     r.optimizer.retune(normalised);
-    // Optimizer.spec is the live record its transforms read (mutated by retune): keep copies.
-    r.view.optimizer = copySpec(r.optimizer.spec);
-    this.log.changes.push({ seq: this.seq++, tick: this._tickCount, id, spec: copySpec(r.optimizer.spec) });
+    // Optimizer.spec is frozen and replaced (not rewritten) by retune: it can be kept as it is.
+    r.view.optimizer = r.optimizer.spec;
+    this.log.changes.push({ seq: this.seq++, tick: this._tickCount, id, spec: r.optimizer.spec });
     return r.view.optimizer;
   }
 
@@ -641,10 +641,6 @@ function finalStretch(ticks: number): number {
   return Math.max(2, Math.ceil(0.05 * ticks));
 }
 
-function copySpec(spec: OptimizerSpec): OptimizerSpec {
-  return JSON.parse(JSON.stringify(spec)) as OptimizerSpec;
-}
-
 function allFinite(x: Float64Array): boolean {
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
   return true;
@@ -657,7 +653,7 @@ function pushTrail(r: RacerState, drawn: Float64Array, box: Bounds2D): void {
     bigger.set(r.trail);
     r.trail = bigger;
   }
-  r.trail[2 * r.trailLength] = quantise(drawn[0], box.xMin, box.xMax);
-  r.trail[2 * r.trailLength + 1] = quantise(drawn[1], box.yMin, box.yMax);
+  r.trail[2 * r.trailLength] = quantize(drawn[0], box.xMin, box.xMax);
+  r.trail[2 * r.trailLength + 1] = quantize(drawn[1], box.yMin, box.yMax);
   r.trailLength += 1;
 }

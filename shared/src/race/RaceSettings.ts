@@ -4,6 +4,19 @@ import { Rng, type Seed } from '../random/Rng';
 import type { Bounds2D, Landscape, LandscapeSpec } from '../landscapes/Landscape';
 import type { MlpLandscape } from '../mlp/MlpLandscape';
 import { createLandscape, createOptimizer, OPTIMIZER_KINDS, type OptimizerKind, type OptimizerSpec } from './deps';
+import {
+  DEFAULT_KNOB_RANGES,
+  KNOB_HARD_LIMITS,
+  KNOB_NAMES,
+  KNOBS,
+  knobSlot,
+  nesterovApplies,
+  NUMERIC_KNOBS,
+  type KnobName,
+  type KnobRange,
+  type KnobRanges,
+  type KnobSlot,
+} from './knobs';
 
 /**
  * Race settings: what a host chooses for a round, as plain JSON validated once
@@ -12,36 +25,9 @@ import { createLandscape, createOptimizer, OPTIMIZER_KINDS, type OptimizerKind, 
  * `SpecError` naming the field and the allowed range.
  */
 
-/** The knobs a player turns. Numeric ones have a host-chosen range. */
-export const NUMERIC_KNOBS = ['lr', 'momentum', 'beta2', 'noise', 'samRadius', 'weightDecay', 'batchSize'] as const;
-export type NumericKnob = (typeof NUMERIC_KNOBS)[number];
-/** Every knob a host can lock; `schedule` has no range, only on/off by locking. */
-export const KNOB_NAMES = [...NUMERIC_KNOBS, 'schedule'] as const;
-export type KnobName = (typeof KNOB_NAMES)[number];
-
-export type KnobRange = [min: number, max: number];
-export type KnobRanges = Record<NumericKnob, KnobRange>;
-
-/** The widest range a host may allow for each knob. */
-export const KNOB_HARD_LIMITS: Readonly<KnobRanges> = Object.freeze({
-  lr: [1e-8, 100],
-  momentum: [0, 0.999],
-  beta2: [0, 0.99999],
-  noise: [0, 100],
-  samRadius: [0, 10],
-  weightDecay: [0, 1],
-  batchSize: [1, 100000],
-});
-
-export const DEFAULT_KNOB_RANGES: Readonly<KnobRanges> = Object.freeze({
-  lr: [1e-5, 2],
-  momentum: [0, 0.999],
-  beta2: [0.5, 0.9999],
-  noise: [0, 5],
-  samRadius: [0, 1],
-  weightDecay: [0, 0.1],
-  batchSize: [1, 1024],
-});
+// The knob table (names, ranges, where each knob sits in a spec) lives in knobs.ts; re-exported for existing importers.
+export { NUMERIC_KNOBS, KNOB_NAMES, KNOB_HARD_LIMITS, DEFAULT_KNOB_RANGES, knobSlot } from './knobs';
+export type { NumericKnob, KnobName, KnobRange, KnobRanges } from './knobs';
 
 export type StartRule = { kind: 'shared'; point: number[] } | { kind: 'random' } | { kind: 'choose' };
 
@@ -103,6 +89,27 @@ export const TICK_RATE_RANGE = [1, 60] as const;
 export const STEPS_PER_TICK_RANGE = [1, 50] as const;
 export const MAX_PLAYERS_RANGE = [1, 100] as const;
 export const ROBUST_SAMPLES_RANGE = [1, 1024] as const;
+/** A round's length when the settings say nothing: 60 s at 20 ticks a second, 2 updates a tick (2,400 updates). */
+export const ROUND_DEFAULTS = Object.freeze({ roundSeconds: 60, tickRate: 20, stepsPerTick: 2 });
+
+/**
+ * Updates a racer takes in a whole round (what a schedule is sized to):
+ * roundSeconds × tickRate × stepsPerTick, capped by the budget at
+ * `evaluationsPerUpdate` gradient evaluations an update (2 with SAM). Accepts
+ * parsed settings or the raw JSON a client holds (defaults for what is missing).
+ */
+export function roundUpdates(
+  s: { roundSeconds?: unknown; budget?: unknown; tickRate?: unknown; stepsPerTick?: unknown },
+  evaluationsPerUpdate = 1,
+): number {
+  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d);
+  const perSecond = num(s.tickRate, ROUND_DEFAULTS.tickRate) * num(s.stepsPerTick, ROUND_DEFAULTS.stepsPerTick);
+  const timed = s.roundSeconds === null ? Infinity : num(s.roundSeconds, ROUND_DEFAULTS.roundSeconds) * perSecond;
+  const budgeted = typeof s.budget === 'number' && s.budget > 0 ? Math.floor(s.budget / Math.max(1, evaluationsPerUpdate)) : Infinity;
+  const n = Math.min(timed, budgeted);
+  return Number.isFinite(n) ? Math.max(1, Math.round(n)) : ROUND_DEFAULTS.roundSeconds * perSecond;
+}
+
 /** Random starts keep this fraction of the view's width and height away from each edge. */
 export const START_MARGIN = 0.1;
 
@@ -141,7 +148,10 @@ export function parseSettingsWithLandscape(json: unknown, path = 'settings'): { 
   const knobRanges = parseKnobRanges(obj.knobRanges, `${path}.knobRanges`);
   const lockedKnobs = parseLockedKnobs(obj.lockedKnobs, `${path}.lockedKnobs`);
 
-  const roundSeconds = nullableNumber(obj, 'roundSeconds', path, 60, { min: ROUND_SECONDS_RANGE[0], max: ROUND_SECONDS_RANGE[1] });
+  const roundSeconds = nullableNumber(obj, 'roundSeconds', path, ROUND_DEFAULTS.roundSeconds, {
+    min: ROUND_SECONDS_RANGE[0],
+    max: ROUND_SECONDS_RANGE[1],
+  });
   const budget = nullableNumber(obj, 'budget', path, null, { min: BUDGET_RANGE[0], max: BUDGET_RANGE[1], integer: true });
   if (roundSeconds === null && budget === null) {
     throw new SpecError(
@@ -149,8 +159,12 @@ export function parseSettingsWithLandscape(json: unknown, path = 'settings'): { 
       `and ${path}.budget cannot both be null: a round needs a time limit (seconds in [${ROUND_SECONDS_RANGE.join(', ')}]), a budget of gradient evaluations, or both`,
     );
   }
-  const tickRate = numberField(obj, 'tickRate', path, 20, { min: TICK_RATE_RANGE[0], max: TICK_RATE_RANGE[1], integer: true });
-  const stepsPerTick = numberField(obj, 'stepsPerTick', path, 2, {
+  const tickRate = numberField(obj, 'tickRate', path, ROUND_DEFAULTS.tickRate, {
+    min: TICK_RATE_RANGE[0],
+    max: TICK_RATE_RANGE[1],
+    integer: true,
+  });
+  const stepsPerTick = numberField(obj, 'stepsPerTick', path, ROUND_DEFAULTS.stepsPerTick, {
     min: STEPS_PER_TICK_RANGE[0],
     max: STEPS_PER_TICK_RANGE[1],
     integer: true,
@@ -302,18 +316,6 @@ export function roundScore(raw: number | null, scoring: Pick<ScoringRule, 'decim
   return r === 0 ? 0 : r;
 }
 
-/** A score as the results table shows it: the rule's decimals, "—" when there is none. */
-export function formatScore(score: number | null, scoring: Pick<ScoringRule, 'kind' | 'decimals'>): string {
-  if (score === null || !Number.isFinite(score)) return '—';
-  const text = score.toFixed(scoring.decimals);
-  return scoring.kind === 'time-to-target' ? `${text} s` : text;
-}
-
-/** A settling time as the results table shows it ("3.2 s", or "moving" for a racer that never came to rest). */
-export function formatSettledSeconds(seconds: number | null): string {
-  return seconds === null ? 'moving' : `${seconds.toFixed(1)} s`;
-}
-
 /** Settling times are shown, and compared, to a tenth of a second. */
 export function roundSettledSeconds(seconds: number | null): number | null {
   return seconds === null || !Number.isFinite(seconds) ? null : Math.round(seconds * 10) / 10;
@@ -374,20 +376,25 @@ export function checkStartPoint(v: unknown, path: string, landscape: Landscape):
   return [x, y];
 }
 
+/**
+ * The default optimizer a round gets when its settings name none: SGD at
+ * lr 0.01 if allowed, else the first allowed kind (Newton and L-BFGS at lr 1),
+ * the rate clamped into the allowed range.
+ */
+export function defaultOptimizerFor(allowed: readonly OptimizerKind[], lrRange: Readonly<KnobRange>): { kind: OptimizerKind; lr: number } {
+  const kind: OptimizerKind = allowed.includes('sgd') ? 'sgd' : allowed[0];
+  const [lo, hi] = lrRange;
+  const lr = Math.min(hi, Math.max(lo, kind === 'lbfgs' || kind === 'newton' ? 1 : 0.01));
+  return { kind, lr };
+}
+
 function parseDefaultOptimizer(
   v: unknown,
   path: string,
   rules: Pick<RaceSettings, 'allowedOptimizers' | 'knobRanges' | 'lockedKnobs'>,
   dim: number,
 ): OptimizerSpec {
-  if (v === undefined) {
-    const kind: OptimizerKind = rules.allowedOptimizers.includes('sgd' as OptimizerKind)
-      ? ('sgd' as OptimizerKind)
-      : rules.allowedOptimizers[0];
-    const [lo, hi] = rules.knobRanges.lr;
-    const lr = Math.min(hi, Math.max(lo, kind === 'lbfgs' || kind === 'newton' ? 1 : 0.01));
-    v = { kind, lr };
-  }
+  if (v === undefined) v = defaultOptimizerFor(rules.allowedOptimizers, rules.knobRanges.lr);
   const obj = asObject(v, path);
   if (obj.kind === undefined || !(rules.allowedOptimizers as readonly unknown[]).includes(obj.kind)) {
     enumField(obj, 'kind', path, rules.allowedOptimizers);
@@ -398,24 +405,6 @@ function parseDefaultOptimizer(
 }
 
 // ───────────────────────── knobs inside an optimizer spec ─────────────────────────
-
-/** Where a knob lives in an optimizer spec of a given kind: a field, or an index of `betas`. */
-type KnobSlot = { field: string; index?: number };
-
-export function knobSlot(kind: string, knob: KnobName): KnobSlot | null {
-  switch (knob) {
-    case 'momentum':
-      if (kind === 'sgd' || kind === 'rmsprop') return { field: 'momentum' };
-      if (kind === 'adam' || kind === 'adamw') return { field: 'betas', index: 0 };
-      return null;
-    case 'beta2':
-      if (kind === 'adam' || kind === 'adamw') return { field: 'betas', index: 1 };
-      if (kind === 'rmsprop') return { field: 'alpha' };
-      return null;
-    default:
-      return { field: knob };
-  }
-}
 
 function readSlot(spec: Record<string, unknown>, slot: KnobSlot): unknown {
   const v = spec[slot.field];
@@ -440,7 +429,7 @@ function checkKnobRanges(spec: OptimizerSpec, ranges: KnobRanges, locked: readon
     const v = readSlot(s, slot);
     if (typeof v !== 'number') continue;
     // A knob left at zero is "off" (no momentum, no noise, no SAM), allowed even when the range starts above 0.
-    if (v === 0 && (knob === 'momentum' || knob === 'noise' || knob === 'samRadius' || knob === 'weightDecay')) continue;
+    if (v === 0 && KNOBS[knob].offAtZero) continue;
     const [lo, hi] = ranges[knob];
     if (!(v >= lo && v <= hi))
       throw new SpecError(slotPath(path, slot), `must be in [${lo}, ${hi}] (the range the host allows), got ${describeValue(v)}`);
@@ -504,6 +493,16 @@ export function checkRacerOptimizer(
         betas[slot.index] = lockedValue;
         input.betas = betas;
       }
+    }
+    // Nesterov's look-ahead is a form of SGD's momentum: locking momentum locks it too.
+    if (settings.lockedKnobs.includes('momentum') && nesterovApplies(kind)) {
+      const lockedNesterov = def.kind === kind && def.nesterov === true;
+      if (input.nesterov !== undefined && input.nesterov !== lockedNesterov)
+        throw new SpecError(
+          `${path}.nesterov`,
+          `is locked by the host at ${lockedNesterov} (with momentum), got ${describeValue(input.nesterov)}`,
+        );
+      input.nesterov = lockedNesterov;
     }
   }
   const normalised = createOptimizer(input, dim, path).spec as OptimizerSpec;

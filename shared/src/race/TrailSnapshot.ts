@@ -44,13 +44,29 @@ export interface DecodedTrail {
   points: Float32Array;
 }
 
-export const QUANT_LEVELS = 65535;
+/**
+ * The one quantiser of the protocol: positions travel as 16-bit integers over
+ * a box (the room's synchronised `qx`/`qy`, and trail snapshots).
+ */
+export const QUANT_MAX = 65535;
 
-/** The view bounds widened by half their size on every side. */
+/** The view bounds widened by half their size on every side: the box positions are quantised over. */
 export function quantBox(b: Bounds2D): Bounds2D {
   const w = b.xMax - b.xMin;
   const h = b.yMax - b.yMin;
   return { xMin: b.xMin - w / 2, xMax: b.xMax + w / 2, yMin: b.yMin - h / 2, yMax: b.yMax + h / 2 };
+}
+
+/** v on a 16-bit grid over [lo, hi], clamped (NaN and −∞ → 0, +∞ → QUANT_MAX). */
+export function quantize(v: number, lo: number, hi: number): number {
+  const q = Math.round(((v - lo) / (hi - lo)) * QUANT_MAX);
+  if (!(q >= 0)) return 0; // also NaN
+  return q > QUANT_MAX ? QUANT_MAX : q;
+}
+
+/** The inverse of `quantize` (to within half a grid step). */
+export function dequantize(q: number, lo: number, hi: number): number {
+  return lo + (q / QUANT_MAX) * (hi - lo);
 }
 
 /** Indices of the kept points of a trail of `length` points. */
@@ -61,14 +77,7 @@ function keptIndices(length: number, stride: number): number[] {
   return out;
 }
 
-/** v on a 16-bit grid over [lo, hi], clamped (NaN → 0). */
-export function quantise(v: number, lo: number, hi: number): number {
-  const q = Math.round(((v - lo) / (hi - lo)) * QUANT_LEVELS);
-  if (!(q >= 0)) return 0; // also NaN
-  return q > QUANT_LEVELS ? QUANT_LEVELS : q;
-}
-
-/** Encodes one trail: `length` points as quantised x, y pairs (see `quantise`) over the snapshot's box. */
+/** Encodes one trail: `length` points as quantised x, y pairs (see `quantize`) over the snapshot's box. */
 export function encodeTrail(id: string, joinTick: number, qxy: Uint16Array, length: number, maxPoints: number): TrailSnapshotRacer {
   const stride = Math.max(1, Math.ceil((length - 1) / Math.max(1, maxPoints - 1)));
   const bytes: number[] = [];
@@ -89,8 +98,6 @@ export function decodeTrailSnapshot(s: TrailSnapshot): DecodedTrail[] {
   if (!s || s.format !== 'trails-v1' || !Array.isArray(s.racers))
     throw new SpecError('snapshot', `must be a 'trails-v1' trail snapshot, got ${describeValue(s)}`);
   const { box } = s;
-  const sx = (box.xMax - box.xMin) / QUANT_LEVELS;
-  const sy = (box.yMax - box.yMin) / QUANT_LEVELS;
   return s.racers.map((r) => {
     const idx = keptIndices(r.length, r.stride);
     const bytes = base64Decode(r.data);
@@ -104,8 +111,8 @@ export function decodeTrailSnapshot(s: TrailSnapshot): DecodedTrail[] {
       qx += unzigzag(v);
       [v, pos] = readVarint(bytes, pos);
       qy += unzigzag(v);
-      points[2 * k] = box.xMin + qx * sx;
-      points[2 * k + 1] = box.yMin + qy * sy;
+      points[2 * k] = dequantize(qx, box.xMin, box.xMax);
+      points[2 * k + 1] = dequantize(qy, box.yMin, box.yMax);
     }
     return { id: r.id, joinTick: r.joinTick, ticks: idx.map((i) => r.joinTick + i), points };
   });

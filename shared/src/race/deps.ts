@@ -5,8 +5,13 @@
  */
 export { createLandscape } from '../landscapes/createLandscape';
 export { createOptimizer, type Optimizer } from '../optimizers/Optimizer';
-export { OPTIMIZER_KINDS, type OptimizerKind, type OptimizerSpec } from '../optimizers/optimizerSpec';
+export { OPTIMIZER_KINDS, parseOptimizerSpec, type OptimizerKind, type OptimizerSpec } from '../optimizers/optimizerSpec';
+export type { ScheduleSpec } from '../optimizers/schedules';
 export { analyze, classifyEigenvalues, type CriticalPointKind } from '../analysis/analyze';
 export { robustLoss } from '../analysis/sharpness';
 export { hessianEigenvaluesLanczos } from '../mlp/curvature';
-export { scheduledLearningRate, type ScheduleSpec } from '../optimizers/schedules';
+export { scheduledLearningRate } from '../optimizers/schedules';
+export { formatNumber } from '../format/formatNumber';
+export type { TerrainPreset, PresetSettings } from '../landscapes/preset';
+export { compileExpression } from '../landscapes/expression/compileExpression';
+export { NEWTON_MAX_DIM } from '../optimizers/newton';

@@ -35,6 +35,16 @@
  *   }
  *   checkRacerOptimizer(settings, spec: unknown, dim, path = 'optimizer'): OptimizerSpec
  *       // the same check addRacer / retune apply: allowed kind, knobs in range, locked knobs unchanged
+ *   roundUpdates(settings, evaluationsPerUpdate = 1): number   // updates in a whole round (what schedules are sized to)
+ *   presetSettingsPatch({ spec, preset }, { allowedOptimizers? }): settings JSON   // what picking a terrain applies
+ *
+ * Knobs (knobs.ts; the client's panels and the checks above read the same table):
+ *   KNOBS[name]: { label, kindLabels, unit, scale, step, offAtZero, dataOnly }   OPTIMIZER_LABELS[kind]
+ *   knobSlot(kind, knob): { field, index? } | null     knobApplies(kind, knob)     knobLabel(kind, knob)
+ *   knobsToOptimizerSpec(values, { dataBacked?, totalUpdates? }) / optimizerSpecToKnobs(spec)   // KnobValues ⇄ spec
+ *   knobsForKind(values, kind)   clampKnob(ranges, knob, x)   scheduleForChoice(choice, totalUpdates)
+ *   describeOptimizer(spec): "SGD, lr 0.01, momentum 0.9"
+ *   scoringRuleName(rule), formatScore(rule, score), scoringExplanation(settings)   (scoringText.ts)
  *
  * The race:
  *   new Race(settings: RaceSettings | unknown (raw JSON is parsed), seed = settings.seed)
@@ -67,6 +77,8 @@
  *       // tick (every stride-th kept, plus the last), 16-bit over quantBox(view bounds) = the view widened
  *       // by half on each side, delta-varint, base64: ~50 KB for 40 racers; send once to a late joiner
  *   decodeTrailSnapshot(s: TrailSnapshot): { id, joinTick, ticks: number[], points: Float32Array (x0, y0, x1, y1, …) }[]
+ *   quantize(v, lo, hi): 0..QUANT_MAX   dequantize(q, lo, hi)   quantBox(bounds)
+ *       // the protocol's one quantiser: trail snapshots and the room's synchronised positions
  *
  * Results and replay:
  *   race.results(): RacerResult[]        // sorted by rank
@@ -88,8 +100,8 @@
  *   listed by final loss (diverged last), then join order. Plain JSON: no NaN or Infinity.
  *   Notes say what happened from numbers at the end point; one suggests a change only when race.rerunWith(id, change)
  *   (same start, join, retunes, random stream and length; 2-D analytic terrains only) scored better, and quotes it.
- *   formatScore(score, scoring) / formatSettledSeconds(s): the table's texts ("0.545", "14.20 s", "3.2 s", "moving");
- *   scoringExplanation(scoring): the sentences under the table. scoreOf(race, view): a live racer's rounded score.
+ *   formatScore(rule, score) / formatSettledSeconds(s) (scoringText.ts): the table's texts ("0.545", "14.20 s",
+ *   "3.2 s", "moving"); scoringExplanation(settings): the sentences under it. scoreOf(race, view): a live racer's score.
  *   Robust loss uses one perturbation set for everyone (seed `robust:<race seed>`); under other scoring
  *   rules it is still reported, with radius defaultRobustRadius(bounds) and 64 samples.
  *   race.record(): RaceRecord            // plain JSON: settings, seed, racers [{seq, tick, id, optimizer, start, joinTick}],
@@ -98,6 +110,19 @@
  *   parseRaceRecord(json: unknown): RaceRecord       // validates a stored record (SpecError)
  *   replayRace(record: RaceRecord | unknown): { race: Race, positions: Record<id, number[]>, results: RacerResult[] }
  *       // bitwise the same final positions as the live run
+ *
+ * Compute cost (cost.ts; for a server's admission and settings checks, issue 12):
+ *   estimateRoomCost(settings: RaceSettings | unknown, players, { assume?: 'worst' | 'default', racers?: OptimizerSpec[],
+ *       standingsPerSecond? = 1 }?): RoomCost
+ *       // { msPerSecond (ms of one core per second of race), tickMs (longest tick), resultsMs, resultsMsPerRacer,
+ *       //   parts: { id, label, msPerSecond }[] largest first, updateMs, assumed: the optimizer priced, terrain: words }
+ *       // 'worst' (default): every unknown racer at the costliest optimizer the rules allow; racers: known specs
+ *   checkRoomCost(settings, players, budget: ComputeBudget, options?, path = 'settings'): RoomCost
+ *       // throws SpecError at the setting to lower first, e.g. settings.allowedOptimizers: "this round would need
+ *       // ~1992 ms of computing per second for 1 player, 89 % of it for Newton's eigen-decomposition …; the limit is 150 ms: …"
+ *   roomCostRefusal(cost, budget): { field, message } | null
+ *   SUGGESTED_ROOM_BUDGET = { msPerSecond: 150, tickMs: 25, resultsMsPerRacer: 100 }; SUGGESTED_PROCESS_MS_PER_SECOND = 600
+ *   COST_CONSTANTS: the measured µs behind it (npm run bench -- cost: predicted vs measured rooms; --calibrate)
  *
  * Event timing: an event "at tick t" (join, retune, removal) happened while
  * `tickCount === t`, i.e. before the (t+1)-th `tick()`; replay applies the
@@ -116,6 +141,9 @@ export {
   checkStartPoint,
   defaultRobustRadius,
   hasTestLoss,
+  roundUpdates,
+  ROUND_DEFAULTS,
+  defaultOptimizerFor,
   knobSlot,
   KNOB_NAMES,
   NUMERIC_KNOBS,
@@ -132,9 +160,7 @@ export {
   ROBUST_SAMPLES_RANGE,
   SCORE_DECIMALS_RANGE,
   roundScore,
-  formatScore,
   roundSettledSeconds,
-  formatSettledSeconds,
   type RaceSettings,
   type KnobName,
   type NumericKnob,
@@ -143,6 +169,30 @@ export {
   type StartRule,
   type ScoringRule,
 } from './RaceSettings';
+export {
+  KNOBS,
+  knobApplies,
+  nesterovApplies,
+  knobLabel,
+  knobDefault,
+  knobsForKind,
+  clampKnob,
+  knobsToOptimizerSpec,
+  optimizerSpecToKnobs,
+  DEFAULT_KNOBS,
+  OPTIMIZER_LABELS,
+  SCHEDULE_CHOICES,
+  SCHEDULE_LABELS,
+  scheduleForChoice,
+  scheduleChoiceOf,
+  describeOptimizer,
+  type KnobDefinition,
+  type KnobSlot,
+  type KnobValues,
+  type ScheduleChoice,
+} from './knobs';
+export { presetSettingsPatch } from './presetSettings';
+export { scoringRuleName, formatScore, formatSettledSeconds, scoringExplanation, SCORING_CHOICE_LABELS } from './scoringText';
 export { Race, stepCost, type AddRacerOptions } from './Race';
 export {
   STOPPED_STATUSES,
@@ -156,12 +206,30 @@ export {
   type Advice,
   SETTLE_FRACTION,
 } from './types';
-export { formatNumber, scoreOf, drainToKnownMinimum, scoringExplanation } from './results';
+export { formatNumber } from './deps';
+export { scoreOf, drainToKnownMinimum } from './results';
 export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,
   quantBox,
+  quantize,
+  dequantize,
+  QUANT_MAX,
   type TrailSnapshot,
   type TrailSnapshotRacer,
   type DecodedTrail,
 } from './TrailSnapshot';
+export {
+  estimateRoomCost,
+  checkRoomCost,
+  roomCostRefusal,
+  COST_CONSTANTS,
+  SUGGESTED_ROOM_BUDGET,
+  SUGGESTED_PROCESS_MS_PER_SECOND,
+  type RoomCost,
+  type RoomCostOptions,
+  type CostPart,
+  type CostPartId,
+  type ComputeBudget,
+  type AssumedOptimizer,
+} from './cost';

@@ -1,16 +1,20 @@
 import type { KnownPoint, Landscape } from '../landscapes/Landscape';
 import type { Seed } from '../random/Rng';
-import { analyze, classifyEigenvalues, hessianEigenvaluesLanczos, robustLoss, scheduledLearningRate, type ScheduleSpec } from './deps';
 import {
-  defaultRobustRadius,
-  formatScore,
-  hasTestLoss,
-  roundScore,
-  roundSettledSeconds,
-  type RaceSettings,
-  type ScoringRule,
-} from './RaceSettings';
+  analyze,
+  classifyEigenvalues,
+  formatNumber,
+  hessianEigenvaluesLanczos,
+  robustLoss,
+  scheduledLearningRate,
+  type ScheduleSpec,
+} from './deps';
+import { defaultRobustRadius, hasTestLoss, roundScore, roundSettledSeconds, type RaceSettings } from './RaceSettings';
+import { formatScore } from './scoringText';
 import { SETTLE_FRACTION, type Advice, type NoteKind, type PointClass, type RacerResult, type RacerView, type ResultInput } from './types';
+
+/** Moved to format/formatNumber.ts; re-exported for existing importers. */
+export { formatNumber };
 
 /**
  * Results of a round: per racer the end point and what it means (loss, robust
@@ -367,18 +371,6 @@ export function rankResults(kind: string, results: RacerResult[], order: number[
 }
 
 // ───────────────────────── "what happened" notes ─────────────────────────
-
-/** Short, readable numbers: 3 significant digits, exponents only when needed. */
-export function formatNumber(x: number | null): string {
-  if (x === null || !Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const ax = Math.abs(x);
-  if (ax >= 1e5 || ax < 1e-3) {
-    const [m, e] = x.toExponential(2).split('e');
-    return `${Number(m)}e${Number(e)}`;
-  }
-  return String(Number(x.toPrecision(3)));
-}
 
 const f = formatNumber;
 
@@ -797,34 +789,9 @@ function changeText(change: Record<string, unknown>, s: Record<string, unknown>)
 
 function adviceSentence(race: RaceLike, r: ResultInput, a: Analysis, advice: Advice): string {
   const sc = race.settings.scoring;
-  const own = a.score === null ? (r.view.status === 'diverged' ? 'no score (diverged)' : 'no score') : formatScore(a.score, sc);
+  const own = a.score === null ? (r.view.status === 'diverged' ? 'no score (diverged)' : 'no score') : formatScore(sc, a.score);
   return (
     `Re-run from the same start with the same random draws, ${changeText(advice.change, specOf(r.view))} ` +
-    `would have scored ${formatScore(advice.score, sc)} instead of ${own}.`
+    `would have scored ${formatScore(sc, advice.score)} instead of ${own}.`
   );
-}
-
-// ───────────────────────── what the score means ─────────────────────────
-
-/**
- * The sentences shown under the results table: what the score is, how ties
- * are split, and what the sharpness column means. Each one is measured by
- * test/shared/claims/scoring.claims.test.ts.
- */
-export function scoringExplanation(scoring: ScoringRule): string {
-  const settle = 'Equal scores go to whoever came to rest first.';
-  const sharpness = 'Sharpness λmax is the steepest curvature at the end point.';
-  switch (scoring.kind) {
-    case 'robust-loss':
-      return (
-        `Score: the loss averaged over nudges of the end point by ${f(scoring.radius)} in ${scoring.samples} directions, lower wins: ` +
-        `a wide, flat basin barely notices the nudges, a narrow, sharp one does. ${settle} ${sharpness}`
-      );
-    case 'lowest-loss':
-      return `Score: the loss where the racer ended, lower wins. ${settle} ${sharpness}`;
-    case 'time-to-target':
-      return `Score: seconds until the loss first reached ${f(scoring.target)}, fewer wins; racers that never reached it share the last place. ${sharpness}`;
-    case 'test-loss':
-      return `Score: the loss on held-out data the network never trained on, lower wins. ${settle} ${sharpness}`;
-  }
 }

@@ -134,7 +134,7 @@ export function fieldRounds(kind: string, n = 50): { settings: RaceSettings; rou
 /** What the results table shows for a row's score: the score text and the settling time. */
 export function displayed(r: RacerResult, settings: RaceSettings): string {
   const settle = settings.scoring.kind === 'time-to-target' ? '' : ` ${formatSettledSeconds(r.settledSeconds)}`;
-  return `${formatScore(r.score, settings.scoring)}${settle}`;
+  return `${formatScore(settings.scoring, r.score)}${settle}`;
 }
 
 /** Fraction, to two decimals, for summaries. */

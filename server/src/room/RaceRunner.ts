@@ -1,0 +1,146 @@
+import {
+  Race,
+  replayRace,
+  type OptimizerSpec,
+  type RaceRecord,
+  type RacerResult,
+  type RacerStatus,
+  type RaceSettings,
+  type Seed,
+  type TrailSnapshot,
+} from '@gradient-rally/shared';
+
+/** One racer after a tick: what the room mirrors (plain data, safe to copy between threads). */
+export interface RacerFrame {
+  id: string;
+  status: RacerStatus;
+  /** Drawn position (the view plane). */
+  x: number;
+  y: number;
+  loss: number;
+  gradientEvaluations: number;
+}
+
+/** The race as the room sees it after a tick. */
+export interface RaceFrame {
+  tick: number;
+  /** Time is up, or every racer has stopped. */
+  over: boolean;
+  racers: RacerFrame[];
+  /** Live ranks by racer id (`Race.standings`), when they were asked for: they cost a robust loss per racer. */
+  ranks: ReadonlyMap<string, number> | null;
+}
+
+/**
+ * Results being computed, a racer at a time: `continue` works until `stop()`
+ * says so and returns the ranked results once they are all done, else null.
+ * A room calls it again on later event-loop turns until it has them.
+ */
+export interface ScoringJob {
+  continue(stop: () => boolean): RacerResult[] | null;
+}
+
+/**
+ * What a room needs from its race, and nothing more. Everything crossing this
+ * interface is plain data (specs, frames, records, results), and every call
+ * either returns at once or is polled (`ScoringJob`), so a race can run
+ * behind it in this thread (`localRaceRunners`) or, for heavy rounds, in a
+ * `worker_threads` pool: a worker-backed runner would post the commands in
+ * order, answer `advance` with the newest frame it has, and have `continue`
+ * return null until the worker's results arrive.
+ *
+ * Commands are applied in call order and recorded with their tick, so
+ * `record()` replays bitwise wherever the race ran.
+ */
+export interface RaceRunner {
+  /** Ticks the race has taken. */
+  readonly tickCount: number;
+  /** Adds a racer (throws `SpecError` for a spec or start the rules refuse); returns the spec it races with. */
+  join(id: string, optimizer: OptimizerSpec, start: number[] | undefined): OptimizerSpec;
+  /** Changes a racer's optimizer from the next tick (throws `SpecError`); returns the normalised spec. */
+  retune(id: string, optimizer: OptimizerSpec): OptimizerSpec;
+  remove(id: string): void;
+  /** One tick; the frame after it. */
+  advance(withRanks: boolean): RaceFrame;
+  /** The frame now, without ticking. */
+  frame(withRanks: boolean): RaceFrame;
+  trailSnapshot(): TrailSnapshot;
+  record(): RaceRecord;
+  /** Starts computing the results (robust loss, curvature, notes). */
+  score(): ScoringJob;
+}
+
+/** Starts races, and resumes one from its record (a checkpoint: `replayRace` is bitwise). */
+export interface RaceRunnerFactory {
+  start(settings: RaceSettings, seed: Seed): RaceRunner;
+  resume(record: RaceRecord): RaceRunner;
+}
+
+/** Races stepped in this thread. */
+export const localRaceRunners: RaceRunnerFactory = {
+  start: (settings, seed) => new LocalRaceRunner(new Race({ ...settings, seed }, seed)),
+  resume: (record) => new LocalRaceRunner(replayRace(record).race),
+};
+
+class LocalRaceRunner implements RaceRunner {
+  constructor(private readonly race: Race) {}
+
+  get tickCount(): number {
+    return this.race.tickCount;
+  }
+
+  join(id: string, optimizer: OptimizerSpec, start: number[] | undefined): OptimizerSpec {
+    return this.race.addRacer(id, start ? { optimizer, start } : { optimizer }).optimizer;
+  }
+
+  retune(id: string, optimizer: OptimizerSpec): OptimizerSpec {
+    return this.race.retune(id, optimizer);
+  }
+
+  remove(id: string): void {
+    this.race.removeRacer(id);
+  }
+
+  advance(withRanks: boolean): RaceFrame {
+    this.race.tick();
+    return this.frame(withRanks);
+  }
+
+  frame(withRanks: boolean): RaceFrame {
+    const race = this.race;
+    return {
+      tick: race.tickCount,
+      over: race.isOver(),
+      racers: race.racers().map((r) => ({
+        id: r.id,
+        status: r.status,
+        x: r.drawn[0],
+        y: r.drawn[1],
+        loss: r.loss,
+        gradientEvaluations: r.gradientEvaluations,
+      })),
+      ranks: withRanks ? new Map(race.standings().map((s) => [s.id, s.rank])) : null,
+    };
+  }
+
+  trailSnapshot(): TrailSnapshot {
+    return this.race.trailSnapshot();
+  }
+
+  record(): RaceRecord {
+    return this.race.record();
+  }
+
+  score(): ScoringJob {
+    const steps = this.race.resultsStepwise();
+    return {
+      continue(stop) {
+        for (;;) {
+          const r = steps.next();
+          if (r.done) return r.value;
+          if (stop()) return null;
+        }
+      },
+    };
+  }
+}

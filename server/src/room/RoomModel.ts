@@ -1,0 +1,612 @@
+import {
+  checkRacerOptimizer,
+  ClientMessageType,
+  ErrorCode,
+  parseRoomSettings,
+  RETUNE_LIMIT,
+  SLOW_FIELDS_MS,
+  SpecError,
+  type ClientMessage,
+  type ErrorCodeName,
+  type JoinOptions,
+  type Landscape,
+  type OptimizerSpec,
+  type RaceRecord,
+  type RateLimit,
+  type ResultRow,
+  type ResultsMessage,
+  type RoomSettings,
+  type Seed,
+  type SnapshotMessage,
+} from '@gradient-rally/shared';
+import { cleanNickname } from '../nicknames';
+import { nextPhase, refusalText, WIRE_PHASE, type PhaseEvent, type RoomPhase } from './phases';
+import type { RaceFrame, RaceRunner, RaceRunnerFactory, ScoringJob } from './RaceRunner';
+import { RateLimiter } from './RateLimiter';
+import type { RoomRandom } from './RoomRandom';
+
+/** Why a message was refused; the room answers with an `error` message and changes nothing. */
+export interface Refusal {
+  code: ErrorCodeName;
+  message: string;
+  path?: string;
+}
+export type Outcome<T = undefined> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+
+/** Why a join was refused: an HTTP-like status and a sentence for the student. */
+export interface JoinRefusal {
+  status: 403 | 409 | 423;
+  message: string;
+}
+
+/** Who may take a seat, decided before the socket is accepted. */
+export type Admission = { role: 'host' } | { role: 'player'; playerId: string } | { role: 'player'; name: string; nameNote?: string };
+
+/** Who sent a message. */
+export type Actor = { role: 'host' } | { role: 'player'; playerId: string };
+
+/** What the room must do besides mirroring the state after a message. */
+export type Effect = { kind: 'none' } | { kind: 'snapshot' } | { kind: 'kicked'; playerId: string };
+
+/** One player (never synchronised as is; the state mirror shows what clients draw). */
+export interface RoomPlayer {
+  readonly id: string;
+  /** Rejoin secret (localStorage); refused once the player is kicked. */
+  readonly token: string;
+  /** Stable index for colour and shape. */
+  readonly slot: number;
+  name: string;
+  connected: boolean;
+  /** The validated spec the player races with (or will). */
+  optimizer: OptimizerSpec;
+  /** Chosen start (start rule 'choose'), in view coordinates. */
+  start: [number, number] | null;
+  inRace: boolean;
+}
+
+/** A finished round, ready to store and broadcast. */
+export interface FinishedRound {
+  code: string;
+  message: ResultsMessage;
+  /** The settings the round ran with (its seed filled in). */
+  settings: RoomSettings;
+  seed: Seed;
+  record: RaceRecord;
+  reason: string;
+}
+
+export interface RoomModelOptions {
+  /** The room's join code (also the prefix of its round ids). */
+  code: string;
+  /** Room settings JSON (`parseRoomSettings`); throws `SpecError` when invalid. */
+  settings: Record<string, unknown>;
+  runners: RaceRunnerFactory;
+  random: RoomRandom;
+  retuneLimit?: RateLimit;
+}
+
+/** A timer that fires late catches up by at most this many ticks; the rest of the lag is dropped. */
+const MAX_CATCH_UP_TICKS = 4;
+
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const NONE: Outcome<Effect> = ok({ kind: 'none' });
+function refuse(code: ErrorCodeName, message: string, path?: string): { ok: false; refusal: Refusal } {
+  return { ok: false, refusal: path === undefined ? { code, message } : { code, message, path } };
+}
+
+/**
+ * One classroom room as plain logic: players, host rights, bans and the
+ * lock, settings, the phase (moved only through `TRANSITIONS`), the race and
+ * its results. No sockets, timers or Colyseus: the adapter (`RaceRoom`)
+ * translates connections and messages into these calls, a state mirror copies
+ * what clients draw into the schema, and the clock is whatever calls
+ * `advanceTime`. A refused call returns its `Refusal` and changes nothing.
+ *
+ * @example
+ *   const room = new RoomModel({ code: 'ABC234', settings: {}, runners: localRaceRunners, random: cryptoRoomRandom });
+ *   room.claimCreatorSeat();
+ *   const ada = room.seat({ role: 'player', name: 'Ada' });
+ *   room.receive({ role: 'host' }, { type: 'host:start', payload: { secret: room.hostSecret } }, Date.now());
+ *   room.advanceTime(50);
+ */
+export class RoomModel {
+  readonly code: string;
+  readonly hostSecret: string;
+  phase: RoomPhase = 'lobby';
+  locked = false;
+  hostConnected = false;
+  /** Rounds started so far. */
+  round = 0;
+  /** Ticks left in the countdown. */
+  countdownTicks = 0;
+  settings!: RoomSettings;
+  landscape!: Landscape;
+  /** The race after its latest tick (null between rounds). */
+  frame: RaceFrame | null = null;
+  /** Live ranks as of the latest slow tick (`SLOW_FIELDS_MS`). */
+  ranks: ReadonlyMap<string, number> | null = null;
+  /** Counts slow ticks, so a mirror updates slow fields (loss, evaluations, rank) only when they were refreshed. */
+  slowVersion = 0;
+  /** The latest round's results, once computed. */
+  results: ResultsMessage | null = null;
+  roundSeed: Seed = 0;
+
+  private readonly runners: RaceRunnerFactory;
+  private readonly random: RoomRandom;
+  private readonly retuneLimit: RateLimit;
+  /** The settings JSON as last accepted: a partial update merges over it. */
+  private settingsInput: Record<string, unknown> = {};
+  /** A seed the host fixed, or null: a fresh seed per round. */
+  private fixedSeed: Seed | null = null;
+  private readonly playersById = new Map<string, RoomPlayer>();
+  private readonly byToken = new Map<string, string>();
+  private readonly bannedTokens = new Set<string>();
+  private readonly retunes = new Map<string, RateLimiter>();
+  private nextSlot = 0;
+  private creatorSeatClaimed = false;
+  private race: RaceRunner | null = null;
+  private scoring: { job: ScoringJob; reason: string } | null = null;
+  private accumulatorMs = 0;
+
+  constructor(options: RoomModelOptions) {
+    this.code = options.code;
+    this.runners = options.runners;
+    this.random = options.random;
+    this.retuneLimit = options.retuneLimit ?? RETUNE_LIMIT;
+    this.applySettings(options.settings);
+    this.hostSecret = this.random.secret();
+  }
+
+  // ───────────────────────────── reading ─────────────────────────────
+
+  get players(): ReadonlyMap<string, Readonly<RoomPlayer>> {
+    return this.playersById;
+  }
+
+  get tickMs(): number {
+    return 1000 / this.settings.tickRate;
+  }
+
+  /** Ticks between slow-field refreshes. */
+  get slowEvery(): number {
+    return Math.max(1, Math.round(SLOW_FIELDS_MS / this.tickMs));
+  }
+
+  /** Ticks the race has run (0 between rounds and during the countdown). */
+  get raceTick(): number {
+    return this.race?.tickCount ?? 0;
+  }
+
+  get hasRace(): boolean {
+    return this.race !== null;
+  }
+
+  /** What a (re)joining client missed: trails during a race, results after one. */
+  catchUp(): { snapshot?: SnapshotMessage; results?: ResultsMessage } {
+    const wire = WIRE_PHASE[this.phase];
+    const out: { snapshot?: SnapshotMessage; results?: ResultsMessage } = {};
+    if (this.race && (wire === 'race' || wire === 'results')) out.snapshot = this.snapshot();
+    if (wire === 'results' && this.results) out.results = this.results;
+    return out;
+  }
+
+  snapshot(): SnapshotMessage {
+    if (!this.race) return { tick: 0, snapshot: null };
+    return { tick: this.race.tickCount, snapshot: this.race.trailSnapshot() };
+  }
+
+  // ───────────────────────────── seats ─────────────────────────────
+
+  /** The first seat in a room is its creator's (the host): true once, for that seat. */
+  claimCreatorSeat(): boolean {
+    if (this.creatorSeatClaimed) return false;
+    this.creatorSeatClaimed = true;
+    return true;
+  }
+
+  /** Decides a join: host (secret), returning player (token), or a new player; or refuses with a reason. */
+  admit(options: JoinOptions): { ok: true; value: Admission } | { ok: false; refusal: JoinRefusal } {
+    const no = (status: JoinRefusal['status'], message: string) => ({ ok: false as const, refusal: { status, message } });
+    if (options.hostSecret !== undefined) {
+      return options.hostSecret === this.hostSecret ? { ok: true, value: { role: 'host' } } : no(403, 'wrong host secret');
+    }
+    if (options.playerToken !== undefined) {
+      if (this.bannedTokens.has(options.playerToken)) return no(403, 'you were removed from this room by the host');
+      const id = this.byToken.get(options.playerToken);
+      if (id !== undefined && this.playersById.has(id)) return { ok: true, value: { role: 'player', playerId: id } };
+      // An unknown token (e.g. from an earlier room) is a fresh join.
+    }
+    if (this.locked) return no(423, 'this room is locked by the host');
+    if (this.playersById.size >= this.settings.maxPlayers) return no(409, `this room is full (${this.settings.maxPlayers} players)`);
+    const wire = WIRE_PHASE[this.phase];
+    if ((wire === 'race' || wire === 'countdown') && !this.settings.lateJoin) {
+      return no(409, 'a race is running and late join is off: wait for the next round');
+    }
+    const clean = cleanNickname(options.name, this.takenNames());
+    return {
+      ok: true,
+      value: clean.note ? { role: 'player', name: clean.name, nameNote: clean.note } : { role: 'player', name: clean.name },
+    };
+  }
+
+  /**
+   * Seats an admitted player: a new one, or a returning one (connected again).
+   * A player joining a running race races from the next tick. Null when the
+   * returning player was removed since admission.
+   */
+  seat(admission: Exclude<Admission, { role: 'host' }>): RoomPlayer | null {
+    let player: RoomPlayer;
+    if ('playerId' in admission) {
+      const found = this.playersById.get(admission.playerId);
+      if (!found) return null;
+      player = found;
+      player.connected = true;
+    } else {
+      // Admission checked the name; another join may have taken it since.
+      const taken = this.takenNames();
+      player = this.addPlayer(taken.has(admission.name.toLowerCase()) ? cleanNickname(admission.name, taken).name : admission.name);
+    }
+    if (this.race && !player.inRace && (this.phase === 'racing' || this.phase === 'paused')) {
+      this.enterRace(player);
+      this.frame = this.race.frame(false);
+    }
+    return player;
+  }
+
+  /** A player's socket closed. A lobby player who left on purpose leaves the room; anyone else keeps the seat for now. */
+  disconnect(playerId: string, consented: boolean): void {
+    const player = this.playersById.get(playerId);
+    if (!player) return;
+    player.connected = false;
+    if (consented && !player.inRace) this.removePlayer(playerId);
+  }
+
+  /** A dropped player is back on the same seat; false when the seat is gone (kicked meanwhile). */
+  reconnect(playerId: string): boolean {
+    const player = this.playersById.get(playerId);
+    if (!player) return false;
+    player.connected = true;
+    return true;
+  }
+
+  /** The reconnection window closed: a lobby player leaves; a racer keeps racing, rejoinable with their token. */
+  seatExpired(playerId: string): void {
+    const player = this.playersById.get(playerId);
+    if (player && !player.inRace && !player.connected) this.removePlayer(playerId);
+  }
+
+  setHostConnected(connected: boolean): void {
+    this.hostConnected = connected;
+  }
+
+  // ───────────────────────────── messages ─────────────────────────────
+
+  /**
+   * One parsed client message from `actor`. Host messages need the host's
+   * seat and secret; then the phase decides. `now` (ms) is for rate limits.
+   */
+  receive(actor: Actor, message: ClientMessage, now: number): Outcome<Effect> {
+    if (message.type.startsWith('host:')) {
+      const secret = (message.payload as { secret: string }).secret;
+      if (actor.role !== 'host' || secret !== this.hostSecret) {
+        return refuse(ErrorCode.forbidden, 'only the host can do that (host secret required)');
+      }
+    }
+    try {
+      switch (message.type) {
+        case ClientMessageType.setKnobs:
+          return this.setKnobs(actor, message.payload.optimizer, now);
+        case ClientMessageType.chooseStart:
+          return this.chooseStart(actor, message.payload.point);
+        case ClientMessageType.requestSnapshot:
+          return ok({ kind: 'snapshot' });
+        case ClientMessageType.hostSettings:
+          return this.changeSettings(message.payload.settings);
+        case ClientMessageType.hostStart:
+          return this.start();
+        case ClientMessageType.hostPause:
+          return this.move('pause');
+        case ClientMessageType.hostResume: {
+          const out = this.move('resume');
+          if (out.ok) this.accumulatorMs = 0;
+          return out;
+        }
+        case ClientMessageType.hostEnd:
+          return this.end();
+        case ClientMessageType.hostNextRound: {
+          const out = this.move('nextRound');
+          if (out.ok) this.toLobby();
+          return out;
+        }
+        case ClientMessageType.hostKick:
+          return this.kick(message.payload.playerId);
+        case ClientMessageType.hostLock:
+          this.locked = message.payload.locked;
+          return NONE;
+      }
+    } catch (e) {
+      // Settings and knobs are checked by the race module: its message names the field and the range.
+      if (e instanceof SpecError) return refuse(ErrorCode.outOfRange, e.message, e.path);
+      throw e;
+    }
+  }
+
+  private setKnobs(actor: Actor, optimizer: unknown, now: number): Outcome<Effect> {
+    const player = actor.role === 'player' ? this.playersById.get(actor.playerId) : undefined;
+    if (!player) return refuse(ErrorCode.forbidden, 'only players have knobs');
+    const spec = checkRacerOptimizer(this.settings, optimizer, this.landscape.dim);
+    if (this.race && player.inRace && (this.phase === 'racing' || this.phase === 'paused')) {
+      // A live change is recorded and replayed: limited per racer (a refused one costs nothing).
+      if (!this.retuneLimiter(player.id, now).take(now)) {
+        return refuse(ErrorCode.rateLimited, `at most ${this.retuneLimit.perSecond} knob changes per second during a race`);
+      }
+      player.optimizer = this.race.retune(player.id, spec);
+      return NONE;
+    }
+    player.optimizer = spec;
+    return NONE;
+  }
+
+  private chooseStart(actor: Actor, point: [number, number]): Outcome<Effect> {
+    const player = actor.role === 'player' ? this.playersById.get(actor.playerId) : undefined;
+    if (!player) return refuse(ErrorCode.forbidden, 'only players choose a start');
+    if (this.settings.startRule.kind !== 'choose') {
+      return refuse(ErrorCode.wrongPhase, 'this round does not let players choose their start');
+    }
+    if (player.inRace) return refuse(ErrorCode.wrongPhase, 'your race has already started');
+    const b = this.landscape.info.bounds;
+    if (point[0] < b.xMin || point[0] > b.xMax || point[1] < b.yMin || point[1] > b.yMax) {
+      return refuse(ErrorCode.outOfRange, `point must lie in the view: x in [${b.xMin}, ${b.xMax}], y in [${b.yMin}, ${b.yMax}]`, 'point');
+    }
+    player.start = [point[0], point[1]];
+    return NONE;
+  }
+
+  /** Merges a partial settings JSON over the current one and adopts it whole, or refuses it (throws `SpecError`). */
+  private changeSettings(patch: Record<string, unknown>): Outcome<Effect> {
+    const target = nextPhase(this.phase, 'settings');
+    if (target === null) return refuse(ErrorCode.wrongPhase, refusalText('settings', this.phase));
+    this.applySettings({ ...this.settingsInput, ...patch });
+    if (this.phase === 'results') this.toLobby();
+    return NONE;
+  }
+
+  private start(): Outcome<Effect> {
+    const target = nextPhase(this.phase, 'start');
+    if (target === null) return refuse(ErrorCode.wrongPhase, refusalText('start', this.phase));
+    if (this.playersById.size === 0) return refuse(ErrorCode.wrongPhase, 'no players have joined yet');
+    this.roundSeed = this.fixedSeed ?? this.random.seed();
+    const { countdownSeconds: _countdown, ...raceSettings } = this.settings;
+    this.race = this.runners.start({ ...raceSettings, seed: this.roundSeed }, this.roundSeed);
+    this.results = null;
+    this.frame = null;
+    this.ranks = null;
+    this.round++;
+    this.accumulatorMs = 0;
+    this.countdownTicks = Math.round(this.settings.countdownSeconds * this.settings.tickRate);
+    this.phase = target;
+    if (this.countdownTicks === 0) this.beginRace();
+    return NONE;
+  }
+
+  private end(): Outcome<Effect> {
+    const target = nextPhase(this.phase, 'end');
+    if (target === null) return refuse(ErrorCode.wrongPhase, refusalText('end', this.phase));
+    if (target === 'lobby') this.toLobby();
+    else this.finish('end', 'the host ended the round');
+    return NONE;
+  }
+
+  private kick(playerId: string): Outcome<Effect> {
+    const player = this.playersById.get(playerId);
+    if (!player) return refuse(ErrorCode.notFound, `no player with id ${JSON.stringify(playerId.slice(0, 40))}`, 'playerId');
+    this.bannedTokens.add(player.token);
+    this.removePlayer(playerId);
+    return ok({ kind: 'kicked', playerId });
+  }
+
+  /** A transition with no side work of its own (pause, resume, next round). */
+  private move(event: PhaseEvent): Outcome<Effect> {
+    const target = nextPhase(this.phase, event);
+    if (target === null) return refuse(ErrorCode.wrongPhase, refusalText(event, this.phase));
+    this.phase = target;
+    return NONE;
+  }
+
+  // ───────────────────────────── the clock ─────────────────────────────
+
+  /**
+   * Wall-clock time passed (ms): steps as many fixed ticks as it covers, so a
+   * late timer does not slow the race down, at most `MAX_CATCH_UP_TICKS` at
+   * once. Only a countdown or a running race uses time.
+   */
+  advanceTime(dtMs: number): void {
+    if (this.phase !== 'countdown' && this.phase !== 'racing') return;
+    this.accumulatorMs += dtMs;
+    let n = 0;
+    while (this.accumulatorMs >= this.tickMs && n < MAX_CATCH_UP_TICKS) {
+      this.accumulatorMs -= this.tickMs;
+      n++;
+      this.tick();
+      if (this.phase !== 'countdown' && this.phase !== 'racing') break;
+    }
+    if (this.accumulatorMs > this.tickMs * MAX_CATCH_UP_TICKS) this.accumulatorMs = 0; // drop time we cannot catch up
+  }
+
+  /** One fixed tick: the countdown, or the race. */
+  tick(): void {
+    if (this.phase === 'countdown') {
+      this.countdownTicks = Math.max(0, this.countdownTicks - 1);
+      if (this.countdownTicks === 0) this.beginRace();
+      return;
+    }
+    if (this.phase !== 'racing' || !this.race) return;
+    const slow = (this.race.tickCount + 1) % this.slowEvery === 0;
+    this.frame = this.race.advance(slow);
+    if (slow) this.refreshRanks(this.frame);
+    if (this.frame.over) this.finish('timeUp', 'time or budget is up');
+  }
+
+  // ───────────────────────────── results ─────────────────────────────
+
+  /**
+   * Computes results until `stop()` says so (call again on a later turn while
+   * `phase` is 'scoring'); the finished round once they are all done, and the
+   * phase is then 'results'.
+   */
+  continueScoring(stop: () => boolean): FinishedRound | null {
+    if (this.phase !== 'scoring' || !this.scoring || !this.race) return null;
+    const results = this.scoring.job.continue(stop);
+    if (!results) return null;
+    const { reason } = this.scoring;
+    this.scoring = null;
+    const record = this.race.record();
+    const rows: ResultRow[] = results.map((r) => ({
+      ...r,
+      name: this.playersById.get(r.id)?.name ?? r.id,
+      knobChanges: record.changes.filter((c) => c.id === r.id).length,
+    }));
+    this.results = {
+      roundId: `${this.code}-${this.round}-${this.random.tag()}`,
+      round: this.round,
+      scoring: this.settings.scoring,
+      ticks: this.race.tickCount,
+      rows,
+    };
+    this.phase = nextPhase(this.phase, 'scored') ?? this.phase;
+    return {
+      code: this.code,
+      message: this.results,
+      settings: { ...this.settings, seed: this.roundSeed },
+      seed: this.roundSeed,
+      record,
+      reason,
+    };
+  }
+
+  /**
+   * The process is stopping: a running round ends now and its results are
+   * computed to the end (they are stored before the process exits). Null
+   * when no round was running.
+   */
+  shutdown(): FinishedRound | null {
+    if (nextPhase(this.phase, 'shutdown') !== null) this.finish('shutdown', 'the server shut down');
+    return this.continueScoring(() => false);
+  }
+
+  // ───────────────────────────── internals ─────────────────────────────
+
+  /** Validates a full settings JSON (throws `SpecError`) and adopts it; players keep knobs that still fit. */
+  private applySettings(input: Record<string, unknown>): void {
+    const { settings, landscape } = parseRoomSettings(input, 'settings');
+    this.settings = settings;
+    this.landscape = landscape;
+    this.settingsInput = input;
+    this.fixedSeed = input.seed === undefined ? null : settings.seed;
+    for (const player of this.playersById.values()) {
+      player.optimizer = this.fitOptimizer(player.optimizer);
+      if (settings.startRule.kind !== 'choose') player.start = null;
+    }
+  }
+
+  /** The spec if the current settings allow it, else the settings' default. */
+  private fitOptimizer(spec: OptimizerSpec): OptimizerSpec {
+    try {
+      return checkRacerOptimizer(this.settings, spec, this.landscape.dim);
+    } catch {
+      return this.settings.defaultOptimizer;
+    }
+  }
+
+  private beginRace(): void {
+    this.phase = nextPhase(this.phase, 'countdownDone') ?? this.phase;
+    this.countdownTicks = 0;
+    for (const player of this.playersById.values()) this.enterRace(player);
+    if (this.race) {
+      this.frame = this.race.frame(true);
+      this.refreshRanks(this.frame);
+    }
+  }
+
+  /** Puts a player on the track: with their knobs, or the default when the settings changed under them. */
+  private enterRace(player: RoomPlayer): void {
+    const race = this.race;
+    if (!race || player.inRace) return;
+    // A player who did not click gets the race's seeded random start (the rule's fallback),
+    // not a shared default that would stack every idle racer on one point.
+    const start = this.settings.startRule.kind === 'choose' && player.start ? player.start : undefined;
+    for (const spec of [player.optimizer, this.settings.defaultOptimizer]) {
+      try {
+        player.optimizer = race.join(player.id, spec, start);
+        player.inRace = true;
+        return;
+      } catch (e) {
+        if (!(e instanceof SpecError)) throw e;
+      }
+    }
+    // Refused even with the default (the host lowered the player limit below the room): watches this round.
+  }
+
+  private finish(event: 'end' | 'timeUp' | 'shutdown', reason: string): void {
+    const target = nextPhase(this.phase, event);
+    if (target === null || !this.race) return;
+    this.phase = target;
+    this.frame = this.race.frame(true);
+    this.refreshRanks(this.frame);
+    this.scoring = { job: this.race.score(), reason };
+  }
+
+  private toLobby(): void {
+    this.race = null;
+    this.scoring = null;
+    this.frame = null;
+    this.ranks = null;
+    this.phase = 'lobby';
+    this.countdownTicks = 0;
+    for (const [id, player] of [...this.playersById]) {
+      player.inRace = false;
+      if (!player.connected) this.removePlayer(id);
+    }
+  }
+
+  private refreshRanks(frame: RaceFrame): void {
+    this.ranks = frame.ranks;
+    this.slowVersion++;
+  }
+
+  private addPlayer(name: string): RoomPlayer {
+    const slot = this.nextSlot++;
+    const player: RoomPlayer = {
+      id: `p${slot}`,
+      token: this.random.secret(),
+      slot,
+      name,
+      connected: true,
+      optimizer: this.settings.defaultOptimizer,
+      start: null,
+      inRace: false,
+    };
+    this.playersById.set(player.id, player);
+    this.byToken.set(player.token, player.id);
+    return player;
+  }
+
+  private removePlayer(id: string): void {
+    const player = this.playersById.get(id);
+    if (!player) return;
+    if (this.race && player.inRace) this.race.remove(id);
+    this.playersById.delete(id);
+    this.byToken.delete(player.token);
+    this.retunes.delete(id);
+  }
+
+  private retuneLimiter(id: string, now: number): RateLimiter {
+    let limiter = this.retunes.get(id);
+    if (!limiter) this.retunes.set(id, (limiter = new RateLimiter(this.retuneLimit, now)));
+    return limiter;
+  }
+
+  private takenNames(): Set<string> {
+    return new Set([...this.playersById.values()].map((p) => p.name.toLowerCase()));
+  }
+}

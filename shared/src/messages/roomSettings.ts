@@ -1,0 +1,25 @@
+import type { Landscape } from '../landscapes/Landscape';
+import { parseSettingsWithLandscape } from '../race/RaceSettings';
+import { asObject, checkNumber } from '../spec/fields';
+import { COUNTDOWN_SECONDS_RANGE, DEFAULT_COUNTDOWN_SECONDS } from './constants';
+import type { RoomSettings } from './raceSchemas';
+
+/**
+ * Validates a room's settings JSON: the race settings (`parseRaceSettings`,
+ * every field named there) plus the room's own `countdownSeconds`. Throws
+ * `SpecError` naming the field and its range. The server runs it on create
+ * and on `host:settings`; the host's page can run it before sending.
+ *
+ * @example
+ *   const { settings } = parseRoomSettings({ landscape: { kind: 'himmelblau' }, countdownSeconds: 5 });
+ *   settings.countdownSeconds; // 5
+ */
+export function parseRoomSettings(json: unknown, path = 'settings'): { settings: RoomSettings; landscape: Landscape } {
+  const { countdownSeconds, ...raceInput } = asObject(json === undefined ? {} : json, path);
+  const countdown =
+    countdownSeconds === undefined
+      ? DEFAULT_COUNTDOWN_SECONDS
+      : checkNumber(countdownSeconds, `${path}.countdownSeconds`, { min: COUNTDOWN_SECONDS_RANGE[0], max: COUNTDOWN_SECONDS_RANGE[1] });
+  const { settings, landscape } = parseSettingsWithLandscape(raceInput, path);
+  return { settings: { ...settings, countdownSeconds: countdown }, landscape };
+}

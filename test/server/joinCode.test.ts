@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { LocalPresence } from '@colyseus/core';
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '@gradient-rally/shared';
+import { generateJoinCode, normalizeJoinCode, PresenceJoinCodes } from '../../server/src/joinCode';
+
+describe('join codes', () => {
+  it(`are ${JOIN_CODE_LENGTH} characters from an alphabet without 0/O, 1/I/L, and spread over it`, () => {
+    expect(JOIN_CODE_ALPHABET).not.toMatch(/[0O1IL]/);
+    const counts = new Map<string, number>();
+    const codes = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const code = generateJoinCode();
+      expect(code).toMatch(new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`));
+      codes.add(code);
+      for (const ch of code) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    }
+    expect(codes.size).toBeGreaterThan(1990); // 31^6 codes: repeats in 2000 draws are rare
+    expect(counts.size).toBe(JOIN_CODE_ALPHABET.length);
+    // Each character about 12000 / 31 ≈ 387 times; far tails only.
+    for (const n of counts.values()) expect(n).toBeGreaterThan(250);
+  });
+
+  it('normalises what a student typed, or says it cannot be a code', () => {
+    expect(normalizeJoinCode('k7m z3q')).toBe('K7MZ3Q');
+    expect(normalizeJoinCode('K7M-Z3Q')).toBe('K7MZ3Q');
+    expect(normalizeJoinCode('K7MZ3')).toBeNull();
+    expect(normalizeJoinCode('K7MZ3QQ')).toBeNull();
+    expect(normalizeJoinCode('K7MZ3O')).toBeNull(); // O is not in the alphabet
+    expect(normalizeJoinCode('')).toBeNull();
+  });
+
+  it('are claimed once: a taken code is skipped, a released one is free again', async () => {
+    const presence = new LocalPresence();
+    const sequence = ['AAAAAA', 'AAAAAA', 'BBBBBB', 'AAAAAA'];
+    const claims = new PresenceJoinCodes(presence, () => sequence.shift()!);
+    expect(await claims.claim()).toBe('AAAAAA');
+    expect(await claims.claim()).toBe('BBBBBB');
+    await claims.release('AAAAAA');
+    expect(await claims.claim()).toBe('AAAAAA');
+  });
+
+  it('give up with a clear error when no free code turns up', async () => {
+    const claims = new PresenceJoinCodes(new LocalPresence(), () => 'CCCCCC');
+    await claims.claim();
+    await expect(claims.claim()).rejects.toThrow(/could not find a free join code/);
+  });
+});
