@@ -40,6 +40,14 @@ export async function startServer(): Promise<{ server: GameServer; url: string }
     staticDir: DIST,
     reconnectSeconds: 30,
     allowedServers: [UNREACHABLE_SERVER],
+    // One browser on 127.0.0.1 plays the host and every student; the limits have their own tests.
+    addressRules: {
+      creates: { limit: 1e6, seconds: 60 },
+      joins: { limit: 1e6, seconds: 60 },
+      wrongCodes: { limit: 1e6, seconds: 60 },
+      pendingSeats: 1e6,
+      liveRooms: 1e6,
+    },
   });
   const port = await server.listen();
   return { server, url: `http://127.0.0.1:${port}` };
