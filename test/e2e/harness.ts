@@ -98,3 +98,22 @@ export function watchErrors(page: Page, into: string[]): void {
     if (m.type() === 'error') into.push(`${page.url()}: console: ${m.text()}`);
   });
 }
+
+/**
+ * Bundles one exported function of a test scenario file for the browser (the
+ * real packages, as the client build would take them) and sets it as
+ * `window.__run`; returns the script to add to a page.
+ */
+export async function bundleScenario(file: string, exportName: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = await build({
+    stdin: { contents: `import { ${exportName} } from './${file}';\nwindow.__run = ${exportName};`, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    absWorkingDir: ROOT,
+    nodePaths: [resolve(ROOT, 'node_modules')],
+  });
+  return out.outputFiles[0].text;
+}

@@ -7,6 +7,7 @@ import {
   OPTIMIZER_KINDS,
   parseRaceSettings,
   Race,
+  SETTINGS_FIELDS,
   SpecError,
 } from '@gradient-rally/shared';
 
@@ -230,22 +231,7 @@ describe('checkRacerOptimizer: allowed kinds, knob ranges, locked knobs', () => 
 });
 
 describe('hostile settings and optimizer specs', () => {
-  const FIELDS = [
-    'landscape',
-    'allowedOptimizers',
-    'knobRanges',
-    'lockedKnobs',
-    'defaultOptimizer',
-    'startRule',
-    'roundSeconds',
-    'budget',
-    'tickRate',
-    'stepsPerTick',
-    'scoring',
-    'lateJoin',
-    'maxPlayers',
-    'seed',
-  ];
+  const FIELDS = SETTINGS_FIELDS;
   const junk = fc.oneof(
     fc.jsonValue(),
     fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e308, -1e-320, undefined, null, '', '__proto__', [], {}),
