@@ -4,7 +4,7 @@ import { SpecError, describeValue } from '../spec/SpecError';
 import { asObject, booleanField, checkNumber, enumField, numberField, rejectUnknownKeys, type Json } from '../spec/fields';
 import { DATASET_KINDS, DATASET_LIMITS, datasetFromJson, makeTrainTestSplit, seedField, type Dataset } from './datasets';
 import { randomFilterNormalizedDirection } from './filterNormalize';
-import { ACTIVATIONS, Mlp, checkLayers, type InitScheme } from './Mlp';
+import { ACTIVATIONS, INIT_SCALE_RANGE, INIT_SCHEMES, Mlp, checkLayers, defaultInitScheme } from './Mlp';
 import { PlaneProjection, dot } from './PlaneProjection';
 import { sliceLossGridInto } from './sliceGrid';
 import { createMlpGridEvaluator, createMlpTrainer, type MlpGridEvaluator, type MlpTrainer } from './fast/index';
@@ -37,8 +37,8 @@ import { createMlpGridEvaluator, createMlpTrainer, type MlpGridEvaluator, type M
  * Two spec forms (see `MlpLandscapeSpec`): explicit data, center and optional
  * directions; or generated from a seed, where independent sub-streams of the
  * seed make the training set (`fork('train')`), the test set (`fork('test')`),
- * the initial weights used as center (`fork('init')`, Xavier for tanh, He for
- * relu) and the two filter-normalised Gaussian directions
+ * the initial weights used as center (`fork('init')`: `init` Xavier or He,
+ * by default He for relu and Xavier otherwise, times `initScale`) and the two filter-normalised Gaussian directions
  * (`fork('directions')`). The generated form is the full space unless
  * `slice: true`.
  *
@@ -108,6 +108,7 @@ const GENERATED_KEYS = [
   'testSamples',
   'weightDecay',
   'init',
+  'initScale',
 ] as const;
 
 /** Builds an MLP landscape from either spec form; throws `SpecError` naming the bad field. */
@@ -204,12 +205,13 @@ function fromGenerated(o: Json, path: string): MlpLandscapeImpl {
   const seed = seedField(o.seed, `${path}.seed`);
   const slice = booleanField(o, 'slice', path, false);
   const weightDecay = numberField(o, 'weightDecay', path, 0, { min: 0, max: 10 });
-  const init = enumField<InitScheme>(o, 'init', path, ['xavier', 'he'], activation === 'relu' ? 'he' : 'xavier');
+  const init = enumField(o, 'init', path, INIT_SCHEMES, defaultInitScheme(activation));
+  const initScale = numberField(o, 'initScale', path, 1, { min: INIT_SCALE_RANGE[0], max: INIT_SCALE_RANGE[1] });
 
   const { train, test } = makeTrainTestSplit({ kind: dataset, samples, testSamples, noise, seed, classes }, path);
   const network = new Mlp(layers, activation);
   const root = new Rng(seed);
-  const center = network.initInto(new Float64Array(network.nParams), root.fork('init'), init);
+  const center = network.initInto(new Float64Array(network.nParams), root.fork('init'), init, initScale);
   const dirRng = root.fork('directions');
   const d1 = randomFilterNormalizedDirection(center, layers, dirRng);
   const d2 = randomFilterNormalizedDirection(center, layers, dirRng);
@@ -225,6 +227,7 @@ function fromGenerated(o: Json, path: string): MlpLandscapeImpl {
     testSamples,
     weightDecay,
     init,
+    initScale,
   };
   const title = `MLP [${layers.join('-')}] ${activation} on ${dataset}`;
   return new MlpLandscapeImpl(normalised, slice, network, train, test, center, [d1, d2], weightDecay, title);

@@ -98,6 +98,19 @@
  *   replayRace(record: RaceRecord | unknown): { race: Race, positions: Record<id, number[]>, results: RacerResult[] }
  *       // bitwise the same final positions as the live run
  *
+ * Compute cost (cost.ts; for a server's admission and settings checks, issue 12):
+ *   estimateRoomCost(settings: RaceSettings | unknown, players, { assume?: 'worst' | 'default', racers?: OptimizerSpec[],
+ *       standingsPerSecond? = 1 }?): RoomCost
+ *       // { msPerSecond (ms of one core per second of race), tickMs (longest tick), resultsMs, resultsMsPerRacer,
+ *       //   parts: { id, label, msPerSecond }[] largest first, updateMs, assumed: the optimizer priced, terrain: words }
+ *       // 'worst' (default): every unknown racer at the costliest optimizer the rules allow; racers: known specs
+ *   checkRoomCost(settings, players, budget: ComputeBudget, options?, path = 'settings'): RoomCost
+ *       // throws SpecError at the setting to lower first, e.g. settings.allowedOptimizers: "this round would need
+ *       // ~1992 ms of computing per second for 1 player, 89 % of it for Newton's eigen-decomposition …; the limit is 150 ms: …"
+ *   roomCostRefusal(cost, budget): { field, message } | null
+ *   SUGGESTED_ROOM_BUDGET = { msPerSecond: 150, tickMs: 25, resultsMsPerRacer: 100 }; SUGGESTED_PROCESS_MS_PER_SECOND = 600
+ *   COST_CONSTANTS: the measured µs behind it (npm run bench -- cost: predicted vs measured rooms; --calibrate)
+ *
  * Event timing: an event "at tick t" (join, retune, removal) happened while
  * `tickCount === t`, i.e. before the (t+1)-th `tick()`; replay applies the
  * events in `seq` order, ticking in between as their ticks require.
@@ -187,3 +200,17 @@ export {
   type TrailSnapshotRacer,
   type DecodedTrail,
 } from './TrailSnapshot';
+export {
+  estimateRoomCost,
+  checkRoomCost,
+  roomCostRefusal,
+  COST_CONSTANTS,
+  SUGGESTED_ROOM_BUDGET,
+  SUGGESTED_PROCESS_MS_PER_SECOND,
+  type RoomCost,
+  type RoomCostOptions,
+  type CostPart,
+  type CostPartId,
+  type ComputeBudget,
+  type AssumedOptimizer,
+} from './cost';
