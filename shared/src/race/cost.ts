@@ -451,7 +451,12 @@ function updateCost(a: AssumedOptimizer, t: TerrainCost): UpdateCost {
   return { gradients, arithmetic, hessian, eigen, search, total: gradients + arithmetic + hessian + eigen + search };
 }
 
-function assumedFrom(spec: OptimizerSpec): AssumedOptimizer {
+/**
+ * What the cost model reads of an optimizer spec (kind, SAM, noise, batch
+ * size, L-BFGS memory, line search): two specs with equal `assumedFrom` cost
+ * the same, so a server can price a racer once per distinct value.
+ */
+export function assumedFrom(spec: OptimizerSpec): AssumedOptimizer {
   return {
     kind: spec.kind,
     sam: spec.samRadius > 0,
