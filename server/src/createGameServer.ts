@@ -16,10 +16,11 @@ import {
   type ResultRow,
   type ResultsMessage,
 } from '@gradient-rally/shared';
-import { RaceRoom, type RoomDeps } from './RaceRoom';
+import { RaceRoom, restoreRooms, type RoomDeps } from './RaceRoom';
 import { RoundStore } from './RoundStore';
 import { createLogger, type Logger } from './logger';
 import { suggestName } from './nicknames';
+import { Simulation } from './sim/Simulation';
 
 export interface GameServerOptions {
   /** 0 picks a free port (read it back from `port` after `listen`). */
@@ -44,6 +45,8 @@ export interface GameServerOptions {
    * process connects straight to the process that holds the room.
    */
   publicAddress?: string;
+  /** Race worker threads (SIM_WORKERS; default the cores but one; 0 steps every race on the event loop). */
+  simWorkers?: number;
 }
 
 export interface GameServer {
@@ -51,6 +54,10 @@ export interface GameServer {
   http: HttpServer;
   store: RoundStore;
   logger: Logger;
+  /** Where races run and the compute budget (see `sim/Simulation.ts`). */
+  simulation: Simulation;
+  /** Brings back the rooms checkpointed before the process was killed (call before `listen`). */
+  restoreRooms(): Promise<{ restored: string[]; dropped: { code: string; why: string }[] }>;
   /** Resolves once listening; `port` is then the bound port. */
   listen(): Promise<number>;
   port: number;
@@ -105,6 +112,7 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     logger: colyseusLogger(logger),
   });
   const hostSecrets = new Set<string>();
+  const simulation = await Simulation.create({ logger, workers: options.simWorkers });
   const deps: RoomDeps = {
     store,
     logger,
@@ -112,6 +120,8 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     hostSecrets,
     rateLimit: options.rateLimit ?? RATE_LIMIT,
     maxRooms: options.maxRooms ?? positiveInt(process.env.MAX_ROOMS, 200),
+    runners: simulation,
+    compute: simulation.ledger,
   };
   class BoundRaceRoom extends RaceRoom {
     static override deps = deps;
@@ -125,6 +135,8 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     store,
     logger,
     port: options.port ?? 2567,
+    simulation,
+    restoreRooms: () => restoreRooms(deps),
     async listen() {
       await colyseus.listen(game.port, options.host);
       const addr = http.address();
@@ -137,6 +149,7 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
       if (closed) return;
       closed = true;
       await colyseus.gracefullyShutdown(false);
+      await simulation.close();
       store.close();
       logger.info({ event: 'closed' }, 'server closed');
     },

@@ -20,6 +20,8 @@ const game = await createGameServer({
   staticDir: process.env.STATIC_DIR,
   logger,
 });
+// Rooms checkpointed before a crash come back under their codes before anyone can connect.
+await game.restoreRooms();
 await game.listen();
 
 let stopping = false;
