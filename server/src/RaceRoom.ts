@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { matchMaker, Room, ServerError, type Client, type Presence } from '@colyseus/core';
 import { Encoder } from '@colyseus/schema';
 import {
+  ClientMessageType,
   createOptionsSchema,
   ErrorCode,
   isClientMessageType,
@@ -10,6 +11,7 @@ import {
   PATCH_MS,
   parseClientMessageOfType,
   ROOM_NAME,
+  type ClientMessage,
   SpecError,
   type ErrorCodeName,
   type ErrorMessage,
@@ -22,9 +24,21 @@ import { localRaceRunners, type RaceRunnerFactory } from './room/RaceRunner';
 import { RateLimiter } from './room/RateLimiter';
 import type { RoomCompute } from './room/RoomCompute';
 import { cryptoRoomRandom } from './room/RoomRandom';
-import { type Actor, type Admission, ComputeRefusalError, type FinishedRound, RoomModel, type RoomCheckpoint } from './room/RoomModel';
+import {
+  type Actor,
+  type Admission,
+  type CheckedSettings,
+  ComputeRefusalError,
+  type FinishedRound,
+  parseSettingsHere,
+  RoomModel,
+  type RoomCheckpoint,
+  type SettingsParser,
+} from './room/RoomModel';
 import { RoundRecorder } from './RoundRecorder';
 import type { RoundStore, StoredLiveRoom } from './RoundStore';
+import type { PreparedSettings } from './sim/Simulation';
+import type { WorkAllowance } from './sim/WorkAllowance';
 import { StateMirror } from './StateMirror';
 
 /** What a room needs from the process: storage, logs, limits, and where races run and codes are claimed. */
@@ -45,6 +59,10 @@ export interface RoomDeps {
   compute?: RoomCompute;
   /** Where join codes are claimed (default: keys in the Colyseus presence, local or Redis). */
   joinCodes?: (presence: Presence) => JoinCodeClaims;
+  /** Event-loop time for checking settings (building landscapes), shared by every room of the process. */
+  settingsWork?: WorkAllowance;
+  /** Parses settings that ask for a network in a race worker (null: parse them here). */
+  prepareSettings?: (input: Record<string, unknown>, force?: boolean) => Promise<PreparedSettings> | null;
   /** Checkpoints being restored, by one-time ticket (filled by `restoreRooms`). */
   restoring?: Map<string, StoredLiveRoom>;
 }
@@ -152,20 +170,33 @@ export class RaceRoom extends Room<RaceState> {
     }
     const parsed = createOptionsSchema.safeParse(options ?? {});
     if (!parsed.success) throw new ServerError(400, `create options: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const settings = parsed.data.settings ?? {};
+    const prepared = this.deps.prepareSettings?.(settings);
+    if (prepared) {
+      const p = await prepared;
+      if (!p.ok) throw new ServerError(p.busy ? 503 : 400, p.message);
+      this.prepared = { key: canonicalJson(settings), checked: p.checked };
+    } else {
+      const busy = this.deps.settingsWork?.waitMs(performance.now()) ?? 0;
+      if (busy > 0)
+        throw new ServerError(503, `the server is busy checking other rooms' settings: try again in ${Math.ceil(busy / 1000)} s`);
+    }
     const hostSecret = cryptoRoomRandom.secret();
     this.claimOwner = claimOwnerOf(hostSecret);
     const code = await this.codes.claim(this.claimOwner).catch((err: unknown) => {
       this.log.warn({ event: 'code-claim-failed', error: String((err as Error)?.message ?? err) }, 'no join code claimed');
       throw new ServerError(503, 'could not find a free join code: try again in a moment');
     });
+    const t0 = performance.now();
     try {
       this.model = new RoomModel({
         code,
-        settings: parsed.data.settings ?? {},
+        settings,
         runners: this.deps.runners ?? localRaceRunners,
         random: cryptoRoomRandom,
         compute: this.deps.compute,
         hostSecret,
+        parseSettings: this.parseSettings,
       });
     } catch (e) {
       await this.codes.release(code, this.claimOwner);
@@ -175,6 +206,9 @@ export class RaceRoom extends Room<RaceState> {
         throw new ServerError(400, e.message);
       }
       throw e;
+    } finally {
+      if (!prepared) this.deps.settingsWork?.spend(performance.now() - t0, performance.now());
+      this.prepared = null;
     }
     this.recorder = new RoundRecorder(this.deps.store, this.model.hostSecret);
   }
@@ -186,11 +220,18 @@ export class RaceRoom extends Room<RaceState> {
     if (!(await this.codes.reclaim(stored.code, this.claimOwner))) {
       throw new Error(`join code ${stored.code} is held by another room now`);
     }
+    const prepared = this.deps.prepareSettings?.(checkpoint.settingsInput, true);
+    if (prepared) {
+      const p = await prepared;
+      if (!p.ok) throw new Error(`its settings no longer parse: ${p.message}`);
+      this.prepared = { key: canonicalJson(checkpoint.settingsInput), checked: p.checked };
+    }
     try {
       this.model = RoomModel.restore(checkpoint, stored.record, {
         runners: this.deps.runners ?? localRaceRunners,
         random: cryptoRoomRandom,
         compute: this.deps.compute,
+        parseSettings: this.parseSettings,
       });
     } catch (e) {
       await this.codes.release(stored.code, this.claimOwner);
@@ -334,19 +375,68 @@ export class RaceRoom extends Room<RaceState> {
     const parsed = parseClientMessageOfType(type, payload);
     if (!parsed.ok) return this.refuse(client, type, ErrorCode.invalid, parsed.error.message, parsed.error.path);
     const actor: Actor = data.role === 'host' ? { role: 'host' } : { role: 'player', playerId: data.playerId ?? '' };
+    const message = parsed.value;
+    if (message.type === ClientMessageType.hostSettings && !this.model.settingsRefusal(actor, message.payload.secret)) {
+      // A network is built (its center trained) in a race worker first: the event loop never waits through it.
+      const input = { ...this.model.settingsJson, ...message.payload.settings };
+      const prepared = this.deps.prepareSettings?.(input);
+      if (prepared) {
+        void prepared.then((p) => {
+          if (!p.ok) return this.refuse(client, message.type, p.busy ? ErrorCode.rateLimited : ErrorCode.outOfRange, p.message, p.path);
+          this.prepared = { key: canonicalJson(input), checked: p.checked };
+          this.deliver(client, actor, message);
+        });
+        return;
+      }
+      // Parsed here (cheap terrains): the process still lets settings take only a bounded share of the loop.
+      const busy = this.deps.settingsWork?.waitMs(performance.now()) ?? 0;
+      if (busy > 0) {
+        const wait = Math.ceil(busy / 1000);
+        return this.refuse(
+          client,
+          message.type,
+          ErrorCode.rateLimited,
+          `the server is busy checking other rooms' settings: try again in ${wait} s`,
+          'settings',
+        );
+      }
+      const t0 = performance.now();
+      this.deliver(client, actor, message);
+      this.deps.settingsWork?.spend(performance.now() - t0, performance.now());
+      return;
+    }
+    this.deliver(client, actor, message);
+  }
+
+  /** Hands a parsed message to the model, then carries out what it asks (snapshot, kick) and mirrors the state. */
+  private deliver(client: Client, actor: Actor, message: ClientMessage): void {
+    if (!this.model) return;
     try {
-      const out = this.model.receive(actor, parsed.value, Date.now());
-      if (!out.ok) return this.refuse(client, type, out.refusal.code, out.refusal.message, out.refusal.path);
+      const out = this.model.receive(actor, message, Date.now());
+      if (!out.ok) return this.refuse(client, message.type, out.refusal.code, out.refusal.message, out.refusal.path);
       const effect = out.value;
       if (effect.kind === 'snapshot') this.sendSnapshot(client);
       if (effect.kind === 'kicked') this.closeKicked(effect.playerId, effect.banned);
       if (effect.kind !== 'snapshot') this.dirty = true;
     } catch (e) {
-      this.log.error({ err: e, type }, 'message handler failed');
-      this.refuse(client, type, ErrorCode.invalid, 'the server could not apply that message');
+      this.log.error({ err: e, type: message.type }, 'message handler failed');
+      this.refuse(client, message.type, ErrorCode.invalid, 'the server could not apply that message');
+    } finally {
+      this.prepared = null;
     }
     this.sync();
   }
+
+  /** Settings parsed by a race worker for the next settings change (or creation, or restore). */
+  private prepared: { key: string; checked: CheckedSettings } | null = null;
+
+  /** The model's settings parser: what a worker prepared for exactly this input, else a parse in this thread. */
+  private readonly parseSettings: SettingsParser = (input) => {
+    const ready = this.prepared;
+    this.prepared = null;
+    if (ready && ready.key === canonicalJson(input)) return ready.checked;
+    return parseSettingsHere(input);
+  };
 
   private refuse(client: Client, type: string, code: ErrorCodeName, message: string, path?: string): void {
     const err: ErrorMessage = path ? { type, code, message, path } : { type, code, message };
@@ -490,6 +580,15 @@ export class RaceRoom extends Room<RaceState> {
       'round finished and saved',
     );
   }
+}
+
+/** JSON with object keys sorted, so equal settings give equal text whatever order their keys were merged in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /** The owner value of a room's join-code claim: derived from its host secret, so only that room (restored or not) holds it. */

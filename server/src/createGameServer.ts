@@ -122,6 +122,8 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     maxRooms: options.maxRooms ?? positiveInt(process.env.MAX_ROOMS, 200),
     runners: simulation,
     compute: simulation.ledger,
+    settingsWork: simulation.settingsWork,
+    prepareSettings: (input, force) => simulation.prepareSettings(input, force),
   };
   class BoundRaceRoom extends RaceRoom {
     static override deps = deps;

@@ -9,7 +9,7 @@ import {
   type ClientMessage,
   type ErrorCodeName,
   type JoinOptions,
-  type Landscape,
+  type LandscapeShape,
   type OptimizerSpec,
   type RaceRecord,
   type RateLimit,
@@ -95,7 +95,24 @@ export interface RoomModelOptions {
   compute?: RoomCompute;
   /** The host secret, when the caller drew it already (it names the room's join-code claim); default: a fresh one. */
   hostSecret?: string;
+  /** How settings JSON is parsed (default `parseSettingsHere`; a server may hand over settings a race worker parsed). */
+  parseSettings?: SettingsParser;
 }
+
+/** Room settings parsed, and what the room needs of their landscape (its shape: dimension, view, data size). */
+export interface CheckedSettings {
+  settings: RoomSettings;
+  landscape: LandscapeShape;
+}
+
+/** Parses room settings JSON; throws `SpecError` naming the field. */
+export type SettingsParser = (input: Record<string, unknown>) => CheckedSettings;
+
+/** Parses room settings in this thread (building the landscape). */
+export const parseSettingsHere: SettingsParser = (input) => {
+  const { settings, landscape } = parseRoomSettings(input, 'settings');
+  return { settings, landscape: { dim: landscape.dim, info: landscape.info, dataSize: landscape.dataSize } };
+};
 
 /**
  * A room's whole state as plain JSON, apart from its race record (kept
@@ -162,7 +179,8 @@ export class RoomModel {
   /** Ticks left in the countdown. */
   countdownTicks = 0;
   settings!: RoomSettings;
-  landscape!: Landscape;
+  /** The landscape's shape (the landscape itself lives with the race). */
+  landscape!: LandscapeShape;
   /** The race after its latest tick (null between rounds). */
   frame: RaceFrame | null = null;
   /** Live ranks as of the latest slow tick (`SLOW_FIELDS_MS`). */
@@ -187,6 +205,7 @@ export class RoomModel {
   private readonly bannedNames = new Set<string>();
   private readonly bannedDevices = new Set<string>();
   private readonly compute: RoomCompute;
+  private readonly parseSettings: SettingsParser;
   private readonly retunes = new Map<string, RateLimiter>();
   private nextSlot = 0;
   private creatorSeatClaimed = false;
@@ -200,6 +219,7 @@ export class RoomModel {
     this.random = options.random;
     this.retuneLimit = options.retuneLimit ?? RETUNE_LIMIT;
     this.compute = options.compute ?? unlimitedCompute;
+    this.parseSettings = options.parseSettings ?? parseSettingsHere;
     if (restoring) {
       // A checkpoint's settings were accepted once: they are adopted again without the compute checks.
       this.adoptSettings(options.settings);
@@ -242,7 +262,7 @@ export class RoomModel {
     } else if (cp.phase !== 'lobby') {
       model.phase = 'lobby'; // a phase that needs a race cannot go on without one
     }
-    model.compute.charge(model.code, model.settings, model.racerSpecs());
+    model.compute.charge(model.code, model.settings, model.racerSpecs(), model.landscape);
     return model;
   }
 
@@ -289,6 +309,11 @@ export class RoomModel {
   }
 
   // ───────────────────────────── reading ─────────────────────────────
+
+  /** The settings JSON as last accepted (a partial change merges over it). */
+  get settingsJson(): Readonly<Record<string, unknown>> {
+    return this.settingsInput;
+  }
 
   get players(): ReadonlyMap<string, Readonly<RoomPlayer>> {
     return this.playersById;
@@ -358,7 +383,12 @@ export class RoomModel {
     if ((wire === 'race' || wire === 'countdown') && !this.settings.lateJoin) {
       return no(409, 'a race is running and late join is off: wait for the next round');
     }
-    const refusal = this.compute.refuseRacers(this.code, this.settings, [...this.racerSpecs(), this.settings.defaultOptimizer]);
+    const refusal = this.compute.refuseRacers(
+      this.code,
+      this.settings,
+      [...this.racerSpecs(), this.settings.defaultOptimizer],
+      this.landscape,
+    );
     if (refusal) return no(refusal.scope === 'server' ? 503 : 409, joinComputeText(refusal));
     const clean = cleanNickname(options.name, this.takenNames());
     const value: Admission = { role: 'player', name: clean.name };
@@ -386,7 +416,7 @@ export class RoomModel {
         taken.has(admission.name.toLowerCase()) ? cleanNickname(admission.name, taken).name : admission.name,
         admission.device ?? null,
       );
-      this.compute.charge(this.code, this.settings, this.racerSpecs());
+      this.compute.charge(this.code, this.settings, this.racerSpecs(), this.landscape);
     }
     if (this.race && !player.inRace && (this.phase === 'racing' || this.phase === 'paused')) {
       this.enterRace(player);
@@ -474,12 +504,25 @@ export class RoomModel {
     }
   }
 
+  /**
+   * Why a settings change from `actor` would be refused before its content
+   * is looked at (not the host, or a phase where settings cannot change), or
+   * null: a server checks this before it spends work parsing the settings.
+   */
+  settingsRefusal(actor: Actor, secret: string): Refusal | null {
+    if (actor.role !== 'host' || secret !== this.hostSecret) {
+      return { code: ErrorCode.forbidden, message: 'only the host can do that (host secret required)' };
+    }
+    if (nextPhase(this.phase, 'settings') === null) return { code: ErrorCode.wrongPhase, message: refusalText('settings', this.phase) };
+    return null;
+  }
+
   private setKnobs(actor: Actor, optimizer: unknown, now: number): Outcome<Effect> {
     const player = actor.role === 'player' ? this.playersById.get(actor.playerId) : undefined;
     if (!player) return refuse(ErrorCode.forbidden, 'only players have knobs');
     const spec = checkRacerOptimizer(this.settings, optimizer, this.landscape.dim);
     const specs = [...this.playersById.values()].map((p) => (p === player ? spec : p.optimizer));
-    const refusal = this.compute.refuseRacers(this.code, this.settings, specs);
+    const refusal = this.compute.refuseRacers(this.code, this.settings, specs, this.landscape);
     if (refusal) return refuse(ErrorCode.outOfRange, retuneComputeText(refusal), 'optimizer');
     if (this.race && player.inRace && (this.phase === 'racing' || this.phase === 'paused')) {
       // A live change is recorded and replayed: limited per racer (a refused one costs nothing).
@@ -490,7 +533,7 @@ export class RoomModel {
     } else {
       player.optimizer = spec;
     }
-    this.compute.charge(this.code, this.settings, this.racerSpecs());
+    this.compute.charge(this.code, this.settings, this.racerSpecs(), this.landscape);
     return NONE;
   }
 
@@ -665,21 +708,21 @@ export class RoomModel {
    * it; players keep knobs that still fit.
    */
   private applySettings(input: Record<string, unknown>): void {
-    const { settings, landscape } = parseRoomSettings(input, 'settings');
+    const { settings, landscape } = this.parseSettings(input);
     const specs = [...this.playersById.values()].map((p) => fitOptimizer(settings, landscape.dim, p.optimizer));
-    const refusal = this.compute.checkSettings(this.code, settings, specs);
+    const refusal = this.compute.checkSettings(this.code, settings, specs, landscape);
     if (refusal) throw new ComputeRefusalError(refusal.path, refusal.message);
     this.adoptParsed(input, settings, landscape);
-    this.compute.charge(this.code, settings, specs);
+    this.compute.charge(this.code, settings, specs, landscape);
   }
 
   /** Adopts settings already accepted once (a checkpoint's). */
   private adoptSettings(input: Record<string, unknown>): void {
-    const { settings, landscape } = parseRoomSettings(input, 'settings');
+    const { settings, landscape } = this.parseSettings(input);
     this.adoptParsed(input, settings, landscape);
   }
 
-  private adoptParsed(input: Record<string, unknown>, settings: RoomSettings, landscape: Landscape): void {
+  private adoptParsed(input: Record<string, unknown>, settings: RoomSettings, landscape: LandscapeShape): void {
     this.settings = settings;
     this.landscape = landscape;
     this.settingsInput = input;
@@ -777,7 +820,7 @@ export class RoomModel {
     this.playersById.delete(id);
     this.byToken.delete(player.token);
     this.retunes.delete(id);
-    this.compute.charge(this.code, this.settings, this.racerSpecs());
+    this.compute.charge(this.code, this.settings, this.racerSpecs(), this.landscape);
   }
 
   private retuneLimiter(id: string, now: number): RateLimiter {

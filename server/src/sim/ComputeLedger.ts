@@ -3,6 +3,7 @@ import {
   estimateRoomCost,
   roomCostRefusal,
   type ComputeBudget,
+  type LandscapeShape,
   type OptimizerSpec,
   type RaceSettings,
   type RoomCost,
@@ -29,8 +30,9 @@ export interface ComputeLimits {
 
 /** What the cost model says about one settings object, computed once. */
 interface Price {
-  /** The settings priced. */
+  /** The settings priced (race settings: no countdown) and their landscape. */
   settings: RaceSettings;
+  landscape: LandscapeShape | undefined;
   /** One player at the costliest choice the rules allow (the settings check). */
   worst1: RoomCost;
   /** One player on the default optimizer. */
@@ -40,7 +42,7 @@ interface Price {
   lane: SimLane;
 }
 
-const PRICE_CACHE_SIZE = 64;
+const PRICE_CACHE_SIZE = 128;
 
 /**
  * The process's account of simulation work, built on shared's cost model
@@ -65,6 +67,8 @@ const PRICE_CACHE_SIZE = 64;
 export class ComputeLedger implements RoomCompute {
   private readonly rooms = new Map<string, { lane: SimLane; ms: number }>();
   private readonly prices = new Map<string, Price>();
+  /** The same settings object is priced once (a room's settings stay one object between changes). */
+  private readonly byObject = new WeakMap<object, Price>();
 
   constructor(readonly limits: ComputeLimits) {}
 
@@ -79,8 +83,9 @@ export class ComputeLedger implements RoomCompute {
     return lane === 'main' ? this.limits.mainMsPerSecond : this.limits.poolMsPerSecond;
   }
 
-  /** Where a round with these settings runs. */
+  /** Where a round with these settings runs: networks always in the pool (building one is heavy work too), others by price. */
   laneFor(settings: RaceSettings): SimLane {
+    if (this.limits.poolMsPerSecond > 0 && settings.landscape.kind === 'mlp') return 'pool';
     return this.price(settings).lane;
   }
 
@@ -89,19 +94,26 @@ export class ComputeLedger implements RoomCompute {
     return this.rooms.get(room)?.ms ?? 0;
   }
 
-  checkSettings(room: string, settings: RaceSettings, racers: readonly OptimizerSpec[]): { path: string; message: string } | null {
+  checkSettings(
+    room: string,
+    settings: RaceSettings,
+    racers: readonly OptimizerSpec[],
+    landscape?: LandscapeShape,
+  ): { path: string; message: string } | null {
     const budget = this.limits.room;
-    const price = this.price(settings);
+    const price = this.price(settings, landscape);
+    const at = (players: number, options: { assume?: 'default'; racers?: OptimizerSpec[] }) =>
+      estimateRoomCost(price.settings, players, { ...options, landscape: price.landscape });
     const single = roomCostRefusal(price.worst1, budget);
     if (single) return { path: `settings.${single.field}`, message: single.message };
     const n = settings.maxPlayers;
     if (price.default1.ms * n > budget.msPerSecond || price.default1.tick * n > budget.tickMs) {
-      const full = roomCostRefusal(estimateRoomCost(settings, n, { assume: 'default' }), budget);
+      const full = roomCostRefusal(at(n, { assume: 'default' }), budget);
       if (full) return { path: `settings.${full.field}`, message: `with a full room on the default optimizer, ${full.message}` };
     }
     const now = this.sum(price, racers);
     if (now.ms > budget.msPerSecond || now.tick > budget.tickMs) {
-      const cost = estimateRoomCost(settings, racers.length, { assume: 'default', racers: [...racers] });
+      const cost = at(racers.length, { assume: 'default', racers: [...racers] });
       const refusal = roomCostRefusal(cost, budget);
       if (refusal) return { path: `settings.${refusal.field}`, message: `with the players' current optimizers, ${refusal.message}` };
     }
@@ -109,7 +121,7 @@ export class ComputeLedger implements RoomCompute {
     const free = this.capacity(lane) - (this.used(lane) - this.sameLaneCharge(room, lane));
     const need = racers.length > 0 ? now : price.default1;
     if (need.ms > free) {
-      const cost = estimateRoomCost(settings, Math.max(1, racers.length), { assume: 'default', racers: [...racers] });
+      const cost = at(Math.max(1, racers.length), { assume: 'default', racers: [...racers] });
       const refusal = roomCostRefusal(cost, { ...budget, msPerSecond: Math.max(free, 0.01) });
       return {
         path: `settings.${refusal?.field ?? 'stepsPerTick'}`,
@@ -119,9 +131,9 @@ export class ComputeLedger implements RoomCompute {
     return null;
   }
 
-  refuseRacers(room: string, settings: RaceSettings, racers: readonly OptimizerSpec[]): ComputeRefusal | null {
+  refuseRacers(room: string, settings: RaceSettings, racers: readonly OptimizerSpec[], landscape?: LandscapeShape): ComputeRefusal | null {
     const budget = this.limits.room;
-    const price = this.price(settings);
+    const price = this.price(settings, landscape);
     const need = this.sum(price, racers);
     const before = this.rooms.get(room);
     const current = before?.ms ?? 0;
@@ -135,8 +147,8 @@ export class ComputeLedger implements RoomCompute {
     return null;
   }
 
-  charge(room: string, settings: RaceSettings, racers: readonly OptimizerSpec[]): void {
-    const price = this.price(settings);
+  charge(room: string, settings: RaceSettings, racers: readonly OptimizerSpec[], landscape?: LandscapeShape): void {
+    const price = this.price(settings, landscape);
     const need = racers.length > 0 ? this.sum(price, racers) : price.default1;
     this.rooms.set(room, { lane: price.lane, ms: need.ms });
   }
@@ -165,14 +177,16 @@ export class ComputeLedger implements RoomCompute {
     const key = JSON.stringify(assumedFrom(spec));
     let p = price.byOptimizer.get(key);
     if (!p) {
-      const c = estimateRoomCost(price.settings, 1, { racers: [spec] });
+      const c = estimateRoomCost(price.settings, 1, { racers: [spec], landscape: price.landscape });
       p = { ms: c.msPerSecond, tick: c.tickMs };
       price.byOptimizer.set(key, p);
     }
     return p;
   }
 
-  private price(given: RaceSettings): Price {
+  private price(given: RaceSettings, landscape?: LandscapeShape): Price {
+    const known = this.byObject.get(given);
+    if (known) return known;
     // A room's settings carry its countdown too, which costs nothing (and the race settings parser refuses).
     const { countdownSeconds: _countdown, ...settings } = given as RaceSettings & { countdownSeconds?: number };
     // The seed changes nothing in the cost; rooms that differ only by it share a price.
@@ -182,17 +196,21 @@ export class ComputeLedger implements RoomCompute {
     if (p) {
       this.prices.delete(key); // most recently used last
       this.prices.set(key, p);
-      return p;
+    } else {
+      const worst1 = estimateRoomCost(settings, 1, { landscape });
+      const d = estimateRoomCost(settings, 1, { assume: 'default', landscape });
+      const n = settings.maxPlayers;
+      const heavy = this.limits.heavy;
+      const pool = this.limits.poolMsPerSecond > 0;
+      const lane: SimLane =
+        pool && (settings.landscape.kind === 'mlp' || worst1.msPerSecond * n > heavy.msPerSecond || worst1.tickMs * n > heavy.tickMs)
+          ? 'pool'
+          : 'main';
+      p = { settings, landscape, worst1, default1: { ms: d.msPerSecond, tick: d.tickMs }, byOptimizer: new Map(), lane };
+      this.prices.set(key, p);
+      if (this.prices.size > PRICE_CACHE_SIZE) this.prices.delete(this.prices.keys().next().value!);
     }
-    const worst1 = estimateRoomCost(settings, 1);
-    const d = estimateRoomCost(settings, 1, { assume: 'default' });
-    const n = settings.maxPlayers;
-    const heavy = this.limits.heavy;
-    const lane: SimLane =
-      this.limits.poolMsPerSecond > 0 && (worst1.msPerSecond * n > heavy.msPerSecond || worst1.tickMs * n > heavy.tickMs) ? 'pool' : 'main';
-    p = { settings, worst1, default1: { ms: d.msPerSecond, tick: d.tickMs }, byOptimizer: new Map(), lane };
-    this.prices.set(key, p);
-    if (this.prices.size > PRICE_CACHE_SIZE) this.prices.delete(this.prices.keys().next().value!);
+    this.byObject.set(given, p);
     return p;
   }
 }

@@ -1,11 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type {
+  LandscapeShape,
   OptimizerSpec,
   RaceRecord,
   RacerResult,
   RaceSettings,
   RecordCounts,
   RecordTail,
+  RoomSettings,
   Seed,
   TrailSnapshot,
 } from '@gradient-rally/shared';
@@ -26,6 +28,12 @@ export interface RacePoolOptions {
   /** Heap limit of a worker (MB): a race that would exhaust memory fails instead of the process. */
   maxHeapMb?: number;
 }
+
+/** Room settings parsed in a worker, or why not; `ms` is the worker time it took. */
+export type SettingsCheck = {
+  ms: number;
+  result: { ok: true; settings: RoomSettings; landscape: LandscapeShape } | { ok: false; path: string; message: string };
+};
 
 /** Ticks a room may have asked for and not yet seen answered; more are dropped (that room's race slows down, no other). */
 const MAX_TICKS_IN_FLIGHT = 4;
@@ -55,6 +63,7 @@ export class RacePool implements RaceRunnerFactory {
   private readonly slots: PoolWorker[] = [];
   private readonly watchdog: ReturnType<typeof setInterval>;
   private nextRace = 1;
+  private nextAsk = 1;
   private closed = false;
 
   constructor(readonly options: RacePoolOptions) {
@@ -85,6 +94,21 @@ export class RacePool implements RaceRunnerFactory {
 
   resume(record: RaceRecord): RaceRunner {
     return this.place((race) => new WorkerRaceRunner(race, { record }));
+  }
+
+  /**
+   * Parses room settings in a worker (a network's landscape is built there,
+   * its center trained: up to seconds, which the event loop must not wait
+   * through). A check that holds its worker past the watchdog fails with
+   * words to use a smaller network.
+   */
+  checkSettings(input: Record<string, unknown>): Promise<SettingsCheck> {
+    const slot = this.slots.reduce((best, s) => (s.checks.size < best.checks.size ? s : best));
+    const ask = this.nextAsk++;
+    return new Promise((ok, no) => {
+      slot.checks.set(ask, { ok, no });
+      slot.worker.postMessage({ op: 'settings', race: 0, ask, input } satisfies WorkerCommand);
+    });
   }
 
   /** Stops every worker (their races are gone: call after the rooms are disposed). */
@@ -118,6 +142,7 @@ export class RacePool implements RaceRunnerFactory {
       worker,
       busy: new Int32Array(busy),
       runners: new Map(),
+      checks: new Map(),
       loaded: new Promise<void>((ok, no) => {
         loaded = ok;
         failedToLoad = no;
@@ -128,6 +153,12 @@ export class RacePool implements RaceRunnerFactory {
     slot.loaded.catch(() => undefined); // also reported through `ready()`
     worker.on('message', (report: WorkerReport) => {
       if (report.op === 'hello') return loaded();
+      if (report.op === 'settings') {
+        const check = slot.checks.get(report.ask);
+        slot.checks.delete(report.ask);
+        check?.ok({ ms: report.ms, result: report.result });
+        return;
+      }
       slot.runners.get(report.race)?.receive(report);
     });
     worker.on('error', (err) => {
@@ -175,6 +206,8 @@ export class RacePool implements RaceRunnerFactory {
       if (!runner.failure) runner.moveTo(fresh);
     }
     slot.runners.clear();
+    for (const check of slot.checks.values()) check.no(new Error(why));
+    slot.checks.clear();
   }
 }
 
@@ -183,6 +216,7 @@ interface PoolWorker {
   worker: Worker;
   busy: Int32Array;
   runners: Map<number, WorkerRaceRunner>;
+  checks: Map<number, { ok: (c: SettingsCheck) => void; no: (e: Error) => void }>;
   loaded: Promise<void>;
   seen: { count: number; since: number };
   lost: boolean;

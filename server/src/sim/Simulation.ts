@@ -7,9 +7,11 @@ import {
   type Seed,
 } from '@gradient-rally/shared';
 import type { Logger } from '../logger';
+import type { CheckedSettings } from '../room/RoomModel';
 import { localRaceRunners, type RaceRunner, type RaceRunnerFactory } from '../room/RaceRunner';
 import { ComputeLedger, type ComputeLimits } from './ComputeLedger';
 import { RacePool } from './RacePool';
+import { WorkAllowance } from './WorkAllowance';
 
 export interface SimulationOptions {
   logger: Logger;
@@ -42,6 +44,10 @@ export interface SimulationOptions {
 export class Simulation implements RaceRunnerFactory {
   readonly ledger: ComputeLedger;
   readonly pool: RacePool | null;
+  /** Event-loop time for parsing settings here: 100 ms per second, bursts of 400 ms. */
+  readonly settingsWork = new WorkAllowance(400, 100, performance.now());
+  /** Worker time for building networks from settings: 250 ms per second, bursts of 1 s. */
+  readonly networkBuilds = new WorkAllowance(1000, 250, performance.now());
 
   private constructor(ledger: ComputeLedger, pool: RacePool | null) {
     this.ledger = ledger;
@@ -74,9 +80,51 @@ export class Simulation implements RaceRunnerFactory {
     return this.pool ? this.pool.resume(record) : localRaceRunners.resume(record);
   }
 
+  /**
+   * Settings that ask for a network are parsed in a worker (building the
+   * network and training its center takes from milliseconds to seconds):
+   * resolves with the parsed settings, or the refusal to send; null when the
+   * settings are cheap to parse in this thread (or there is no pool).
+   * `force` skips the allowance (a room being restored).
+   */
+  prepareSettings(input: Record<string, unknown>, force = false): Promise<PreparedSettings> | null {
+    if (!this.pool || !asksForNetwork(input)) return null;
+    const now = performance.now();
+    const wait = force ? 0 : this.networkBuilds.waitMs(now);
+    if (wait > 0) {
+      return Promise.resolve({
+        ok: false,
+        busy: true,
+        path: 'settings',
+        message: `the server is busy building other rooms' networks: try again in ${Math.ceil(wait / 1000)} s`,
+      });
+    }
+    return this.pool.checkSettings(input).then(
+      ({ ms, result }) => {
+        this.networkBuilds.spend(ms, performance.now());
+        return result.ok ? { ok: true, checked: { settings: result.settings, landscape: result.landscape } } : { ...result, busy: false };
+      },
+      (err: unknown) => ({
+        ok: false,
+        busy: true,
+        path: 'settings',
+        message: `the server could not check these settings just now (${String((err as Error)?.message ?? err)}): try again in a moment`,
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     await this.pool?.close();
   }
+}
+
+/** Settings parsed off the event loop, or the refusal to send (`busy`: try again later, not the settings' fault). */
+export type PreparedSettings = { ok: true; checked: CheckedSettings } | { ok: false; busy: boolean; path: string; message: string };
+
+/** Whether settings JSON asks for a network landscape. */
+function asksForNetwork(input: Record<string, unknown>): boolean {
+  const l = input.landscape;
+  return l === 'mlp' || (typeof l === 'object' && l !== null && (l as { kind?: unknown }).kind === 'mlp');
 }
 
 function whole(text: string | undefined, name: string, fallback: number): number {

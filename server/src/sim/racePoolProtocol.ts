@@ -1,4 +1,14 @@
-import type { OptimizerSpec, RaceRecord, RacerResult, RaceSettings, RecordTail, Seed, TrailSnapshot } from '@gradient-rally/shared';
+import type {
+  LandscapeShape,
+  OptimizerSpec,
+  RaceRecord,
+  RacerResult,
+  RaceSettings,
+  RecordTail,
+  RoomSettings,
+  Seed,
+  TrailSnapshot,
+} from '@gradient-rally/shared';
 import type { RaceFrame } from '../room/RaceRunner';
 
 /**
@@ -21,7 +31,9 @@ export type WorkerCommand =
   | { op: 'frame'; race: number }
   | { op: 'trails'; race: number; ask: number }
   | { op: 'score'; race: number }
-  | { op: 'drop'; race: number };
+  | { op: 'drop'; race: number }
+  /** Parse room settings here (a network's landscape is built, its center trained): answered with `settings`. `race` is 0. */
+  | { op: 'settings'; race: 0; ask: number; input: Record<string, unknown> };
 
 /** Worker → main. */
 export type WorkerReport =
@@ -36,11 +48,20 @@ export type WorkerReport =
   /** The race cannot go on (a record that does not replay, a bug): the room ends the round. */
   | { op: 'failed'; race: number; message: string }
   /** The worker has loaded and takes commands. */
-  | { op: 'hello'; race: 0 };
+  | { op: 'hello'; race: 0 }
+  /** Room settings parsed (`ok`), or refused with the field and why; `ms` the work took. */
+  | {
+      op: 'settings';
+      race: 0;
+      ask: number;
+      ms: number;
+      result: { ok: true; settings: RoomSettings; landscape: LandscapeShape } | { ok: false; path: string; message: string };
+    };
 
 /**
  * A worker's shared Int32Array: it writes the number of the race it is
- * computing into `BUSY_RACE` (0 when idle) and bumps `BUSY_COUNT` each time it
+ * computing into `BUSY_RACE` (0 when idle, minus the ask number while it
+ * parses settings) and bumps `BUSY_COUNT` each time it
  * starts a piece of work, so the main thread can tell a worker stuck on one
  * piece (the same count for seconds) and which race held it.
  */

@@ -7,7 +7,7 @@
  * main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Race, resumeRaceStepwise, SpecError, type RacerResult, type RecordCounts } from '@gradient-rally/shared';
+import { parseRoomSettings, Race, resumeRaceStepwise, SpecError, type RacerResult, type RecordCounts } from '@gradient-rally/shared';
 import { frameOf } from '../room/RaceRunner';
 import { BUSY_COUNT, BUSY_RACE, type RaceWorkerData, type WorkerCommand, type WorkerReport } from './racePoolProtocol';
 
@@ -92,7 +92,27 @@ function fail(id: number, e: unknown): void {
   post({ op: 'failed', race: id, message: e instanceof Error ? e.message : String(e) });
 }
 
+/** Parses room settings (building the landscape: for a network, training its center) and reports its shape. */
+function parseSettings(ask: number, input: Record<string, unknown>): void {
+  working(-ask);
+  const t0 = performance.now();
+  try {
+    const { settings, landscape } = parseRoomSettings(input, 'settings');
+    const shape = { dim: landscape.dim, info: landscape.info, dataSize: landscape.dataSize };
+    post({ op: 'settings', race: 0, ask, ms: performance.now() - t0, result: { ok: true, settings, landscape: shape } });
+  } catch (e) {
+    const result =
+      e instanceof SpecError
+        ? { ok: false as const, path: e.path, message: e.message }
+        : { ok: false as const, path: 'settings.landscape', message: `this landscape could not be built: ${(e as Error)?.message ?? e}` };
+    post({ op: 'settings', race: 0, ask, ms: performance.now() - t0, result });
+  } finally {
+    idle();
+  }
+}
+
 function handle(cmd: WorkerCommand): void {
+  if (cmd.op === 'settings') return parseSettings(cmd.ask, cmd.input);
   const id = cmd.race;
   if (cmd.op === 'start' || cmd.op === 'resume') {
     const h: Hosted = { race: null, counts: { racers: 0, changes: 0, removals: 0 }, job: null, queue: [] };

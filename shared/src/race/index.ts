@@ -218,4 +218,5 @@ export {
   type CostPartId,
   type ComputeBudget,
   type AssumedOptimizer,
+  type LandscapeShape,
 } from './cost';
