@@ -1,6 +1,8 @@
 import {
   createLandscape,
   formatNumber,
+  formatScore,
+  formatSettledSeconds,
   lineLoss,
   resultsToCsv,
   resultsToJson,
@@ -9,10 +11,11 @@ import {
   type ResultsMessage,
   type RoomSettings,
 } from '@gradient-rally/shared';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
 import { download, h } from '../ui/elements';
+import { loadUPlot } from '../ui/loadUPlot';
 
 /**
  * The results screen: podium, the table labelled "Results" (one row per
@@ -32,6 +35,12 @@ export class ResultsPanel {
     settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
+    // The score exactly as ranks compare it: the rule's decimals, and under every rule but time-to-target the
+    // settling time that splits equal scores, so rows that show the same text share a rank (shared's rankResults).
+    const scoreText = (r: (typeof rows)[number]) =>
+      results.scoring.kind === 'time-to-target' || r.score === null
+        ? formatScore(results.scoring, r.score)
+        : `${formatScore(results.scoring, r.score)} · ${formatSettledSeconds(r.settledSeconds)}`;
     const slotOf = (id: string) => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));
     const podium = h(
       'div',
@@ -46,7 +55,7 @@ export class ResultsPanel {
             h('br'),
             rows[i].name,
             h('br'),
-            h('span', { class: 'note' }, formatNumber(rows[i].score ?? NaN)),
+            h('span', { class: 'note' }, scoreText(rows[i])),
           ),
         ),
     );
@@ -75,7 +84,7 @@ export class ResultsPanel {
             { class: r.id === ownId ? 'own' : undefined },
             h('td', { class: 'num' }, String(r.rank)),
             h('td', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`),
-            h('td', { class: 'num' }, f(r.score)),
+            h('td', { class: 'num' }, scoreText(r)),
             h('td', { class: 'num' }, f(r.finalLoss)),
             h('td', { class: 'num' }, f(r.robustLoss)),
             h('td', { class: 'num' }, f(r.lambdaMax)),
@@ -119,12 +128,14 @@ export class ResultsPanel {
       lineText,
     );
     if (rows.length >= 2 && landscapeSpec) {
-      requestAnimationFrame(() => {
+      requestAnimationFrame(async () => {
+        // The chart library is fetched when a chart is first drawn, not with the page.
+        const UPlot = await loadUPlot();
         try {
           const L = createLandscape(landscapeSpec);
           const p = lineLoss(L, rows[0].endPoint, rows[1].endPoint, { n: 41, from: -0.5, to: 1.5 });
           lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatNumber(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
-          new uPlot(
+          new UPlot(
             {
               width: Math.max(240, line.clientWidth || 320),
               height: 150,
