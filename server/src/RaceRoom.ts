@@ -131,7 +131,8 @@ export class RaceRoom extends Room<RaceState> {
     if (restoring) {
       this.deps.restoring!.delete(ticket as string);
       await this.restoreFrom(restoring).catch((e: unknown) => {
-        throw new ServerError(500, String((e as Error)?.message ?? e));
+        // 410: the checkpoint can never be restored (its code taken, its record broken); else try again on the next start.
+        throw e instanceof ServerError ? e : new ServerError(503, String((e as Error)?.message ?? e));
       });
     } else {
       await this.createFresh(options);
@@ -218,12 +219,13 @@ export class RaceRoom extends Room<RaceState> {
     const checkpoint = stored.checkpoint as RoomCheckpoint;
     this.claimOwner = claimOwnerOf(checkpoint.hostSecret);
     if (!(await this.codes.reclaim(stored.code, this.claimOwner))) {
-      throw new Error(`join code ${stored.code} is held by another room now`);
+      throw new ServerError(410, `join code ${stored.code} is held by another room now`);
     }
     const prepared = this.deps.prepareSettings?.(checkpoint.settingsInput, true);
     if (prepared) {
       const p = await prepared;
-      if (!p.ok) throw new Error(`its settings no longer parse: ${p.message}`);
+      if (!p.ok && !p.busy) throw new ServerError(410, `its settings no longer parse: ${p.message}`);
+      if (!p.ok) throw new Error(p.message);
       this.prepared = { key: canonicalJson(checkpoint.settingsInput), checked: p.checked };
     }
     try {
@@ -234,8 +236,8 @@ export class RaceRoom extends Room<RaceState> {
         parseSettings: this.parseSettings,
       });
     } catch (e) {
-      await this.codes.release(stored.code, this.claimOwner);
-      throw e;
+      await this.codes.release(stored.code, this.claimOwner).catch(() => undefined);
+      throw new ServerError(410, `its checkpoint does not restore: ${String((e as Error)?.message ?? e)}`);
     }
     this.recorder = new RoundRecorder(this.deps.store, this.model.hostSecret);
     this.recorder.continueFrom(checkpoint.round, stored.record);
@@ -247,7 +249,8 @@ export class RaceRoom extends Room<RaceState> {
         this.log.warn({ event: 'code-claim-lost' }, 'another room holds this join code now');
       }
     } catch (err) {
-      this.log.warn(
+      // Redis away: the process logs the outage once; the claim is refreshed again next time.
+      this.log.debug(
         { event: 'code-claim-refresh-failed', error: String((err as Error)?.message ?? err) },
         'could not refresh the join-code claim',
       );
@@ -600,8 +603,9 @@ function claimOwnerOf(hostSecret: string): string {
  * Brings back every room checkpointed in `store` that did not close (the
  * process was killed): each under its own code, its race replayed from its
  * record, seats waiting for their tokens and the host's secret. A checkpoint
- * that cannot be restored (its code taken meanwhile, a record that does not
- * replay, older than `maxAgeMs`) is logged and forgotten. Call after the room
+ * that can never be restored (its code taken meanwhile, a record that does
+ * not replay, older than `maxAgeMs`) is logged and forgotten; one that cannot
+ * be restored now (Redis away) stays for the next start. Call after the room
  * type is defined and before the server listens.
  */
 export async function restoreRooms(
@@ -627,8 +631,13 @@ export async function restoreRooms(
       restored.push(stored.code);
     } catch (err) {
       const why = String((err as Error)?.message ?? err);
-      dropped.push({ code: stored.code, why });
-      deps.store.deleteLiveRoom(stored.code);
+      if ((err as { code?: number }).code === 410) {
+        dropped.push({ code: stored.code, why });
+        deps.store.deleteLiveRoom(stored.code);
+      } else {
+        // Redis away, a worker lost: the checkpoint stays for the next start.
+        deps.logger.warn({ event: 'room-restore-postponed', room: stored.code, why }, 'a checkpointed room could not be restored now');
+      }
     } finally {
       restoring.delete(ticket);
     }
