@@ -82,6 +82,8 @@ const SCORING_SLICE_MS = 4;
 /** A checkpoint after a change is written at most this often; a running race is checkpointed every second. */
 const CHECKPOINT_AFTER_CHANGE_MS = 200;
 const CHECKPOINT_RACING_MS = 1000;
+/** On shutdown, how long a room waits for results a worker is computing before it gives up on them. */
+const SHUTDOWN_RESULTS_WAIT_MS = 8000;
 /** A restored room waits this long for its players and host before closing as empty. */
 const RESTORE_GRACE_SECONDS = 180;
 
@@ -343,10 +345,16 @@ export class RaceRoom extends Room<RaceState> {
     }
   }
 
-  override onDispose(): void {
+  override async onDispose(): Promise<void> {
     if (!this.model) return; // creation failed
-    // A running round is ended and saved; one whose results are being computed is finished now.
-    const finished = this.model.shutdown();
+    // A running round is ended and saved; one whose results are being computed is finished now
+    // (results computed in a worker are waited for: Colyseus awaits this before the process exits).
+    let finished = this.model.shutdown();
+    const until = performance.now() + SHUTDOWN_RESULTS_WAIT_MS;
+    while (!finished && this.model.phase === 'scoring' && performance.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+      finished = this.model.continueScoring(() => false);
+    }
     if (finished) this.publish(finished);
     this.model.close();
     this.deps.hostSecrets.delete(this.model.hostSecret);
@@ -558,9 +566,12 @@ export class RaceRoom extends Room<RaceState> {
       this.scoringSince = null; // finished elsewhere (shutdown)
       return;
     }
-    const deadline = performance.now() + SCORING_SLICE_MS;
+    const started = performance.now();
+    const deadline = started + SCORING_SLICE_MS;
     const finished = this.model.continueScoring(() => performance.now() > deadline);
-    if (!finished) return void setImmediate(() => this.pumpScoring());
+    // Results computed here go on at the next turn; results a worker computes are looked for every 20 ms, not in a spin.
+    if (!finished && performance.now() - started >= SCORING_SLICE_MS) return void setImmediate(() => this.pumpScoring());
+    if (!finished) return void setTimeout(() => this.pumpScoring(), 20);
     this.publish(finished);
     this.sync();
   }
