@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ import { type ServerProcess, startServerProcess } from './serverProcess';
  * a network in the worker pool — and started again on the same database:
  * each room is back under its code, students and host get their seats back
  * with the token and secret they kept, the races go on, and each final
- * result is exactly what a fresh replay of its stored record gives.
+ * result is exactly what a fresh replay of its stored record gives. With
+ * REDIS_URL, the rooms' join-code claims in Redis are checked across the crash.
  */
 
 const running: ServerProcess[] = [];
@@ -22,8 +24,8 @@ afterEach(() => {
   for (const p of running.splice(0)) p.kill('SIGKILL');
 });
 
-async function start(dbPath: string): Promise<ServerProcess> {
-  const proc = await startServerProcess({ DB_PATH: dbPath, SIM_WORKERS: '1' });
+async function start(dbPath: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const proc = await startServerProcess({ DB_PATH: dbPath, SIM_WORKERS: '1', ...env });
   running.push(proc);
   return proc;
 }
@@ -149,5 +151,74 @@ describe('crash recovery', () => {
       );
     }
     console.log(`crash recovery:\n  ${summary.join('\n  ')}`);
+  });
+});
+
+/** Runs when REDIS_URL names a Redis of the test's own (its keys are read with redis-cli). */
+const REDIS_URL = process.env.REDIS_URL;
+
+function redis(...args: string[]): string {
+  const url = new URL(REDIS_URL!);
+  const out = spawnSync('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', ...args]);
+  if (out.status !== 0) throw new Error(`redis-cli ${args.join(' ')}: ${out.stderr}`);
+  return out.stdout.toString().trim();
+}
+
+/** The claim on a join code in Redis: who holds it and how many seconds it has left (-2: no claim). */
+function claimOf(code: string): { owner: string; ttl: number } {
+  const key = `gradient-rally:code:${code}`;
+  return { owner: redis('get', key), ttl: Number(redis('ttl', key)) };
+}
+
+describe.skipIf(!REDIS_URL)('join-code claims in Redis across a crash (REDIS_URL)', () => {
+  it('carry an expiry, are released when their room closes, survive SIGKILL only for their TTL, and come back to the restored room', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'gr-crash-redis-')), 'rounds.sqlite');
+    // The limits' windows live in this Redis too; this test is about claims, the limits have their own tests.
+    const env = { REDIS_URL: REDIS_URL!, LIMIT_CREATES: '1000000/60', LIMIT_JOINS: '1000000/60' };
+    const first = await start(dbPath, env);
+    expect(first.output()).toContain('"redis":true');
+    const racing = await classroom(first.port, quickSettings({ roundSeconds: 120, seed: 31 }), ['Ada']);
+    const leaving = await classroom(first.port, quickSettings({ roundSeconds: 30 }), []);
+    racing.host.host('host:start');
+    await waitForPhase(racing.host, 'race');
+
+    // Every live room's code is claimed with an expiry, never forever.
+    const claimed = claimOf(racing.code);
+    expect(claimed.owner).not.toBe('');
+    expect(claimed.owner).not.toBe(racing.secret); // the owner is derived from the secret, not the secret itself
+    expect(claimed.ttl).toBeGreaterThan(0);
+    expect(claimed.ttl).toBeLessThanOrEqual(180);
+    expect(claimOf(leaving.code).ttl).toBeGreaterThan(0);
+
+    // A room that closes normally gives its code back at once.
+    await leaving.host.room.leave(true);
+    await until(() => claimOf(leaving.code).ttl === -2, 20_000, 'the closed room released its code');
+
+    await until(() => racing.host.state.tick > 60, 20_000, 'race under way, checkpointed');
+    first.kill('SIGKILL');
+    await first.exited;
+    // The killed process released nothing: its claim is still there, but only for what is left of its TTL.
+    const afterKill = claimOf(racing.code);
+    expect(afterKill.owner).toBe(claimed.owner);
+    expect(afterKill.ttl).toBeGreaterThan(0);
+    expect(afterKill.ttl).toBeLessThanOrEqual(180);
+
+    // Restarted on its database: the room comes back under its code, claimed again by the same owner and refreshed.
+    const second = await start(dbPath, env);
+    expect(second.output()).toContain('"event":"rooms-restored"');
+    const restored = claimOf(racing.code);
+    expect(restored.owner).toBe(claimed.owner);
+    expect(restored.ttl).toBeGreaterThan(0);
+    const host = new Bot(await new Client(`ws://127.0.0.1:${second.port}`).joinById(racing.code, { hostSecret: racing.secret }));
+    await until(() => host.welcome !== undefined && host.state?.phase !== undefined, 10_000, 'host back');
+    expect(host.welcome!.role).toBe('host');
+    expect(host.state.phase).toBe('race');
+    expect(host.state.tick).toBeGreaterThan(30); // at most a second (20 ticks) lost
+    const ada = await joinPlayer(new Client(`ws://127.0.0.1:${second.port}`), racing.code, { playerToken: racing.seats[0].token });
+    expect(ada.welcome).toMatchObject({ playerId: racing.seats[0].playerId, name: 'Ada' });
+    console.log(
+      `join-code claims in Redis: claimed with TTL ${claimed.ttl} s; a closed room's claim gone at once; ` +
+        `after SIGKILL the claim had ${afterKill.ttl} s left (it expires, never leaks); restored room ${racing.code} holds it again (TTL ${restored.ttl} s), race at tick ${host.state.tick}`,
+    );
   });
 });
