@@ -16,7 +16,8 @@
  * - Rejoin after a reload: `joinById(code, { playerToken })` with the token from
  *   `welcome` gets the same racer back (kicked tokens are refused). A dropped
  *   socket can also use Colyseus's `client.reconnect(room.reconnectionToken)`.
- * - Host rejoin: `joinById(code, { hostSecret })`.
+ * - Host rejoin: `joinById(code, { hostSecret })` (a second host connection takes over: the first gets `replaced`).
+ * - Projector window: `joinById(code, { hostSecret, watch: true })`: role `watcher`, sees the state, sends nothing.
  * - Join is refused (matchmaking error) when the room is locked, full, or in a
  *   race with late join off; the error message says which.
  *
@@ -50,6 +51,8 @@
  * | `snapshot` | `SnapshotMessage`: every racer's trail so far (`TrailSnapshot`), sent on join/rejoin during a race and on request |
  * | `results`  | `ResultsMessage`: the finished round, one `ResultRow` per racer, ranked, with the round's `ScoringRule` |
  * | `kicked`   | `{ reason }`, sent just before the server closes the socket |
+ * | `replaced` | `{ role }`: the seat was opened in another tab or window; sent just before this socket is closed |
+ * | `applied`  | `{ type }`: a `host:*` message was applied (a refused one gets an `error` of the same type instead) |
  *
  * Clients parse each on receipt with `parseServerMessage` (zod; numbers are
  * finite, or the message is refused).
@@ -75,3 +78,4 @@ export * from './serverMessages';
 export * from './raceSchemas';
 export * from './stateView';
 export { parseRoomSettings } from './roomSettings';
+export { nicknameAllowed, nicknameProblem, NICKNAME_NOTES, numberedNickname, tidyNickname } from './nicknames';
