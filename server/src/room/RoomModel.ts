@@ -39,8 +39,12 @@ export interface JoinRefusal {
   message: string;
 }
 
-/** Who may take a seat, decided before the socket is accepted. */
-export type Admission = { role: 'host' } | { role: 'player'; playerId: string } | { role: 'player'; name: string; nameNote?: string };
+/** Who may take a seat, decided before the socket is accepted (a watcher is the host's read-only projector window). */
+export type Admission =
+  | { role: 'host' }
+  | { role: 'watcher' }
+  | { role: 'player'; playerId: string }
+  | { role: 'player'; name: string; nameNote?: string };
 
 /** Who sent a message. */
 export type Actor = { role: 'host' } | { role: 'player'; playerId: string };
@@ -145,7 +149,7 @@ export class RoomModel {
   private nextSlot = 0;
   private creatorSeatClaimed = false;
   private race: RaceRunner | null = null;
-  private scoring: { job: ScoringJob; reason: string } | null = null;
+  private scoring: { job: ScoringJob; reason: string; endedBy: ResultsMessage['endedBy'] } | null = null;
   private accumulatorMs = 0;
 
   constructor(options: RoomModelOptions) {
@@ -207,8 +211,10 @@ export class RoomModel {
   /** Decides a join: host (secret), returning player (token), or a new player; or refuses with a reason. */
   admit(options: JoinOptions): { ok: true; value: Admission } | { ok: false; refusal: JoinRefusal } {
     const no = (status: JoinRefusal['status'], message: string) => ({ ok: false as const, refusal: { status, message } });
+    if (options.watch && options.hostSecret === undefined) return no(403, 'a projector view needs the host secret');
     if (options.hostSecret !== undefined) {
-      return options.hostSecret === this.hostSecret ? { ok: true, value: { role: 'host' } } : no(403, 'wrong host secret');
+      if (options.hostSecret !== this.hostSecret) return no(403, 'wrong host secret');
+      return { ok: true, value: options.watch ? { role: 'watcher' } : { role: 'host' } };
     }
     if (options.playerToken !== undefined) {
       if (this.bannedTokens.has(options.playerToken)) return no(403, 'you were removed from this room by the host');
@@ -234,7 +240,7 @@ export class RoomModel {
    * A player joining a running race races from the next tick. Null when the
    * returning player was removed since admission.
    */
-  seat(admission: Exclude<Admission, { role: 'host' }>): RoomPlayer | null {
+  seat(admission: Exclude<Admission, { role: 'host' } | { role: 'watcher' }>): RoomPlayer | null {
     let player: RoomPlayer;
     if ('playerId' in admission) {
       const found = this.playersById.get(admission.playerId);
@@ -458,7 +464,7 @@ export class RoomModel {
     if (this.phase !== 'scoring' || !this.scoring || !this.race) return null;
     const results = this.scoring.job.continue(stop);
     if (!results) return null;
-    const { reason } = this.scoring;
+    const { reason, endedBy } = this.scoring;
     this.scoring = null;
     const record = this.race.record();
     const rows: ResultRow[] = results.map((r) => ({
@@ -472,6 +478,7 @@ export class RoomModel {
       scoring: this.settings.scoring,
       ticks: this.race.tickCount,
       rows,
+      endedBy,
     };
     this.phase = nextPhase(this.phase, 'scored') ?? this.phase;
     return {
@@ -553,7 +560,7 @@ export class RoomModel {
     this.phase = target;
     this.frame = this.race.frame(true);
     this.refreshRanks(this.frame);
-    this.scoring = { job: this.race.score(), reason };
+    this.scoring = { job: this.race.score(), reason, endedBy: event === 'end' ? 'host' : event === 'timeUp' ? 'time' : 'shutdown' };
   }
 
   private toLobby(): void {

@@ -45,6 +45,8 @@ export const joinOptionsSchema = z
     name: z.string().max(200).optional(),
     playerToken: z.string().min(8).max(64).optional(),
     hostSecret: secret.optional(),
+    /** With `hostSecret`: watch the room read-only (a projector window) instead of taking over as host. */
+    watch: z.literal(true).optional(),
   })
   .strict();
 export type JoinOptions = z.input<typeof joinOptionsSchema>;
