@@ -13,6 +13,28 @@ import uPlot from 'uplot';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
 import { download, h } from '../ui/elements';
+import { podiumElement } from './podium';
+
+/** The results table's columns, each cell labelled with its header (a narrow panel shows each row as a card). */
+const COLUMNS = ['Rank', 'Nickname', 'Score', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class'] as const;
+
+/** "Round 2 results: the host ended it after 12 s." */
+function endedText(results: ResultsMessage, settings: RoomSettings | undefined): string {
+  const seconds = settings ? Math.round(results.ticks / settings.tickRate) : undefined;
+  const after = seconds === undefined ? '' : ` after ${seconds} s`;
+  switch (results.endedBy) {
+    case 'host':
+      return `The host ended the round${after}.`;
+    case 'shutdown':
+      return `The server stopped the round${after}.`;
+    case 'time':
+      return settings?.roundSeconds === null
+        ? 'The round ended when every budget was spent.'
+        : `The round ran its full ${seconds ?? settings?.roundSeconds} s (or every racer stopped first).`;
+    default:
+      return '';
+  }
+}
 
 /**
  * The results screen: podium, the table labelled "Results" (one row per
@@ -33,53 +55,30 @@ export class ResultsPanel {
   ) {
     const rows = results.rows;
     const slotOf = (id: string) => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));
-    const podium = h(
-      'div',
-      { class: 'podium', 'aria-label': 'Podium' },
-      ...[1, 0, 2]
-        .filter((i) => rows[i])
-        .map((i) =>
-          h(
-            'div',
-            { class: `p${i + 1}` },
-            h('strong', {}, `${i + 1}.`),
-            h('br'),
-            rows[i].name,
-            h('br'),
-            h('span', { class: 'note' }, formatNumber(rows[i].score ?? NaN)),
-          ),
-        ),
-    );
+    const podium = podiumElement(rows, results.scoring, slotOf);
     const f = (v: number | null) => (v === null ? '—' : formatNumber(v));
+    const cell = (i: number, text: HTMLElement | string, num = false) =>
+      h('td', { class: num ? 'num' : undefined, role: 'cell', 'data-label': COLUMNS[i] }, text);
+    // Explicit roles: the narrow layout restyles rows as cards, and the table must stay a table to assistive technology.
     const table = h(
       'table',
-      { 'aria-label': 'Results' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['Rank', 'Nickname', 'Score', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class'].map((t) =>
-            h('th', { scope: 'col' }, t),
-          ),
-        ),
-      ),
+      { 'aria-label': 'Results', role: 'table' },
+      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...COLUMNS.map((t) => h('th', { scope: 'col', role: 'columnheader' }, t)))),
       h(
         'tbody',
-        {},
+        { role: 'rowgroup' },
         ...rows.map((r) => {
           const st = slotOf(r.id);
           return h(
             'tr',
-            { class: r.id === ownId ? 'own' : undefined },
-            h('td', { class: 'num' }, String(r.rank)),
-            h('td', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`),
-            h('td', { class: 'num' }, f(r.score)),
-            h('td', { class: 'num' }, f(r.finalLoss)),
-            h('td', { class: 'num' }, f(r.robustLoss)),
-            h('td', { class: 'num' }, f(r.lambdaMax)),
-            h('td', {}, r.pointClass ?? r.status),
+            { class: r.id === ownId ? 'own' : undefined, role: 'row' },
+            cell(0, String(r.rank), true),
+            cell(1, h('span', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`)),
+            cell(2, f(r.score), true),
+            cell(3, f(r.finalLoss), true),
+            cell(4, f(r.robustLoss), true),
+            cell(5, f(r.lambdaMax), true),
+            cell(6, r.pointClass ?? r.status),
           );
         }),
       ),
@@ -91,6 +90,7 @@ export class ResultsPanel {
       'section',
       { class: 'panel results' },
       h('h2', {}, `Results, round ${results.round}`),
+      h('p', { class: 'note' }, endedText(results, settings)),
       podium,
       h('div', { class: 'table-scroll' }, table),
       h('p', { class: 'note' }, scoringExplanation(settings)),
@@ -126,7 +126,7 @@ export class ResultsPanel {
           lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatNumber(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
           new uPlot(
             {
-              width: Math.max(240, line.clientWidth || 320),
+              width: Math.max(200, line.clientWidth || 300),
               height: 150,
               scales: { x: { time: false } },
               legend: { show: false },
