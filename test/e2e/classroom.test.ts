@@ -93,12 +93,13 @@ describe('a classroom round in the browser', () => {
     await cy.getByLabel('SAM radius').fill('0.1');
     await expect
       .poll(async () => (await host.locator('ul[aria-label="Players"]').textContent()) ?? '', { timeout: 10_000 })
-      .toContain('adam');
+      .toContain('Adam');
     for (const p of [ada, bob, cy])
       expect(await p.getByRole('alert').allTextContents()).not.toContain(expect.stringMatching(/must|not allowed/));
 
     mark('knobs set');
-    // A short round.
+    // A short round (the round's rules are the settings' second step).
+    await host.getByRole('tab', { name: '2 · Round' }).click();
     const seconds = host.getByLabel('Round length (seconds)');
     await seconds.fill('8');
     await seconds.press('Enter');

@@ -55,6 +55,7 @@ export class HostDashboard {
   private projectorOn = false;
   private playersKey = '-';
   private phase = '';
+  private moved = false;
 
   constructor(
     private readonly shell: ScreenShell,
@@ -65,7 +66,8 @@ export class HostDashboard {
     this.conn = new RaceConnection(
       shell.wsUrl,
       (room) => this.bind(room),
-      (s) => this.screen.showConnection(s),
+      // Once hosting moved elsewhere this tab says so in words; its socket closing is no news.
+      (s) => this.moved || this.screen.showConnection(s),
     );
     const b = (label: string, cmd: () => void, cls?: string) => h('button', { type: 'button', class: cls, onclick: cmd }, label);
     this.buttons = {
@@ -241,6 +243,7 @@ export class HostDashboard {
 
   /** Hosting moved to another tab or window: this one stops, and says so. */
   private showMoved(): void {
+    this.moved = true;
     this.conn.markClosed();
     this.presence?.release();
     this.presence = undefined;
@@ -315,7 +318,7 @@ export class HostDashboard {
     if (phaseOnly) return;
     this.board.showPlayers(rows);
     // Rebuilt only on a change, so a Kick button is not replaced under the pointer.
-    const key = rows.map((r) => `${r.id}|${r.name}|${r.optimizerKind}|${r.connected}`).join(';');
+    const key = rows.map((r) => `${r.id}|${r.name}|${r.optimizerName}|${r.connected}`).join(';');
     if (key === this.playersKey) return;
     this.playersKey = key;
     this.players.replaceChildren(
@@ -324,7 +327,7 @@ export class HostDashboard {
           'li',
           {},
           h('span', { class: 'glyph', style: `color:${r.css}`, 'aria-hidden': 'true' }, r.glyph),
-          ` ${r.name} (${r.optimizerKind}${r.connected ? '' : ', offline'}) `,
+          ` ${r.name} (${r.optimizerName}${r.connected ? '' : ', offline'}) `,
           h(
             'button',
             {

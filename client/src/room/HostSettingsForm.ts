@@ -3,6 +3,7 @@ import {
   COUNTDOWN_SECONDS_RANGE,
   DEFAULT_KNOB_RANGES,
   DEFAULT_PRESET,
+  defaultOptimizerFor,
   describeOptimizer,
   KNOB_HARD_LIMITS,
   KNOB_NAMES,

@@ -44,10 +44,12 @@ export class ProjectorBoard {
     this.podium.hidden = true;
   }
 
+  /** `url` is the join link (the QR holds it whole); the words show the site alone, read off a wall more easily. */
   setCode(code: string, url: string): void {
+    const site = url.replace(/^https?:\/\//, '').replace(/\/?\?join=.*$/, '');
     this.code.textContent = code;
-    this.link.textContent = url.replace(/^https?:\/\//, '');
-    this.corner.textContent = `Join: ${url.replace(/^https?:\/\//, '').replace(/\?join=.*$/, '')} · code ${code}`;
+    this.link.textContent = site;
+    this.corner.textContent = `Join at ${site} · code ${code}`;
   }
 
   /** The wall of names (rebuilt only when someone joins, leaves or renames). */

@@ -127,7 +127,7 @@ export class RoomScreen {
     this.lastTick = state.tick;
     // Rebuild the table only when what it shows changed (patches arrive 10 times a second).
     const boardKey = rows
-      .map((r) => `${r.id}|${r.name}|${r.lossText}|${r.statusText}|${r.optimizerKind}|${r.connected}|${r.own}`)
+      .map((r) => `${r.id}|${r.name}|${r.lossText}|${r.statusText}|${r.optimizerName}|${r.connected}|${r.own}`)
       .join(';');
     if (boardKey !== this.boardKey)
       this.leaderboard.replaceChildren(
@@ -143,7 +143,7 @@ export class RoomScreen {
               ` ${r.name}${r.own ? ' (you)' : ''}${r.connected ? '' : ' (offline)'}`,
             ),
             h('td', { class: 'num' }, r.lossText),
-            h('td', {}, `${r.statusText} · ${r.optimizerKind}`),
+            h('td', {}, `${r.statusText} · ${r.optimizerName}`),
           ),
         ),
       );

@@ -68,6 +68,8 @@ export function podiumElement(
       ),
     ),
   );
-  // What the numbers are, once for the podium: the round's rule, lower wins.
-  return h('figure', { class: 'podium-figure' }, list, h('figcaption', { class: 'note' }, `Score: ${rule}, lower wins.`));
+  // What the numbers are, once for the podium: the round's rule, lower wins (the projector's podium has the full explanation under it).
+  return options.big
+    ? list
+    : h('figure', { class: 'podium-figure' }, list, h('figcaption', { class: 'note' }, `Score: ${rule}, lower wins.`));
 }

@@ -121,8 +121,9 @@ export class SoloView {
       { class: 'panel' },
       h('h2', {}, 'Terrain'),
       field('Landscape', select),
-      this.lesson,
+      // The box right under the choice: on a phone its messages stay in view while typing.
       exprField,
+      this.lesson,
       h('label', { class: 'check' }, shade, 'Hill shading'),
       h('label', { class: 'check' }, lines, 'Contour lines'),
     );

@@ -72,9 +72,12 @@ export class FormulaField {
   }
 
   private show(problem: string, warning: string): void {
+    const changed = problem !== this.message.textContent || warning !== this.warning.textContent;
     this.message.textContent = problem;
     this.warning.textContent = warning;
     if (!problem) this.spot.hidden = true;
+    // On a phone the box sits at the bottom of a scrolled panel: bring a new message into view under it.
+    if (changed && (problem || warning) && this.element.isConnected) this.element.scrollIntoView({ block: 'nearest' });
   }
 
   /** The formula around the problem, the spot marked (a sighted reader's pointer; the sentence says it in words). */
