@@ -335,7 +335,11 @@ export class HostSettingsForm {
           // Refused here, as the server would: a round needs an optimizer to race with.
           if (allowed.length === 0)
             return this.showRefusal('allowedOptimizers', 'Keep at least one optimizer ticked: players need one to race.');
-          this.change('allowedOptimizers', { allowedOptimizers: allowed });
+          // Players start with an allowed optimizer: when the one they started with is unticked, shared picks another.
+          const start = this.settings?.defaultOptimizer.kind;
+          const patch: Record<string, unknown> = { allowedOptimizers: allowed };
+          if (start && !allowed.includes(start)) patch.defaultOptimizer = defaultOptimizerFor(allowed as OptimizerKind[], this.ranges().lr);
+          this.change('allowedOptimizers', patch);
         },
       });
       return this.bindCheck(box, () => this.allowed().includes(k));
