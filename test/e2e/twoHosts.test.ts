@@ -120,6 +120,16 @@ describe('two hosts', () => {
       .poll(async () => (await tab1.getByRole('alert').allTextContents()).join(' '), { timeout: 15_000 })
       .toMatch(/Your racer is now played from another tab or window/);
     await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 10_000 }).toBe(1);
+
+    // Another student types the same name: told which name they got, and why.
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(`${url}/?join=${code}`);
+    await other.getByLabel('Nickname').fill('bo');
+    await other.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect
+      .poll(() => other.locator('.name-note').textContent(), { timeout: 15_000 })
+      .toBe('"bo" is taken in this game, so you are "bo 2".');
+    await expect.poll(() => other.locator('.own-status').textContent(), { timeout: 10_000 }).toContain('bo 2');
     await ctx.close();
     await hostCtx.close();
   });
