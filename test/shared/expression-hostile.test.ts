@@ -284,6 +284,10 @@ describe('formula errors in plain words', () => {
     expect(open.problem).toBe("Missing ')': the '(' at character 4 is never closed.");
     const wrong = rejection(() => parseExpression('(x + 1 y')).error as FormulaError;
     expect(wrong.problem).toMatch(/^Implicit multiplication is not supported: write 1\*y\.$/);
+    const op = rejection(() => parseExpression('x^2 + * y')).error as FormulaError;
+    expect(op.problem).toBe("Expected a number, x, y, a function or '(' after '+', found '*'.");
+    const first = rejection(() => parseExpression('*x')).error as FormulaError;
+    expect(first.problem).toBe("Expected a number, x, y, a function or '(' at the start, found '*'.");
     const after = rejection(() => parseExpression('sin(x)) + 1')).error as FormulaError;
     expect(after.problem).toBe("Unmatched ')'.");
     // No path, no 0-based offsets, no caret drawing in what a person reads.

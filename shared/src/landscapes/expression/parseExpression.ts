@@ -455,12 +455,10 @@ class Parser {
       return inner;
     }
     if (t.kind === 'name') return this.name(t);
-    if (t.kind === 'end') {
-      const prev = this.src.slice(0, t.pos).trimEnd();
-      this.expectOperand(prev.length > 0 ? `after '${prev[prev.length - 1]}'` : 'here');
-    }
     if (t.kind === 'op' && t.text === ')') this.expectOperand("before ')'");
-    this.expectOperand('here');
+    // Say where by what comes just before ("after '+'"), as a person reads the formula.
+    const prev = this.src.slice(0, t.pos).trimEnd();
+    this.expectOperand(prev.length > 0 ? `after '${prev[prev.length - 1]}'` : 'at the start');
   }
 
   private missingClose(openPos: number): never {
