@@ -1,10 +1,8 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Server, matchMaker } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
-import sirv from 'sirv';
 import {
   MAX_MESSAGE_BYTES,
   OPTIMIZER_KINDS,
@@ -18,8 +16,16 @@ import {
 } from '@gradient-rally/shared';
 import { RaceRoom, type RoomDeps } from './RaceRoom';
 import { RoundStore } from './RoundStore';
-import { createLogger, type Logger } from './logger';
+import { colyseusLogger, createLogger, type Logger } from './logger';
 import { suggestName } from './nicknames';
+import { RedisLink } from './RedisLink';
+import { AddressLimits, DEFAULT_ADDRESS_RULES, defaultLiveRooms, type AddressRules } from './http/AddressLimits';
+import { MemoryAttemptLog, RedisAttemptLog, type WindowRule } from './http/AttemptLog';
+import { clientAddress } from './http/clientAddress';
+import { handleMatchmake, isMatchmakePath } from './http/matchmakeRoute';
+import { closeUnread, readBodyWithin, refuseTooLarge, sendJson } from './http/requestBody';
+import { applyHeaders, securityHeaders, serverOrigin } from './http/securityHeaders';
+import { staticClient } from './http/staticClient';
 
 export interface GameServerOptions {
   /** 0 picks a free port (read it back from `port` after `listen`). */
@@ -44,6 +50,17 @@ export interface GameServerOptions {
    * process connects straight to the process that holds the room.
    */
   publicAddress?: string;
+  /**
+   * Reverse proxies in front of this server whose `X-Forwarded-For` entries
+   * are trusted (TRUST_PROXY, default 0: the TCP peer is the client; see `clientAddress`).
+   */
+  trustProxy?: number;
+  /** Per-address matchmaking limits (defaults: `DEFAULT_ADDRESS_RULES`; env LIMIT_CREATES, LIMIT_JOINS, LIMIT_WRONG_CODES, LIMIT_PENDING_SEATS, MAX_ROOMS_PER_ADDRESS). */
+  addressRules?: Partial<AddressRules>;
+  /** Seconds a seat reserved over HTTP waits for its WebSocket (SEAT_RESERVATION_SECONDS, default 8; Colyseus's own is 15). */
+  seatReservationSeconds?: number;
+  /** Other game servers the page may connect to (ALLOWED_SERVERS, comma-separated): added to the CSP's connect-src. */
+  allowedServers?: string[];
 }
 
 export interface GameServer {
@@ -51,6 +68,8 @@ export interface GameServer {
   http: HttpServer;
   store: RoundStore;
   logger: Logger;
+  /** The per-address matchmaking limits in force (tests read their counters). */
+  limits: AddressLimits;
   /** Resolves once listening; `port` is then the bound port. */
   listen(): Promise<number>;
   port: number;
@@ -60,11 +79,23 @@ export interface GameServer {
 
 const DEFAULT_STATIC = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../client/dist');
 
+/** Bodies the JSON API accepts (a landscape spec for the library); the matchmaker takes `MAX_MESSAGE_BYTES`. */
+const API_BODY_BYTES = 64 * 1024;
+/** Slowloris bounds: the headers within 10 s, the whole request (headers and body) within 20 s. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 20_000;
+/** A matchmaking call slower than this answers "temporarily unavailable". */
+const MATCHMAKE_TIMEOUT_MS = 10_000;
+
 /**
  * Builds the whole server process: one HTTP server carrying the built client
  * (with index.html for `/?join=CODE`), `/health`, the results export and the
  * catalogue, plus the Colyseus WebSocket endpoint and matchmaking routes on
  * the same port. Nothing listens until `listen()`, so tests boot it in-process.
+ *
+ * Every response carries the security headers (`securityHeaders`); the
+ * matchmaker's routes are ours (`handleMatchmake`), not Colyseus's, so that
+ * they are bounded in size, time, method and rate per address.
  *
  * @example
  *   const game = await createGameServer({ port: 0, dbPath: ':memory:' });
@@ -74,36 +105,78 @@ const DEFAULT_STATIC = resolve(fileURLToPath(new URL('.', import.meta.url)), '..
  */
 export async function createGameServer(options: GameServerOptions = {}): Promise<GameServer> {
   const logger = options.logger ?? createLogger();
-  const store = new RoundStore(options.dbPath ?? process.env.DB_PATH ?? './data/gradient-rally.sqlite');
   const staticDir = options.staticDir ?? DEFAULT_STATIC;
-  const serveStatic = existsSync(staticDir) ? sirv(staticDir, { single: true, etag: true }) : null;
-
-  const http = createServer((req, res) => {
-    handleHttp(req, res, { store, logger, serveStatic, hostSecrets }).catch((err) => {
-      logger.error({ err, url: req.url?.split('?')[0] }, 'http handler failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-    });
-  });
+  const serveStatic = staticClient(staticDir);
+  const maxRooms = options.maxRooms ?? positiveInt(process.env.MAX_ROOMS, 200);
+  const trustProxy = options.trustProxy ?? nonNegativeInt(process.env.TRUST_PROXY, 0, 'TRUST_PROXY');
+  const seatSeconds = options.seatReservationSeconds ?? positiveInt(process.env.SEAT_RESERVATION_SECONDS, 8);
+  const allowedServers = options.allowedServers ?? listFromEnv(process.env.ALLOWED_SERVERS);
+  for (const a of allowedServers) if (!serverOrigin(a)) throw new Error(`ALLOWED_SERVERS: "${a}" is not an http(s):// or ws(s):// address`);
+  const headers = securityHeaders(allowedServers);
 
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
-  let presence: import('@colyseus/core').Presence | undefined;
-  let driver: import('@colyseus/core').MatchMakerDriver | undefined;
-  if (redisUrl) {
-    const { RedisPresence } = await import('@colyseus/redis-presence');
-    const { RedisDriver } = await import('@colyseus/redis-driver');
-    presence = new RedisPresence(redisUrl);
-    driver = new RedisDriver(redisUrl);
-  }
 
+  const rules: AddressRules = {
+    creates: windowFromEnv(process.env.LIMIT_CREATES, DEFAULT_ADDRESS_RULES.creates, 'LIMIT_CREATES'),
+    joins: windowFromEnv(process.env.LIMIT_JOINS, DEFAULT_ADDRESS_RULES.joins, 'LIMIT_JOINS'),
+    wrongCodes: windowFromEnv(process.env.LIMIT_WRONG_CODES, DEFAULT_ADDRESS_RULES.wrongCodes, 'LIMIT_WRONG_CODES'),
+    pendingSeats: positiveInt(process.env.LIMIT_PENDING_SEATS, DEFAULT_ADDRESS_RULES.pendingSeats),
+    liveRooms: positiveInt(process.env.MAX_ROOMS_PER_ADDRESS, defaultLiveRooms(maxRooms)),
+    ...options.addressRules,
+  };
+  // Settings are checked above; only now are files and connections opened.
+  const store = new RoundStore(options.dbPath ?? process.env.DB_PATH ?? './data/gradient-rally.sqlite');
+  const redis = redisUrl ? new RedisLink(redisUrl, logger) : null;
+  const limits = new AddressLimits(
+    rules,
+    redis ? new RedisAttemptLog(redis.commands) : new MemoryAttemptLog(),
+    seatSeconds,
+    async (roomId) => Boolean(await matchMaker.getRoomById(roomId)),
+  );
+  const addressOf = (req: IncomingMessage) => clientAddress(req, trustProxy);
+  let warnedForwarded = trustProxy > 0;
+
+  const http = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 });
   const colyseus = new Server({
     transport: new WebSocketTransport({ server: http, maxPayload: MAX_MESSAGE_BYTES }),
-    presence,
-    driver,
+    presence: redis?.presence,
+    driver: redis?.driver,
     publicAddress: options.publicAddress ?? process.env.PUBLIC_ADDRESS,
     greet: false,
     gracefullyShutdown: false,
     logger: colyseusLogger(logger),
   });
+  // Colyseus wrapped the server's request listeners with its own matchmaker
+  // (any URL containing "/matchmake", unbounded bodies); ours replaces it.
+  http.removeAllListeners('request');
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    applyHeaders(res, headers);
+    closeUnread(req, res);
+    if (!warnedForwarded && req.headers['x-forwarded-for']) {
+      warnedForwarded = true;
+      logger.warn(
+        { event: 'forwarded-ignored' },
+        'requests carry X-Forwarded-For but TRUST_PROXY is 0: every client behind the proxy shares its address limits; set TRUST_PROXY to the number of proxies',
+      );
+    }
+    const path = pathOf(req.url);
+    const route = isMatchmakePath(path)
+      ? handleMatchmake(req, res, path, {
+          limits,
+          logger,
+          maxBodyBytes: MAX_MESSAGE_BYTES,
+          callTimeoutMs: MATCHMAKE_TIMEOUT_MS,
+          available: () => matchMaker.state !== matchMaker.MatchMakerState.SHUTTING_DOWN && (redis?.available ?? true),
+          addressOf,
+        })
+      : handleHttp(req, res, path, { store, logger, serveStatic, hostSecrets });
+    route.catch((err) => {
+      logger.error({ err, url: path }, 'http handler failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.end();
+    });
+  });
+
   const hostSecrets = new Set<string>();
   const deps: RoomDeps = {
     store,
@@ -111,12 +184,20 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     reconnectSeconds: options.reconnectSeconds ?? 60,
     hostSecrets,
     rateLimit: options.rateLimit ?? RATE_LIMIT,
-    maxRooms: options.maxRooms ?? positiveInt(process.env.MAX_ROOMS, 200),
+    maxRooms,
   };
   class BoundRaceRoom extends RaceRoom {
     static override deps = deps;
+    constructor() {
+      super();
+      // A seat reserved over HTTP and never taken holds a place in the room (and keeps an
+      // empty room alive) only this long; a phone on a slow link connects well within it.
+      this.seatReservationTime = seatSeconds;
+    }
   }
-  colyseus.define(ROOM_NAME, BoundRaceRoom);
+  const handler = colyseus.define(ROOM_NAME, BoundRaceRoom);
+  handler.on('join', (_room: unknown, client: { sessionId: string }) => limits.seatTaken(client.sessionId));
+  handler.on('dispose', (room: { roomId: string }) => limits.roomDisposed(room.roomId));
 
   let closed = false;
   const game: GameServer = {
@@ -124,19 +205,32 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     http,
     store,
     logger,
+    limits,
     port: options.port ?? 2567,
     async listen() {
       await colyseus.listen(game.port, options.host);
       const addr = http.address();
       if (addr && typeof addr === 'object') game.port = addr.port;
       (colyseus as unknown as { port: number }).port = game.port;
-      logger.info({ event: 'listening', port: game.port, redis: Boolean(redisUrl), static: serveStatic ? staticDir : null }, 'listening');
+      logger.info(
+        {
+          event: 'listening',
+          port: game.port,
+          redis: Boolean(redisUrl),
+          static: serveStatic ? staticDir : null,
+          trustProxy,
+          seatSeconds,
+          rules,
+        },
+        'listening',
+      );
       return game.port;
     },
     async close() {
       if (closed) return;
       closed = true;
       await colyseus.gracefullyShutdown(false);
+      limits.close();
       store.close();
       logger.info({ event: 'closed' }, 'server closed');
     },
@@ -147,14 +241,19 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
 interface HttpDeps {
   store: RoundStore;
   logger: Logger;
-  serveStatic: ReturnType<typeof sirv> | null;
+  serveStatic: ReturnType<typeof staticClient>;
   /** Host secrets of the rooms alive in this process. */
   hostSecrets: ReadonlySet<string>;
 }
 
-async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const path = url.pathname;
+async function handleHttp(req: IncomingMessage, res: ServerResponse, path: string, deps: HttpDeps): Promise<void> {
+  if (path === '/api/landscapes' && req.method === 'POST') return addToLibrary(req, res, deps);
+  // Everything else only reads: other methods are refused, and so is any body (before a byte of it is read).
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', path === '/api/landscapes' ? 'GET, HEAD, POST' : 'GET, HEAD');
+    return sendJson(res, 405, { error: `${req.method} is not accepted on ${path.slice(0, 80)}` });
+  }
+  if (hasBody(req)) return refuseTooLarge(req, res, `${req.method} ${path.slice(0, 80)} takes no request body`);
 
   if (path === '/health') {
     return sendJson(res, 200, {
@@ -162,11 +261,13 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
       rooms: matchMaker.stats.local.roomCount,
       clients: matchMaker.stats.local.ccu,
       uptime: process.uptime(),
+      memoryMB: Math.round(process.memoryUsage.rss() / (1024 * 1024)),
     });
   }
 
   const round = /^\/api\/rounds\/([A-Za-z0-9-]{1,64})\.(csv|json)$/.exec(path);
-  if (round && req.method === 'GET') {
+  if (round) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
     const secret = url.searchParams.get('secret') ?? bearer(req.headers.authorization);
     if (!secret) return sendJson(res, 401, { error: 'host secret required (?secret= or Authorization: Bearer)' });
     const stored = deps.store.getRound(round[1], secret);
@@ -188,44 +289,51 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
     });
   }
 
-  if (path === '/api/catalogue' && req.method === 'GET') {
+  if (path === '/api/catalogue') {
     return sendJson(res, 200, { landscapes: landscapeCatalogue(), optimizers: OPTIMIZER_KINDS, library: deps.store.listLandscapes() });
   }
-
-  if (path === '/api/names/suggest' && req.method === 'GET') {
-    return sendJson(res, 200, { name: suggestName() });
-  }
-
-  if (path === '/api/landscapes') {
-    if (req.method === 'GET') return sendJson(res, 200, deps.store.listLandscapes());
-    if (req.method === 'POST') {
-      // Only a host of a live room may add to the library (students cannot fill it with junk).
-      const secret = bearer(req.headers.authorization);
-      if (!secret || !deps.hostSecrets.has(secret))
-        return sendJson(res, 403, { error: 'host secret of a live room required (Authorization: Bearer)' });
-      const body = await readBody(req, 64 * 1024);
-      if (body === null) return sendJson(res, 413, { error: 'body too large (64 KB max)' });
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        return sendJson(res, 400, { error: 'body must be JSON: { name, spec }' });
-      }
-      const { name, spec } = (parsed ?? {}) as { name?: unknown; spec?: unknown };
-      if (typeof name !== 'string' || name.trim() === '' || name.length > 80)
-        return sendJson(res, 400, { error: 'name: 1 to 80 characters' });
-      try {
-        const landscape = createLandscape(spec, 'spec');
-        const id = deps.store.saveLandscape(name.trim(), landscape.spec);
-        return sendJson(res, 201, { id });
-      } catch (e) {
-        return sendJson(res, 400, { error: e instanceof Error ? e.message : 'invalid landscape' });
-      }
-    }
-  }
+  if (path === '/api/names/suggest') return sendJson(res, 200, { name: suggestName() });
+  if (path === '/api/landscapes') return sendJson(res, 200, deps.store.listLandscapes());
+  if (path === '/api' || path.startsWith('/api/')) return sendJson(res, 404, { error: `no API route at ${path.slice(0, 80)}` });
 
   if (deps.serveStatic) return deps.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
   sendJson(res, 404, { error: 'not found (client not built: run npm run build)' });
+}
+
+/** POST /api/landscapes: only a host of a live room may add to the library (students cannot fill it with junk). */
+async function addToLibrary(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  const secret = bearer(req.headers.authorization);
+  if (!secret || !deps.hostSecrets.has(secret))
+    return sendJson(res, 403, { error: 'host secret of a live room required (Authorization: Bearer)' });
+  const raw = await readBodyWithin(req, res, API_BODY_BYTES, 'the landscape');
+  if (raw === null) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return sendJson(res, 400, { error: 'body must be JSON: { name, spec }' });
+  }
+  const { name, spec } = (parsed ?? {}) as { name?: unknown; spec?: unknown };
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 80) return sendJson(res, 400, { error: 'name: 1 to 80 characters' });
+  try {
+    const landscape = createLandscape(spec, 'spec');
+    const id = deps.store.saveLandscape(name.trim(), landscape.spec);
+    return sendJson(res, 201, { id });
+  } catch (e) {
+    return sendJson(res, 400, { error: e instanceof Error ? e.message : 'invalid landscape' });
+  }
+}
+
+/** The path of a request URL (no query), tolerant of junk. */
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  return q >= 0 ? raw.slice(0, q) : raw;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 function positiveInt(text: string | undefined, fallback: number): number {
@@ -238,32 +346,26 @@ function bearer(h: string | undefined): string | null {
   return m ? m[1].trim() : null;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
+function nonNegativeInt(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a whole number ≥ 0 (the number of proxies in front of the server), got "${text}"`);
+  return n;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolvePromise, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) over = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolvePromise(over ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+function listFromEnv(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
-/** Colyseus logs through pino too (it calls info/warn/error/debug/trace with console-style arguments). */
-function colyseusLogger(logger: Logger) {
-  const child = logger.child({ component: 'colyseus' });
-  const wrap =
-    (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') =>
-    (...args: unknown[]) =>
-      child[level](args.map(String).join(' '));
-  return { info: wrap('info'), warn: wrap('warn'), error: wrap('error'), debug: wrap('debug'), trace: wrap('trace') };
+/** "N/S": at most N attempts in any S seconds. */
+function windowFromEnv(text: string | undefined, fallback: WindowRule, name: string): WindowRule {
+  if (text === undefined || text === '') return fallback;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new Error(`${name} must read "N/S" (N attempts per S seconds, both ≥ 1), got "${text}"`);
+  return { limit: Number(m[1]), seconds: Number(m[2]) };
 }

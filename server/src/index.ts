@@ -1,7 +1,8 @@
 /**
  * The process `npm start` runs: reads PORT, DB_PATH, REDIS_URL, LOG_LEVEL,
- * STATIC_DIR from the environment, serves everything on one port, and on
- * SIGTERM/SIGINT finishes and saves running rounds before exiting.
+ * STATIC_DIR from the environment (`createGameServer` reads the rest: the
+ * limits, TRUST_PROXY, ALLOWED_SERVERS, …), serves everything on one port,
+ * and on SIGTERM/SIGINT finishes and saves running rounds before exiting.
  */
 import { createGameServer } from './createGameServer';
 import { createLogger } from './logger';
@@ -13,13 +14,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
-const game = await createGameServer({
-  port,
-  host: process.env.HOST,
-  dbPath: process.env.DB_PATH ?? './data/gradient-rally.sqlite',
-  staticDir: process.env.STATIC_DIR,
-  logger,
-});
+let game: Awaited<ReturnType<typeof createGameServer>>;
+try {
+  game = await createGameServer({
+    port,
+    host: process.env.HOST,
+    dbPath: process.env.DB_PATH ?? './data/gradient-rally.sqlite',
+    staticDir: process.env.STATIC_DIR,
+    logger,
+  });
+} catch (err) {
+  // A setting that cannot be used (TRUST_PROXY=yes, LIMIT_JOINS=lots, …): say which, plainly, and stop.
+  logger.fatal({ event: 'bad-configuration', error: (err as Error).message }, (err as Error).message);
+  process.exit(1);
+}
 await game.listen();
 
 let stopping = false;

@@ -26,7 +26,7 @@ import { logSliderRange, lrFromSlider, sliderFromLr } from '../../client/src/inp
 import { DEFAULT_LIMITS } from '../../client/src/ui/KnobsPanel';
 import { limitsFromSettings } from '../../client/src/room/PlayerView';
 import { describeJoinFailure } from '../../client/src/net/joinErrors';
-import { serverUrl } from '../../client/src/net/serverUrl';
+import { chooseServer, serverUrl } from '../../client/src/net/serverUrl';
 
 describe('join code and nickname input', () => {
   it('accepts codes as people type them', () => {
@@ -206,10 +206,32 @@ describe('join failures become clear sentences', () => {
 });
 
 describe('server URL', () => {
-  it('defaults to the page host, with ?server= and the build-time URL overriding', () => {
+  it('defaults to the page host, with an allowed ?server= and the build-time URL overriding', () => {
     expect(serverUrl({ protocol: 'https:', host: 'class.example:8443', search: '' })).toBe('wss://class.example:8443');
     expect(serverUrl({ protocol: 'http:', host: 'localhost:2567', search: '' })).toBe('ws://localhost:2567');
-    expect(serverUrl({ protocol: 'http:', host: 'x', search: '?server=http://y:1' }, 'ws://z')).toBe('ws://y:1');
+    expect(serverUrl({ protocol: 'http:', host: 'x', search: '?server=http://y:1' }, 'ws://z', 'wss://w, ws://y:1')).toBe('ws://y:1');
+    expect(serverUrl({ protocol: 'http:', host: 'x', search: '?server=ws://x/' })).toBe('ws://x/');
     expect(serverUrl({ protocol: 'http:', host: 'x', search: '' }, 'wss://z')).toBe('wss://z');
+  });
+
+  it('ignores a ?server= that is neither the page origin nor allowed, so stored secrets never leave for it', () => {
+    const page = { protocol: 'https:', host: 'class.example', search: '?host=ABCDEF&server=http://elsewhere.example' };
+    expect(chooseServer(page)).toEqual({ wsUrl: 'wss://class.example', param: null });
+    expect(chooseServer(page, 'wss://game.example')).toEqual({ wsUrl: 'wss://game.example', param: null });
+    expect(chooseServer(page, undefined, 'wss://game.example').wsUrl).toBe('wss://class.example');
+    // Same host over another scheme or port is another origin; credentials in the URL never pass.
+    for (const server of [
+      'http://class.example',
+      'https://class.example:444',
+      'https://user:pw@class.example',
+      'javascript:alert(1)',
+      '//elsewhere',
+    ]) {
+      expect(chooseServer({ ...page, search: `?server=${encodeURIComponent(server)}` }).wsUrl, server).toBe('wss://class.example');
+    }
+    expect(chooseServer({ ...page, search: '?server=https://class.example' })).toEqual({
+      wsUrl: 'wss://class.example',
+      param: 'https://class.example',
+    });
   });
 });

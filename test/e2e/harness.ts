@@ -13,16 +13,42 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const DIST = resolve(ROOT, 'client/dist');
 export const SHOTS = resolve(ROOT, 'test-results');
 
+/**
+ * A game server the test build may be sent to with `?server=` (allowed at build
+ * and in the server's CSP) where nothing listens: the "server cannot be
+ * reached" path, with a real refused connection.
+ */
+export const UNREACHABLE_SERVER = 'ws://127.0.0.1:9';
+
 let built = false;
 export function buildClient(): void {
   if (built) return;
-  execFileSync('npx', ['vite', 'build', 'client', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', 'client', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, VITE_ALLOWED_SERVERS: UNREACHABLE_SERVER },
+  });
   built = true;
 }
 
 export async function startServer(): Promise<{ server: GameServer; url: string }> {
   buildClient();
-  const server = await createGameServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', staticDir: DIST, reconnectSeconds: 30 });
+  const server = await createGameServer({
+    port: 0,
+    host: '127.0.0.1',
+    dbPath: ':memory:',
+    staticDir: DIST,
+    reconnectSeconds: 30,
+    allowedServers: [UNREACHABLE_SERVER],
+    // One browser on 127.0.0.1 plays the host and every student; the limits have their own tests.
+    addressRules: {
+      creates: { limit: 1e6, seconds: 60 },
+      joins: { limit: 1e6, seconds: 60 },
+      wrongCodes: { limit: 1e6, seconds: 60 },
+      pendingSeats: 1e6,
+      liveRooms: 1e6,
+    },
+  });
   const port = await server.listen();
   return { server, url: `http://127.0.0.1:${port}` };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { framesPainted, launchBrowser, screenshot, startServer, watchErrors } from './harness';
+import { framesPainted, launchBrowser, screenshot, startServer, UNREACHABLE_SERVER, watchErrors } from './harness';
 import type { GameServer } from '../../server/src/createGameServer';
 
 /**
@@ -156,7 +156,7 @@ describe('solo sandbox', () => {
 
   it('says so when the game server cannot be reached', async () => {
     const page = await browser.newPage();
-    await page.goto(`${url}/?join=ABC234&server=ws://127.0.0.1:9`);
+    await page.goto(`${url}/?join=ABC234&server=${UNREACHABLE_SERVER}`);
     await page.getByLabel('Nickname').fill('Ada');
     await page.getByRole('button', { name: 'Join', exact: true }).click();
     await expect

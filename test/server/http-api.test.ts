@@ -92,14 +92,17 @@ describe('HTTP API: catalogue, name suggestions, landscape library', () => {
   });
 
   it('anything else is a JSON 404 (no client build in tests)', async () => {
+    const unknown = await server.http('/api/nothing');
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error).toMatch(/no API route at \/api\/nothing/);
+    // A known route asked with the wrong method says which methods it takes.
     for (const [path, method] of [
-      ['/api/nothing', 'GET'],
       ['/api/landscapes', 'PUT'],
       ['/api/names/suggest', 'POST'],
     ]) {
       const res = await server.http(path, { method });
-      expect(res.status, `${method} ${path}`).toBe(404);
-      expect((await res.json()).error).toMatch(/not found/);
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow'), `${method} ${path}`).toBeTruthy();
     }
   });
 });

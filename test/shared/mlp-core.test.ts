@@ -182,11 +182,20 @@ describe('MLP initialisation and spec', () => {
   });
 
   it('rejects bad landscape specs with the field and the allowed range', () => {
-    expectSpecError(() => createMlpLandscape({ ...GEN, layers: [2, 8, 8, 8, 8, 8, 2] }), 'landscape.layers', 'at most 4 hidden');
+    expectSpecError(
+      () => createMlpLandscape({ ...GEN, layers: [2, 4, 4, 4, 4, 4, 4, 4, 4, 4, 2] }),
+      'landscape.layers',
+      'at most 8 hidden',
+    );
+    expectSpecError(() => createMlpLandscape({ ...GEN, layers: [2, 32, 32, 32, 32, 32, 2] }), 'landscape.layers', '4386 parameters');
     expectSpecError(() => createMlpLandscape({ ...GEN, layers: [2, 33, 2] }), 'landscape.layers[1]', '[1, 32]');
     expectSpecError(() => createMlpLandscape({ ...GEN, layers: [3, 8, 2] }), 'landscape.layers[0]', '[2, 2]');
     expectSpecError(() => createMlpLandscape({ ...GEN, layers: [2, 8, 3] }), 'landscape.layers[2]', 'must be 2');
-    expectSpecError(() => createMlpLandscape({ ...GEN, activation: 'sigmoid' }), 'landscape.activation', "'tanh'");
+    expectSpecError(() => createMlpLandscape({ ...GEN, activation: 'gelu' }), 'landscape.activation', "'sigmoid'");
+    expectSpecError(() => createMlpLandscape({ ...GEN, init: 'orthogonal' }), 'landscape.init', "'xavier', 'he'");
+    expectSpecError(() => createMlpLandscape({ ...GEN, initScale: 0 }), 'landscape.initScale', '[0.001, 10]');
+    expectSpecError(() => createMlpLandscape({ ...GEN, initScale: 11 }), 'landscape.initScale', '[0.001, 10]');
+    expectSpecError(() => createMlpLandscape({ ...GEN, initScale: '2' }), 'landscape.initScale');
     expectSpecError(() => createMlpLandscape({ ...GEN, samples: 1e6 }), 'landscape.samples', '[4, 2000]');
     expectSpecError(() => createMlpLandscape({ ...GEN, weightDecay: -1 }), 'landscape.weightDecay', '[0, 10]');
     expectSpecError(() => createMlpLandscape({ ...GEN, lr: 1 }), 'landscape.lr', 'not a known field');
@@ -315,6 +324,8 @@ describe('exact derivatives', () => {
     { activation: 'tanh', layers: [2, 7, 6, 5, 3, 2], weightDecay: 0 },
     { activation: 'tanh', layers: [2, 8, 2], weightDecay: 0.01 },
     { activation: 'relu', layers: [2, 9, 7, 2], weightDecay: 0 },
+    { activation: 'sigmoid', layers: [2, 6, 5, 4, 3, 2], weightDecay: 0 },
+    { activation: 'sigmoid', layers: [2, 8, 2], weightDecay: 0.01 },
   ] as const;
   for (const c of cases) {
     const L = createMlpLandscape({ ...GEN, layers: c.layers, activation: c.activation, weightDecay: c.weightDecay, seed: 9 });

@@ -25,6 +25,19 @@ function paramCount(layers: readonly number[]): number {
   return n;
 }
 
+function activate(act: MlpActivation, s: number): number {
+  if (act === 'tanh') return Math.tanh(s);
+  if (act === 'relu') return Math.max(s, 0);
+  return 1 / (1 + Math.exp(-s));
+}
+
+/** The activation's derivative from its output h. */
+function slopeFromOutput(act: MlpActivation, h: number): number {
+  if (act === 'tanh') return 1 - h * h;
+  if (act === 'relu') return h > 0 ? 1 : 0;
+  return h * (1 - h);
+}
+
 /** Forward pass keeping every layer's output (post-activation for hidden layers, logits last). */
 function forward(layers: readonly number[], act: MlpActivation, theta: ArrayLike<number>, input: number[]): number[][] {
   const outs: number[][] = [input];
@@ -38,7 +51,7 @@ function forward(layers: readonly number[], act: MlpActivation, theta: ArrayLike
       let s = theta[off + dout * din + m];
       for (let i = 0; i < din; i++) s += theta[off + m * din + i] * h[i];
       const hidden = l < layers.length - 1;
-      z.push(hidden ? (act === 'tanh' ? Math.tanh(s) : Math.max(s, 0)) : s);
+      z.push(hidden ? activate(act, s) : s);
     }
     off += dout * din + dout;
     outs.push(z);
@@ -100,7 +113,7 @@ function referenceLossAndGradient(
           let s = 0;
           for (let m = 0; m < dout; m++) s += theta[o + m * din + i] * delta[m];
           const h = A[l - 1][i];
-          below.push(act === 'tanh' ? s * (1 - h * h) : h > 0 ? s : 0);
+          below.push(s * slopeFromOutput(act, h));
         }
         delta = below;
       }
@@ -178,7 +191,7 @@ describe('mlpLossGridRowsInto', () => {
     [[2, 8, 8, 8, 8, 4], 9],
     [[2, 1, 2], 1],
   ];
-  for (const activation of ['tanh', 'relu'] as const) {
+  for (const activation of ['tanh', 'relu', 'sigmoid'] as const) {
     for (const [layers, nData] of shapes) {
       it(`matches a straightforward float64 evaluation to 1e-12: [${layers}] ${activation}, ${nData} points`, () => {
         const rng = new Rng(`grid-${layers}-${activation}`);
@@ -192,6 +205,14 @@ describe('mlpLossGridRowsInto', () => {
 
   it('stays accurate where tanh saturates and the loss is large', () => {
     const problem = randomProblem(new Rng('saturated'), [2, 16, 16, 2], 'tanh', 40, 12);
+    const grid = { xMin: -3, xMax: 3, yMin: -3, yMax: 3, n: 5 };
+    const want = referenceGrid(problem, grid);
+    expect(Math.max(...want)).toBeGreaterThan(10);
+    expect(maxRelativeError(mlpLossGridRowsInto(problem, grid, 0, 5, new Float64Array(25)), want)).toBeLessThan(1e-12);
+  });
+
+  it('stays accurate where sigmoid saturates on both sides (σ near 0 and near 1)', () => {
+    const problem = randomProblem(new Rng('saturated-sigmoid'), [2, 16, 16, 2], 'sigmoid', 40, 30);
     const grid = { xMin: -3, xMax: 3, yMin: -3, yMax: 3, n: 5 };
     const want = referenceGrid(problem, grid);
     expect(Math.max(...want)).toBeGreaterThan(10);
@@ -249,7 +270,7 @@ describe('mlpLossGridRowsInto', () => {
     const cases: [Partial<MlpSliceProblem>, RegExp][] = [
       [{ center: new Float64Array(3) }, /problem\.center/],
       [{ layers: [2, 0, 2] }, /problem\.layers\[1\]/],
-      [{ activation: 'sigmoid' as MlpActivation }, /problem\.activation/],
+      [{ activation: 'gelu' as MlpActivation }, /problem\.activation/],
       [{ y: Int32Array.of(0, 1, 2, 0, 1, 0) }, /problem\.y\[2\].*\[0, 1\]/],
       [{ x: new Float64Array(5) }, /problem\.x/],
     ];
@@ -274,6 +295,9 @@ describe('createMlpTrainer', () => {
     [[2, 12, 2], 'relu', 1],
     [[3, 9, 4, 5, 3], 'tanh', 13],
     [[2, 4], 'tanh', 5],
+    [[2, 16, 16, 2], 'sigmoid', 64],
+    [[2, 6, 6, 6, 6, 6, 6, 6, 6, 2], 'sigmoid', 9],
+    [[3, 5, 4], 'sigmoid', 1],
   ];
   for (const [layers, activation, batchSize] of cases) {
     it(`20 Adam steps match straightforward float64 backprop + torch Adam to 1e-12: [${layers}] ${activation}, batch ${batchSize}`, () => {

@@ -68,6 +68,8 @@ const SHAPES = [
   { layers: [2, 16, 16, 2], activation: 'relu', dataset: 'circles', samples: 97 },
   { layers: [2, 5, 3], activation: 'tanh', dataset: 'blobs', samples: 61 },
   { layers: [2, 32, 7, 12, 5, 6], activation: 'relu', dataset: 'blobs', samples: 300 },
+  { layers: [2, 8, 2], activation: 'sigmoid', dataset: 'moons', samples: 150 },
+  { layers: [2, 6, 6, 6, 6, 6, 6, 6, 6, 2], activation: 'sigmoid', dataset: 'spirals', samples: 130 },
 ] as const;
 
 describe('MLP landscape: WebAssembly kernel and plain loops agree', () => {

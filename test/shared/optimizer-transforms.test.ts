@@ -4,7 +4,9 @@ import {
   createLandscape,
   createMlpLandscape,
   createOptimizer,
+  Race,
   Rng,
+  SpecError,
   scheduledLearningRate,
   simulate,
   transforms,
@@ -360,5 +362,26 @@ describe('hyperparameters live in the optimizer state; spec is a frozen snapshot
       expect(run(base, 0, { ...base, ...knob })).toEqual(run({ ...base, ...knob }, null, base));
       expect(run({ ...base, ...knob }, 10, base)).not.toEqual(run({ ...base, ...knob }, null, base));
     }
+  });
+});
+
+describe('an optimizer that cannot run on this landscape', () => {
+  it('is refused when it is made or retuned, not at its first step', () => {
+    const net = createLandscape({
+      kind: 'mlp',
+      dataset: 'moons',
+      samples: 40,
+      noise: 0.1,
+      layers: [2, 20, 16, 2],
+      activation: 'tanh',
+      seed: 1,
+    });
+    expect(net.dim).toBeGreaterThan(400);
+    expect(() => createOptimizer({ kind: 'newton' }, net.dim)).toThrow(/optimizer\.kind: newton needs a dense Hessian/);
+    const adam = createOptimizer({ kind: 'adam', lr: 0.01 }, net.dim);
+    expect(() => adam.retune({ kind: 'newton' })).toThrow(/limited to 400 parameters/);
+    expect(adam.spec.kind).toBe('adam');
+    const race = new Race({ landscape: net.spec, roundSeconds: 5 });
+    expect(() => race.addRacer('ada', { optimizer: { kind: 'newton' } })).toThrow(SpecError);
   });
 });

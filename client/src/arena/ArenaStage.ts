@@ -42,6 +42,14 @@ export class ArenaStage {
   /** The renderer in use once started: 'webgl' or 'canvas'. */
   rendererName: 'webgl' | 'canvas' | undefined;
 
+  /**
+   * Phaser, the scene code and the terrain worker are fetched from the moment
+   * an arena exists (a player's seat builds it before the server has even
+   * answered the join), all at once: on a slow link they download while the
+   * join completes instead of one after another once the settings arrive.
+   */
+  private readonly modules = Promise.all([import('phaser'), import('../scenes/gameConfig'), import('../scenes/pickRenderer')]);
+
   constructor(
     private readonly parent: HTMLElement,
     private readonly legend: HTMLElement,
@@ -59,15 +67,15 @@ export class ArenaStage {
       this.scheduleRedraw();
     });
     bus.on('arena-resized', ({ width, height }) => this.resize(width, height));
+    this.modules.catch(() => undefined); // a failed download surfaces from start()
+    this.renderer.warm();
   }
 
   /** Boots Phaser once; later calls return the same promise. */
   start(): Promise<void> {
     this.ready ??= (async () => {
-      const { default: PhaserLib } = await import('phaser');
-      const { gameConfig } = await import('../scenes/gameConfig');
+      const [{ default: PhaserLib }, { gameConfig }, { pickRenderer }] = await this.modules;
       const q = new URLSearchParams(location.search);
-      const { pickRenderer } = await import('../scenes/pickRenderer');
       const asked = q.get('renderer');
       // `?renderer=webgl|canvas` overrides the choice (bench and debugging).
       const renderer = asked === 'canvas' || asked === 'webgl' ? asked : pickRenderer();

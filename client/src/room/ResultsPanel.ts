@@ -1,6 +1,8 @@
 import {
   createLandscape,
   formatNumber,
+  formatScore,
+  formatSettledSeconds,
   lineLoss,
   resultsToCsv,
   resultsToJson,
@@ -9,16 +11,17 @@ import {
   type ResultsMessage,
   type RoomSettings,
 } from '@gradient-rally/shared';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
 import { download, h } from '../ui/elements';
+import { loadUPlot } from '../ui/loadUPlot';
 import { podiumElement } from './podium';
 
 /** The results table's columns, each cell labelled with its header (a narrow panel shows each row as a card). */
 const COLUMNS = ['Rank', 'Nickname', 'Score', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class'] as const;
 
-/** "Round 2 results: the host ended it after 12 s." */
+/** "The host ended the round after 12 s." */
 function endedText(results: ResultsMessage, settings: RoomSettings | undefined): string {
   const seconds = settings ? Math.round(results.ticks / settings.tickRate) : undefined;
   const after = seconds === undefined ? '' : ` after ${seconds} s`;
@@ -54,6 +57,12 @@ export class ResultsPanel {
     settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
+    // The score exactly as ranks compare it: the rule's decimals, and under every rule but time-to-target the
+    // settling time that splits equal scores, so rows that show the same text share a rank (shared's rankResults).
+    const scoreText = (r: (typeof rows)[number]) =>
+      results.scoring.kind === 'time-to-target' || r.score === null
+        ? formatScore(results.scoring, r.score)
+        : `${formatScore(results.scoring, r.score)} · ${formatSettledSeconds(r.settledSeconds)}`;
     const slotOf = (id: string) => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));
     const podium = podiumElement(rows, results.scoring, slotOf);
     const f = (v: number | null) => (v === null ? '—' : formatNumber(v));
@@ -74,7 +83,7 @@ export class ResultsPanel {
             { class: r.id === ownId ? 'own' : undefined, role: 'row' },
             cell(0, String(r.rank), true),
             cell(1, h('span', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`)),
-            cell(2, f(r.score), true),
+            cell(2, scoreText(r), true),
             cell(3, f(r.finalLoss), true),
             cell(4, f(r.robustLoss), true),
             cell(5, f(r.lambdaMax), true),
@@ -119,12 +128,14 @@ export class ResultsPanel {
       lineText,
     );
     if (rows.length >= 2 && landscapeSpec) {
-      requestAnimationFrame(() => {
+      requestAnimationFrame(async () => {
+        // The chart library is fetched when a chart is first drawn, not with the page.
+        const UPlot = await loadUPlot();
         try {
           const L = createLandscape(landscapeSpec);
           const p = lineLoss(L, rows[0].endPoint, rows[1].endPoint, { n: 41, from: -0.5, to: 1.5 });
           lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatNumber(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
-          new uPlot(
+          new UPlot(
             {
               width: Math.max(200, line.clientWidth || 300),
               height: 150,

@@ -68,6 +68,11 @@ export class TerrainRenderer {
     });
   }
 
+  /** Starts the worker ahead of the first request (its script downloads while other things load). */
+  warm(): void {
+    this.ensureWorker();
+  }
+
   /** Forget the last key, so the next request is computed even if equal (e.g. after a texture loss). */
   invalidate(): void {
     this.lastKey = '';

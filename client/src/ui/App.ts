@@ -1,6 +1,6 @@
 import { ArenaStage } from '../arena/ArenaStage';
 import { bus, type Route } from '../events/AppEvents';
-import { serverUrl } from '../net/serverUrl';
+import { chooseServer } from '../net/serverUrl';
 import { field, h } from './elements';
 import type { ConnectionBadge, Mode, ProjectorMode, ScreenShell } from './ScreenShell';
 
@@ -27,10 +27,11 @@ export class App implements ScreenShell {
   private readonly phase: HTMLElement;
   private readonly connection: HTMLElement;
   private stage: ArenaStage | undefined;
-  /** Fixed at load: the address bar changes later, the server does not. */
-  readonly wsUrl = serverUrl(location, import.meta.env.VITE_SERVER_URL as string | undefined);
+  /** Fixed at load: the address bar changes later, the server does not. A `?server=` naming a server that is not allowed is ignored. */
+  private readonly server = chooseServer(location, import.meta.env.VITE_SERVER_URL, import.meta.env.VITE_ALLOWED_SERVERS);
+  readonly wsUrl = this.server.wsUrl;
   /** `?server=` is carried into every address this app writes, so a reload keeps it. */
-  private readonly serverParam = new URLSearchParams(location.search).get('server');
+  private readonly serverParam = this.server.param;
   private teardown: (() => void) | undefined;
 
   constructor(private readonly doc: Document) {
@@ -187,6 +188,9 @@ export class App implements ScreenShell {
     );
     this.screen.append(h('div', { class: 'card' }, h('h1', {}, 'Join a game'), form));
     (code ? nameInput : codeInput).focus();
+    // A student here is about to play: fetch the seat and the arena (Phaser, terrain worker) while they type.
+    void import('../room/PlayerView');
+    this.arena();
   }
 
   async showSolo(): Promise<void> {

@@ -1,7 +1,7 @@
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import type uPlot from 'uplot';
 import { formatNumber } from '@gradient-rally/shared';
 import { h } from './elements';
+import { loadUPlot } from './loadUPlot';
 
 /**
  * A racer's loss against optimizer steps (uPlot), with a log-scale option.
@@ -17,6 +17,8 @@ export class LossChart {
   private readonly host: HTMLDivElement;
   private readonly title: HTMLDivElement;
   private dirty = false;
+  private uPlotClass: typeof uPlot | undefined;
+  private uPlotAsked = false;
 
   constructor(readonly label = 'Your loss') {
     const logBox = h('input', {
@@ -76,8 +78,18 @@ export class LossChart {
       }
       this.title.textContent = note;
       const data: uPlot.AlignedData = [this.xs, ys];
-      if (!this.plot) {
-        this.plot = new uPlot(
+      const UPlot = this.uPlotClass;
+      if (!UPlot && this.xs.length === 0) {
+        // Nothing to draw yet (a lobby): uPlot is not needed.
+      } else if (!UPlot) {
+        // Drawn on the first frame after uPlot has arrived, with the data of that moment.
+        this.dirty = true;
+        if (!this.uPlotAsked) {
+          this.uPlotAsked = true;
+          void loadUPlot().then((m) => (this.uPlotClass = m));
+        }
+      } else if (!this.plot) {
+        this.plot = new UPlot(
           {
             width,
             height: 160,

@@ -1,4 +1,5 @@
 import type { Rng } from '../random/Rng';
+import type { Activation, InitScheme } from '../mlp/Mlp';
 
 /** A rectangle of the (x, y) plane: the default view of a 2-D landscape. */
 export interface Bounds2D {
@@ -13,8 +14,13 @@ export interface KnownPoint {
   point: number[];
   value: number;
   kind: 'global-minimum' | 'local-minimum' | 'saddle' | 'maximum';
-  /** Short caption, e.g. "flat basin" or "sharp well". */
+  /** Short caption, e.g. "flat floor" or "sharp pit". */
   label?: string;
+  /**
+   * For minima whose lesson is about flatness: whether this is the wide,
+   * flat basin or the narrow, sharp one (result notes use it; never the label text).
+   */
+  basin?: 'flat' | 'sharp';
 }
 
 /** Metadata a player reads and a renderer needs. */
@@ -112,18 +118,29 @@ export type ClassicKind =
   | 'monkey-saddle';
 
 /** Terrains designed for the game (see `landscapes/designed.ts`). */
-export type DesignedKind = 'sharp-vs-flat' | 'saddle-maze';
+export type DesignedKind = 'sharp-vs-flat' | 'saddle-maze' | 'saddle-valleys' | 'monkey-bowl';
 
 /**
  * Small-MLP landscapes: either explicit data and weights, or generated from a
  * seed. With `directions` (or `slice: true` in the generated form) it is the 2-D
  * slice L(center + a·d1 + b·d2); without, the full parameter space.
+ *
+ * Generated form: `layers` is [2, hidden…, classes] with at most 8 hidden
+ * layers of at most 32 units and 4096 parameters in all (`MLP_LIMITS`);
+ * `init` defaults to 'he' for relu and 'xavier' otherwise, `initScale` to 1
+ * (every initial weight is multiplied by it: below 1 gradients shrink layer by
+ * layer toward the input, above 1 they grow or saturate).
+ *
+ * @example
+ *   // 6 sigmoid layers of width 6, initialised ten times too small: its gradients vanish
+ *   const spec: MlpLandscapeSpec = { kind: 'mlp', dataset: 'moons', samples: 200, noise: 0.1, seed: 1,
+ *     layers: [2, 6, 6, 6, 6, 6, 6, 2], activation: 'sigmoid', init: 'xavier', initScale: 0.1 };
  */
 export type MlpLandscapeSpec =
   | {
       kind: 'mlp';
       layers: number[];
-      activation: 'tanh' | 'relu';
+      activation: Activation;
       data: { x: number[][]; y: number[] };
       center: number[];
       directions?: [number[], number[]];
@@ -136,10 +153,13 @@ export type MlpLandscapeSpec =
       samples: number;
       noise: number;
       layers: number[];
-      activation: 'tanh' | 'relu';
+      activation: Activation;
       seed: number | string;
       slice?: boolean;
       testSamples?: number;
       weightDecay?: number;
-      init?: 'xavier' | 'he';
+      /** Weight initialisation; default 'he' for relu, 'xavier' for tanh and sigmoid. */
+      init?: InitScheme;
+      /** Multiplier on every initial weight, in [0.001, 10]; default 1. */
+      initScale?: number;
     };

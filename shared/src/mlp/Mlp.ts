@@ -28,9 +28,21 @@ import type { Dataset } from './datasets';
  *   const loss = net.lossAndGradientInto(theta, data, g);
  */
 
-export type Activation = 'tanh' | 'relu';
-export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu'];
-export type InitScheme = 'xavier' | 'he';
+/**
+ * Hidden-layer activations: tanh, relu (max(z, 0)) and the logistic sigmoid
+ * σ(z) = 1/(1 + e^(−z)) (torch.sigmoid; its slope is at most 1/4, which is why
+ * deep sigmoid networks are the classic case of vanishing gradients).
+ */
+export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+/** Weight initialisation: Xavier/Glorot uniform or He/Kaiming normal (see `Mlp.initInto`). */
+export const INIT_SCHEMES = ['xavier', 'he'] as const;
+export type InitScheme = (typeof INIT_SCHEMES)[number];
+
+/** The initialisation a network gets unless told otherwise: He for relu, Xavier for tanh and sigmoid. */
+export function defaultInitScheme(activation: Activation): InitScheme {
+  return activation === 'relu' ? 'he' : 'xavier';
+}
 
 /** Where one Linear layer's parameters sit in the flat vector. */
 export interface LinearLayout {
@@ -42,9 +54,33 @@ export interface LinearLayout {
   biasOffset: number;
 }
 
-export const MLP_LIMITS = { maxHiddenLayers: 4, maxHiddenUnits: 32, maxClasses: 10, maxInputs: 8 } as const;
+/**
+ * What a network may be. Depth goes to 8 hidden layers so a deep, narrow
+ * network can show vanishing and exploding gradients; the parameter cap keeps
+ * the cost of one evaluation where the widest 4-layer network had it (every
+ * architecture valid under the old 4 × 32 limit is still valid).
+ */
+export const MLP_LIMITS = { maxHiddenLayers: 8, maxHiddenUnits: 32, maxClasses: 10, maxInputs: 8, maxParams: 4096 } as const;
 
-/** Validates an architecture: `[inputs, h1, …, classes]`, at most 4 hidden layers of at most 32 units. */
+/** Initialisation scale (a multiplier on every initial weight): the range a spec may ask for. */
+export const INIT_SCALE_RANGE = [0.001, 10] as const;
+
+/** The flat parameter count Σ (d_{l−1}·d_l + d_l) of `[d0, …, dk]`. */
+export function parameterCount(layers: readonly number[]): number {
+  let n = 0;
+  for (let l = 1; l < layers.length; l++) n += layers[l - 1] * layers[l] + layers[l];
+  return n;
+}
+
+/**
+ * Validates an architecture `[inputs, h1, …, classes]`: at most
+ * `MLP_LIMITS.maxHiddenLayers` hidden layers of at most `maxHiddenUnits` units,
+ * and at most `maxParams` parameters in all. Returns a copy.
+ *
+ * @example
+ *   checkLayers([2, 6, 6, 6, 6, 6, 6, 2], 'landscape.layers', 2); // a deep narrow network: fine
+ *   checkLayers([2, 32, 32, 32, 32, 32, 2], 'layers');             // SpecError: 4386 parameters, at most 4096
+ */
 export function checkLayers(v: unknown, path: string, inputs?: number): number[] {
   const n = MLP_LIMITS.maxHiddenLayers;
   if (!Array.isArray(v) || v.length < 2 || v.length > n + 2) {
@@ -71,6 +107,13 @@ export function checkLayers(v: unknown, path: string, inputs?: number): number[]
     }
     out.push(d);
   }
+  const params = parameterCount(out);
+  if (params > MLP_LIMITS.maxParams) {
+    throw new SpecError(
+      path,
+      `a network of layers [${out.join(', ')}] has ${params} parameters; at most ${MLP_LIMITS.maxParams} are allowed: use fewer or narrower hidden layers`,
+    );
+  }
   return out;
 }
 
@@ -95,7 +138,7 @@ export class Mlp {
   constructor(layers: readonly number[], activation: Activation) {
     this.layers = Object.freeze(checkLayers([...layers], 'layers'));
     if (!ACTIVATIONS.includes(activation)) {
-      throw new SpecError('activation', `must be one of 'tanh', 'relu', got ${describeValue(activation)}`);
+      throw new SpecError('activation', `must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${describeValue(activation)}`);
     }
     this.activation = activation;
     const layout: LinearLayout[] = [];
@@ -121,18 +164,31 @@ export class Mlp {
 
   /**
    * Random initial weights from `rng`, biases 0. Xavier/Glorot uniform
-   * (U(±√(6/(in+out))), suits tanh) or He/Kaiming normal (N(0, 2/in), suits
-   * relu). Weights are drawn layer by layer in the flat order.
+   * (U(±√(6/(in+out))), keeps the variance of tanh layers) or He/Kaiming
+   * normal (N(0, 2/in), keeps the variance of relu layers), every weight
+   * multiplied by `scale` (scale 1 draws exactly the unscaled weights). Weights
+   * are drawn layer by layer in the flat order; the draws do not depend on
+   * `scale`, so two scales of one seed are the same network, stretched.
+   *
+   * @example
+   *   const net = new Mlp([2, 6, 6, 6, 6, 6, 6, 2], 'sigmoid');
+   *   net.initInto(theta, new Rng(1).fork('init'), 'xavier', 0.1); // a network whose gradients vanish
    */
-  initInto(params: Float64Array, rng: Rng, scheme: InitScheme = this.activation === 'relu' ? 'he' : 'xavier'): Float64Array {
+  initInto(params: Float64Array, rng: Rng, scheme: InitScheme = defaultInitScheme(this.activation), scale = 1): Float64Array {
     this.checkParams(params, 'params');
+    if (!INIT_SCHEMES.includes(scheme)) {
+      throw new SpecError('init', `must be one of ${INIT_SCHEMES.map((a) => `'${a}'`).join(', ')}, got ${describeValue(scheme)}`);
+    }
+    if (!(typeof scale === 'number' && scale > 0 && scale < Infinity)) {
+      throw new SpecError('initScale', `must be a finite number > 0, got ${describeValue(scale)}`);
+    }
     for (const L of this.layout) {
       const nw = L.inSize * L.outSize;
       if (scheme === 'xavier') {
-        const bound = Math.sqrt(6 / (L.inSize + L.outSize));
+        const bound = scale * Math.sqrt(6 / (L.inSize + L.outSize));
         for (let i = 0; i < nw; i++) params[L.weightOffset + i] = bound * (2 * rng.uniform() - 1);
       } else {
-        const std = Math.sqrt(2 / L.inSize);
+        const std = scale * Math.sqrt(2 / L.inSize);
         for (let i = 0; i < nw; i++) params[L.weightOffset + i] = std * rng.normal();
       }
       params.fill(0, L.biasOffset, L.biasOffset + L.outSize);
@@ -150,7 +206,7 @@ export class Mlp {
     const a0 = this.a[0];
     const d0 = this.inputs;
     for (let i = 0; i < d0; i++) a0[i] = x[xOffset + i];
-    const tanh = this.activation === 'tanh';
+    const act = this.activation;
     for (let l = 0; l < k; l++) {
       const L = this.layout[l];
       const inA = this.a[l];
@@ -164,8 +220,9 @@ export class Mlp {
         z[o] = acc;
       }
       if (l + 1 < k) {
-        if (tanh) for (let o = 0; o < L.outSize; o++) out[o] = Math.tanh(z[o]);
-        else for (let o = 0; o < L.outSize; o++) out[o] = z[o] > 0 ? z[o] : 0;
+        if (act === 'tanh') for (let o = 0; o < L.outSize; o++) out[o] = Math.tanh(z[o]);
+        else if (act === 'relu') for (let o = 0; o < L.outSize; o++) out[o] = z[o] > 0 ? z[o] : 0;
+        else for (let o = 0; o < L.outSize; o++) out[o] = 1 / (1 + Math.exp(-z[o]));
       }
     }
     // Softmax with the log-sum-exp shift.
@@ -206,7 +263,7 @@ export class Mlp {
     const k = this.layout.length;
     const c = this.classes;
     const scale = 1 / n;
-    const tanh = this.activation === 'tanh';
+    const act = this.activation;
     let total = 0;
     for (let t = 0; t < n; t++) {
       const s = indices ? indices[t] : t;
@@ -243,11 +300,11 @@ export class Mlp {
             dPrev[i] += params[row + i] * dv;
           }
         }
-        if (tanh) for (let i = 0; i < nIn; i++) dPrev[i] *= 1 - inA[i] * inA[i];
-        else {
+        if (act === 'tanh') for (let i = 0; i < nIn; i++) dPrev[i] *= 1 - inA[i] * inA[i];
+        else if (act === 'relu') {
           const zPrev = this.z[l];
           for (let i = 0; i < nIn; i++) if (!(zPrev[i] > 0)) dPrev[i] = 0;
-        }
+        } else for (let i = 0; i < nIn; i++) dPrev[i] *= inA[i] * (1 - inA[i]); // σ' = σ(1 − σ)
       }
     }
     return total / n;
@@ -274,6 +331,7 @@ export class Mlp {
     const c = this.classes;
     const scale = 1 / n;
     const tanh = this.activation === 'tanh';
+    const relu = this.activation === 'relu';
     for (let t = 0; t < n; t++) {
       const s = indices ? indices[t] : t;
       const label = data.y[s];
@@ -296,9 +354,9 @@ export class Mlp {
           const outA = this.a[l + 1];
           const outRa = this.ra[l + 1];
           const z = this.z[l + 1];
-          for (let o = 0; o < L.outSize; o++) {
-            outRa[o] = tanh ? (1 - outA[o] * outA[o]) * rz[o] : z[o] > 0 ? rz[o] : 0;
-          }
+          if (tanh) for (let o = 0; o < L.outSize; o++) outRa[o] = (1 - outA[o] * outA[o]) * rz[o];
+          else if (relu) for (let o = 0; o < L.outSize; o++) outRa[o] = z[o] > 0 ? rz[o] : 0;
+          else for (let o = 0; o < L.outSize; o++) outRa[o] = outA[o] * (1 - outA[o]) * rz[o];
         }
       }
       // Output: δ = (p − e_y)/n, R(δ) = R(p)/n with R(p) = p ⊙ (R(z) − pᵀR(z)).
@@ -357,10 +415,18 @@ export class Mlp {
             const d1 = 1 - ai * ai;
             dPrev[i] = d1 * e;
             rdPrev[i] = -2 * ai * d1 * rzPrev[i] * e + d1 * re;
-          } else if (!(zPrev[i] > 0)) {
-            // relu: act' = [z > 0], act'' = 0
-            dPrev[i] = 0;
-            rdPrev[i] = 0;
+          } else if (relu) {
+            // act' = [z > 0], act'' = 0
+            if (!(zPrev[i] > 0)) {
+              dPrev[i] = 0;
+              rdPrev[i] = 0;
+            }
+          } else {
+            // sigmoid: act' = σ(1 − σ), act'' = σ(1 − σ)(1 − 2σ)
+            const ai = inA[i];
+            const d1 = ai * (1 - ai);
+            dPrev[i] = d1 * e;
+            rdPrev[i] = d1 * (1 - 2 * ai) * rzPrev[i] * e + d1 * re;
           }
         }
       }

@@ -14,7 +14,20 @@ export {
   type DatasetKind,
   type DatasetSpec,
 } from './datasets';
-export { Mlp, ACTIVATIONS, MLP_LIMITS, checkLayers, type Activation, type InitScheme, type LinearLayout } from './Mlp';
+export {
+  Mlp,
+  ACTIVATIONS,
+  INIT_SCHEMES,
+  INIT_SCALE_RANGE,
+  MLP_LIMITS,
+  checkLayers,
+  defaultInitScheme,
+  parameterCount,
+  type Activation,
+  type InitScheme,
+  type LinearLayout,
+} from './Mlp';
+export { layerGradientNorms, gradientNormsByLayer, type LayerGradientNorm } from './layerGradients';
 export { filterNormalize, randomFilterNormalizedDirection } from './filterNormalize';
 export { createMlpLandscape, type MlpLandscape, type GeneralisationReport } from './MlpLandscape';
 export { sliceLossGridInto } from './sliceGrid';

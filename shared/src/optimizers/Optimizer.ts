@@ -4,6 +4,8 @@ import { BatchOracle, type GradientOracle, SharpnessAwareOracle } from './oracle
 import { type OptimizerSpec, parseOptimizerSpec } from './optimizerSpec';
 import { knobs, type Recipe, recipe } from './recipes';
 import type { GradientTransformation, StepContext } from './transforms';
+import { NEWTON_MAX_DIM } from './newton';
+import { SpecError } from '../spec/SpecError';
 
 /** What one update cost. */
 export interface StepInfo {
@@ -64,7 +66,7 @@ export class Optimizer {
     readonly dim: number,
     path = 'optimizer',
   ) {
-    this._spec = freezeSpec(parseOptimizerSpec(spec, path));
+    this._spec = freezeSpec(checkFitsDimension(parseOptimizerSpec(spec, path), dim, path));
     const hyperparams = liveRecord(this._spec);
     this.recipe = recipe(hyperparams);
     this.bindKnobs(hyperparams);
@@ -96,7 +98,7 @@ export class Optimizer {
    * Throws `SpecError` and changes nothing when the spec is invalid.
    */
   retune(spec: unknown, path = 'optimizer'): void {
-    const next = freezeSpec(parseOptimizerSpec(spec, path));
+    const next = freezeSpec(checkFitsDimension(parseOptimizerSpec(spec, path), this.dim, path));
     const { count, hyperparams } = this._state;
     this._spec = next;
     let h = hyperparams;
@@ -164,6 +166,21 @@ function freezeSpec(spec: OptimizerSpec): Readonly<OptimizerSpec> {
  * Validates `spec` and returns a fresh optimizer for a `dim`-dimensional
  * landscape. Throws `SpecError` on bad specs.
  */
+/**
+ * Refuses, when the optimizer is made or retuned, a kind that cannot run on a
+ * landscape of this dimension (Newton forms a dense Hessian): otherwise the
+ * refusal would only come at the first step, in the middle of a race.
+ */
+function checkFitsDimension(spec: OptimizerSpec, dim: number, path: string): OptimizerSpec {
+  if (spec.kind === 'newton' && dim > NEWTON_MAX_DIM) {
+    throw new SpecError(
+      `${path}.kind`,
+      `newton needs a dense Hessian and is limited to ${NEWTON_MAX_DIM} parameters; this landscape has ${dim}: pick another optimizer`,
+    );
+  }
+  return spec;
+}
+
 export function createOptimizer(spec: unknown, dim: number, path = 'optimizer'): Optimizer {
   return new Optimizer(spec, dim, path);
 }

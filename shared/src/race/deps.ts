@@ -13,3 +13,5 @@ export { hessianEigenvaluesLanczos } from '../mlp/curvature';
 export { scheduledLearningRate } from '../optimizers/schedules';
 export { formatNumber } from '../format/formatNumber';
 export type { TerrainPreset, PresetSettings } from '../landscapes/preset';
+export { compileExpression } from '../landscapes/expression/compileExpression';
+export { NEWTON_MAX_DIM } from '../optimizers/newton';

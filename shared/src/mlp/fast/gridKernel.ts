@@ -1,6 +1,6 @@
 import { SpecError } from '../../spec/SpecError';
 import { OP, SIMD, WasmModule } from './WasmAssembler';
-import { emitExpNonPositive, emitLog, emitRelu, emitTanh, simdScratch } from './simdMath';
+import { emitActivation, emitExpNonPositive, emitLog, simdScratch } from './simdMath';
 import { checkShape, type MlpActivation } from './shape';
 import { instantiateAsync, instantiateSync } from './compile';
 
@@ -141,10 +141,7 @@ function buildGridModule(layers: readonly number[], activation: MlpActivation): 
   const t1 = f.local('v128');
   const s = simdScratch(f);
 
-  const activate = (x: number) => {
-    if (activation === 'tanh') emitTanh(f, x, s);
-    else emitRelu(f, x);
-  };
+  const activate = (x: number) => emitActivation(f, activation, x, s);
 
   f.localGet(pB).simd(SIMD.f64x2Splat).localSet(bv);
   f.i32Const(0).localSet(j);

@@ -1,7 +1,8 @@
 import { SpecError, describeValue } from '../../spec/SpecError';
+import { ACTIVATIONS, type Activation } from '../Mlp';
 
-/** Hidden-layer activation of the networks these kernels evaluate. */
-export type MlpActivation = 'tanh' | 'relu';
+/** Hidden-layer activation of the networks these kernels evaluate (the same set as `Mlp`'s). */
+export type MlpActivation = Activation;
 
 /** Largest width the generated kernels accept (keeps generated code small). */
 export const MAX_WIDTH = 256;
@@ -23,8 +24,11 @@ export function checkShape(layers: readonly number[], activation: string, path: 
     }
     if (l > 0) n += layers[l - 1] * d + d;
   }
-  if (activation !== 'tanh' && activation !== 'relu') {
-    throw new SpecError(`${path}.activation`, `must be 'tanh' or 'relu', got ${describeValue(activation)}`);
+  if (!(ACTIVATIONS as readonly string[]).includes(activation)) {
+    throw new SpecError(
+      `${path}.activation`,
+      `must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${describeValue(activation)}`,
+    );
   }
   return n;
 }

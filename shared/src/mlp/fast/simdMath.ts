@@ -1,7 +1,8 @@
 import { OP, SIMD, type WasmFunction } from './WasmAssembler';
+import type { MlpActivation } from './shape';
 
 /**
- * Emitters for f64x2 `exp`, `log` and `tanh` inside a generated kernel.
+ * Emitters for f64x2 `exp`, `log`, `tanh` and `sigmoid` inside a generated kernel.
  * WebAssembly has no transcendental instructions, so these are built from
  * multiply/add/divide and exponent-bit tricks, two lanes at a time.
  *
@@ -17,6 +18,11 @@ import { OP, SIMD, type WasmFunction } from './WasmAssembler';
  * (relative error grows like ulp/|x| near 0, which the loss never sees: a
  * hidden unit's error enters the loss through absolute, not relative, size).
  * |x| is clamped at 20, where tanh is 1 to the last bit; NaN propagates.
+ *
+ * sigmoid(x) = 1/(1 + e^(−x)) from e = exp(−|x|) = 2^k·N/D (never overflows):
+ * D/(D + 2^k N) for x ≥ 0, 2^k N/(D + 2^k N) for x < 0, one division. Within a
+ * few ulps (relative) on both sides; −|x| is clamped at −708, so σ(x) for
+ * x < −708 is about 3e-308 instead of a smaller subnormal or 0.
  *
  * log(s) = e·ln 2 + 2·atanh(t), s = 2^e·m, m ∈ [√½, √2), t = (m−1)/(m+1),
  * |t| ≤ 0.1716, series to t^21 (truncation < 1e-18). For positive normal s.
@@ -106,6 +112,26 @@ export function emitTanh(f: WasmFunction, x: number, s: SimdScratch): void {
   f.simd(SIMD.f64x2Div);
   // copy the sign of x
   f.localGet(x).i64x2Const(0x80000000, 0).simd(SIMD.v128And).simd(SIMD.v128Or);
+}
+
+/** Pushes σ(value of local `x`) = 1/(1 + e^(−x)) (NaN propagates). */
+export function emitSigmoid(f: WasmFunction, x: number, s: SimdScratch): void {
+  // y = max(−|x|, −708)
+  f.localGet(x).simd(SIMD.f64x2Abs).simd(SIMD.f64x2Neg).f64x2Const(-708).simd(SIMD.f64x2Max).localSet(s.y);
+  emitExpParts(f, s);
+  // sN = 2^k·N → s.o ; numerator: sN where 0 > x, else D (bitselect takes its first operand where the mask is set)
+  f.localGet(s.s).localGet(s.o).simd(SIMD.f64x2Mul).localSet(s.o);
+  f.localGet(s.o).localGet(s.e).f64x2Const(0).localGet(x).simd(SIMD.f64x2Gt).simd(SIMD.v128Bitselect);
+  // ÷ (D + sN)
+  f.localGet(s.e).localGet(s.o).simd(SIMD.f64x2Add);
+  f.simd(SIMD.f64x2Div);
+}
+
+/** Pushes the hidden activation of local `x` (tanh, relu or sigmoid). */
+export function emitActivation(f: WasmFunction, activation: MlpActivation, x: number, s: SimdScratch): void {
+  if (activation === 'tanh') emitTanh(f, x, s);
+  else if (activation === 'relu') emitRelu(f, x);
+  else emitSigmoid(f, x, s);
 }
 
 /** Pushes log(value of local `x`), x positive and normal. */

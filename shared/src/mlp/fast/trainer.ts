@@ -1,6 +1,6 @@
 import { SpecError } from '../../spec/SpecError';
 import { OP, SIMD, WasmModule, type WasmFunction } from './WasmAssembler';
-import { emitExpNonPositive, emitLog, emitTanh, simdScratch } from './simdMath';
+import { emitActivation, emitExpNonPositive, emitLog, simdScratch } from './simdMath';
 import { checkShape, type MlpActivation } from './shape';
 import { instantiateAsync, instantiateSync } from './compile';
 
@@ -13,7 +13,7 @@ import { instantiateAsync, instantiateSync } from './compile';
  * activations are stored unit × batch), so every layer is a sequence of
  * "splat one weight, multiply-add a row of the batch" and the weight
  * gradients are dot products along the batch. Float64 throughout; the tanh,
- * exp and log are the kernels of `simdMath.ts`. Agrees with a straightforward
+ * sigmoid, exp and log are the kernels of `simdMath.ts`. Agrees with a straightforward
  * float64 implementation to ~1e-14 relative per step (tests hold 20 steps to
  * 1e-12).
  *
@@ -223,8 +223,7 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
       for (let v = 0; v < nv; v++) {
         f.localGet(pa);
         if (l === k) f.localGet(acc[v]);
-        else if (activation === 'tanh') emitTanh(f, acc[v], s);
-        else f.localGet(acc[v]).f64x2Const(0).simd(SIMD.f64x2Max);
+        else emitActivation(f, activation, acc[v], s);
         f.vStore(v * 16);
       }
     });
@@ -329,6 +328,16 @@ function buildTrainerModule(layers: readonly number[], activation: MlpActivation
               .localGet(t1)
               .simd(SIMD.f64x2Mul);
             f.simd(SIMD.f64x2Sub).simd(SIMD.f64x2Mul);
+          } else if (activation === 'sigmoid') {
+            // σ' = h(1 − h), multiplied as the plain loops do: δ·(h·(1 − h))
+            f.localGet(acc[v])
+              .localGet(bp)
+              .vLoad(v * 16)
+              .localTee(t1)
+              .f64x2Const(1)
+              .localGet(t1)
+              .simd(SIMD.f64x2Sub);
+            f.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Mul);
           } else {
             // relu' = [h > 0] (h = max(z, 0), so h > 0 ⇔ z > 0)
             f.localGet(acc[v])
