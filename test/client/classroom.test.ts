@@ -7,11 +7,12 @@ import {
   ROUND_SECONDS_RANGE,
   SpecError,
   type ResultRow,
+  type ScoringRule,
 } from '@gradient-rally/shared';
 import { layoutLabels, type LabelRequest } from '../../client/src/arena/labelLayout';
 import { Viewport } from '../../client/src/arena/Viewport';
 import { grownBounds, leavesView, MAX_VIEW_GROWTH } from '../../client/src/arena/viewFollow';
-import { placeText, podiumSteps } from '../../client/src/room/podium';
+import { placeText, podiumSteps, settledText } from '../../client/src/room/podium';
 import { checkSettingNumber, fieldOfPath, plainKnobRefusal, plainRefusal } from '../../client/src/room/settingsWords';
 
 /** Issue 9: the pure parts of the classroom screens (labels, views that follow racers, plain refusals, the podium). */
@@ -178,5 +179,14 @@ describe('the podium', () => {
     ]);
     expect(placeText(two[0])).toBe('1st');
     expect(podiumSteps([row('a', 1, 1), row('b', 2, 2), row('c', 3, 3)]).map((s) => s.place)).toEqual([1, 2, 3]);
+  });
+
+  it('labels the settling time that splits equal scores, and leaves it out where the score is a time or missing', () => {
+    const at = (settledSeconds: number | null, score: number | null = 0.5) => ({ ...row('a', 1, 0), score, settledSeconds }) as ResultRow;
+    const robust: ScoringRule = { kind: 'robust-loss', radius: 0.05, samples: 16, decimals: 3 };
+    expect(settledText(robust, at(4.5))).toBe('at rest after 4.5 s');
+    expect(settledText(robust, at(null))).toBe('still moving at the end');
+    expect(settledText(robust, at(4.5, null))).toBe('');
+    expect(settledText({ kind: 'time-to-target', target: 0.1, decimals: 2 }, at(4.5, 3.2))).toBe('');
   });
 });

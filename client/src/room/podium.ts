@@ -1,12 +1,13 @@
-import { formatScore, scoringRuleName, type ResultRow, type ScoringRule } from '@gradient-rally/shared';
+import { formatScore, formatSettledSeconds, scoringRuleName, type ResultRow, type ScoringRule } from '@gradient-rally/shared';
 import type { RacerStyle } from '../arena/racerStyle';
 import { h } from '../ui/elements';
 
 /**
  * The podium: first, second and third place as the results rank them, ties
  * included. Ranks come from shared's results, which give racers with equal
- * scores the same rank ("1, 1, 3"): three identical scores share the top
- * step, and nobody stands on a step their rank does not reach.
+ * scores (and settling times) the same rank ("1, 1, 3"): three identical
+ * scores share the top step, and nobody stands on a step their rank does not
+ * reach.
  */
 export interface PodiumStep {
   /** 1, 2 or 3. */
@@ -25,6 +26,16 @@ export function podiumSteps(rows: readonly ResultRow[]): PodiumStep[] {
 }
 
 const ORDINAL = ['', '1st', '2nd', '3rd'];
+
+/**
+ * When the racer came to rest, the tie-break between equal scores ("at rest
+ * after 4.5 s", "still moving"), labelled; nothing under time-to-target (its
+ * score is a time already) or without a score.
+ */
+export function settledText(scoring: ScoringRule | undefined, row: ResultRow): string {
+  if (scoring?.kind === 'time-to-target' || row.score === null) return '';
+  return row.settledSeconds === null ? 'still moving at the end' : `at rest after ${formatSettledSeconds(row.settledSeconds)}`;
+}
 
 /** "1st", "Tied for 1st". */
 export function placeText(step: PodiumStep): string {
@@ -63,8 +74,9 @@ export function podiumElement(
             return h('li', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`);
           }),
         ),
-        // Tied rows share one score (equal scores are what a tie is).
+        // Tied rows share one score and settling time (that is what a tie is), so the step shows them once.
         h('span', { class: 'podium-score' }, 'Score ', h('strong', {}, formatScore(scoring, step.rows[0].score))),
+        settledText(scoring, step.rows[0]) ? h('span', { class: 'podium-settled' }, settledText(scoring, step.rows[0])) : null,
       ),
     ),
   );
