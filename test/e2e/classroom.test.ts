@@ -138,7 +138,7 @@ describe('a classroom round in the browser', () => {
     // Results: three rows, finite losses.
     const results = host.getByRole('table', { name: 'Results' });
     await expect.poll(() => results.locator('tbody tr').count(), { timeout: 40_000 }).toBe(3);
-    const finalLosses = await results.locator('tbody tr td:nth-child(4)').allTextContents(); // Rank, Nickname, Score, Final loss, …
+    const finalLosses = await results.locator('tbody tr td:nth-child(5)').allTextContents(); // Rank, Nickname, Score, At rest after, Final loss, …
     expect(finalLosses).toHaveLength(3);
     for (const t of finalLosses) expect(Number.isFinite(Number(t.replace('−', '-')))).toBe(true);
     await expect.poll(() => ada.getByRole('table', { name: 'Results' }).locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);

@@ -127,7 +127,14 @@ describe('a class on phones, a teacher at a projector', () => {
       await expect.poll(() => p.url(), { timeout: 20_000 }).toContain(`play=${code}`);
       students[name] = p;
     }
-    await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 15_000 }).toBe(3);
+    // Di, on a second 390×844 phone, keeps the default knobs as Cy does: same start, same optimizer, so the two
+    // racers run the same path and tie (same score, same settling time), which the podium must show as a tie.
+    const di = await phone('portrait');
+    await di.goto(`${url}/?join=${code}`);
+    await di.getByLabel('Nickname').fill('Di');
+    await di.getByRole('button', { name: 'Join', exact: true }).tap();
+    await expect.poll(() => di.url(), { timeout: 20_000 }).toContain(`play=${code}`);
+    await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 15_000 }).toBe(4);
 
     // Lobby: the terrain drawn, large, in view; the own racer's line at a glance; knobs reachable and working.
     for (const [name, p] of Object.entries(students) as [PhoneName, Page][]) {
@@ -167,7 +174,7 @@ describe('a class on phones, a teacher at a projector', () => {
 
     // The projector in the lobby: the code, the QR and the wall of names.
     await host.getByRole('button', { name: 'Projector view' }).click();
-    await expect.poll(() => host.locator('.name-wall li').count(), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => host.locator('.name-wall li').count(), { timeout: 10_000 }).toBe(4);
     expect(await host.locator('.projector-board .join-code').isVisible()).toBe(true);
     expect(await host.locator('#connection').isVisible()).toBe(false);
     expect(await host.locator('#arena-hint').isVisible()).toBe(false);
@@ -190,7 +197,7 @@ describe('a class on phones, a teacher at a projector', () => {
       .toBeLessThanOrEqual(5);
     for (const [name, p] of Object.entries(students) as [PhoneName, Page][]) {
       await expectPhoneLayout(p, name);
-      await expect.poll(() => p.locator('.own-status').textContent(), { timeout: 10_000 }).toMatch(/of 3 · loss \S+ · (racing|finished)/);
+      await expect.poll(() => p.locator('.own-status').textContent(), { timeout: 10_000 }).toMatch(/of 4 · loss \S+ · (racing|finished)/);
       await screenshot(p, `phone-${name}-race`);
     }
     // The projector during the race: the arena fills the screen; the code sits small in a corner.
@@ -204,7 +211,7 @@ describe('a class on phones, a teacher at a projector', () => {
     // Results: the Results tab opens by itself, one card per racer that fits the screen.
     for (const [name, p] of Object.entries(students) as [PhoneName, Page][]) {
       const results = p.getByRole('table', { name: 'Results' });
-      await expect.poll(() => results.locator('tbody tr').count(), { timeout: 40_000 }).toBe(3);
+      await expect.poll(() => results.locator('tbody tr').count(), { timeout: 40_000 }).toBe(4);
       await expect.poll(() => p.getByRole('tab', { name: 'Results' }).getAttribute('aria-selected'), { timeout: 5_000 }).toBe('true');
       await expectPhoneLayout(p, name);
       // No cut columns: every cell's text fits inside the panel.
@@ -217,13 +224,23 @@ describe('a class on phones, a teacher at a projector', () => {
       });
       expect(cut, `${name}: cells outside the screen`).toBe(0);
       expect(await results.locator('tr.own').textContent()).toContain(names[name]);
-      await results.scrollIntoViewIfNeeded();
+      // The trails replay by themselves when results arrive: the picture is taken once every racer is back at its end.
+      await expect.poll(() => p.getByRole('button', { name: 'Replay trajectories' }).count(), { timeout: 15_000 }).toBe(1);
+      await results.locator('tr.own').evaluate((row) => row.scrollIntoView({ block: 'center' }));
+      await framesPainted(p);
       await screenshot(p, `phone-${name}-results`);
     }
     // The projector's podium, full screen, its numbers labelled.
     await expect.poll(() => host.locator('body').getAttribute('data-projector'), { timeout: 20_000 }).toBe('results');
     await expect.poll(() => host.locator('.projector-podium .podium li.p1').count(), { timeout: 20_000 }).toBe(1);
-    expect(await host.locator('.projector-podium .note').textContent()).toMatch(/^Score: the .+ \(lower wins\)/);
+    // Cy and Di tied: one step holds both names under "Tied for …", one score and one settling time, both labelled.
+    const tied = host.locator('.projector-podium .podium > li').filter({ hasText: 'Tied for' });
+    expect(await tied.count()).toBe(1);
+    const tiedNames = (await tied.locator('.podium-names li').allTextContents()).map((t) => t.replace(/^\S+\s/, ''));
+    expect(tiedNames.sort()).toEqual(['Cy', 'Di']);
+    expect(await tied.locator('.podium-score').count()).toBe(1);
+    expect(await tied.locator('.podium-settled').textContent()).toMatch(/^(at rest after \d+\.\d s|still moving at the end)$/);
+    expect(await host.locator('.projector-podium .note').textContent()).toMatch(/^Score: the .+, lower wins\b/);
     expect(await host.locator('.projector-podium .podium-score').first().textContent()).toMatch(/^Score \S+/);
     // Every name fits its step (the third place's score once spilled out of its box).
     const spill = await host

@@ -19,7 +19,7 @@ import { loadUPlot } from '../ui/loadUPlot';
 import { podiumElement } from './podium';
 
 /** The results table's columns, each cell labelled with its header (a narrow panel shows each row as a card). */
-const COLUMNS = ['Rank', 'Nickname', 'Score', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class'] as const;
+const COLUMNS = ['Rank', 'Nickname', 'Score', 'At rest after', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class'] as const;
 
 /** "The host ended the round after 12 s." */
 function endedText(results: ResultsMessage, settings: RoomSettings | undefined): string {
@@ -41,13 +41,15 @@ function endedText(results: ResultsMessage, settings: RoomSettings | undefined):
 
 /**
  * The results screen: podium, the table labelled "Results" (one row per
- * player: rank, nickname, final loss, robust loss, sharpness, class, score,
+ * player: rank, nickname, score, when it came to rest, final loss, robust loss, sharpness, class,
  * what happened), every trajectory replayed together on the arena, and the
  * loss along the straight line between the top two end points.
  */
 export class ResultsPanel {
   readonly element: HTMLElement;
   private replayTimer = 0;
+  /** Says "Replaying…" while the trails play (they start by themselves when results arrive). */
+  private readonly replayButton = h('button', { type: 'button', onclick: () => this.replay() }, 'Replay trajectories');
 
   constructor(
     readonly results: ResultsMessage,
@@ -57,12 +59,15 @@ export class ResultsPanel {
     settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
-    // The score exactly as ranks compare it: the rule's decimals, and under every rule but time-to-target the
-    // settling time that splits equal scores, so rows that show the same text share a rank (shared's rankResults).
-    const scoreText = (r: (typeof rows)[number]) =>
+    // The score exactly as ranks compare it (the rule's decimals) and, in its own labelled column, the settling
+    // time that splits equal scores under every rule but time-to-target: rows that show the same two texts share a
+    // rank (shared's rankResults). A bare "1.140 · 1.4 s" left a student guessing what the seconds were.
+    const settledCell = (r: (typeof rows)[number]) =>
       results.scoring.kind === 'time-to-target' || r.score === null
-        ? formatScore(results.scoring, r.score)
-        : `${formatScore(results.scoring, r.score)} · ${formatSettledSeconds(r.settledSeconds)}`;
+        ? '—'
+        : r.settledSeconds === null
+          ? 'still moving'
+          : formatSettledSeconds(r.settledSeconds);
     const slotOf = (id: string) => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));
     const podium = podiumElement(rows, results.scoring, slotOf);
     const f = (v: number | null) => (v === null ? '—' : formatNumber(v));
@@ -83,11 +88,12 @@ export class ResultsPanel {
             { class: r.id === ownId ? 'own' : undefined, role: 'row' },
             cell(0, String(r.rank), true),
             cell(1, h('span', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`)),
-            cell(2, scoreText(r), true),
-            cell(3, f(r.finalLoss), true),
-            cell(4, f(r.robustLoss), true),
-            cell(5, f(r.lambdaMax), true),
-            cell(6, r.pointClass ?? r.status),
+            cell(2, formatScore(results.scoring, r.score), true),
+            cell(3, settledCell(r), true),
+            cell(4, f(r.finalLoss), true),
+            cell(5, f(r.robustLoss), true),
+            cell(6, f(r.lambdaMax), true),
+            cell(7, r.pointClass ?? r.status),
           );
         }),
       ),
@@ -106,7 +112,7 @@ export class ResultsPanel {
       h(
         'div',
         { class: 'buttons' },
-        h('button', { type: 'button', onclick: () => this.replay() }, 'Replay trajectories'),
+        this.replayButton,
         h(
           'button',
           { type: 'button', onclick: () => download(`gradient-rally-round-${results.round}.csv`, 'text/csv', resultsToCsv(rows)) },
@@ -164,6 +170,7 @@ export class ResultsPanel {
     const tick = () => {
       const f = Math.min(1, (performance.now() - t0) / 4000);
       this.stage.model.replayFraction = f;
+      this.replayButton.textContent = f < 1 ? 'Replaying…' : 'Replay trajectories';
       if (f < 1) this.replayTimer = requestAnimationFrame(tick);
       else this.stage.model.replayFraction = undefined;
     };
