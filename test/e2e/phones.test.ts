@@ -36,6 +36,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
+  console.log(measured.join('\n'));
   let i = 0;
   for (const c of contexts) for (const p of c.pages()) await screenshot(p, `phones-last-${i++}`).catch(() => undefined);
   for (const c of contexts) await c.close().catch(() => undefined);
@@ -76,9 +77,15 @@ function layout(page: Page): Promise<Layout> {
   });
 }
 
+/** What each check measured, printed after the run (the figures issue 9 asks for). */
+const measured: string[] = [];
+
 /** The terrain is in view and large, nothing is wider than the screen, the legend is not over the terrain. */
-async function expectPhoneLayout(page: Page, name: PhoneName): Promise<void> {
+async function expectPhoneLayout(page: Page, name: PhoneName, phase: string): Promise<void> {
   const l = await layout(page);
+  measured.push(
+    `${name} ${l.innerWidth}×${l.innerHeight} ${phase}: terrain ${Math.round(l.arena.width)}×${Math.round(l.arena.height)} px at y ${Math.round(l.arena.y)}, page ${l.scrollWidth} px wide`,
+  );
   expect(l.scrollWidth, `${name}: page wider than the screen`).toBeLessThanOrEqual(l.innerWidth);
   const upright = l.innerHeight > l.innerWidth;
   if (upright) {
@@ -101,6 +108,7 @@ async function expectReachable(page: Page, label: string): Promise<void> {
   await control.scrollIntoViewIfNeeded();
   const box = (await control.boundingBox())!;
   const vp = page.viewportSize()!;
+  measured.push(`${vp.width}×${vp.height} ${label}: ${Math.round(box.width)}×${Math.round(box.height)} px at y ${Math.round(box.y)}`);
   expect(box.height, `${label} height`).toBeGreaterThanOrEqual(44);
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(vp.width);
@@ -140,7 +148,7 @@ describe('a class on phones, a teacher at a projector', () => {
     for (const [name, p] of Object.entries(students) as [PhoneName, Page][]) {
       await expect.poll(() => p.locator('#legend').textContent(), { timeout: 30_000 }).toContain('Loss');
       await expect.poll(() => p.locator('.own-status').textContent(), { timeout: 10_000 }).toContain(names[name]);
-      await expectPhoneLayout(p, name);
+      await expectPhoneLayout(p, name, 'lobby');
       for (const label of ['Optimizer', 'Learning rate', 'Momentum']) await expectReachable(p, label);
       await framesPainted(p);
       await screenshot(p, `phone-${name}-lobby`);
@@ -196,7 +204,7 @@ describe('a class on phones, a teacher at a projector', () => {
       })
       .toBeLessThanOrEqual(5);
     for (const [name, p] of Object.entries(students) as [PhoneName, Page][]) {
-      await expectPhoneLayout(p, name);
+      await expectPhoneLayout(p, name, 'race');
       await expect.poll(() => p.locator('.own-status').textContent(), { timeout: 10_000 }).toMatch(/of 4 · loss \S+ · (racing|finished)/);
       await screenshot(p, `phone-${name}-race`);
     }
@@ -213,7 +221,7 @@ describe('a class on phones, a teacher at a projector', () => {
       const results = p.getByRole('table', { name: 'Results' });
       await expect.poll(() => results.locator('tbody tr').count(), { timeout: 40_000 }).toBe(4);
       await expect.poll(() => p.getByRole('tab', { name: 'Results' }).getAttribute('aria-selected'), { timeout: 5_000 }).toBe('true');
-      await expectPhoneLayout(p, name);
+      await expectPhoneLayout(p, name, 'results');
       // No cut columns: every cell's text fits inside the panel.
       const cut = await results.evaluate((t) => {
         const panel = t.closest('.tab-panels')!.getBoundingClientRect();
@@ -257,7 +265,7 @@ describe('a class on phones, a teacher at a projector', () => {
     const p = await phone('small');
     await p.goto(`${url}/?solo`);
     await expect.poll(() => p.locator('#legend').textContent(), { timeout: 30_000 }).toContain('Loss');
-    await expectPhoneLayout(p, 'small');
+    await expectPhoneLayout(p, 'small', 'solo');
     // Run first: the buttons a learner needs, within reach.
     expect(await p.getByRole('tab', { name: 'Run' }).getAttribute('aria-selected')).toBe('true');
     const run = p.getByRole('button', { name: 'Run', exact: true });
@@ -278,7 +286,7 @@ describe('a class on phones, a teacher at a projector', () => {
     const problemBox = (await problem.boundingBox())!;
     expect(problemBox.y + problemBox.height).toBeLessThanOrEqual(p.viewportSize()!.height);
     expect(problemBox.y).toBeGreaterThanOrEqual(boxBottom.y);
-    await expectPhoneLayout(p, 'small');
+    await expectPhoneLayout(p, 'small', 'solo, formula error');
     await screenshot(p, 'phone-solo-formula');
     expect(errors).toEqual([]);
   });

@@ -138,10 +138,13 @@ export class PanelTabs {
       if (tabbed) {
         t.panel.setAttribute('role', 'tabpanel');
         t.panel.setAttribute('aria-labelledby', t.button.id);
+        // Focusable, as the tabs pattern has it: a panel of text only (the lesson) scrolls, and the keyboard must reach it.
+        t.panel.tabIndex = 0;
       } else {
         // Every panel shows: plain sections, not tab panels of a hidden tab bar.
         t.panel.removeAttribute('role');
         t.panel.removeAttribute('aria-labelledby');
+        t.panel.removeAttribute('tabindex');
       }
     }
   }
