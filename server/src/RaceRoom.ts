@@ -68,7 +68,7 @@ export interface RoomDeps {
 }
 
 interface ClientData {
-  role: 'host' | 'player';
+  role: 'host' | 'player' | 'watcher';
   playerId?: string;
   bucket: RateLimiter;
   /** Set when a newer connection took over this seat, or the player was kicked. */
@@ -280,8 +280,14 @@ export class RaceRoom extends Room<RaceState> {
   override onJoin(client: Client, _options: unknown, admission: Admission): void {
     const data: ClientData = { role: admission.role, bucket: new RateLimiter(this.deps.rateLimit, Date.now()) };
     client.userData = data;
+    if (admission.role === 'watcher') {
+      // The host's projector window: sees the state and the results, holds no seat, sends nothing.
+      this.welcome(client, { role: 'watcher' });
+      this.sendCatchUp(client);
+      return;
+    }
     if (admission.role === 'host') {
-      if (this.hostClient && this.hostClient !== client) this.replace(this.hostClient);
+      if (this.hostClient && this.hostClient !== client) this.replace(this.hostClient, 'host');
       this.hostClient = client;
       this.model.setHostConnected(true);
       this.welcome(client, { role: 'host', hostSecret: this.model.hostSecret });
@@ -290,7 +296,7 @@ export class RaceRoom extends Room<RaceState> {
       const player = this.model.seat(admission);
       if (!player) return client.leave(4003); // removed between admission and joining
       const previous = this.playerClients.get(player.id);
-      if (previous && previous !== client) this.replace(previous);
+      if (previous && previous !== client) this.replace(previous, 'player');
       this.playerClients.set(player.id, client);
       data.playerId = player.id;
       const note = 'nameNote' in admission ? admission.nameNote : undefined;
@@ -305,7 +311,7 @@ export class RaceRoom extends Room<RaceState> {
 
   override async onLeave(client: Client, consented: boolean): Promise<void> {
     const data = client.userData as ClientData | undefined;
-    if (!data || data.replaced) return;
+    if (!data || data.replaced || data.role === 'watcher') return;
     if (data.role === 'host') {
       if (this.hostClient !== client) return;
       this.model.setHostConnected(false);
@@ -383,6 +389,7 @@ export class RaceRoom extends Room<RaceState> {
     if (!isClientMessageType(type)) {
       return this.refuse(client, typeName, ErrorCode.unknownType, `unknown message type ${JSON.stringify(typeName)}`);
     }
+    if (data.role === 'watcher') return this.refuse(client, type, ErrorCode.forbidden, 'a projector view only watches');
     const parsed = parseClientMessageOfType(type, payload);
     if (!parsed.ok) return this.refuse(client, type, ErrorCode.invalid, parsed.error.message, parsed.error.path);
     const actor: Actor = data.role === 'host' ? { role: 'host' } : { role: 'player', playerId: data.playerId ?? '' };
@@ -426,6 +433,8 @@ export class RaceRoom extends Room<RaceState> {
       const out = this.model.receive(actor, message, Date.now());
       if (!out.ok) return this.refuse(client, message.type, out.refusal.code, out.refusal.message, out.refusal.path);
       const effect = out.value;
+      // The host's form shows "Saved" beside the field it changed.
+      if (actor.role === 'host' && message.type.startsWith('host:')) client.send('applied', { type: message.type });
       if (effect.kind === 'snapshot') this.sendSnapshot(client);
       if (effect.kind === 'kicked') this.closeKicked(effect.playerId, effect.banned);
       if (effect.kind !== 'snapshot') this.dirty = true;
@@ -466,12 +475,14 @@ export class RaceRoom extends Room<RaceState> {
     this.log.info({ event: 'player-kicked', playerId, banned }, banned ? 'player kicked and banned' : 'player kicked');
   }
 
-  private replace(old: Client): void {
+  /** A newer connection took this seat (another tab or window): the old one is told, then closed. */
+  private replace(old: Client, role: 'host' | 'player'): void {
     (old.userData as ClientData).replaced = true;
+    old.send('replaced', { role });
     old.leave(4000);
   }
 
-  private welcome(client: Client, extra: Partial<WelcomeMessage> & { role: 'host' | 'player' }): void {
+  private welcome(client: Client, extra: Partial<WelcomeMessage> & { role: WelcomeMessage['role'] }): void {
     const code = this.model.code;
     const msg: WelcomeMessage = { sessionId: client.sessionId, code, joinPath: `/?join=${code}`, ...extra };
     if (msg.nameNote === undefined) delete msg.nameNote;

@@ -1,8 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
-import { NAME_MAX_LENGTH } from '@gradient-rally/shared';
-
-const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+import { NAME_MAX_LENGTH, NICKNAME_NOTES, nicknameAllowed, numberedNickname, tidyNickname } from '@gradient-rally/shared';
 
 const ADJECTIVES = [
   'Brave',
@@ -56,52 +53,41 @@ export function suggestName(taken: ReadonlySet<string> = new Set()): string {
 
 export interface CleanName {
   name: string;
-  /** Why the requested name was not used as typed, when it was not. */
+  /** Why the student got another name than the one typed (a sentence naming the new one), when they did. */
   note?: string;
 }
 
 /**
- * Turns what a student typed into a name fit for a projector: control and
- * invisible characters removed, whitespace collapsed, trimmed, at most
- * NAME_MAX_LENGTH characters, not profane (obscenity's English preset, with
- * its leet-speak and look-alike transforms), unique in the room
- * (case-insensitively; "Ada" then "Ada 2").
+ * Turns what a student typed into a name fit for a projector, by shared's
+ * nickname rule (the join form checks the same one): tidied, at most
+ * NAME_MAX_LENGTH characters, not profane (else a friendly generated name),
+ * unique in the room (case-insensitively; "Ada" then "Ada 2").
  *
  * @param taken lower-cased names already in the room
  */
 export function cleanNickname(input: unknown, taken: ReadonlySet<string>): CleanName {
   const raw = typeof input === 'string' ? input : '';
-  let name = raw
-    .normalize('NFKC')
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  let note: string | undefined;
-  if (name.length > NAME_MAX_LENGTH) {
+  let name = tidyNickname(raw);
+  let cut = false;
+  if (Array.from(name).length > NAME_MAX_LENGTH) {
     name = Array.from(name).slice(0, NAME_MAX_LENGTH).join('').trim();
-    note = `names are at most ${NAME_MAX_LENGTH} characters`;
+    cut = true;
   }
   if (name === '') {
-    return { name: suggestName(taken), note: raw.trim() === '' ? 'no name given: here is one' : 'that name had no visible characters' };
+    const given = suggestName(taken);
+    return { name: given, note: raw.trim() === '' ? NICKNAME_NOTES.empty(given) : NICKNAME_NOTES.invisible(given) };
   }
-  if (matcher.hasMatch(name)) {
-    return { name: suggestName(taken), note: 'that name is not allowed here: here is a friendly one' };
+  if (!nicknameAllowed(name)) {
+    const given = suggestName(taken);
+    return { name: given, note: NICKNAME_NOTES.refused(given) };
   }
   if (taken.has(name.toLowerCase())) {
-    const unique = uniqueName(name, taken);
-    return { name: unique, note: `"${name}" is taken in this room` };
+    const unique = numberedNickname(name, taken);
+    return { name: unique, note: NICKNAME_NOTES.taken(name, unique) };
   }
-  return note ? { name, note } : { name };
+  return cut ? { name, note: NICKNAME_NOTES.tooLong(name) } : { name };
 }
 
 function uniqueName(base: string, taken: ReadonlySet<string>): string {
-  for (let n = 2; ; n++) {
-    const suffix = ` ${n}`;
-    const stem = Array.from(base)
-      .slice(0, NAME_MAX_LENGTH - suffix.length)
-      .join('')
-      .trim();
-    const name = stem + suffix;
-    if (!taken.has(name.toLowerCase())) return name;
-  }
+  return numberedNickname(base, taken);
 }

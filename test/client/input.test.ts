@@ -47,6 +47,16 @@ describe('join code and nickname input', () => {
     expect(parseNickname('')).toEqual({ ok: true, value: '' });
     expect(parseNickname('x'.repeat(21)).ok).toBe(false);
   });
+  it('refuses the nicknames the server refuses, in the same words both sides share', () => {
+    // The server's rule (obscenity's English preset with its look-alike transforms), checked before joining.
+    for (const rude of ['fuck', 'FUCK you', 'sh1t', 'ｆｕｃｋ']) {
+      const r = parseNickname(rude);
+      expect(r.ok, rude).toBe(false);
+      expect(!r.ok && r.message).toMatch(/not allowed here/);
+    }
+    expect(parseNickname('Scunthorpe')).toEqual({ ok: true, value: 'Scunthorpe' });
+    expect(parseNickname('Ａｄａ')).toEqual({ ok: true, value: 'Ada' });
+  });
   it('number fields refuse NaN, Infinity and out-of-range values', () => {
     expect(parseNumberField('0,5', 'Momentum', 0, 1)).toEqual({ ok: true, value: 0.5 });
     for (const t of ['', 'abc', 'Infinity', 'NaN', '2']) expect(parseNumberField(t, 'Momentum', 0, 1).ok).toBe(false);

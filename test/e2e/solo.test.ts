@@ -79,7 +79,11 @@ describe('solo sandbox', () => {
     await page.getByLabel('Landscape').selectOption({ label: 'Your own formula…' });
     const expr = page.getByLabel('Expression in x and y');
     await expr.fill('x^2 + * y');
-    await expect.poll(() => page.getByRole('alert').allTextContents(), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/expr/));
+    // In plain words, with the spot marked in the formula (issue 9: it read like a parser's debug output).
+    await expect
+      .poll(() => page.getByRole('alert').allTextContents(), { timeout: 10_000 })
+      .toContainEqual("Expected a number, x, y, a function or '(' after '+', found '*'.");
+    expect(await page.locator('.formula-spot mark').textContent()).toBe('*');
     await expr.fill('x^2 + 2*y^2');
     await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join(''), { timeout: 10_000 }).toBe('');
 

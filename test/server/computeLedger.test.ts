@@ -141,7 +141,7 @@ describe('ComputeLedger', () => {
     model.claimCreatorSeat();
     const seat = (name: string) => {
       const a = model.admit({ name });
-      if (!a.ok || a.value.role === 'host') throw new Error(a.ok ? 'host' : a.refusal.message);
+      if (!a.ok || a.value.role !== 'player') throw new Error(a.ok ? a.value.role : a.refusal.message);
       return model.seat(a.value)!;
     };
     const ada = seat('Ada');

@@ -25,7 +25,7 @@ describe('cleanNickname', () => {
   it(`cuts names at ${NAME_MAX_LENGTH} characters (not UTF-16 units) and says so`, () => {
     const long = cleanNickname('Bartholomew Fitzgerald-Smythe', none);
     expect(long.name).toBe('Bartholomew Fitzgera');
-    expect(long.note).toMatch(/at most 20 characters/);
+    expect(long.note).toBe('Nicknames have at most 20 characters, so you are "Bartholomew Fitzgera".');
     const emoji = cleanNickname('🚀'.repeat(25), none);
     expect(Array.from(emoji.name)).toHaveLength(NAME_MAX_LENGTH);
   });
@@ -33,19 +33,19 @@ describe('cleanNickname', () => {
   it('gives an empty or invisible name a friendly generated one, with the reason', () => {
     const empty = cleanNickname('', none);
     expect(empty.name).toMatch(SUGGESTED);
-    expect(empty.note).toBe('no name given: here is one');
-    expect(cleanNickname(undefined, none).note).toBe('no name given: here is one');
+    expect(empty.note).toBe(`You left the nickname empty, so you are "${empty.name}".`);
+    expect(cleanNickname(undefined, none).note).toMatch(/^You left the nickname empty, so you are "/);
     expect(cleanNickname(42, none).name).toMatch(SUGGESTED);
     const invisible = cleanNickname('\u200B\u200D\u2060', none);
     expect(invisible.name).toMatch(SUGGESTED);
-    expect(invisible.note).toBe('that name had no visible characters');
+    expect(invisible.note).toBe(`That nickname had no visible characters, so you are "${invisible.name}".`);
   });
 
   it('refuses profanity, also in leet-speak and look-alikes, and offers a friendly name', () => {
     for (const rude of ['fuck', 'FUCK you', 'fuuuck', 'sh1t', 'ｆｕｃｋ']) {
       const r = cleanNickname(rude, none);
       expect(r.name, rude).toMatch(SUGGESTED);
-      expect(r.note, rude).toMatch(/not allowed/);
+      expect(r.note, rude).toBe(`That nickname is not allowed here, so you are "${r.name}".`);
     }
     // Words that merely contain a rude substring stay (the Scunthorpe problem).
     expect(cleanNickname('Scunthorpe', none).name).toBe('Scunthorpe');
@@ -54,7 +54,8 @@ describe('cleanNickname', () => {
   it('makes a taken name unique, case-insensitively: "Ada", then "Ada 2", "Ada 3"', () => {
     const taken = new Set(['ada']);
     const second = cleanNickname('ADA', taken);
-    expect(second).toEqual({ name: 'ADA 2', note: '"ADA" is taken in this room' });
+    // The note says both names: the student looks for "ADA 2" on the projector.
+    expect(second).toEqual({ name: 'ADA 2', note: '"ADA" is taken in this game, so you are "ADA 2".' });
     expect(cleanNickname('Ada', new Set(['ada', 'ada 2'])).name).toBe('Ada 3');
     // The number still fits: the stem is shortened instead.
     const full = 'A'.repeat(NAME_MAX_LENGTH);

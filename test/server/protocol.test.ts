@@ -8,12 +8,12 @@ import {
   ServerMessageType,
   type ServerMessageTypeName,
 } from '@gradient-rally/shared';
-import { bootGame, createHost, joinPlayer, quickSettings, until, waitForPhase, type Booted, type Bot } from './harness';
+import { Bot, bootGame, createHost, joinPlayer, quickSettings, until, waitForPhase, type Booted } from './harness';
 
 /**
  * The protocol's zod schemas against what the real server sends: every
  * message a host and its players receive over a round (welcome, error,
- * snapshot, results, kicked), and the state's JSON text fields, parse with
+ * snapshot, results, kicked, replaced, applied), and the state's JSON text fields, parse with
  * their schemas — so a client that parses once on receipt never refuses an
  * honest server.
  */
@@ -79,9 +79,12 @@ describe('the server’s answers parse with the protocol schemas', () => {
     await ada.next('results');
     await late.next('results');
     expectStateParses(host);
+    // The host's page opened again elsewhere: the first is told it was replaced.
+    const host2 = new Bot(await server.client().joinById(code, { hostSecret: host.welcome!.hostSecret }));
+    await host.next('replaced');
 
     const seen = new Set<string>();
-    for (const bot of [host, ada, bob, late]) expectAllParse(bot, seen);
+    for (const bot of [host, host2, ada, bob, late]) expectAllParse(bot, seen);
     expect([...seen].sort()).toEqual(Object.values(ServerMessageType).sort());
   });
 

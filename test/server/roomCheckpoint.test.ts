@@ -33,7 +33,7 @@ const knobs = (optimizer: Record<string, unknown>): ClientMessage => ({ type: 's
 
 function seat(model: RoomModel, name: string, device?: string): RoomPlayer {
   const a = model.admit(device ? { name, device } : { name });
-  if (!a.ok || a.value.role === 'host') throw new Error(a.ok ? 'host' : a.refusal.message);
+  if (!a.ok || a.value.role !== 'player') throw new Error(a.ok ? a.value.role : a.refusal.message);
   return model.seat(a.value)!;
 }
 

@@ -33,7 +33,7 @@ function room(settings: Record<string, unknown> = {}): RoomModel {
 function join(model: RoomModel, options: JoinOptions): RoomPlayer {
   const admission = model.admit(options);
   if (!admission.ok) throw new Error(admission.refusal.message);
-  if (admission.value.role === 'host') throw new Error('admitted as host');
+  if (admission.value.role !== 'player') throw new Error(`admitted as ${admission.value.role}`);
   const player = model.seat(admission.value);
   if (!player) throw new Error('not seated');
   return player;
@@ -198,6 +198,10 @@ describe('host rights', () => {
     expect(model.admit({ hostSecret: model.hostSecret })).toEqual({ ok: true, value: { role: 'host' } });
     const wrong = model.admit({ hostSecret: 'guessed-secret-1' });
     expect(wrong.ok ? null : wrong.refusal).toEqual({ status: 403, message: 'wrong host secret' });
+    // A projector window of the host's browser watches; without the secret nobody does.
+    expect(model.admit({ hostSecret: model.hostSecret, watch: true })).toEqual({ ok: true, value: { role: 'watcher' } });
+    const stranger = model.admit({ watch: true });
+    expect(stranger.ok ? null : stranger.refusal.status).toBe(403);
   });
 
   it('start needs a player; players have knobs and starts, the host has neither', () => {

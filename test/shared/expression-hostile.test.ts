@@ -5,6 +5,7 @@ import {
   MAX_NESTING_DEPTH,
   compileExpression,
   createExpressionLandscape,
+  FormulaError,
   parseExpression,
   SpecError,
 } from '@gradient-rally/shared';
@@ -267,6 +268,33 @@ describe('hostile and malformed formulas', () => {
       expect(o.every((v) => !Number.isNaN(v))).toBe(true);
       expect(performance.now() - t0).toBeLessThan(1000);
       expect(f.tapeLengths.hessian).toBeLessThan(3000);
+    }
+  });
+});
+
+describe('formula errors in plain words', () => {
+  it('say the problem alone, counting characters from 1 as people do, and keep where it is', () => {
+    // Issue 9: the page used to show "missing ')' for the '(' opened at offset 3 at position 5 sin(x ^ (at character 6)".
+    const e = rejection(() => parseExpression('sin(x ^ (')).error as FormulaError;
+    expect(e).toBeInstanceOf(FormulaError);
+    expect(e.problem).toBe("Expected a number, x, y, a function or '(' after '(', found end of formula.");
+    expect(e.position).toBe(9);
+    expect(e.source).toBe('sin(x ^ (');
+    const open = rejection(() => parseExpression('sin(x')).error as FormulaError;
+    expect(open.problem).toBe("Missing ')': the '(' at character 4 is never closed.");
+    const wrong = rejection(() => parseExpression('(x + 1 y')).error as FormulaError;
+    expect(wrong.problem).toMatch(/^Implicit multiplication is not supported: write 1\*y\.$/);
+    const op = rejection(() => parseExpression('x^2 + * y')).error as FormulaError;
+    expect(op.problem).toBe("Expected a number, x, y, a function or '(' after '+', found '*'.");
+    const first = rejection(() => parseExpression('*x')).error as FormulaError;
+    expect(first.problem).toBe("Expected a number, x, y, a function or '(' at the start, found '*'.");
+    const after = rejection(() => parseExpression('sin(x)) + 1')).error as FormulaError;
+    expect(after.problem).toBe("Unmatched ')'.");
+    // No path, no 0-based offsets, no caret drawing in what a person reads.
+    for (const src of ['sin(x', '(x', 'x +', 'foo(x)', '2x', 'x^^2', '', '1e', "x'"]) {
+      const f = rejection(() => parseExpression(src, 'settings.landscape.expr')).error as FormulaError;
+      expect(f.problem, src).not.toMatch(/offset|position|settings\.|\n|\^$/);
+      expect(f.problem, src).toMatch(/^[A-Z'].*\.$/);
     }
   });
 });

@@ -44,6 +44,8 @@ export class ArenaModel {
   startMarker: [number, number] | undefined;
   /** Replay: when set, trails are drawn only up to this fraction of their length. */
   replayFraction: number | undefined;
+  /** Markers and names drawn this much larger (1.5 on a projector, read from the back of the room). */
+  scale = 1;
 
   /** Adds or updates a racer; `slot` decides its colour and shape. */
   upsertRacer(id: string, slot: number, label: string, x: number, y: number, own: boolean, status: RacerView['status']): RacerView {

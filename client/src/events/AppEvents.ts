@@ -6,7 +6,7 @@ import { EventBus } from './EventBus';
 export type Route =
   | { to: 'landing' }
   | { to: 'join'; code: string; message?: string }
-  | { to: 'host'; code?: string }
+  | { to: 'host'; code?: string; as?: 'host' | 'watch' }
   | { to: 'player'; code: string; name?: string }
   | { to: 'solo' };
 
@@ -18,8 +18,10 @@ export interface AppEvents {
   'arena-ready': { width: number; height: number };
   /** A new terrain picture to show (from the worker, already drawn to a canvas). */
   'terrain-picture': TerrainPicture;
-  /** The player panned or zoomed; the overlay re-requests the terrain. */
+  /** The player panned or zoomed (the view stops following the racers); the overlay re-requests the terrain. */
   'view-changed': Viewport;
+  /** The arena's canvas changed size (window, rotation, panels shown or hidden). */
+  'arena-resized': { width: number; height: number };
   /** A click on the terrain, in landscape coordinates (choose a start point). */
   'arena-clicked': { x: number; y: number };
   /** Frames drawn per second, measured by the arena scene (bench and debug). */

@@ -1,4 +1,4 @@
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, NAME_MAX_LENGTH } from '@gradient-rally/shared';
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, nicknameProblem, tidyNickname } from '@gradient-rally/shared';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -24,11 +24,14 @@ export function parseJoinCode(text: string): Parsed<string> {
   return { ok: true, value: code };
 }
 
-/** A nickname as typed: trimmed, inner whitespace collapsed; empty is allowed (the server picks a friendly one). */
+/**
+ * A nickname as typed, by shared's nickname rule (the server applies the same):
+ * tidied, not too long, not profane; empty is allowed (the server picks a friendly one).
+ */
 export function parseNickname(text: string): Parsed<string> {
-  const name = text.trim().replace(/\s+/g, ' ');
-  if ([...name].length > NAME_MAX_LENGTH) return { ok: false, message: `A nickname has at most ${NAME_MAX_LENGTH} characters.` };
-  return { ok: true, value: name };
+  const problem = nicknameProblem(text);
+  if (problem) return { ok: false, message: problem };
+  return { ok: true, value: tidyNickname(text) };
 }
 
 /** A number typed in a field: finite and inside [min, max]. */

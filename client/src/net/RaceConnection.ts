@@ -126,7 +126,8 @@ export class RaceConnection {
   async leave(): Promise<void> {
     this.closing = true;
     this.setState('closed');
-    await this.room?.leave(true).catch(() => undefined);
+    // A socket the server already closed (the seat moved to another tab) has nothing left to leave.
+    if (this.room?.connection.isOpen) await this.room.leave(true).catch(() => undefined);
   }
 
   /** Marks the seat closed by the server (kicked): no reconnection attempts. */

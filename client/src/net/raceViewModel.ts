@@ -1,11 +1,13 @@
 import {
   dequantize,
   jsonFieldReader,
+  OPTIMIZER_LABELS,
   optimizerSpecSchema,
   PATCH_MS,
   RacerStatusByte,
   roomLandscapeInfoSchema,
   roomSettingsSchema,
+  type OptimizerKind,
   type OptimizerSpec,
   type ParseResult,
   type Phase,
@@ -90,6 +92,8 @@ export interface RacerRow {
   status: 'idle' | 'racing' | 'diverged' | 'finished';
   statusText: string;
   optimizerKind: string;
+  /** The optimizer's name for people ("SGD", "Adam", "L-BFGS"), not its key. */
+  optimizerName: string;
   /** The racer's current optimizer spec, parsed from its `optimizerJson`. */
   optimizer: OptimizerSpec | undefined;
   rank: number;
@@ -127,6 +131,7 @@ export function racerRows(state: RoomStateLike, ownId?: string, fields: RoomFiel
               : 'idle',
       statusText: timeUp ? 'time up' : (STATUS_TEXT[code] ?? 'unknown'),
       optimizerKind: p.optimizerKind,
+      optimizerName: optimizerName(p.optimizerKind),
       optimizer: fields.optimizer(id, p),
       rank: p.rank,
     });
@@ -134,6 +139,12 @@ export function racerRows(state: RoomStateLike, ownId?: string, fields: RoomFiel
   const lossKey = (r: RacerRow) => (Number.isFinite(r.loss) && r.status !== 'diverged' ? r.loss : Infinity);
   rows.sort((a, b) => (a.rank > 0 && b.rank > 0 ? a.rank - b.rank : 0) || lossKey(a) - lossKey(b) || a.slot - b.slot);
   return rows;
+}
+
+/** "SGD" for 'sgd', "AdamW" for 'adamw': shared's label without its parenthesis. */
+export function optimizerName(kind: string): string {
+  const label = OPTIMIZER_LABELS[kind as OptimizerKind];
+  return label ? label.replace(/ \(.*\)$/, '') : kind;
 }
 
 /**

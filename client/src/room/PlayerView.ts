@@ -18,10 +18,27 @@ import { onServerMessage } from '../net/serverMessages';
 import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { h } from '../ui/elements';
+import { PanelTabs } from '../ui/PanelTabs';
 import type { ScreenShell } from '../ui/ScreenShell';
 import { KnobsPanel, type KnobLimits } from '../ui/KnobsPanel';
 import { LossChart } from '../ui/LossChart';
 import { RoomScreen } from './RoomScreen';
+import { plainKnobRefusal } from './settingsWords';
+
+/** Words for the arena hint: a finger pinches, a mouse scrolls. */
+function touchWords(): { pan: string; pick: string } {
+  const touch = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+  return touch
+    ? { pan: 'Drag to pan, pinch to zoom.', pick: 'Tap the terrain to choose where your racer starts.' }
+    : { pan: 'Drag to pan, scroll to zoom.', pick: 'Click the terrain to choose where your racer starts.' };
+}
+
+const ORDINALS = ['th', 'st', 'nd', 'rd'];
+/** 1 → "1st", 12 → "12th", 22 → "22nd". */
+function ordinal(n: number): string {
+  const v = n % 100;
+  return `${n}${ORDINALS[(v - 20) % 10] ?? ORDINALS[v] ?? ORDINALS[0]}`;
+}
 
 /** Host settings → what the knobs panel allows. */
 export function limitsFromSettings(
@@ -45,6 +62,12 @@ export class PlayerView {
   private readonly chart = new LossChart('Your loss');
   private readonly diagnostics = new DiagnosticsPanel(() => this.updateDiagnostics());
   private readonly message = h('p', { class: 'error', role: 'alert' });
+  /** Why the student got another name ('"Ada" is taken in this game, so you are "Ada 2".'). */
+  private readonly nameNote = h('p', { class: 'name-note', role: 'status' });
+  /** The student's own racer at a glance: shape, name, place, loss, status. */
+  private readonly ownLine = h('p', { class: 'own-status' });
+  private ownKey = '';
+  private tabs: PanelTabs | undefined;
   private limitsKey = '';
   private limits: KnobLimits | undefined;
   private sendTimer: ReturnType<typeof setTimeout> | undefined;
@@ -91,21 +114,29 @@ export class PlayerView {
     }
     this.shell.enter('player', `/?play=${this.code}`);
     this.screen.showConnection('connected');
-    this.shell.setHint('Drag to pan, scroll to zoom. Your racer has a white ring.');
-    this.shell.side.replaceChildren(
-      this.message,
-      this.screen.resultsHost,
-      this.screen.leaderboardPanel,
-      this.screen.lessonPanel,
-      h('div', { id: 'knobs-slot' }),
-      this.diagnostics.element,
-      this.boundary.element,
-      this.chart.element,
+    this.shell.setHint(`${touchWords().pan} Your racer has a white ring.`);
+    // On a phone one panel at a time under the arena, the tab bar within the thumb's reach; on a wider screen all of them.
+    this.tabs = new PanelTabs(
+      [
+        { id: 'results', label: 'Results', content: [this.screen.resultsHost], unavailable: true, tabOrder: 0 },
+        { id: 'board', label: 'Ranking', content: [this.screen.leaderboardPanel], tabOrder: 2 },
+        { id: 'lesson', label: 'Lesson', content: [this.screen.lessonPanel], tabOrder: 3 },
+        { id: 'knobs', label: 'Knobs', content: [h('div', { id: 'knobs-slot' })], tabOrder: 1 },
+        { id: 'more', label: 'Charts', content: [this.chart.element, this.diagnostics.element, this.boundary.element], tabOrder: 4 },
+      ],
+      'knobs',
+      { label: 'Panels' },
     );
+    this.shell.side.replaceChildren(this.ownLine, this.nameNote, this.message, this.tabs.element);
     this.boundary.element.hidden = true;
     this.screen.onRows = (rows, state) => this.onRows(rows, state);
     this.screen.onPhase = (phase) => {
       if (phase === 'countdown' || phase === 'lobby') this.chart.reset();
+      this.tabs?.setAvailable('results', phase === 'results');
+    };
+    this.screen.onResults = () => {
+      this.tabs?.setAvailable('results', true);
+      this.tabs?.select('results');
     };
     this.offs.push(
       bus.on('arena-clicked', ({ x, y }) => {
@@ -120,19 +151,32 @@ export class PlayerView {
       this.screen.ownId = m.playerId;
       seatStore.set(this.code, { playerToken: m.playerToken, name: m.name });
       this.conn.rejoinOptions = m.playerToken ? { playerToken: m.playerToken } : undefined;
-      if (m.nameNote) this.message.textContent = m.nameNote;
+      if (m.nameNote) this.nameNote.textContent = m.nameNote;
       // Mark the own racer now: after a reload on a still screen (results) no patch may follow the welcome.
       if (room.state?.players) this.screen.update(room.state);
     });
-    onServerMessage(room, 'error', (m) => this.showError(m.message));
-    onServerMessage(room, 'kicked', (m) => {
+    onServerMessage(room, 'error', (m) => {
+      if (m.type === 'chooseStart' && m.path === 'point')
+        return this.showError("That point is outside this terrain's picture: choose a start on the terrain itself.");
+      if (m.type !== 'setKnobs') return this.showError(m.message);
+      // The server races with what it accepted: show its words and put the knobs back to it.
+      this.showError(plainKnobRefusal(this.knobValues?.kind ?? 'sgd', m.path, m.message));
+      this.resetKnobs();
+    });
+    onServerMessage(room, 'kicked', () => {
       this.kicked = true;
       this.conn.markClosed();
       seatStore.clear(this.code);
+      // The server's reason says the same thing again ("the host removed you from this room"): once is enough.
+      bus.emit('navigate', { to: 'join', code: this.code, message: 'The host removed you from this game.' });
+    });
+    onServerMessage(room, 'replaced', () => {
+      this.kicked = true;
+      this.conn.markClosed();
       bus.emit('navigate', {
         to: 'join',
         code: this.code,
-        message: `The host removed you from this game${m.reason ? `: ${m.reason}` : ''}.`,
+        message: 'Your racer is now played from another tab or window. Close this one, or join again here to play from this one.',
       });
     });
     this.screen.bind(room);
@@ -146,27 +190,58 @@ export class PlayerView {
   private onRows(rows: RacerRow[], state: RoomStateLike): void {
     if (this.kicked) return;
     this.own = rows.find((r) => r.own);
+    this.showOwn(rows);
     const settings = this.screen.settings;
     if (!settings) return; // the first patch has not brought the settings yet
     const limits = limitsFromSettings(settings, settings.landscape.kind === 'mlp');
     this.limits = limits;
     const key = JSON.stringify(limits);
     if (key !== this.limitsKey || !this.knobs) {
+      const first = this.limitsKey === '';
       this.limitsKey = key;
-      this.knobValues ??= optimizerSpecToKnobs(this.own?.optimizer ?? settings.defaultOptimizer);
       if (!this.knobs) {
+        this.knobValues ??= optimizerSpecToKnobs(this.own?.optimizer ?? settings.defaultOptimizer);
         this.knobs = new KnobsPanel(limits, this.knobValues, (v) => this.onKnobs(v));
         document.getElementById('knobs-slot')?.replaceWith(this.knobs.element);
-      } else this.knobs.setLimits(limits);
+      } else {
+        this.knobs.setLimits(limits);
+        // New rules: the server kept the knobs that still fit and reset the rest (a locked knob to the host's value).
+        if (!first) this.resetKnobs();
+      }
     }
     if (this.own && (state.phase === 'race' || state.phase === 'results')) this.chart.push(state.tick, this.own.loss);
     const choose = settings.startRule.kind === 'choose' && state.phase === 'lobby';
-    this.shell.setHint(
-      choose
-        ? 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.'
-        : 'Drag to pan, scroll to zoom. Your racer has a white ring.',
-    );
+    const words = touchWords();
+    this.shell.setHint(choose ? `${words.pick} ${words.pan}` : `${words.pan} Your racer has a white ring.`);
     this.updateDiagnostics();
+  }
+
+  /** The knobs back to the spec the server races this player with. */
+  private resetKnobs(): void {
+    const spec = this.own?.optimizer ?? this.screen.settings?.defaultOptimizer;
+    if (!spec || !this.knobs) return;
+    clearTimeout(this.sendTimer);
+    this.knobValues = optimizerSpecToKnobs(spec);
+    this.knobs.setValues(this.knobValues);
+  }
+
+  /** "◆ Ada (you) · 2nd of 5 · loss 0.123 · racing" above the panels. */
+  private showOwn(rows: RacerRow[]): void {
+    const own = this.own;
+    const place = own ? rows.indexOf(own) + 1 : 0;
+    const key = own ? `${own.glyph}|${own.css}|${own.name}|${place}|${rows.length}|${own.lossText}|${own.statusText}` : '';
+    if (key === this.ownKey) return;
+    this.ownKey = key;
+    if (!own) return void this.ownLine.replaceChildren();
+    const racing = own.lossText !== '—';
+    this.ownLine.replaceChildren(
+      h('span', { class: 'glyph', style: `color:${own.css}`, 'aria-hidden': 'true' }, own.glyph),
+      ' ',
+      h('strong', {}, own.name),
+      racing ? ` · ${ordinal(place)} of ${rows.length}` : ` · ${rows.length} in the game`,
+      racing ? h('span', {}, ' · loss ', h('strong', {}, own.lossText)) : '',
+      ` · ${own.statusText}`,
+    );
   }
 
   private onKnobs(v: KnobValues): void {
@@ -228,6 +303,7 @@ export class PlayerView {
 
   destroy(): void {
     clearTimeout(this.sendTimer);
+    this.tabs?.destroy();
     this.offs.forEach((off) => off());
     void this.conn.leave();
     this.shell.setConnection('idle');

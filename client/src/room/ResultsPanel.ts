@@ -16,16 +16,40 @@ import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
 import { download, h } from '../ui/elements';
 import { loadUPlot } from '../ui/loadUPlot';
+import { podiumElement } from './podium';
+
+/** The results table's columns, each cell labelled with its header (a narrow panel shows each row as a card). */
+const COLUMNS = ['Rank', 'Nickname', 'Score', 'At rest after', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class'] as const;
+
+/** "The host ended the round after 12 s." */
+function endedText(results: ResultsMessage, settings: RoomSettings | undefined): string {
+  const seconds = settings ? Math.round(results.ticks / settings.tickRate) : undefined;
+  const after = seconds === undefined ? '' : ` after ${seconds} s`;
+  switch (results.endedBy) {
+    case 'host':
+      return `The host ended the round${after}.`;
+    case 'shutdown':
+      return `The server stopped the round${after}.`;
+    case 'time':
+      return settings?.roundSeconds === null
+        ? 'The round ended when every budget was spent.'
+        : `The round ran its full ${seconds ?? settings?.roundSeconds} s (or every racer stopped first).`;
+    default:
+      return '';
+  }
+}
 
 /**
  * The results screen: podium, the table labelled "Results" (one row per
- * player: rank, nickname, final loss, robust loss, sharpness, class, score,
+ * player: rank, nickname, score, when it came to rest, final loss, robust loss, sharpness, class,
  * what happened), every trajectory replayed together on the arena, and the
  * loss along the straight line between the top two end points.
  */
 export class ResultsPanel {
   readonly element: HTMLElement;
   private replayTimer = 0;
+  /** Says "Replaying…" while the trails play (they start by themselves when results arrive). */
+  private readonly replayButton = h('button', { type: 'button', onclick: () => this.replay() }, 'Replay trajectories');
 
   constructor(
     readonly results: ResultsMessage,
@@ -35,60 +59,41 @@ export class ResultsPanel {
     settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
-    // The score exactly as ranks compare it: the rule's decimals, and under every rule but time-to-target the
-    // settling time that splits equal scores, so rows that show the same text share a rank (shared's rankResults).
-    const scoreText = (r: (typeof rows)[number]) =>
+    // The score exactly as ranks compare it (the rule's decimals) and, in its own labelled column, the settling
+    // time that splits equal scores under every rule but time-to-target: rows that show the same two texts share a
+    // rank (shared's rankResults). A bare "1.140 · 1.4 s" left a student guessing what the seconds were.
+    const settledCell = (r: (typeof rows)[number]) =>
       results.scoring.kind === 'time-to-target' || r.score === null
-        ? formatScore(results.scoring, r.score)
-        : `${formatScore(results.scoring, r.score)} · ${formatSettledSeconds(r.settledSeconds)}`;
+        ? '—'
+        : r.settledSeconds === null
+          ? 'still moving'
+          : formatSettledSeconds(r.settledSeconds);
     const slotOf = (id: string) => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));
-    const podium = h(
-      'div',
-      { class: 'podium', 'aria-label': 'Podium' },
-      ...[1, 0, 2]
-        .filter((i) => rows[i])
-        .map((i) =>
-          h(
-            'div',
-            { class: `p${i + 1}` },
-            h('strong', {}, `${i + 1}.`),
-            h('br'),
-            rows[i].name,
-            h('br'),
-            h('span', { class: 'note' }, scoreText(rows[i])),
-          ),
-        ),
-    );
+    const podium = podiumElement(rows, results.scoring, slotOf);
     const f = (v: number | null) => (v === null ? '—' : formatNumber(v));
+    const cell = (i: number, text: HTMLElement | string, num = false) =>
+      h('td', { class: num ? 'num' : undefined, role: 'cell', 'data-label': COLUMNS[i] }, text);
+    // Explicit roles: the narrow layout restyles rows as cards, and the table must stay a table to assistive technology.
     const table = h(
       'table',
-      { 'aria-label': 'Results' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['Rank', 'Nickname', 'Score', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class'].map((t) =>
-            h('th', { scope: 'col' }, t),
-          ),
-        ),
-      ),
+      { 'aria-label': 'Results', role: 'table' },
+      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...COLUMNS.map((t) => h('th', { scope: 'col', role: 'columnheader' }, t)))),
       h(
         'tbody',
-        {},
+        { role: 'rowgroup' },
         ...rows.map((r) => {
           const st = slotOf(r.id);
           return h(
             'tr',
-            { class: r.id === ownId ? 'own' : undefined },
-            h('td', { class: 'num' }, String(r.rank)),
-            h('td', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`),
-            h('td', { class: 'num' }, scoreText(r)),
-            h('td', { class: 'num' }, f(r.finalLoss)),
-            h('td', { class: 'num' }, f(r.robustLoss)),
-            h('td', { class: 'num' }, f(r.lambdaMax)),
-            h('td', {}, r.pointClass ?? r.status),
+            { class: r.id === ownId ? 'own' : undefined, role: 'row' },
+            cell(0, String(r.rank), true),
+            cell(1, h('span', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`)),
+            cell(2, formatScore(results.scoring, r.score), true),
+            cell(3, settledCell(r), true),
+            cell(4, f(r.finalLoss), true),
+            cell(5, f(r.robustLoss), true),
+            cell(6, f(r.lambdaMax), true),
+            cell(7, r.pointClass ?? r.status),
           );
         }),
       ),
@@ -100,13 +105,14 @@ export class ResultsPanel {
       'section',
       { class: 'panel results' },
       h('h2', {}, `Results, round ${results.round}`),
+      h('p', { class: 'note' }, endedText(results, settings)),
       podium,
       h('div', { class: 'table-scroll' }, table),
       h('p', { class: 'note' }, scoringExplanation(settings)),
       h(
         'div',
         { class: 'buttons' },
-        h('button', { type: 'button', onclick: () => this.replay() }, 'Replay trajectories'),
+        this.replayButton,
         h(
           'button',
           { type: 'button', onclick: () => download(`gradient-rally-round-${results.round}.csv`, 'text/csv', resultsToCsv(rows)) },
@@ -137,7 +143,7 @@ export class ResultsPanel {
           lineText.textContent = `α = 0 is ${rows[0].name}'s end point, α = 1 is ${rows[1].name}'s. Barrier between them: ${formatNumber(p.barrier)}${p.barrier < 1e-3 ? ' (connected: same basin).' : ' (a ridge separates them).'}`;
           new UPlot(
             {
-              width: Math.max(240, line.clientWidth || 320),
+              width: Math.max(200, line.clientWidth || 300),
               height: 150,
               scales: { x: { time: false } },
               legend: { show: false },
@@ -164,6 +170,7 @@ export class ResultsPanel {
     const tick = () => {
       const f = Math.min(1, (performance.now() - t0) / 4000);
       this.stage.model.replayFraction = f;
+      this.replayButton.textContent = f < 1 ? 'Replaying…' : 'Replay trajectories';
       if (f < 1) this.replayTimer = requestAnimationFrame(tick);
       else this.stage.model.replayFraction = undefined;
     };

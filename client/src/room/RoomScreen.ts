@@ -3,6 +3,7 @@ import {
   TICK_MS,
   type LandscapeSpec,
   type ResultsMessage,
+  type RoomLandscapeInfo,
   type RoomSettings,
   type SnapshotMessage,
 } from '@gradient-rally/shared';
@@ -40,9 +41,13 @@ export class RoomScreen {
   /** The room's settings, once the first patch has brought them. */
   settings: RoomSettings | undefined;
   landscapeSpec: LandscapeSpec | undefined;
+  /** The room's terrain: title, lesson, view. */
+  landscapeInfo: RoomLandscapeInfo | undefined;
   private resultsPanel: ResultsPanel | undefined;
   onRows: (rows: RacerRow[], state: RoomStateLike) => void = () => {};
   onPhase: (phase: string, state: RoomStateLike) => void = () => {};
+  /** After the results arrive (and are shown in `resultsHost`). */
+  onResults: (results: ResultsMessage) => void = () => {};
 
   constructor(readonly shell: ScreenShell) {
     this.stage = shell.arena();
@@ -81,6 +86,7 @@ export class RoomScreen {
     const settings = this.fields.settings(state);
     const info = this.fields.landscape(state);
     this.settings = settings;
+    this.landscapeInfo = info ?? this.landscapeInfo;
     // The landscape changes with the settings; its info (title, bounds) arrives in the same patch.
     const key = settings && info ? JSON.stringify(settings.landscape) : '';
     if (settings && info && key !== this.landscapeKey) {
@@ -91,6 +97,8 @@ export class RoomScreen {
     }
     if (state.phase !== this.lastPhase) {
       if (state.phase === 'countdown' || (state.phase === 'race' && this.lastPhase === 'lobby')) this.stage.model.clearTrails();
+      // A new round starts from the terrain's own view; during the race the view follows the racers.
+      if (state.phase === 'lobby' || state.phase === 'countdown') this.stage.fit();
       if (state.phase !== 'results') {
         this.results = undefined;
         this.stage.model.replayFraction = undefined;
@@ -110,6 +118,7 @@ export class RoomScreen {
       if (!racing) view.trail.clear();
     }
     this.stage.model.removeMissing(new Set(rows.map((r) => r.id)));
+    this.stage.followRacers();
     if (this.pendingSnapshot && rows.length) {
       const m = this.pendingSnapshot;
       this.pendingSnapshot = undefined;
@@ -118,7 +127,7 @@ export class RoomScreen {
     this.lastTick = state.tick;
     // Rebuild the table only when what it shows changed (patches arrive 10 times a second).
     const boardKey = rows
-      .map((r) => `${r.id}|${r.name}|${r.lossText}|${r.statusText}|${r.optimizerKind}|${r.connected}|${r.own}`)
+      .map((r) => `${r.id}|${r.name}|${r.lossText}|${r.statusText}|${r.optimizerName}|${r.connected}|${r.own}`)
       .join(';');
     if (boardKey !== this.boardKey)
       this.leaderboard.replaceChildren(
@@ -134,7 +143,7 @@ export class RoomScreen {
               ` ${r.name}${r.own ? ' (you)' : ''}${r.connected ? '' : ' (offline)'}`,
             ),
             h('td', { class: 'num' }, r.lossText),
-            h('td', {}, `${r.statusText} · ${r.optimizerKind}`),
+            h('td', {}, `${r.statusText} · ${r.optimizerName}`),
           ),
         ),
       );
@@ -167,6 +176,7 @@ export class RoomScreen {
     this.resultsPanel = new ResultsPanel(m, this.landscapeSpec, this.stage, this.ownId, this.settings);
     this.resultsHost.replaceChildren(this.resultsPanel.element);
     this.resultsPanel.replay();
+    this.onResults(m);
   }
 
   get tick(): number {

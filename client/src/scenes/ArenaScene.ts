@@ -1,5 +1,6 @@
 import Phaser from 'phaser';
 import type { ArenaModel, RacerView } from '../arena/ArenaModel';
+import { layoutLabels, type LabelRequest } from '../arena/labelLayout';
 import { shapeVertices } from '../arena/racerStyle';
 import type { Viewport } from '../arena/Viewport';
 import { bus } from '../events/AppEvents';
@@ -26,6 +27,12 @@ export class ArenaScene extends Phaser.Scene {
   private overlay!: Phaser.GameObjects.Graphics;
   private labels = new Map<string, Phaser.GameObjects.Text>();
   private drag: { x: number; y: number; view: Viewport; moved: boolean } | undefined;
+  /** Two fingers on the arena: the view and the fingers' distance when the pinch began. */
+  private pinch: { view: Viewport; distance: number } | undefined;
+  private labelRequests: LabelRequest[] = [];
+  private labelKey = '';
+  /** Leader lines from markers to names placed away from them. */
+  private leaders: [number, number, number, number][] = [];
   private offs: (() => void)[] = [];
   private fpsElapsed = 0;
 
@@ -40,15 +47,30 @@ export class ArenaScene extends Phaser.Scene {
     const { width, height } = this.scale;
     this.model.viewport = this.model.viewport ? this.model.viewport.resized(width, height) : undefined;
     this.offs.push(bus.on('terrain-picture', (p) => this.showPicture(p)));
+    // The stage decides what a new size shows (the same view, or a re-fit while it follows the racers).
     this.scale.on(Phaser.Scale.Events.RESIZE, (size: Phaser.Structs.Size) => {
-      if (!this.model.viewport) return;
-      this.model.viewport = this.model.viewport.resized(size.width, size.height);
-      bus.emit('view-changed', this.model.viewport);
+      bus.emit('arena-resized', { width: size.width, height: size.height });
     });
+    // A second pointer, so two fingers can pinch to zoom on a phone.
+    this.input.addPointer(1);
     this.input.on('pointerdown', (p: Phaser.Input.Pointer) => {
-      if (this.model.viewport) this.drag = { x: p.x, y: p.y, view: this.model.viewport, moved: false };
+      if (!this.model.viewport) return;
+      const [a, b] = [this.input.pointer1, this.input.pointer2];
+      if (a?.isDown && b?.isDown) {
+        this.drag = undefined;
+        this.pinch = { view: this.model.viewport, distance: Math.max(1, Math.hypot(a.x - b.x, a.y - b.y)) };
+        return;
+      }
+      this.drag = { x: p.x, y: p.y, view: this.model.viewport, moved: false };
     });
     this.input.on('pointermove', (p: Phaser.Input.Pointer) => {
+      if (this.pinch) {
+        const [a, b] = [this.input.pointer1, this.input.pointer2];
+        if (!a?.isDown || !b?.isDown) return;
+        const factor = Math.hypot(a.x - b.x, a.y - b.y) / this.pinch.distance;
+        this.model.viewport = this.pinch.view.zoomedAt((a.x + b.x) / 2, (a.y + b.y) / 2, factor);
+        return;
+      }
       if (!this.drag || !p.isDown) return;
       const dx = p.x - this.drag.x,
         dy = p.y - this.drag.y;
@@ -57,6 +79,12 @@ export class ArenaScene extends Phaser.Scene {
       this.model.viewport = this.drag.view.panned(dx, dy);
     });
     this.input.on('pointerup', (p: Phaser.Input.Pointer) => {
+      if (this.pinch) {
+        // The pinch ends when either finger lifts; the other does not start a drag.
+        if (this.model.viewport) bus.emit('view-changed', this.model.viewport);
+        if (!this.input.pointer1?.isDown && !this.input.pointer2?.isDown) this.pinch = undefined;
+        return;
+      }
       const d = this.drag;
       this.drag = undefined;
       if (!d || !this.model.viewport) return;
@@ -90,6 +118,7 @@ export class ArenaScene extends Phaser.Scene {
     const seen = new Set<string>();
     // Others first, own racer last, so it is drawn on top.
     const racers = [...this.model.racers.values()].sort((a, b) => Number(a.own) - Number(b.own));
+    this.labelRequests = [];
     for (const r of racers) {
       this.drawTrail(view, r);
       this.drawRacer(view, r);
@@ -100,6 +129,7 @@ export class ArenaScene extends Phaser.Scene {
         text.destroy();
         this.labels.delete(id);
       }
+    this.placeLabels(view);
     this.drawDiagnostics(view);
     if (this.model.startMarker) {
       const [sx, sy] = view.toScreen(this.model.startMarker[0], this.model.startMarker[1]);
@@ -157,10 +187,15 @@ export class ArenaScene extends Phaser.Scene {
     }
     const sx = view.toScreenX(x),
       sy = view.toScreenY(y);
-    if (sx < -50 || sy < -50 || sx > view.width + 50 || sy > view.height + 50) return;
-    const radius = r.own ? 11 : 8;
+    const radius = (r.own ? 11 : 8) * this.model.scale;
+    const label = this.labelFor(r);
+    if (sx < -radius || sy < -radius || sx > view.width + radius || sy > view.height + radius) {
+      this.drawOffscreen(view, r, sx, sy);
+      label.setVisible(false);
+      return;
+    }
     const g = this.markers;
-    if (r.own) g.lineStyle(3, 0xffffff, 1).strokeCircle(sx, sy, radius + 7);
+    if (r.own) g.lineStyle(3, 0xffffff, 1).strokeCircle(sx, sy, radius + 7 * this.model.scale);
     g.fillStyle(r.style.colour, r.status === 'diverged' ? 0.4 : 1);
     g.lineStyle(2, 0x000000, 1);
     const verts = shapeVertices(r.style.shape, radius);
@@ -174,6 +209,19 @@ export class ArenaScene extends Phaser.Scene {
       g.fillPath();
       g.strokePath();
     }
+    this.labelRequests.push({
+      id: r.id,
+      x: sx,
+      y: sy,
+      r: r.own ? radius + 8 * this.model.scale : radius,
+      w: label.width,
+      h: label.height,
+      first: r.own,
+    });
+  }
+
+  /** The racer's name label (created once, its text and weight touched only on a change). */
+  private labelFor(r: RacerView): Phaser.GameObjects.Text {
     let label = this.labels.get(r.id);
     if (!label) {
       label = this.add
@@ -186,7 +234,70 @@ export class ArenaScene extends Phaser.Scene {
     if (label.text !== text) label.setText(text);
     const weight = r.own ? 'bold' : 'normal';
     if (label.style.fontStyle !== weight) label.setFontStyle(weight);
-    label.setPosition(sx + radius + 4, sy - radius - 10);
+    const size = `${Math.round(15 * this.model.scale)}px`;
+    if (label.style.fontSize !== size) label.setFontSize(size);
+    return label;
+  }
+
+  /** A racer outside the view: an arrow at the edge pointing at it (the own racer's with its name). */
+  private drawOffscreen(view: Viewport, r: RacerView, sx: number, sy: number): void {
+    if (!Number.isFinite(sx) || !Number.isFinite(sy)) return;
+    const cx = view.width / 2,
+      cy = view.height / 2;
+    const dx = sx - cx,
+      dy = sy - cy;
+    const inset = 14;
+    const t = Math.min((cx - inset) / Math.abs(dx || 1e-9), (cy - inset) / Math.abs(dy || 1e-9));
+    const ex = cx + dx * t,
+      ey = cy + dy * t;
+    const len = Math.hypot(dx, dy) || 1;
+    const ux = dx / len,
+      uy = dy / len;
+    const size = r.own ? 12 : 8;
+    this.markers
+      .fillStyle(r.style.colour, 1)
+      .lineStyle(2, r.own ? 0xffffff : 0x000000, 1)
+      .fillTriangle(
+        ex + ux * size,
+        ey + uy * size,
+        ex - ux * size - uy * size * 0.7,
+        ey - uy * size + ux * size * 0.7,
+        ex - ux * size + uy * size * 0.7,
+        ey - uy * size - ux * size * 0.7,
+      )
+      .strokeTriangle(
+        ex + ux * size,
+        ey + uy * size,
+        ex - ux * size - uy * size * 0.7,
+        ey - uy * size + ux * size * 0.7,
+        ex - ux * size + uy * size * 0.7,
+        ey - uy * size - ux * size * 0.7,
+      );
+  }
+
+  /** Lays the names out without overlaps (recomputed only when a marker moved a pixel or a label changed). */
+  private placeLabels(view: Viewport): void {
+    const reqs = this.labelRequests;
+    const key = `${view.width}x${view.height};${reqs.map((q) => `${q.id}:${Math.round(q.x)},${Math.round(q.y)},${Math.round(q.w)}`).join(';')}`;
+    if (key === this.labelKey) return this.drawLeaders();
+    this.labelKey = key;
+    const placed = new Map(layoutLabels(reqs, view.width, view.height).map((p) => [p.id, p]));
+    this.leaders = [];
+    for (const q of reqs) {
+      const label = this.labels.get(q.id)!;
+      const p = placed.get(q.id);
+      label.setVisible(p !== undefined);
+      if (!p) continue;
+      label.setPosition(p.x, p.y);
+      if (p.leader) this.leaders.push(p.leader);
+    }
+    this.drawLeaders();
+  }
+
+  private drawLeaders(): void {
+    if (!this.leaders.length) return;
+    this.overlay.lineStyle(1.5, 0xffffff, 0.85);
+    for (const [x0, y0, x1, y1] of this.leaders) this.overlay.lineBetween(x0, y0, x1, y1);
   }
 
   private drawDiagnostics(view: Viewport): void {

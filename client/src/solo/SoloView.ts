@@ -11,7 +11,6 @@ import {
   roundUpdates,
   formatScore,
   scoringExplanation,
-  SpecError,
   stepCost,
   type KnobValues,
   type RaceSettings,
@@ -22,7 +21,9 @@ import { bus } from '../events/AppEvents';
 import { DecisionBoundary, isMlpLandscape } from '../ui/DecisionBoundary';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { field, h } from '../ui/elements';
+import { FormulaField } from '../ui/FormulaField';
 import { DEFAULT_LIMITS, KnobsPanel, type KnobLimits } from '../ui/KnobsPanel';
+import { PanelTabs } from '../ui/PanelTabs';
 import { LossChart } from '../ui/LossChart';
 import type { ScreenShell } from '../ui/ScreenShell';
 import { BEST_SCORES_KEY, bestKey, parseBestTable, recordBest, SOLO_RACER, SoloRound, soloSettings, type SoloTerrain } from './soloRound';
@@ -56,7 +57,12 @@ export class SoloView {
   private readonly status = h('p', { role: 'status', 'aria-live': 'polite' });
   private readonly rules = h('p', { class: 'note' });
   private readonly lesson = h('p', { class: 'lesson' });
-  private readonly exprError = h('p', { class: 'error', role: 'alert' });
+  private readonly formula = new FormulaField(
+    'Expression in x and y',
+    'x^2 + 3*sin(y)^2',
+    'Use x, y, numbers, + - * / ^ and functions such as sin, exp, log, sqrt, abs. The terrain changes as you type.',
+  );
+  private tabs: PanelTabs | undefined;
   private readonly speed = h(
     'select',
     {},
@@ -79,20 +85,17 @@ export class SoloView {
       h('option', { value: CUSTOM }, 'Your own formula…'),
     ];
     const select = h('select', {}, ...options);
-    const expr = h('textarea', { rows: 2, value: 'x^2 + 3*sin(y)^2', spellcheck: false });
-    const exprField = field('Expression in x and y', expr, this.exprError);
-    exprField.append(h('p', { class: 'note' }, 'Use x, y, numbers, + - * / ^ and functions such as sin, exp, log, sqrt, abs.'));
+    const exprField = this.formula.element;
     exprField.hidden = true;
     const onPick = () => {
       exprField.hidden = select.value !== CUSTOM;
-      if (select.value === CUSTOM) this.tryExpression(expr.value);
+      if (select.value === CUSTOM) this.tryExpression();
       else this.useTerrain(catalogue[Number(select.value)]);
     };
     select.addEventListener('change', onPick);
-    let debounce: ReturnType<typeof setTimeout> | undefined;
-    expr.addEventListener('input', () => {
-      clearTimeout(debounce);
-      debounce = setTimeout(() => this.tryExpression(expr.value), 250);
+    // Typing a formula only changes the terrain while "Your own formula…" is the one chosen.
+    this.formula.onInput(() => {
+      if (select.value === CUSTOM) this.tryExpression();
     });
     const shade = h('input', {
       type: 'checkbox',
@@ -114,58 +117,55 @@ export class SoloView {
     this.contrast.hidden = true;
     this.scorePanel.hidden = true;
     this.presetStart.hidden = true;
-    shell.side.replaceChildren(
-      h(
-        'section',
-        { class: 'panel' },
-        h('h2', {}, 'Terrain'),
-        field('Landscape', select),
-        this.lesson,
-        exprField,
-        h('label', { class: 'check' }, shade, 'Hill shading'),
-        h('label', { class: 'check' }, lines, 'Contour lines'),
-      ),
-      this.scorePanel,
-      this.contrast,
-      this.knobsPanel.element,
-      h(
-        'section',
-        { class: 'panel controls' },
-        h('h2', {}, 'Run'),
-        h(
-          'div',
-          { class: 'buttons' },
-          h('button', { type: 'button', class: 'primary', onclick: () => this.run() }, 'Run'),
-          h('button', { type: 'button', onclick: () => this.pause() }, 'Pause'),
-          h('button', { type: 'button', onclick: () => this.stepOnce() }, 'Step'),
-          h('button', { type: 'button', onclick: () => this.reset() }, 'Reset'),
-          this.presetStart,
-        ),
-        field('Speed', this.speed),
-        this.rules,
-        this.status,
-      ),
-      this.diagnostics.element,
-      this.boundary.element,
-      this.chart.element,
+    const terrainPanel = h(
+      'section',
+      { class: 'panel' },
+      h('h2', {}, 'Terrain'),
+      field('Landscape', select),
+      // The box right under the choice: on a phone its messages stay in view while typing.
+      exprField,
+      this.lesson,
+      h('label', { class: 'check' }, shade, 'Hill shading'),
+      h('label', { class: 'check' }, lines, 'Contour lines'),
     );
+    const runPanel = h(
+      'section',
+      { class: 'panel controls' },
+      h('h2', {}, 'Run'),
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { type: 'button', class: 'primary', onclick: () => this.run() }, 'Run'),
+        h('button', { type: 'button', onclick: () => this.pause() }, 'Pause'),
+        h('button', { type: 'button', onclick: () => this.stepOnce() }, 'Step'),
+        h('button', { type: 'button', onclick: () => this.reset() }, 'Reset'),
+        this.presetStart,
+      ),
+      field('Speed', this.speed),
+      this.rules,
+      this.status,
+    );
+    // The wide screen's order is the panels' order; on a phone they are tabs, "Run" first.
+    this.tabs = new PanelTabs(
+      [
+        { id: 'terrain', label: 'Terrain', content: [terrainPanel], tabOrder: 3 },
+        { id: 'score', label: 'Run', content: [this.scorePanel, this.contrast, runPanel], tabOrder: 1 },
+        { id: 'knobs', label: 'Knobs', content: [this.knobsPanel.element], tabOrder: 2 },
+        { id: 'more', label: 'Charts', content: [this.diagnostics.element, this.boundary.element, this.chart.element], tabOrder: 4 },
+      ],
+      'score',
+      { label: 'Panels' },
+    );
+    shell.side.replaceChildren(this.tabs.element);
     shell.setPhase('Solo');
     this.offs.push(bus.on('arena-clicked', ({ x, y }) => this.useStart([x, y])));
     onPick();
   }
 
-  private tryExpression(text: string): void {
-    const spec = { kind: 'expression', expr: text };
-    try {
-      createLandscape(spec);
-    } catch (e) {
-      if (!(e instanceof SpecError)) throw e;
-      const caret = e.position !== undefined ? ` (at character ${e.position + 1})` : '';
-      this.exprError.textContent = `${e.message}${caret}`;
-      return;
-    }
-    this.exprError.textContent = '';
-    this.useTerrain({ spec, preset: DEFAULT_PRESET });
+  /** Uses the typed formula when it can be drawn; otherwise the box says what is wrong and the terrain stays. */
+  private tryExpression(): void {
+    const ok = this.formula.check();
+    if (ok) this.useTerrain({ spec: ok.spec, preset: DEFAULT_PRESET });
   }
 
   private useTerrain(terrain: SoloTerrain): void {
@@ -185,7 +185,12 @@ export class SoloView {
     this.knobsPanel.setLimits(this.limits());
     this.knobsPanel.setValues(this.knobs);
     this.showContrast();
-    this.shell.setHint('Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.');
+    const touch = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+    this.shell.setHint(
+      touch
+        ? 'Tap the terrain to choose where your racer starts. Drag to pan, pinch to zoom.'
+        : 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.',
+    );
     void this.stage.showLandscape(this.settings.landscape, info.bounds);
     this.reset();
   }
@@ -291,6 +296,7 @@ export class SoloView {
     const v = round.racer;
     const status = v.status === 'diverged' ? 'diverged' : v.status === 'racing' && !round.isOver() ? 'racing' : 'finished';
     this.stage.model.upsertRacer(SOLO_RACER, 0, 'You', v.drawn[0], v.drawn[1], true, round.started ? status : 'racing');
+    this.stage.followRacers();
     this.chart.push(v.updates, v.loss);
   }
 
@@ -394,6 +400,7 @@ export class SoloView {
 
   destroy(): void {
     this.pause();
+    this.tabs?.destroy();
     this.offs.forEach((off) => off());
   }
 }

@@ -2,7 +2,7 @@ import { ArenaStage } from '../arena/ArenaStage';
 import { bus, type Route } from '../events/AppEvents';
 import { chooseServer } from '../net/serverUrl';
 import { field, h } from './elements';
-import type { ConnectionBadge, Mode, ScreenShell } from './ScreenShell';
+import type { ConnectionBadge, Mode, ProjectorMode, ScreenShell } from './ScreenShell';
 
 export type { Mode };
 
@@ -10,7 +10,9 @@ export type { Mode };
  * The overlay's router: picks the screen from the URL and swaps the panels.
  * URLs: `/` landing, `/?join=CODE` join form with the code filled in,
  * `/?play=CODE` a player's seat (a reload rejoins with the stored token),
- * `/?host=CODE` the host's dashboard (rejoins with the stored host secret),
+ * `/?host=CODE` the host's dashboard (rejoins with the stored host secret;
+ * a second tab of the hosting browser opens as its projector view),
+ * `/?host=CODE&watch` that projector view,
  * `/?solo` the sandbox.
  *
  * Screens see it only as a `ScreenShell` (slots, status setters, address) and
@@ -20,6 +22,7 @@ export class App implements ScreenShell {
   private readonly layout: HTMLElement;
   readonly screen: HTMLElement;
   readonly side: HTMLElement;
+  readonly overlay: HTMLElement;
   private readonly hint: HTMLElement;
   private readonly phase: HTMLElement;
   private readonly connection: HTMLElement;
@@ -36,6 +39,7 @@ export class App implements ScreenShell {
     this.layout = $('layout');
     this.screen = $('screen');
     this.side = $('side');
+    this.overlay = $('stage-overlay');
     this.hint = $('arena-hint');
     this.phase = $('phase');
     this.connection = $('connection');
@@ -50,7 +54,7 @@ export class App implements ScreenShell {
       case 'join':
         return this.showJoin(route.code, route.message);
       case 'host':
-        return void this.showHost(route.code);
+        return void this.showHost(route.code, route.as);
       case 'player':
         return void this.showPlayer(route.code, route.name);
       case 'solo':
@@ -75,8 +79,13 @@ export class App implements ScreenShell {
     this.layout.dataset.mode = mode;
   }
 
+  setProjector(mode: ProjectorMode): void {
+    this.doc.body.dataset.projector = mode;
+  }
+
   arena(): ArenaStage {
-    return (this.stage ??= new ArenaStage(this.doc.getElementById('arena')!, this.doc.getElementById('legend')!));
+    const $ = (id: string) => this.doc.getElementById(id)!;
+    return (this.stage ??= new ArenaStage($('arena'), $('legend'), $('view-tools')));
   }
 
   route(url: URL): void {
@@ -84,7 +93,7 @@ export class App implements ScreenShell {
     if (q.get('bench') === 'racers') return void this.showBench(Number(q.get('n') ?? 40));
     if (q.has('solo')) return void this.showSolo();
     if (q.get('play')) return void this.showPlayer(q.get('play')!, undefined);
-    if (q.get('host')) return void this.showHost(q.get('host')!);
+    if (q.get('host')) return void this.showHost(q.get('host')!, q.has('watch') ? 'watch' : undefined);
     if (q.has('join')) return this.showJoin(q.get('join') ?? '');
     this.showLanding();
   }
@@ -95,6 +104,8 @@ export class App implements ScreenShell {
     this.layout.dataset.mode = mode;
     this.screen.replaceChildren();
     this.side.replaceChildren();
+    this.overlay.replaceChildren();
+    this.setProjector('off');
     this.hint.textContent = '';
     this.phase.textContent = '';
     this.setPath(path);
@@ -196,10 +207,11 @@ export class App implements ScreenShell {
     await runRacerBench(this.arena(), Number.isFinite(n) ? Math.min(200, Math.max(1, n)) : 40);
   }
 
-  async showHost(code?: string): Promise<void> {
+  /** Hosts a new game, or rejoins one (`as`: take over as host, or watch as a projector; by default a second tab watches). */
+  async showHost(code?: string, as?: 'host' | 'watch'): Promise<void> {
     const { HostDashboard } = await import('../room/HostDashboard');
     this.enter('host', code ? `/?host=${code}` : '/?host=new');
-    const view = new HostDashboard(this, code);
+    const view = new HostDashboard(this, code, as);
     this.onLeave(() => view.destroy());
     await view.start();
   }

@@ -62,9 +62,10 @@ export class LossChart {
 
   /** Redraws at most once per animation frame. */
   private flush(): void {
-    if (this.dirty && this.element.isConnected) {
+    // A chart in a hidden tab (phones) waits until it is shown: it takes the width it will have.
+    if (this.dirty && this.element.isConnected && this.host.clientWidth > 0) {
       this.dirty = false;
-      const width = Math.max(200, this.host.clientWidth || 320);
+      const width = this.host.clientWidth;
       let ys = this.ys;
       let note = '';
       if (this.log && ys.length) {

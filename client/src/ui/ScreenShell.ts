@@ -3,6 +3,9 @@ import type { ArenaStage } from '../arena/ArenaStage';
 /** The page layouts (`#layout[data-mode]` picks the CSS). */
 export type Mode = 'landing' | 'join' | 'solo' | 'host' | 'player';
 
+/** What a projector shows, by the room's phase (`off`: the ordinary screen). */
+export type ProjectorMode = 'off' | 'lobby' | 'race' | 'results';
+
 /** The connection badge: a room connection's state, or idle when no room is open. */
 export type ConnectionBadge = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'ended' | 'closed';
 
@@ -18,11 +21,13 @@ export interface ScreenShell {
   readonly screen: HTMLElement;
   /** The sidebar slot: a screen's panels. */
   readonly side: HTMLElement;
+  /** Over the arena (pointer events pass through it): the projector's corner code and podium. */
+  readonly overlay: HTMLElement;
   /** The game server's WebSocket address (fixed at load; `?server=` overrides it). */
   readonly wsUrl: string;
   /** The arena (created on first use, shared by every screen). */
   arena(): ArenaStage;
-  /** The line under the arena ("Drag to pan…"). */
+  /** The line under the arena ("Drag to pan…"; hidden on a projector). */
   setHint(text: string): void;
   /** The status line in the top bar ("Racing: 8 s left"). */
   setPhase(text: string): void;
@@ -31,6 +36,8 @@ export interface ScreenShell {
   enter(mode: Mode, path: string): void;
   /** Changes the layout only (a screen that shows a card instead of its panels). */
   setLayout(mode: Mode): void;
+  /** The projector layout for a phase (the arena fills the screen during a race), or `off`. */
+  setProjector(mode: ProjectorMode): void;
   /** Changes the address bar only (e.g. once the room's code is known). */
   setPath(path: string): void;
   /** What to run when the player leaves the current screen. */

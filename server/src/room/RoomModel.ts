@@ -42,9 +42,10 @@ export interface JoinRefusal {
   message: string;
 }
 
-/** Who may take a seat, decided before the socket is accepted. */
+/** Who may take a seat, decided before the socket is accepted (a watcher is the host's read-only projector window). */
 export type Admission =
   | { role: 'host' }
+  | { role: 'watcher' }
   | { role: 'player'; playerId: string }
   | { role: 'player'; name: string; nameNote?: string; device?: string };
 
@@ -139,6 +140,8 @@ export interface RoomCheckpoint {
   bannedDevices: string[];
   /** Why the round ended, while its results are computed. */
   scoringReason: string | null;
+  /** What ended the round being scored (absent in checkpoints written before it was kept). */
+  scoringEndedBy?: ResultsMessage['endedBy'];
   results: ResultsMessage | null;
   /** Whether the round has a race (its record is stored beside the checkpoint). */
   hasRace: boolean;
@@ -210,7 +213,7 @@ export class RoomModel {
   private nextSlot = 0;
   private creatorSeatClaimed = false;
   private race: RaceRunner | null = null;
-  private scoring: { job: ScoringJob; reason: string } | null = null;
+  private scoring: { job: ScoringJob; reason: string; endedBy: ResultsMessage['endedBy'] } | null = null;
   private accumulatorMs = 0;
 
   constructor(options: RoomModelOptions, restoring = false) {
@@ -258,7 +261,8 @@ export class RoomModel {
       if (!record) throw new Error(`checkpoint of ${cp.code} says it has a race, but no record was stored`);
       model.race = model.runners.resume(record);
       model.frame = model.race.frame(false);
-      if (cp.phase === 'scoring') model.scoring = { job: model.race.score(), reason: cp.scoringReason ?? 'the round ended' };
+      if (cp.phase === 'scoring')
+        model.scoring = { job: model.race.score(), reason: cp.scoringReason ?? 'the round ended', endedBy: cp.scoringEndedBy };
     } else if (cp.phase !== 'lobby') {
       model.phase = 'lobby'; // a phase that needs a race cannot go on without one
     }
@@ -285,6 +289,7 @@ export class RoomModel {
       bannedNames: [...this.bannedNames],
       bannedDevices: [...this.bannedDevices],
       scoringReason: this.scoring?.reason ?? null,
+      scoringEndedBy: this.scoring?.endedBy,
       results: this.results,
       hasRace: this.race !== null,
     };
@@ -364,8 +369,10 @@ export class RoomModel {
   /** Decides a join: host (secret), returning player (token), or a new player; or refuses with a reason. */
   admit(options: JoinOptions): { ok: true; value: Admission } | { ok: false; refusal: JoinRefusal } {
     const no = (status: JoinRefusal['status'], message: string) => ({ ok: false as const, refusal: { status, message } });
+    if (options.watch && options.hostSecret === undefined) return no(403, 'a projector view needs the host secret');
     if (options.hostSecret !== undefined) {
-      return options.hostSecret === this.hostSecret ? { ok: true, value: { role: 'host' } } : no(403, 'wrong host secret');
+      if (options.hostSecret !== this.hostSecret) return no(403, 'wrong host secret');
+      return { ok: true, value: options.watch ? { role: 'watcher' } : { role: 'host' } };
     }
     if (options.device !== undefined && this.bannedDevices.has(options.device)) return no(403, BANNED_TEXT);
     if (options.playerToken !== undefined) {
@@ -402,7 +409,7 @@ export class RoomModel {
    * A player joining a running race races from the next tick. Null when the
    * returning player was removed since admission.
    */
-  seat(admission: Exclude<Admission, { role: 'host' }>): RoomPlayer | null {
+  seat(admission: Exclude<Admission, { role: 'host' } | { role: 'watcher' }>): RoomPlayer | null {
     let player: RoomPlayer;
     if ('playerId' in admission) {
       const found = this.playersById.get(admission.playerId);
@@ -661,7 +668,7 @@ export class RoomModel {
     if (this.phase !== 'scoring' || !this.scoring || !this.race) return null;
     const results = this.scoring.job.continue(stop);
     if (!results) return null;
-    const { reason } = this.scoring;
+    const { reason, endedBy } = this.scoring;
     this.scoring = null;
     // The final frame and ranks (a worker sends them with the results).
     this.frame = this.race.frame(false);
@@ -678,6 +685,7 @@ export class RoomModel {
       scoring: this.settings.scoring,
       ticks: record.endTick,
       rows,
+      endedBy,
     };
     this.phase = nextPhase(this.phase, 'scored') ?? this.phase;
     return {
@@ -773,7 +781,7 @@ export class RoomModel {
     this.phase = target;
     this.frame = this.race.frame(true);
     this.refreshRanks(this.frame);
-    this.scoring = { job: this.race.score(), reason };
+    this.scoring = { job: this.race.score(), reason, endedBy: event === 'end' ? 'host' : event === 'timeUp' ? 'time' : 'shutdown' };
   }
 
   private toLobby(): void {

@@ -47,6 +47,8 @@ export const joinOptionsSchema = z
     hostSecret: secret.optional(),
     /** A random id the browser keeps (localStorage), so a host's ban outlasts a new nickname. */
     device: z.string().min(8).max(64).optional(),
+    /** With `hostSecret`: watch the room read-only (a projector window) instead of taking over as host. */
+    watch: z.literal(true).optional(),
   })
   .strict();
 export type JoinOptions = z.input<typeof joinOptionsSchema>;

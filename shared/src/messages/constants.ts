@@ -70,6 +70,8 @@ export const ServerMessageType = {
   snapshot: 'snapshot',
   results: 'results',
   kicked: 'kicked',
+  replaced: 'replaced',
+  applied: 'applied',
 } as const;
 export type ServerMessageTypeName = (typeof ServerMessageType)[keyof typeof ServerMessageType];
 

@@ -18,7 +18,8 @@
  *   socket can also use Colyseus's `client.reconnect(room.reconnectionToken)`.
  *   Tokens and the host secret survive a server restart: the room comes back
  *   under the same code from its checkpoint, with the same racers.
- * - Host rejoin: `joinById(code, { hostSecret })`.
+ * - Host rejoin: `joinById(code, { hostSecret })` (a second host connection takes over: the first gets `replaced`).
+ * - Projector window: `joinById(code, { hostSecret, watch: true })`: role `watcher`, sees the state, sends nothing.
  * - `device` (optional, every join): a random id the browser keeps, so a ban
  *   (`host:kick` with `ban: true`) holds against a new nickname.
  * - Join is refused (matchmaking error) when the room is locked, full, in a
@@ -55,6 +56,8 @@
  * | `snapshot` | `SnapshotMessage`: every racer's trail so far (`TrailSnapshot`), sent on join/rejoin during a race and on request |
  * | `results`  | `ResultsMessage`: the finished round, one `ResultRow` per racer, ranked, with the round's `ScoringRule` |
  * | `kicked`   | `{ reason }`, sent just before the server closes the socket |
+ * | `replaced` | `{ role }`: the seat was opened in another tab or window; sent just before this socket is closed |
+ * | `applied`  | `{ type }`: a `host:*` message was applied (a refused one gets an `error` of the same type instead) |
  *
  * Clients parse each on receipt with `parseServerMessage` (zod; numbers are
  * finite, or the message is refused).
@@ -80,3 +83,4 @@ export * from './serverMessages';
 export * from './raceSchemas';
 export * from './stateView';
 export { parseRoomSettings } from './roomSettings';
+export { nicknameAllowed, nicknameProblem, NICKNAME_NOTES, numberedNickname, tidyNickname } from './nicknames';

@@ -12,7 +12,8 @@ export const welcomeMessageSchema = z.object({
   sessionId: z.string(),
   /** Your key in `state.players` (players only). */
   playerId: z.string().optional(),
-  role: z.enum(['host', 'player']),
+  /** `watcher`: a host's read-only projector view (joined with the host secret and `watch`). */
+  role: z.enum(['host', 'player', 'watcher']),
   code: z.string(),
   /** Relative join link, `/?join=CODE`. */
   joinPath: z.string(),
@@ -55,11 +56,21 @@ export const resultsMessageSchema = z.object({
   ticks: z.number().int(),
   /** Ranked, one per racer. */
   rows: z.array(resultRowSchema),
+  /** What ended the round: its time or budget, the host's End race, or the server stopping. */
+  endedBy: z.enum(['time', 'host', 'shutdown']).optional(),
 });
 export type ResultsMessage = z.infer<typeof resultsMessageSchema>;
 
 export const kickedMessageSchema = z.object({ reason: z.string() });
 export type KickedMessage = z.infer<typeof kickedMessageSchema>;
+
+/** The same seat was opened elsewhere (another tab or window): this connection is closed right after. */
+export const replacedMessageSchema = z.object({ role: z.enum(['host', 'player']) });
+export type ReplacedMessage = z.infer<typeof replacedMessageSchema>;
+
+/** A host message was applied (its refusal would be an `error` with the same `type`): what the host's "Saved" waits for. */
+export const appliedMessageSchema = z.object({ type: z.string() });
+export type AppliedMessage = z.infer<typeof appliedMessageSchema>;
 
 export const serverMessageSchemas = {
   welcome: welcomeMessageSchema,
@@ -67,6 +78,8 @@ export const serverMessageSchemas = {
   snapshot: snapshotMessageSchema,
   results: resultsMessageSchema,
   kicked: kickedMessageSchema,
+  replaced: replacedMessageSchema,
+  applied: appliedMessageSchema,
 } as const satisfies Record<ServerMessageTypeName, z.ZodType>;
 
 export type ServerMessages = { [K in ServerMessageTypeName]: z.infer<(typeof serverMessageSchemas)[K]> };

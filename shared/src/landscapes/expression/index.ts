@@ -9,6 +9,7 @@
  */
 export type { ExpressionAst, BinaryOperator, FunctionName } from './ExpressionAst';
 export { FUNCTION_NAMES, ALLOWED_NAMES } from './ExpressionAst';
-export { parseExpression, MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH } from './parseExpression';
+export { parseExpression, FormulaError, MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH } from './parseExpression';
 export { compileExpression, type CompiledExpression } from './compileExpression';
 export { createExpressionLandscape, type ExpressionLandscapeSpec } from './createExpressionLandscape';
+export { checkFormulaRange, MAX_DRAWABLE_LOSS, type FormulaRange } from './formulaRange';

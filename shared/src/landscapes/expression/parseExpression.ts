@@ -31,9 +31,39 @@ const HINTS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Parses a formula in x and y into a syntax tree, or throws a `SpecError`
- * whose `position` is the 0-based offset of the problem and whose message
- * names it and shows a caret under it.
+ * A formula that does not parse: a `SpecError` (its message keeps the path,
+ * the 0-based position and a caret drawing, for logs and terminals) that also
+ * carries the problem alone, as one plain sentence a person can act on, which
+ * counts characters from 1 as people do ("the '(' at character 4 is never
+ * closed"). Pages show `problem` and point at `position` themselves.
+ */
+export class FormulaError extends SpecError {
+  /** The problem as one sentence, without path or position ("Missing ')': the '(' at character 4 is never closed."). */
+  readonly problem: string;
+
+  constructor(
+    path: string,
+    problem: string,
+    position: number,
+    /** The formula as given (for showing the spot). */
+    readonly source: string,
+  ) {
+    super(path, `${problem} at position ${position}${caretExcerpt(source, position)}`, position);
+    this.problem = sentence(problem);
+  }
+}
+
+/** "missing ')'" → "Missing ')'." */
+function sentence(problem: string): string {
+  const s = problem.charAt(0).toUpperCase() + problem.slice(1);
+  return /[.?!]$/.test(s) ? s : `${s}.`;
+}
+
+/**
+ * Parses a formula in x and y into a syntax tree, or throws a `FormulaError`
+ * (a `SpecError`) whose `position` is the 0-based offset of the problem,
+ * whose `problem` says it in plain words and whose message names it and
+ * shows a caret under it.
  *
  * Grammar (precedence low to high): `+ -` (left), `* /` (left), unary `- +`,
  * `^` (right-associative, binds tighter than unary minus: `-x^2` is `-(x^2)`,
@@ -54,10 +84,13 @@ export function parseExpression(src: string, path = 'expr'): ExpressionAst {
     throw new SpecError(path, `must be a formula string in x and y, got ${src === null ? 'null' : typeof src}`, 0);
   }
   if (src.length > MAX_EXPRESSION_LENGTH) {
-    throw new SpecError(
+    // The source is not kept: it may be megabytes long.
+    const excerpt = src.slice(0, MAX_EXPRESSION_LENGTH + 20);
+    throw new FormulaError(
       path,
-      `formula is too long: ${src.length} characters, at most ${MAX_EXPRESSION_LENGTH} allowed (at position ${MAX_EXPRESSION_LENGTH})`,
+      `formula is too long: ${src.length} characters, at most ${MAX_EXPRESSION_LENGTH} allowed`,
       MAX_EXPRESSION_LENGTH,
+      excerpt,
     );
   }
   return new Parser(src, path).parse();
@@ -139,21 +172,27 @@ class Parser {
 
   parse(): ExpressionAst {
     if (this.tok.kind === 'end') {
-      throw this.error(/\S/.test(this.src) ? 'formula has no expression' : 'formula is empty', this.tok.pos);
+      throw this.error(
+        /\S/.test(this.src) ? 'formula has no expression' : 'formula is empty: write one in x and y, e.g. x^2 + y^2',
+        this.tok.pos,
+      );
     }
     const ast = this.sum();
     const t = this.current();
     if (t.kind !== 'end') {
       if (t.kind === 'op' && t.text === ')') throw this.error("unmatched ')'", t.pos);
-      throw this.error(`unexpected ${this.describeToken(t)} after a complete expression`, t.pos);
+      throw this.error(
+        `unexpected ${this.describeToken(t)} after a complete formula: is an operator such as + or * missing before it?`,
+        t.pos,
+      );
     }
     return ast;
   }
 
   // ---- errors -------------------------------------------------------------
 
-  private error(problem: string, pos: number): SpecError {
-    return new SpecError(this.path, `${problem} at position ${pos}${caretExcerpt(this.src, pos)}`, pos);
+  private error(problem: string, pos: number): FormulaError {
+    return new FormulaError(this.path, problem, pos, this.src);
   }
 
   private describeToken(t: Token): string {
@@ -416,12 +455,10 @@ class Parser {
       return inner;
     }
     if (t.kind === 'name') return this.name(t);
-    if (t.kind === 'end') {
-      const prev = this.src.slice(0, t.pos).trimEnd();
-      this.expectOperand(prev.length > 0 ? `after '${prev[prev.length - 1]}'` : 'here');
-    }
     if (t.kind === 'op' && t.text === ')') this.expectOperand("before ')'");
-    this.expectOperand('here');
+    // Say where by what comes just before ("after '+'"), as a person reads the formula.
+    const prev = this.src.slice(0, t.pos).trimEnd();
+    this.expectOperand(prev.length > 0 ? `after '${prev[prev.length - 1]}'` : 'at the start');
   }
 
   private missingClose(openPos: number): never {
@@ -429,8 +466,8 @@ class Parser {
     if (t.kind === 'op' && t.text === ',') {
       throw this.error("unexpected ',': functions take exactly one argument and commas are not allowed elsewhere", t.pos);
     }
-    if (t.kind === 'end') throw this.error(`missing ')' for the '(' opened at offset ${openPos}`, t.pos);
-    throw this.error(`expected ')' for the '(' opened at offset ${openPos}, found ${this.describeToken(t)}`, t.pos);
+    if (t.kind === 'end') throw this.error(`missing ')': the '(' at character ${openPos + 1} is never closed`, t.pos);
+    throw this.error(`expected ')' to close the '(' at character ${openPos + 1}, found ${this.describeToken(t)}`, t.pos);
   }
 
   private name(t: Token & { kind: 'name' }): ExpressionAst {
