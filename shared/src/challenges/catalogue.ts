@@ -251,7 +251,8 @@ const saddleEscape = define({
     { text: 'Try gradient noise σ 0.1.', try: { optimizer: sgd(0.05, { noise: 0.1 }) } },
   ],
   explanation:
-    'On the x axis the slope of x² − 2y² + y⁴ is (2x, 0): no force pushes along y, so plain SGD, with or without momentum, slides into the saddle at the centre and stops there. ' +
+    'On the x axis the slope of x² − 2y² + y⁴ is (2x, 0): no force pushes along y, so plain SGD, with or without momentum, never leaves the axis. ' +
+    'At learning rates from 0.03 to 0.5 it slides into the saddle at the centre and stops there. ' +
     'The saddle curves downward along y (curvature −4), so any y away from 0 grows at every step. ' +
     'Gradient noise supplies that y: with σ as small as 0.01 the racer rolls into a valley within 200 steps.',
   pictures: ['path', 'loss-curve'],
@@ -313,7 +314,7 @@ const newtonDamping = define({
     needs: 'result',
     measure: (ev) =>
       ev.you.finalLoss !== null && ev.you.finalLoss <= -0.8 ? ((ev.you.optimizer as unknown as { damping: number }).damping ?? 0) : null,
-    stars: [10, 3, 2],
+    stars: [10, 2, 1],
     format: formatNumber,
     missing: 'Newton did not reach a valley',
   },
@@ -341,7 +342,7 @@ const lbfgsBudget = define({
     { text: 'Try L-BFGS at lr 1.', try: { optimizer: { kind: 'lbfgs', lr: 1 } } },
   ],
   explanation:
-    'SGD and Adam spend one gradient per step, and after 100 steps they are still far along the valley. ' +
+    'SGD and Adam spend one gradient per step, and within 100 of them they rarely reach the target. ' +
     'L-BFGS models the curvature from its last gradients and steps toward the bottom of that model; its line search tries points along the step until the loss falls enough and the slope flattens (the strong Wolfe conditions). ' +
     'The picture shows every point the line search tried: most steps are accepted at the first try.',
   pictures: ['trials', 'loss-curve'],
@@ -369,13 +370,13 @@ const rastriginCosine = define({
   task: 'End in Rastrigin’s central dimple, the global minimum (loss below 0.5), from this start far out in the egg crate.',
   hints: [
     { text: 'With small steps the racer stops in the first dimple it meets.' },
-    { text: 'A learning rate too large for the dimples still feels the bowl underneath; then it must come down.' },
-    { text: 'Try lr 0.02 with the cosine schedule.', try: { optimizer: sgd(0.02, { schedule: scheduleForChoice('cosine', 2400) }) } },
+    { text: 'A learning rate above 0.005 cannot settle in any dimple, so it must come down before the end.' },
+    { text: 'Try lr 0.02 with warm restarts.', try: { optimizer: sgd(0.02, { schedule: scheduleForChoice('restarts', 2400) }) } },
   ],
   explanation:
-    'Each dimple’s bottom curves at 397, so a learning rate above 2/397 ≈ 0.005 cannot settle in any of them, while the bowl underneath, curving at 2, pulls the racer toward the centre. ' +
-    'The cosine schedule lowers the learning rate to zero over the round: it falls below 0.005 only in the last seconds, when the racer is already bouncing around the middle. ' +
-    'Started with lr 0.02 under the cosine schedule, it settles in the central dimple in nine runs out of ten or more.',
+    'Each dimple’s bottom curves at about 397, so a learning rate above 2/397 ≈ 0.005 cannot settle in any of them: at a constant lr 0.02 the racer bounces far out over the egg crate and never rests. ' +
+    'A schedule that starts above that limit and ends near zero lets the racer bounce first and settle last. ' +
+    'From lr 0.02, the cosine schedule ends in the central dimple in most runs, and three warm restarts in nine runs out of ten or more.',
   pictures: ['path', 'loss-curve'],
   goal: finalLoss([0.5, 0.01, 0.0001]),
 });
@@ -391,13 +392,13 @@ const ackleyCone = define({
   initial: { optimizer: sgd(0.2) },
   task: 'Come to rest at the very bottom of Ackley’s crater: end with loss 0.05 or lower.',
   hints: [
-    { text: 'At lr 0.2 the racer finds the crater but never stops jittering around its tip. Why?' },
+    { text: 'At a constant lr 0.2 the racer never comes to rest. Why?' },
     { text: 'The tip is a cone: the slope does not shrink as the racer gets close.' },
     { text: 'Keep lr 0.2 and add the cosine schedule.', try: { optimizer: sgd(0.2, { schedule: scheduleForChoice('cosine', 2400) }) } },
   ],
   explanation:
-    'A learning rate of 0.2 jumps over Ackley’s small ripples into the crater. ' +
-    'The crater’s tip is a cone: the slope stays near 2.8 right up to it, so a constant learning rate keeps overshooting and never comes to rest. ' +
+    'At a constant learning rate of 0.2 the racer jumps over Ackley’s ripples and never comes to rest. ' +
+    'The crater’s tip is a cone: the slope stays near 2.8 right up to it, so at a constant learning rate a racer that reaches the tip keeps overshooting it. ' +
     'The cosine schedule shrinks the steps to zero, and the racer settles at the tip.',
   pictures: ['path', 'loss-curve'],
   goal: finalLoss([0.05, 0.005, 0.0005]),
@@ -423,7 +424,7 @@ const ackleyAnytime = define({
   explanation:
     'One cosine schedule reaches a small learning rate only at the end of the round: at 20 s and 40 s the racer is still taking big steps around the tip. ' +
     'Warm restarts run three shorter cosine cycles, each ending with the learning rate near zero and the racer at rest at the tip, then jump back up. ' +
-    'So with restarts a good point is ready at the end of every cycle, whenever the round is stopped.',
+    'So with restarts a good point is ready at the end of every cycle, not only at the end of the round.',
   pictures: ['loss-curve', 'path'],
   goal: {
     label: 'the largest loss at 20 s, 40 s and 60 s:',
@@ -516,7 +517,7 @@ const flatByNoise = define({
   explanation:
     'At the bottom of the pit the slope is zero, so plain SGD stays there. ' +
     'Gradient noise of σ 10 at lr 0.01 kicks the racer out of the pit, and the wide bowl keeps it: a kick is far more likely to land in the bowl than back in the narrow pit. ' +
-    'With the cosine schedule the kicks fade out over the round, and the racer ends resting in the bowl.',
+    'With the cosine schedule the kicks fade out over the round, and the racer ends in the bowl.',
   pictures: ['path', 'loss-curve'],
   goal: flatBasinScore([Number.POSITIVE_INFINITY, 0.7, 0.6]),
 });

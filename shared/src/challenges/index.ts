@@ -42,3 +42,12 @@ export {
   checkAttemptSeed,
   ATTEMPT_SEED_RANGE,
 } from './challengeSettings';
+export {
+  challengePicture,
+  lineSearchTrace,
+  type PictureData,
+  type TerrainPicture,
+  type CurvesPicture,
+  type BarsPicture,
+} from './pictures';
+export { weightNorm, endBasin, gradientBalance, referenceRun } from './goals';
