@@ -230,7 +230,7 @@ describe('any-time-now', () => {
     });
     instruction(`${ch.id}:hint`, ch.hints[1].text);
     const restarts = attempts(ch, withSetup(ch, ch.hints[2].try!));
-    const rspec = (ch.hints[2].try!.optimizer as { schedule: never }).schedule;
+    const rspec = (ch.hints[2].try!.optimizer as unknown as { schedule: never }).schedule;
     const rlr = (k: number) => scheduledLearningRate(rspec, 0.2, k);
     const cycles = [799, 1599, 2399].every((k) => rlr(k) < 1e-5 * 0.2) && [800, 1600].every((k) => rlr(k) === 0.2);
     claim({
@@ -375,9 +375,9 @@ describe('look-uphill', () => {
     claim({
       where: `${ch.id}:hint`,
       sentence: wide,
-      measured: `sharpWidth ${(svf.spec as { sharpWidth: number }).sharpWidth}`,
+      measured: `sharpWidth ${(svf.spec as unknown as { sharpWidth: number }).sharpWidth}`,
       wording: 'fact',
-      k: Number((svf.spec as { sharpWidth: number }).sharpWidth === 0.08),
+      k: Number((svf.spec as unknown as { sharpWidth: number }).sharpWidth === 0.08),
       n: 1,
     });
     instruction(`${ch.id}:hint`, question);
@@ -492,7 +492,7 @@ describe('shake-it-out', () => {
     });
     claim({ where: `${ch.id}:hint`, sentence: ch.hints[1].text, measured: 'the same runs', wording: 'happens', k, n: 50 });
     const cos = attempts(ch, withSetup(ch, ch.hints[2].try!));
-    const sigma = (ch.hints[2].try!.optimizer as { noise: number }).noise;
+    const sigma = (ch.hints[2].try!.optimizer as unknown as { noise: number }).noise;
     claim({
       where: ch.id,
       sentence: S[2],
