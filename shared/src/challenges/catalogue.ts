@@ -664,11 +664,11 @@ const batchSharpness = define({
   hints: [
     { text: 'Watch λmax beside the batch size as the racer trains.' },
     { text: 'A minibatch gradient is a noisy estimate of the full one.' },
-    { text: 'Try batches of 8.', try: { optimizer: sgd(0.5, { batchSize: 8 }) } },
+    { text: 'Try batches of 4.', try: { optimizer: sgd(0.5, { batchSize: 4 }) } },
   ],
   explanation:
     'On full batches at lr 0.5 the network ends where λmax is around 0.3. ' +
-    'On batches of 8 examples the same network, at the same learning rate, ends where λmax is at most 0.7 times that, in nine networks out of ten or more: a flatter place.',
+    'On batches of 4 examples the same network, at the same learning rate, ends where λmax is at most 0.7 times that, in nine networks out of ten or more: a flatter place.',
   pictures: ['spectrum', 'loss-curve'],
   goal: {
     label: 'λmax as a fraction of full-batch training’s:',
@@ -704,16 +704,16 @@ const weightDecay = define({
   round: { startRule: shared(0, 0), roundSeconds: 30, scoring: { kind: 'test-loss', decimals: 3 }, knobRanges: { lr: [1e-4, 5] } },
   controls: { optimizers: ['sgd'], knobs: [], network: { weightDecay: [0, 0.1] } },
   initial: { optimizer: sgd(0.5), network: { weightDecay: 0 } },
-  task: 'Classify every training point correctly and end with the network’s weights no larger than they started (‖w‖ at most its starting value).',
+  task: 'Classify every training point correctly and end with the network’s weights at most 1.2 times as large as they started (‖w‖ at the end over ‖w‖ at the start).',
   hints: [
     { text: 'Without weight decay, watch ‖w‖: on data it can separate, cross-entropy keeps pushing the weights to grow.' },
     { text: 'Weight decay adds λ·w to each weight’s gradient, a pull toward zero that the loss must fight.' },
-    { text: 'Try weight decay 0.01.', try: { network: { weightDecay: 0.01 } } },
+    { text: 'Try weight decay 0.005.', try: { network: { weightDecay: 0.005 } } },
   ],
   explanation:
-    'Once every training point is classified correctly, cross-entropy can still be lowered by making the network more confident, so without weight decay ‖w‖ grows over the round, to about 1.7 times its start. ' +
+    'Once every training point is classified correctly, cross-entropy can still be lowered by making the network more confident, so without weight decay ‖w‖ keeps growing over the round. ' +
     'Weight decay adds (λ/2)‖w‖² over the network’s real weights to the loss, so each weight feels a pull λ·w toward zero, and the weights stop where that pull balances the data’s. ' +
-    'With λ 0.01 the network still classifies every training point and ends with smaller weights than it started with; with λ 0.03 it no longer fits them all.',
+    'Pull too hard and the network no longer fits every training point: λ trades the size of the weights against the fit.',
   pictures: ['loss-curve'],
   goal: {
     label: '‖w‖ at the end over ‖w‖ at the start:',
@@ -726,7 +726,7 @@ const weightDecay = define({
       const p0 = L.paramsInto(ev.start, new Float64Array(L.network.nParams));
       return weightNorm(L, p) / weightNorm(L, p0);
     },
-    stars: [1, 0.95, 0.9],
+    stars: [1.2, 1.1, 1],
     format: (v) => formatNumber(v),
     missing: 'the network does not classify every training point correctly',
   },
