@@ -320,6 +320,10 @@ export class ChallengeView {
       h('p', {}, outcome.summary),
     ];
     if (outcome.pass) {
+      if (this.ch.pictures.includes('eigen')) {
+        this.diagnostics.switchOn('ellipse');
+        this.updateDiagnostics();
+      }
       const s = a.settings;
       const chart = new LossChart('Loss of your run');
       for (let k = 0; k < a.lossByTick.length; k++) chart.push((k + 1) * s.stepsPerTick, a.lossByTick[k]);
@@ -351,7 +355,7 @@ export class ChallengeView {
   private pictureNote(): string {
     const parts = ['Your path stays drawn on the terrain, from the start marker to where the racer ended.'];
     if (this.ch.pictures.includes('eigen'))
-      parts.push('Switch on “Curvature ellipse and point type” under Diagnostics to see the curvature’s directions at the end point.');
+      parts.push('The ellipse at the end point shows the curvature’s directions: long along the gentle one, short along the steep one.');
     return parts.join(' ');
   }
 

@@ -55,7 +55,8 @@ export function dampingOf(setup: ChallengeSetup): number {
 export function setupFromControls(ch: Challenge, settings: RaceSettings, knobs: KnobValues, extras: ChallengeExtras): ChallengeSetup {
   const spec = knobsToOptimizerSpec(knobs, { totalUpdates: roundUpdates(settings) });
   const initialDamping = (ch.initial.optimizer as { damping?: unknown }).damping;
-  if (knobs.kind === 'newton') {
+  // Damping is part of the challenge's own optimizer (Newton's), never of another kind the student picks.
+  if (knobs.kind === ch.initial.optimizer.kind && (ch.controls.damping || initialDamping !== undefined)) {
     if (ch.controls.damping && extras.damping !== undefined) spec.damping = extras.damping;
     else if (initialDamping !== undefined) spec.damping = initialDamping;
   }
