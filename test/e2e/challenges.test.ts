@@ -84,6 +84,8 @@ describe('challenges', () => {
     expect(await result.textContent()).toContain('Why it worked');
     expect(await result.textContent()).toContain('Matyas is a quadratic valley');
     expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
+    // The pictures are shared's, drawn beside the text: here the curvature's directions at the end point, over the terrain and the path.
+    expect(await result.getByRole('img', { name: /The curvature where your racer ended/ }).count()).toBe(1);
     await expect.poll(() => result.locator('canvas').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await shot(page, 'passed-desktop');
 
@@ -144,6 +146,7 @@ describe('challenges', () => {
     expect(await runToVerdict(page)).toBe('Passed!');
     const result = page.getByRole('region', { name: 'Result' });
     expect(await result.textContent()).toContain('Styblinski–Tang has one basin per quadrant');
+    expect(await result.getByRole('img', { name: /Your path over the terrain/ }).count()).toBe(1);
     await shot(page, 'passed-phone');
     await shot(page, 'passed-phone-full', true);
     await context.close();

@@ -2,6 +2,7 @@ import {
   analyze,
   ChallengeAttempt,
   challengeById,
+  challengePicture,
   challengeCatalogue,
   challengeSettings,
   createLandscape,
@@ -12,6 +13,7 @@ import {
   type ChallengeOutcome,
   type KnobValues,
   type RaceSettings,
+  type TerrainPicture,
 } from '@gradient-rally/shared';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { pointDiagnostics } from '../arena/diagnostics';
@@ -23,6 +25,7 @@ import { LossChart } from '../ui/LossChart';
 import type { ScreenShell } from '../ui/ScreenShell';
 import { loadProgress, recordPass, saveProgress, starsText } from './challengeProgress';
 import { type ChallengeExtras, controlsFromHint, dampingOf, knobsOfSetup, playableInBrowser, setupFromControls } from './challengeSetup';
+import { terrainPictureView } from './TerrainPictureView';
 import './challenges.css';
 
 /** Round ticks per second of real time: 1 plays a round as long as a class's. */
@@ -331,6 +334,7 @@ export class ChallengeView {
       children.push(
         h('h3', {}, 'Why it worked'),
         h('p', { class: 'challenge-explanation' }, this.ch.explanation),
+        ...this.terrainPictures(a),
         h('p', { class: 'note' }, this.pictureNote()),
         chart.element,
       );
@@ -351,9 +355,16 @@ export class ChallengeView {
     this.result.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }
 
+  /** The challenge's pictures drawn on a terrain (path, eigen-directions, line-search trials), each computed by shared from this run. */
+  private terrainPictures(a: ChallengeAttempt): HTMLElement[] {
+    const kinds = this.ch.pictures.filter((k) => k === 'path' || k === 'eigen' || k === 'trials');
+    // Every terrain picture draws the path: with none listed, the path alone.
+    return (kinds.length ? kinds : (['path'] as const)).map((k) => terrainPictureView(challengePicture(k, a) as TerrainPicture));
+  }
+
   /** Where to look at the pictures of this run. */
   private pictureNote(): string {
-    const parts = ['Your path stays drawn on the terrain, from the start marker to where the racer ended.'];
+    const parts = ['Your path also stays drawn on the big terrain map, from the start marker to where the racer ended.'];
     if (this.ch.pictures.includes('eigen'))
       parts.push('The ellipse at the end point shows the curvature’s directions: long along the gentle one, short along the steep one.');
     return parts.join(' ');
