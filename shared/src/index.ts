@@ -38,6 +38,7 @@ export { symmetricEigen, symmetricEigen2, type SymmetricEigen } from './linalg/s
 export * from './landscapes/expression/index';
 export * from './mlp/index';
 export * from './race/index';
+export * from './challenges/index';
 export * from './messages/index';
 export { RESULT_COLUMNS, csvCell, resultsToCsv, resultsToJson } from './messages/resultsExport';
 export { formatNumber } from './format/formatNumber';

@@ -8,7 +8,9 @@ export type Route =
   | { to: 'join'; code: string; message?: string }
   | { to: 'host'; code?: string; as?: 'host' | 'watch' }
   | { to: 'player'; code: string; name?: string }
-  | { to: 'solo' };
+  | { to: 'solo' }
+  | { to: 'challenges' }
+  | { to: 'challenge'; id: string };
 
 /** Every event between the DOM overlay, the screens and the Phaser scenes, with its payload. */
 export interface AppEvents {

@@ -13,7 +13,8 @@ export type { Mode };
  * `/?host=CODE` the host's dashboard (rejoins with the stored host secret;
  * a second tab of the hosting browser opens as its projector view),
  * `/?host=CODE&watch` that projector view,
- * `/?solo` the sandbox.
+ * `/?solo` the sandbox, `/?challenges` the list of guided challenges,
+ * `/?challenge=ID` one challenge.
  *
  * Screens see it only as a `ScreenShell` (slots, status setters, address) and
  * reach other screens through the bus's `navigate` event.
@@ -59,6 +60,10 @@ export class App implements ScreenShell {
         return void this.showPlayer(route.code, route.name);
       case 'solo':
         return void this.showSolo();
+      case 'challenges':
+        return void this.showChallenges();
+      case 'challenge':
+        return void this.showChallenge(route.id);
     }
   }
 
@@ -92,6 +97,8 @@ export class App implements ScreenShell {
     const q = url.searchParams;
     if (q.get('bench') === 'racers') return void this.showBench(Number(q.get('n') ?? 40));
     if (q.has('solo')) return void this.showSolo();
+    if (q.has('challenge')) return void this.showChallenge(q.get('challenge') ?? '');
+    if (q.has('challenges')) return void this.showChallenges();
     if (q.get('play')) return void this.showPlayer(q.get('play')!, undefined);
     if (q.get('host')) return void this.showHost(q.get('host')!, q.has('watch') ? 'watch' : undefined);
     if (q.has('join')) return this.showJoin(q.get('join') ?? '');
@@ -135,11 +142,12 @@ export class App implements ScreenShell {
           h('button', { type: 'button', class: 'primary', onclick: () => void this.showHost() }, 'Host a game'),
           h('button', { type: 'button', onclick: () => this.showJoin('') }, 'Join a game'),
           h('button', { type: 'button', onclick: () => void this.showSolo() }, 'Play solo'),
+          h('button', { type: 'button', onclick: () => void this.showChallenges() }, 'Challenges'),
         ),
         h(
           'p',
           { class: 'note' },
-          'Host: for instructors, projects a join code. Join: for students, with the code and a nickname. Solo: a sandbox, no server needed.',
+          'Host: for instructors, projects a join code. Join: for students, with the code and a nickname. Solo: a sandbox, no server needed. Challenges: goals to win, one idea at a time.',
         ),
       ),
     );
@@ -198,6 +206,21 @@ export class App implements ScreenShell {
     const { SoloView } = await import('../solo/SoloView');
     const view = new SoloView(this);
     this.onLeave(() => view.destroy());
+  }
+
+  /** The guided challenges, in order, with this browser's progress. */
+  async showChallenges(): Promise<void> {
+    this.enter('landing', '/?challenges');
+    const { showChallengeList } = await import('../challenges/ChallengeList');
+    showChallengeList(this);
+  }
+
+  /** One challenge (an unknown id shows the list with a message). */
+  async showChallenge(id: string): Promise<void> {
+    this.enter('solo', `/?challenge=${encodeURIComponent(id)}`);
+    const { ChallengeView } = await import('../challenges/ChallengeView');
+    const view = ChallengeView.open(this, id);
+    if (view) this.onLeave(() => view.destroy());
   }
 
   /** The FPS bench page (see test/bench/client.bench.ts). */

@@ -29,6 +29,11 @@ export class DiagnosticsPanel {
     return this.gradient.checked || this.sam.checked || this.ellipse.checked;
   }
 
+  /** Switches one part on from code (a challenge's eigen picture after a pass), as if the player had ticked it. */
+  switchOn(part: 'gradient' | 'sam' | 'ellipse'): void {
+    this[part].checked = true;
+  }
+
   /** Keeps only the parts the player switched on. */
   filter(v: DiagnosticsView): DiagnosticsView {
     return {

@@ -32,6 +32,8 @@ export interface KnobLimits {
   locked: readonly KnobName[];
   /** A network terrain (minibatches exist). */
   mlp: boolean;
+  /** Leave locked knobs out instead of showing them disabled (a challenge shows only what the student may turn). */
+  hideLocked?: boolean;
 }
 
 /** Every optimizer, shared's default ranges, nothing locked. */
@@ -97,6 +99,7 @@ export class KnobsPanel {
   }
 
   private shows(k: KnobName): boolean {
+    if (this.limits.hideLocked && this.isLocked(k)) return false;
     return knobApplies(this.values.kind, k) && (!KNOBS[k].dataOnly || this.limits.mlp);
   }
 
@@ -125,10 +128,12 @@ export class KnobsPanel {
       },
       ...kinds.map((k) => h('option', { value: k, selected: k === v.kind }, OPTIMIZER_LABELS[k])),
     );
-    const children: HTMLElement[] = [field('Optimizer', kindSel), this.lrField()];
+    const children: HTMLElement[] = [];
+    if (!this.limits.hideLocked || kinds.length > 1) children.push(field('Optimizer', kindSel));
+    if (!(this.limits.hideLocked && this.isLocked('lr'))) children.push(this.lrField());
     for (const k of SLIDER_KNOBS) {
       if (this.shows(k)) children.push(this.sliderField(k));
-      if (k === 'momentum' && nesterovApplies(v.kind)) {
+      if (k === 'momentum' && nesterovApplies(v.kind) && this.shows('momentum')) {
         const nesterov = h('input', {
           type: 'checkbox',
           checked: v.nesterov,
@@ -144,9 +149,9 @@ export class KnobsPanel {
       { disabled: this.isLocked('schedule'), onchange: () => this.commit({ schedule: sched.value as ScheduleChoice }) },
       ...SCHEDULE_CHOICES.map((c) => h('option', { value: c, selected: v.schedule === c }, SCHEDULE_LABELS[c])),
     );
-    children.push(field(KNOBS.schedule.label, sched));
+    if (!this.limits.hideLocked || !this.isLocked('schedule')) children.push(field(KNOBS.schedule.label, sched));
     if (this.shows('batchSize')) children.push(this.numberField('batchSize', 1, `${KNOBS.batchSize.label} (0 = full batch)`));
-    if (this.limits.locked.length)
+    if (this.limits.locked.length && !this.limits.hideLocked)
       children.push(h('p', { class: 'note' }, `Locked for this round: ${this.limits.locked.map((k) => knobLabel(v.kind, k)).join(', ')}.`));
     this.body.replaceChildren(...children);
   }

@@ -42,7 +42,8 @@
  *   KNOBS[name]: { label, kindLabels, unit, scale, step, offAtZero, dataOnly }   OPTIMIZER_LABELS[kind]
  *   knobSlot(kind, knob): { field, index? } | null     knobApplies(kind, knob)     knobLabel(kind, knob)
  *   knobsToOptimizerSpec(values, { dataBacked?, totalUpdates? }) / optimizerSpecToKnobs(spec)   // KnobValues ⇄ spec
- *   knobsForKind(values, kind)   clampKnob(ranges, knob, x)   scheduleForChoice(choice, totalUpdates)
+ *   knobsForKind(values, kind)   clampKnob(ranges, knob, x)   scheduleForChoice(choice, totalUpdates, lr?)
+ *       // choices: none, step, cosine, restarts (RESTART_CYCLES cosine cycles), one-cycle (peaks at lr)
  *   describeOptimizer(spec): "SGD, lr 0.01, momentum 0.9"
  *   scoringRuleName(rule), formatScore(rule, score), scoringExplanation(settings)   (scoringText.ts)
  *
@@ -189,6 +190,7 @@ export {
   SCHEDULE_LABELS,
   scheduleForChoice,
   scheduleChoiceOf,
+  RESTART_CYCLES,
   describeOptimizer,
   type KnobDefinition,
   type KnobSlot,

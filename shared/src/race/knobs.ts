@@ -151,31 +151,53 @@ export const OPTIMIZER_LABELS: Readonly<Record<OptimizerKind, string>> = Object.
 // ───────────────────────── schedules as a knob ─────────────────────────
 
 /** The schedules a player picks from; each is sized to the round (`scheduleForChoice`). */
-export const SCHEDULE_CHOICES = ['none', 'step', 'cosine'] as const;
+export const SCHEDULE_CHOICES = ['none', 'step', 'cosine', 'restarts', 'one-cycle'] as const;
 export type ScheduleChoice = (typeof SCHEDULE_CHOICES)[number];
 
 /** Step decay halves the rate every fifth of the round: at 1/5, 2/5, 3/5 and 4/5, four times in all. */
 const STEP_DECAY_PARTS = 5;
+/** Warm restarts: this many cosine cycles of equal length fill the round (SGDR with T_mult 1). */
+export const RESTART_CYCLES = 3;
 
 export const SCHEDULE_LABELS: Readonly<Record<ScheduleChoice, string>> = Object.freeze({
   none: 'Constant',
   step: `Step decay (halve ${STEP_DECAY_PARTS - 1} times)`,
   cosine: 'Cosine annealing',
+  restarts: `Warm restarts (${RESTART_CYCLES} cosine cycles)`,
+  'one-cycle': 'One-cycle (warm up, then anneal)',
 });
 
-/** The schedule spec of a choice for a round of `totalUpdates` updates (cosine over the whole round). */
-export function scheduleForChoice(choice: ScheduleChoice, totalUpdates: number): ScheduleSpec | null {
+/**
+ * The schedule spec of a choice for a round of `totalUpdates` updates: cosine
+ * over the whole round; warm restarts as `RESTART_CYCLES` equal cosine cycles;
+ * one-cycle (torch's defaults: 30 % warm-up from lr/25, then cosine down to
+ * lr/25e4) peaking at the knob's learning rate `lr`.
+ */
+export function scheduleForChoice(choice: ScheduleChoice, totalUpdates: number, lr = 0.01): ScheduleSpec | null {
   const total = Math.max(2, Math.round(totalUpdates));
   if (choice === 'cosine') return { kind: 'cosine', tMax: total, etaMin: 0 };
   if (choice === 'step') return { kind: 'step', stepSize: Math.max(1, Math.ceil(total / STEP_DECAY_PARTS)), gamma: 0.5 };
+  if (choice === 'restarts') return { kind: 'cosine-restarts', t0: Math.max(1, Math.ceil(total / RESTART_CYCLES)), tMult: 1, etaMin: 0 };
+  if (choice === 'one-cycle')
+    return {
+      kind: 'one-cycle',
+      maxLr: lr,
+      totalSteps: Math.max(4, total),
+      pctStart: 0.3,
+      divFactor: 25,
+      finalDivFactor: 1e4,
+      anneal: 'cos',
+    };
   return null;
 }
 
-/** The choice a schedule spec corresponds to ('none' for no schedule; other kinds show as the nearest choice). */
+/** The choice a schedule spec corresponds to ('none' for no schedule). */
 export function scheduleChoiceOf(schedule: unknown): ScheduleChoice {
   const kind = (schedule as { kind?: unknown } | null | undefined)?.kind;
   if (kind === 'step') return 'step';
-  if (kind === 'cosine' || kind === 'cosine-restarts' || kind === 'one-cycle') return 'cosine';
+  if (kind === 'cosine') return 'cosine';
+  if (kind === 'cosine-restarts') return 'restarts';
+  if (kind === 'one-cycle') return 'one-cycle';
   return 'none';
 }
 
@@ -259,7 +281,7 @@ export function knobsToOptimizerSpec(k: KnobValues, opts: { dataBacked?: boolean
   if (knobApplies(k.kind, 'weightDecay') && (k.weightDecay > 0 || k.kind === 'adamw')) spec.weightDecay = k.weightDecay;
   if (k.noise > 0) spec.noise = k.noise;
   if (k.samRadius > 0) spec.samRadius = k.samRadius;
-  const schedule = scheduleForChoice(k.schedule, opts.totalUpdates ?? 600);
+  const schedule = scheduleForChoice(k.schedule, opts.totalUpdates ?? 600, k.lr);
   if (schedule) spec.schedule = schedule;
   if (opts.dataBacked && k.batchSize > 0) spec.batchSize = Math.round(k.batchSize);
   return spec;

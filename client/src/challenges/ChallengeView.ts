@@ -1,0 +1,428 @@
+import {
+  analyze,
+  ChallengeAttempt,
+  challengeById,
+  challengePicture,
+  challengeCatalogue,
+  challengeSettings,
+  createLandscape,
+  describeOptimizer,
+  formatNumber,
+  IDEAS,
+  type Challenge,
+  type ChallengeOutcome,
+  type KnobValues,
+  type RaceSettings,
+  type TerrainPicture,
+} from '@gradient-rally/shared';
+import type { ArenaStage } from '../arena/ArenaStage';
+import { pointDiagnostics } from '../arena/diagnostics';
+import { bus } from '../events/AppEvents';
+import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
+import { field, h } from '../ui/elements';
+import { KnobsPanel } from '../ui/KnobsPanel';
+import { LossChart } from '../ui/LossChart';
+import type { ScreenShell } from '../ui/ScreenShell';
+import { loadProgress, recordPass, saveProgress, starsText } from './challengeProgress';
+import { type ChallengeExtras, controlsFromHint, dampingOf, knobsOfSetup, playableInBrowser, setupFromControls } from './challengeSetup';
+import { terrainPictureView } from './TerrainPictureView';
+import './challenges.css';
+
+/** Round ticks per second of real time: 1 plays a round as long as a class's. */
+const SPEEDS = [1, 5, 20, 100] as const;
+const RACER = 'you';
+
+/**
+ * One guided challenge: its goal above the arena, only the controls it lets
+ * the student turn, runs judged by shared's check (pass and stars), hints one
+ * at a time, and after a pass the explanation with the run's pictures (the
+ * path stays drawn on the terrain; the loss curve beside the text).
+ * Each run is a `ChallengeAttempt` (shared's `Race` under the challenge's
+ * rules, the attempt's seed counting 1, 2, 3, … so jittered starts differ).
+ */
+export class ChallengeView {
+  private attempt: ChallengeAttempt | undefined;
+  private knobs: KnobValues;
+  private extras: ChallengeExtras;
+  private runs = 0;
+  private judged: ChallengeAttempt | undefined;
+  private hintsShown = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private tickDebt = 0;
+  private readonly settings: RaceSettings;
+  private readonly stage: ArenaStage;
+  private readonly offs: (() => void)[] = [];
+  private readonly knobsPanel: KnobsPanel;
+  private readonly chart = new LossChart('Loss as it runs');
+  private readonly diagnostics = new DiagnosticsPanel(() => this.updateDiagnostics());
+  private readonly status = h('p', { role: 'status', 'aria-live': 'polite' });
+  private readonly best = h('p', { class: 'challenge-best' });
+  private readonly result = h('section', { class: 'panel challenge-result', 'aria-label': 'Result', tabindex: -1 });
+  private readonly hintList = h('ol', { class: 'hint-list', 'aria-label': 'Hints' });
+  private readonly hintButton = h('button', { type: 'button', onclick: () => this.revealHint() }, 'Show a hint');
+  private readonly startButton = h('button', { type: 'button', onclick: () => this.useStart(undefined) }, 'Use the challenge’s start');
+  private readonly dampingInput: HTMLInputElement | undefined;
+  private readonly speed = h(
+    'select',
+    {},
+    ...SPEEDS.map((s) => h('option', { value: String(s), selected: s === 20 }, s === 1 ? 'Real time, as in class' : `${s}× faster`)),
+  );
+
+  /** Opens a challenge by id; an unknown or not-yet-playable id shows a message and a way to the list. */
+  static open(shell: ScreenShell, id: string): ChallengeView | undefined {
+    const ch = challengeById(id);
+    if (ch && playableInBrowser(ch)) return new ChallengeView(shell, ch);
+    shell.setLayout('landing');
+    shell.screen.append(
+      h(
+        'div',
+        { class: 'card' },
+        h('h1', {}, 'Challenge not found'),
+        h(
+          'p',
+          { role: 'alert' },
+          ch
+            ? `“${ch.title}” trains a network, and the views it needs are not in the browser yet.`
+            : `There is no challenge called “${id.slice(0, 60)}”.`,
+        ),
+        h('button', { type: 'button', class: 'primary', onclick: () => bus.emit('navigate', { to: 'challenges' }) }, 'All challenges'),
+      ),
+    );
+    return undefined;
+  }
+
+  private constructor(
+    shell: ScreenShell,
+    private readonly ch: Challenge,
+  ) {
+    document.body.classList.add('challenge-screen');
+    this.settings = challengeSettings(ch, ch.initial, 1);
+    this.knobs = knobsOfSetup(ch.initial);
+    this.extras = { start: ch.initial.start, damping: dampingOf(ch.initial) };
+    const stage = (this.stage = shell.arena());
+    stage.model.racers.clear();
+    stage.model.diagnostics = undefined;
+    const c = ch.controls;
+    this.knobsPanel = new KnobsPanel(
+      {
+        optimizers: c.optimizers,
+        ranges: this.settings.knobRanges,
+        locked: this.settings.lockedKnobs,
+        mlp: false,
+        hideLocked: true,
+      },
+      this.knobs,
+      (k) => this.onKnobs(k),
+    );
+    this.knobsPanel.element.hidden = c.knobs.length === 0 && c.optimizers.length === 1;
+    if (c.damping) {
+      const [lo, hi] = c.damping;
+      const input = h('input', { type: 'number', min: lo, max: hi, step: 'any', value: String(this.extras.damping ?? 0) });
+      input.addEventListener('change', () => {
+        const x = Number(input.value);
+        if (!Number.isFinite(x) || x < lo || x > hi) return this.knobsPanel.showMessage(`Damping must be a number from ${lo} to ${hi}.`);
+        this.extras = { ...this.extras, damping: x };
+        this.reset();
+      });
+      this.dampingInput = input;
+    }
+
+    const index = challengeCatalogue().indexOf(ch);
+    shell.setPhase(`Challenge ${index + 1} of ${challengeCatalogue().length}`);
+    shell.screen.append(
+      h(
+        'section',
+        { class: 'challenge-goal', 'aria-label': 'Goal' },
+        h(
+          'div',
+          { class: 'challenge-goal-head' },
+          h('h1', {}, `${index + 1}. ${ch.title}`),
+          h(
+            'a',
+            {
+              href: '/?challenges',
+              onclick: (e: Event) => {
+                e.preventDefault();
+                bus.emit('navigate', { to: 'challenges' });
+              },
+            },
+            'All challenges',
+          ),
+        ),
+        h('p', { class: 'challenge-task' }, ch.task),
+        h('p', { class: 'note' }, `About: ${ch.ideas.map((i) => IDEAS[i]).join(' · ')}. ${this.fixedText()}`),
+        this.best,
+      ),
+    );
+    this.result.hidden = true;
+    this.startButton.hidden = true;
+    const startNote = c.start
+      ? h('p', { class: 'note' }, 'Tap or click the terrain to choose where your racer starts.', ' ', this.startButton)
+      : undefined;
+    const panels: (HTMLElement | undefined)[] = [
+      this.result,
+      h(
+        'section',
+        { class: 'panel controls' },
+        h('h2', {}, 'Run'),
+        h(
+          'div',
+          { class: 'buttons' },
+          h('button', { type: 'button', class: 'primary', onclick: () => this.run() }, 'Run'),
+          h('button', { type: 'button', onclick: () => this.pause() }, 'Pause'),
+          h('button', { type: 'button', onclick: () => this.reset() }, 'Reset'),
+        ),
+        field('Speed', this.speed),
+        startNote,
+        this.status,
+      ),
+      this.knobsPanel.element,
+      this.dampingInput
+        ? h(
+            'section',
+            { class: 'panel controls' },
+            h('h2', {}, 'Newton’s damping'),
+            field('Damping λ (added to every curvature)', this.dampingInput),
+          )
+        : undefined,
+      h(
+        'section',
+        { class: 'panel', 'aria-label': 'Hints' },
+        h('h2', {}, 'Hints'),
+        h('p', { class: 'note' }, `${ch.hints.length} hints, each a little more direct than the last.`),
+        this.hintList,
+        this.hintButton,
+      ),
+      this.diagnostics.element,
+      this.chart.element,
+    ];
+    shell.side.replaceChildren(...panels.filter((p): p is HTMLElement => p !== undefined));
+    shell.setHint(
+      c.start ? 'Tap the terrain to choose your start. Drag to pan, pinch or scroll to zoom.' : 'Drag to pan, pinch or scroll to zoom.',
+    );
+    this.offs.push(
+      bus.on('arena-clicked', ({ x, y }) => {
+        if (c.start) this.useStart([x, y]);
+      }),
+    );
+    this.showBest();
+    const info = createLandscape(ch.landscape).info;
+    void stage.showLandscape(ch.landscape, info.bounds);
+    this.reset();
+  }
+
+  /** "Fixed here: SGD, lr 0.1." — what the student may not change, in a few words. */
+  private fixedText(): string {
+    const c = this.ch.controls;
+    const parts: string[] = [];
+    if (c.knobs.length === 0 && c.optimizers.length === 1) parts.push(describeOptimizer(this.ch.initial.optimizer));
+    else if (!c.knobs.includes('lr') && c.optimizers.length === 1)
+      parts.push(`learning rate ${formatNumber(Number(this.ch.initial.optimizer.lr))}`);
+    if (!c.start) parts.push('the start');
+    return parts.length ? `Fixed here: ${parts.join('; ')}.` : '';
+  }
+
+  private showBest(): void {
+    const p = loadProgress([this.ch.id])[this.ch.id];
+    this.best.textContent = p ? `Your best: ${starsText(p.stars)} (${this.ch.goal.format(p.best)})` : '';
+    this.best.setAttribute('aria-label', p ? `Your best: ${p.stars} of 3 stars` : '');
+  }
+
+  private onKnobs(k: KnobValues): void {
+    this.knobs = k;
+    // A challenge judges one setup per run: a change starts the next run afresh.
+    this.reset();
+  }
+
+  private useStart(start: [number, number] | undefined): void {
+    this.extras = { ...this.extras, start: start ?? this.ch.initial.start };
+    this.startButton.hidden = !start;
+    this.reset();
+  }
+
+  private reset(): void {
+    this.pause();
+    this.attempt = undefined;
+    this.stage.model.racers.clear();
+    this.chart.reset();
+    let attempt: ChallengeAttempt;
+    try {
+      const setup = setupFromControls(this.ch, this.settings, this.knobs, this.extras);
+      attempt = new ChallengeAttempt(this.ch, setup, this.runs + 1);
+      this.knobsPanel.showMessage(undefined);
+    } catch (e) {
+      this.knobsPanel.showMessage(e instanceof Error ? e.message : String(e));
+      this.status.textContent = 'Change the setting above to run.';
+      return;
+    }
+    this.attempt = attempt;
+    const v = attempt.you;
+    this.stage.model.startMarker = [v.drawn[0], v.drawn[1]];
+    this.trace();
+    this.status.textContent = `Ready: ${describeOptimizer(attempt.setup.optimizer)}. Press Run.`;
+    this.updateDiagnostics();
+  }
+
+  private trace(): void {
+    const a = this.attempt!;
+    const v = a.you;
+    const started = a.lossByTick.length > 0;
+    const status = v.status === 'diverged' ? 'diverged' : a.isOver() ? 'finished' : 'racing';
+    this.stage.model.upsertRacer(RACER, 0, 'You', v.drawn[0], v.drawn[1], true, started ? status : 'racing');
+    this.chart.push(v.updates, v.loss);
+  }
+
+  private run(): void {
+    this.pause();
+    if (!this.attempt || this.attempt.isOver()) this.reset();
+    const a = this.attempt;
+    if (!a) return;
+    if (a.lossByTick.length === 0) this.runs++;
+    this.result.hidden = true;
+    this.tickDebt = 0;
+    this.timer = setInterval(() => {
+      this.tickDebt += (a.settings.tickRate * Number(this.speed.value)) / 30;
+      let going = true;
+      for (; this.tickDebt >= 1 && going; this.tickDebt--) {
+        going = a.tick();
+        this.trace();
+      }
+      const v = a.you;
+      this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.`;
+      this.updateDiagnostics();
+      if (!going) {
+        this.pause();
+        this.judge(a);
+      }
+    }, 1000 / 30);
+  }
+
+  private pause(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Judges a finished run once: the verdict, the stars, and after a pass the explanation. */
+  private judge(a: ChallengeAttempt): void {
+    if (this.judged === a) return;
+    this.judged = a;
+    const { outcome } = a.finish();
+    this.status.textContent = `Run ${this.runs} over: ${outcome.summary}`;
+    if (outcome.pass && outcome.value !== null) {
+      const ids = challengeCatalogue().map((c) => c.id);
+      saveProgress(recordPass(loadProgress(ids), this.ch.id, outcome.stars, outcome.value));
+      this.showBest();
+    }
+    this.showResult(a, outcome);
+  }
+
+  private showResult(a: ChallengeAttempt, outcome: ChallengeOutcome): void {
+    const children: (HTMLElement | string)[] = [
+      h('h2', {}, outcome.pass ? 'Passed!' : 'Not yet'),
+      h('p', { class: 'challenge-stars-big', 'aria-label': `${outcome.stars} of 3 stars` }, outcome.pass ? starsText(outcome.stars) : ''),
+      h('p', {}, outcome.summary),
+    ];
+    if (outcome.pass) {
+      if (this.ch.pictures.includes('eigen')) {
+        this.diagnostics.switchOn('ellipse');
+        this.updateDiagnostics();
+      }
+      const s = a.settings;
+      const chart = new LossChart('Loss of your run');
+      for (let k = 0; k < a.lossByTick.length; k++) chart.push((k + 1) * s.stepsPerTick, a.lossByTick[k]);
+      const next = this.nextChallenge();
+      children.push(
+        h('h3', {}, 'Why it worked'),
+        h('p', { class: 'challenge-explanation' }, this.ch.explanation),
+        ...this.terrainPictures(a),
+        h('p', { class: 'note' }, this.pictureNote()),
+        chart.element,
+      );
+      if (next)
+        children.push(
+          h(
+            'button',
+            { type: 'button', class: 'primary', onclick: () => bus.emit('navigate', { to: 'challenge', id: next.id }) },
+            `Next: ${next.title}`,
+          ),
+        );
+    } else if (this.hintsShown < this.ch.hints.length) {
+      children.push(h('p', { class: 'note' }, 'Stuck? The hints below reveal one idea at a time.'));
+    }
+    this.result.replaceChildren(...children);
+    this.result.hidden = false;
+    this.result.focus({ preventScroll: true });
+    this.result.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }
+
+  /** The challenge's pictures drawn on a terrain (path, eigen-directions, line-search trials), each computed by shared from this run. */
+  private terrainPictures(a: ChallengeAttempt): HTMLElement[] {
+    const kinds = this.ch.pictures.filter((k) => k === 'path' || k === 'eigen' || k === 'trials');
+    // Every terrain picture draws the path: with none listed, the path alone.
+    return (kinds.length ? kinds : (['path'] as const)).map((k) => terrainPictureView(challengePicture(k, a) as TerrainPicture));
+  }
+
+  /** Where to look at the pictures of this run. */
+  private pictureNote(): string {
+    const parts = ['Your path also stays drawn on the big terrain map, from the start marker to where the racer ended.'];
+    if (this.ch.pictures.includes('eigen'))
+      parts.push('The ellipse at the end point shows the curvature’s directions: long along the gentle one, short along the steep one.');
+    return parts.join(' ');
+  }
+
+  private nextChallenge(): Challenge | undefined {
+    const all = challengeCatalogue();
+    return all.slice(all.indexOf(this.ch) + 1).find(playableInBrowser);
+  }
+
+  private revealHint(): void {
+    if (this.hintsShown >= this.ch.hints.length) return;
+    const hint = this.ch.hints[this.hintsShown++];
+    const item = h('li', {}, hint.text);
+    if (hint.try) {
+      item.append(
+        ' ',
+        h(
+          'button',
+          {
+            type: 'button',
+            onclick: () => {
+              const { knobs, extras } = controlsFromHint(this.ch, hint);
+              this.knobs = knobs;
+              this.extras = extras;
+              this.knobsPanel.setValues(knobs);
+              if (this.dampingInput) this.dampingInput.value = String(extras.damping ?? 0);
+              this.startButton.hidden = !this.ch.controls.start || extras.start === this.ch.initial.start;
+              this.reset();
+            },
+          },
+          'Use this setting',
+        ),
+      );
+    }
+    this.hintList.append(item);
+    this.hintButton.textContent =
+      this.hintsShown < this.ch.hints.length ? `Show hint ${this.hintsShown + 1} of ${this.ch.hints.length}` : 'No more hints';
+    this.hintButton.disabled = this.hintsShown >= this.ch.hints.length;
+  }
+
+  private updateDiagnostics(): void {
+    const a = this.attempt;
+    if (!a || !this.diagnostics.anyOn) {
+      this.stage.model.diagnostics = undefined;
+      this.diagnostics.show('');
+      return;
+    }
+    const p = a.you.position;
+    const d = pointDiagnostics(analyze(a.landscape, p), p, this.knobs.samRadius || 0.1);
+    this.stage.model.diagnostics = this.diagnostics.filter(d.view);
+    this.diagnostics.show(d.text);
+  }
+
+  destroy(): void {
+    this.pause();
+    this.offs.forEach((off) => off());
+    this.stage.model.diagnostics = undefined;
+    document.body.classList.remove('challenge-screen');
+  }
+}

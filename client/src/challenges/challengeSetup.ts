@@ -1,0 +1,74 @@
+import {
+  knobsToOptimizerSpec,
+  optimizerSpecToKnobs,
+  roundUpdates,
+  type Challenge,
+  type ChallengeHint,
+  type ChallengeSetup,
+  type KnobValues,
+  type PresetOptimizer,
+  type RaceSettings,
+} from '@gradient-rally/shared';
+
+/**
+ * The student's controls ⇄ a challenge setup, as plain logic tested in Node
+ * (test/client/challengeSetup.test.ts): the knobs panel's values, the
+ * clicked start and Newton's damping become the `ChallengeSetup` shared
+ * judges, and a hint's suggested setting becomes knob values again.
+ */
+
+/** What the challenge screen's controls hold besides the knobs. */
+export interface ChallengeExtras {
+  /** A clicked start (challenges whose controls allow it). */
+  start?: [number, number];
+  /** Newton's damping λ (challenges whose controls allow it). */
+  damping?: number;
+}
+
+/**
+ * Challenges the browser can play today: those on a 2-D terrain. Network
+ * challenges need views the client does not draw yet (layer gradients,
+ * spectra, the PCA plane, the Bézier barrier) and their explanations are not
+ * all measured yet, so the list shows them as not yet playable.
+ */
+export function playableInBrowser(ch: Challenge): boolean {
+  return (ch.landscape as { kind: string }).kind !== 'mlp';
+}
+
+/** The knobs a setup's optimizer means (the panel's starting values). */
+export function knobsOfSetup(setup: ChallengeSetup): KnobValues {
+  return optimizerSpecToKnobs(setup.optimizer);
+}
+
+/** Newton's damping in a setup's optimizer (0 when absent). */
+export function dampingOf(setup: ChallengeSetup): number {
+  const d = (setup.optimizer as { damping?: unknown }).damping;
+  return typeof d === 'number' ? d : 0;
+}
+
+/**
+ * The setup one attempt runs: the knobs as an optimizer spec (a schedule
+ * sized to the round's updates, as in solo and in class), the damping for
+ * Newton where the challenge lets the student set it, and the clicked start
+ * where it may be chosen.
+ */
+export function setupFromControls(ch: Challenge, settings: RaceSettings, knobs: KnobValues, extras: ChallengeExtras): ChallengeSetup {
+  const spec = knobsToOptimizerSpec(knobs, { totalUpdates: roundUpdates(settings) });
+  const initialDamping = (ch.initial.optimizer as { damping?: unknown }).damping;
+  // Damping is part of the challenge's own optimizer (Newton's), never of another kind the student picks.
+  if (knobs.kind === ch.initial.optimizer.kind && (ch.controls.damping || initialDamping !== undefined)) {
+    if (ch.controls.damping && extras.damping !== undefined) spec.damping = extras.damping;
+    else if (initialDamping !== undefined) spec.damping = initialDamping;
+  }
+  const setup: ChallengeSetup = { optimizer: spec as unknown as PresetOptimizer };
+  if (ch.controls.start && extras.start) setup.start = [extras.start[0], extras.start[1]];
+  else if (ch.initial.start) setup.start = [ch.initial.start[0], ch.initial.start[1]];
+  return setup;
+}
+
+/** A hint's suggested setting as controls: the knobs and extras the screen then shows. */
+export function controlsFromHint(ch: Challenge, hint: ChallengeHint): { knobs: KnobValues; extras: ChallengeExtras } {
+  const optimizer = hint.try?.optimizer ?? ch.initial.optimizer;
+  const setup: ChallengeSetup = { ...ch.initial, ...(hint.try ?? {}), optimizer };
+  return { knobs: knobsOfSetup(setup), extras: { start: setup.start, damping: dampingOf(setup) } };
+}

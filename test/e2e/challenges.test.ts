@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { challengeCatalogue } from '@gradient-rally/shared';
+import { framesPainted, launchBrowser, SHOTS, startServer, watchErrors } from './harness';
+import type { GameServer } from '../../server/src/createGameServer';
+
+/**
+ * Guided challenges in a real browser (issue 10): the list from the landing
+ * page, a challenge played to a pass by turning its one knob (after a run
+ * that does not pass and a hint), the stars and the explanation, progress
+ * kept over a reload, a challenge opened by its link; and on a phone with
+ * touch, a start chosen by tapping the terrain.
+ */
+let server: GameServer;
+let url: string;
+let browser: Browser;
+const errors: string[] = [];
+const DIR = resolve(SHOTS, 'challenges');
+
+beforeAll(async () => {
+  ({ server, url } = await startServer());
+  browser = await launchBrowser();
+  mkdirSync(DIR, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  expect(errors).toEqual([]);
+});
+
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  await framesPainted(page);
+  await page.screenshot({ path: resolve(DIR, `${name}.png`), fullPage });
+}
+
+/** Runs the current setup at the fastest speed and waits for the verdict. */
+async function runToVerdict(page: Page): Promise<string> {
+  await page.getByLabel('Speed').selectOption('100');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const result = page.getByRole('region', { name: 'Result' });
+  await expect.poll(() => result.isVisible(), { timeout: 60_000 }).toBe(true);
+  return (await result.getByRole('heading', { level: 2 }).first().textContent()) ?? '';
+}
+
+describe('challenges', () => {
+  it('are listed from the landing page, played to a pass, and remembered', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, errors);
+    await page.goto(`${url}/`);
+    await page.getByRole('button', { name: 'Challenges' }).click();
+    const list = page.getByRole('list', { name: 'Challenges' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(challengeCatalogue().length);
+    expect(page.url()).toMatch(/\?challenges$/);
+    await shot(page, 'list-desktop', true);
+
+    await list.getByRole('link', { name: 'Momentum in a long valley' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('only momentum may change');
+    expect(page.url()).toMatch(/\?challenge=matyas-momentum$/);
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 20_000 }).toContain('Loss');
+    // Only the knob the challenge lets the student turn is shown.
+    expect(await page.getByLabel('Momentum').count()).toBe(1);
+    expect(await page.getByLabel('Learning rate').count()).toBe(0);
+    expect(await page.getByLabel('Gradient noise').count()).toBe(0);
+
+    // The initial setup does not pass.
+    expect(await runToVerdict(page)).toBe('Not yet');
+    expect(await page.getByRole('region', { name: 'Result' }).textContent()).toMatch(/Not yet: .*seconds to reach loss/);
+
+    // Hints come one at a time.
+    const hints = page.getByRole('list', { name: 'Hints' });
+    await page.getByRole('button', { name: 'Show a hint' }).click();
+    expect(await hints.getByRole('listitem').count()).toBe(1);
+    await page.getByRole('button', { name: 'Show hint 2 of 3' }).click();
+    expect(await hints.getByRole('listitem').count()).toBe(2);
+    await shot(page, 'task-and-hints-desktop');
+
+    await page.getByLabel('Momentum').fill('0.9');
+    expect(await runToVerdict(page)).toBe('Passed!');
+    const result = page.getByRole('region', { name: 'Result' });
+    const stars = Number(/(\d) of 3 stars/.exec((await result.getByLabel(/of 3 stars/).getAttribute('aria-label')) ?? '')![1]);
+    expect(stars).toBeGreaterThanOrEqual(1);
+    expect(await result.textContent()).toContain('Why it worked');
+    expect(await result.textContent()).toContain('Matyas is a quadratic valley');
+    expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
+    // The pictures are shared's, drawn beside the text: here the curvature's directions at the end point, over the terrain and the path.
+    expect(await result.getByRole('img', { name: /The curvature where your racer ended/ }).count()).toBe(1);
+    await expect.poll(() => result.locator('canvas').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await shot(page, 'passed-desktop');
+
+    // Progress survives a reload: the list shows the stars.
+    await page.goto(`${url}/?challenges`);
+    await page.reload();
+    const item = page.getByRole('listitem').filter({ hasText: 'Momentum in a long valley' });
+    expect(await item.getByLabel(`Passed, ${stars} of 3 stars`).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Passed 1 of \d+ playable/ })
+        .count(),
+    ).toBe(1);
+
+    // Any challenge opens directly by its link, its own knobs shown.
+    await page.goto(`${url}/?challenge=booth-edge`);
+    await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('The edge of stability');
+    expect(await page.getByLabel('Learning rate').count()).toBe(1);
+    expect(await page.getByLabel('Momentum').count()).toBe(0);
+    await page.getByLabel('Learning rate').fill('0.108');
+    await page.getByLabel('Learning rate').press('Enter');
+    expect(await runToVerdict(page)).toBe('Passed!');
+    expect(await page.getByRole('region', { name: 'Result' }).textContent()).toContain('Booth is a quadratic bowl');
+    // Its picture includes the curvature's eigen-directions: the ellipse is switched on at the end point.
+    expect(await page.getByLabel('Curvature ellipse and point type').isChecked()).toBe(true);
+    await shot(page, 'passed-booth-desktop');
+
+    // An unknown id says so and leads back to the list.
+    await page.goto(`${url}/?challenge=no-such-thing`);
+    expect(await page.getByRole('alert').filter({ hasText: 'no challenge called' }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('plays on a phone: the start chosen by tapping the terrain', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
+    const page = await context.newPage();
+    watchErrors(page, errors);
+    await page.goto(`${url}/?challenges`);
+    await expect.poll(() => page.getByRole('list', { name: 'Challenges' }).getByRole('listitem').count()).toBe(challengeCatalogue().length);
+    await shot(page, 'list-phone');
+    await page.getByRole('link', { name: 'Pick your basin' }).tap();
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 20_000 }).toContain('Loss');
+    await shot(page, 'task-phone');
+    // No knob to turn here: only the start.
+    expect(await page.getByLabel('Learning rate').count()).toBe(0);
+    expect(await runToVerdict(page)).toBe('Not yet');
+
+    // Tap the terrain's lower-left quadrant (the deepest basin's).
+    const box = (await page.locator('#arena').boundingBox())!;
+    await page.touchscreen.tap(box.x + box.width * 0.25, box.y + box.height * 0.72);
+    await expect.poll(() => page.getByRole('button', { name: 'Use the challenge’s start' }).isVisible()).toBe(true);
+    expect(await runToVerdict(page)).toBe('Passed!');
+    const result = page.getByRole('region', { name: 'Result' });
+    expect(await result.textContent()).toContain('Styblinski–Tang has one basin per quadrant');
+    expect(await result.getByRole('img', { name: /Your path over the terrain/ }).count()).toBe(1);
+    await shot(page, 'passed-phone');
+    await shot(page, 'passed-phone-full', true);
+    await context.close();
+  });
+});
