@@ -75,6 +75,7 @@ describe('connection care across a server restart', () => {
       await host.getByRole('button', { name: 'Host a game' }).click();
       await expect.poll(async () => (await host.getByLabel('Join code').textContent())?.trim().length ?? 0, { timeout: 20_000 }).toBe(6);
       const code = (await host.getByLabel('Join code').textContent())!.trim();
+      await host.getByRole('tab', { name: '2 · Round' }).click();
       const seconds = host.getByLabel('Round length (seconds)');
       await seconds.fill('120');
       await seconds.press('Enter');
