@@ -10,6 +10,7 @@ import {
   parseClientMessageOfType,
   type ErrorCodeName,
   type ErrorMessage,
+  type GhostsMessage,
   type WelcomeMessage,
 } from '@gradient-rally/shared';
 import { type JoinCodeClaims, PresenceJoinCodes } from './joinCode';
@@ -84,6 +85,8 @@ export class RaceRoom extends Room<RaceState> {
   private readonly playerClients = new Map<string, Client>();
   private tickMs = 0;
   private scoringSince: number | null = null;
+  /** The ghosts message last broadcast (the session's object: a new one means a change). */
+  private sentGhosts: GhostsMessage | null = null;
 
   override async onCreate(options: unknown): Promise<void> {
     this.deps = (this.constructor as typeof RaceRoom).deps;
@@ -283,9 +286,10 @@ export class RaceRoom extends Room<RaceState> {
 
   /** What a joining or returning client missed: trails during a race, results after one. */
   private sendCatchUp(client: Client): void {
-    const { snapshot, results } = this.model.catchUp();
+    const { snapshot, results, ghosts } = this.model.catchUp();
     if (snapshot) client.send('snapshot', snapshot);
     if (results) client.send('results', results);
+    if (ghosts) client.send('ghosts', ghosts);
   }
 
   // ───────────────────────────── clock, mirror, results ─────────────────────────────
@@ -297,6 +301,11 @@ export class RaceRoom extends Room<RaceState> {
    */
   private sync(): void {
     this.mirror.sync(this.model);
+    const ghosts = this.model.session.ghosts(this.model.settings.landscape);
+    if (ghosts !== this.sentGhosts) {
+      this.sentGhosts = ghosts;
+      this.broadcast('ghosts', ghosts);
+    }
     if (this.model.tickMs !== this.tickMs) {
       this.tickMs = this.model.tickMs;
       this.setSimulationInterval((dt) => this.simulate(dt), this.tickMs);

@@ -6,8 +6,10 @@ import {
   RETUNE_LIMIT,
   SLOW_FIELDS_MS,
   SpecError,
+  terrainTitle,
   type ClientMessage,
   type ErrorCodeName,
+  type GhostsMessage,
   type JoinOptions,
   type Landscape,
   type OptimizerSpec,
@@ -24,6 +26,7 @@ import { nextPhase, refusalText, WIRE_PHASE, type PhaseEvent, type RoomPhase } f
 import type { RaceFrame, RaceRunner, RaceRunnerFactory, ScoringJob } from './RaceRunner';
 import { RateLimiter } from './RateLimiter';
 import type { RoomRandom } from './RoomRandom';
+import { Session } from './Session';
 
 /** Why a message was refused; the room answers with an `error` message and changes nothing. */
 export interface Refusal {
@@ -130,6 +133,8 @@ export class RoomModel {
   /** The latest round's results, once computed. */
   results: ResultsMessage | null = null;
   roundSeed: Seed = 0;
+  /** The rounds played so far: scoreboard, ghosts, the instructor's note (`Session.ts`). */
+  readonly session = new Session();
 
   private readonly runners: RaceRunnerFactory;
   private readonly random: RoomRandom;
@@ -182,9 +187,11 @@ export class RoomModel {
   }
 
   /** What a (re)joining client missed: trails during a race, results after one. */
-  catchUp(): { snapshot?: SnapshotMessage; results?: ResultsMessage } {
+  catchUp(): { snapshot?: SnapshotMessage; results?: ResultsMessage; ghosts?: GhostsMessage } {
     const wire = WIRE_PHASE[this.phase];
-    const out: { snapshot?: SnapshotMessage; results?: ResultsMessage } = {};
+    const out: { snapshot?: SnapshotMessage; results?: ResultsMessage; ghosts?: GhostsMessage } = {};
+    const ghosts = this.session.ghosts(this.settings.landscape);
+    if (ghosts.snapshot) out.ghosts = ghosts;
     if (this.race && (wire === 'race' || wire === 'results')) out.snapshot = this.snapshot();
     if (wire === 'results' && this.results) out.results = this.results;
     return out;
@@ -323,6 +330,11 @@ export class RoomModel {
         case ClientMessageType.hostLock:
           this.locked = message.payload.locked;
           return NONE;
+        case ClientMessageType.hostSession: {
+          const { secret: _secret, ...settings } = message.payload;
+          this.session.configure(settings, this.settings.landscape);
+          return NONE;
+        }
       }
     } catch (e) {
       // Settings and knobs are checked by the race module: its message names the field and the range.
@@ -375,6 +387,8 @@ export class RoomModel {
     const target = nextPhase(this.phase, 'start');
     if (target === null) return refuse(ErrorCode.wrongPhase, refusalText('start', this.phase));
     if (this.playersById.size === 0) return refuse(ErrorCode.wrongPhase, 'no players have joined yet');
+    const full = this.session.refuseStart();
+    if (full) return refuse(ErrorCode.wrongPhase, full);
     this.roundSeed = this.fixedSeed ?? this.random.seed();
     const { countdownSeconds: _countdown, ...raceSettings } = this.settings;
     this.race = this.runners.start({ ...raceSettings, seed: this.roundSeed }, this.roundSeed);
@@ -474,6 +488,13 @@ export class RoomModel {
       rows,
     };
     this.phase = nextPhase(this.phase, 'scored') ?? this.phase;
+    this.session.roundFinished({
+      results: this.results,
+      title: terrainTitle(this.settings.landscape),
+      landscape: this.settings.landscape,
+      trails: this.race.trailSnapshot(),
+      slots: new Map([...this.playersById.values()].map((p) => [p.id, p.slot])),
+    });
     return {
       code: this.code,
       message: this.results,

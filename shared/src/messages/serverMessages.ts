@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { type ParseResult, parseWith } from './clientMessages';
 import { ErrorCode, type ServerMessageTypeName } from './constants';
 import { resultRowSchema, scoringRuleSchema, trailSnapshotSchema } from './raceSchemas';
+import { ghostsMessageSchema } from './workshopSchemas';
 
 export const welcomeMessageSchema = z.object({
   sessionId: z.string(),
@@ -67,6 +68,7 @@ export const serverMessageSchemas = {
   snapshot: snapshotMessageSchema,
   results: resultsMessageSchema,
   kicked: kickedMessageSchema,
+  ghosts: ghostsMessageSchema,
 } as const satisfies Record<ServerMessageTypeName, z.ZodType>;
 
 export type ServerMessages = { [K in ServerMessageTypeName]: z.infer<(typeof serverMessageSchemas)[K]> };

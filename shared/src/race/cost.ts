@@ -169,6 +169,8 @@ export interface RoomCostOptions {
    * are priced as they are, the remaining players by `assume`.
    */
   racers?: readonly OptimizerSpec[];
+  /** The landscape `settings.landscape` builds, when the caller has it already (it is not built again). */
+  landscape?: Landscape;
 }
 
 /** Limits a server puts on one room. */
@@ -259,7 +261,7 @@ export function estimateRoomCost(settings: RaceSettings | unknown, players: numb
       `must be an array of at most ${players} optimizer specs (one per player), got ${describeValue(known)}`,
     );
   }
-  const { settings: s, landscape } = parseSettingsWithLandscape(settings);
+  const { settings: s, landscape } = parseSettingsWithLandscape(settings, 'settings', options.landscape);
   const K = COST_CONSTANTS;
   const terrain = terrainCost(s.landscape, landscape);
   const dim = terrain.dim;
