@@ -8,6 +8,7 @@ import type { RacerRow, RoomStateLike } from '../net/raceViewModel';
 import { onServerMessage } from '../net/serverMessages';
 import { h } from '../ui/elements';
 import type { ScreenShell } from '../ui/ScreenShell';
+import { HostWorkshop } from '../workshop/HostWorkshop';
 import { HostSettingsForm } from './HostSettingsForm';
 import { RoomScreen } from './RoomScreen';
 
@@ -40,6 +41,8 @@ export class HostDashboard {
     'Exit projector view',
   );
   private playersKey = '-';
+  /** The instructor's library and builder, the session's scoreboard, history and export (issue 13). */
+  private workshop: HostWorkshop | undefined;
 
   constructor(
     private readonly shell: ScreenShell,
@@ -88,6 +91,14 @@ export class HostDashboard {
     this.shell.setPath(`/?host=${this.code}`);
     this.screen.showConnection('connected');
     const projector = h('button', { type: 'button', class: 'controls', onclick: () => this.toggleProjector() }, 'Projector view');
+    this.workshop = new HostWorkshop({
+      screen: this.screen,
+      wsUrl: this.shell.wsUrl,
+      hostSecret: () => this.secret,
+      code: () => this.code,
+      sendSettings: (patch) => this.sendSettings(patch),
+      sendSession: (settings) => this.conn.send('host:session', { secret: this.secret, ...settings }),
+    });
     // Results (when there are some) first: after a round they are what the class looks at.
     this.shell.side.replaceChildren(
       this.error,
@@ -109,6 +120,8 @@ export class HostDashboard {
       ),
       h('section', { class: 'panel controls' }, h('h2', {}, 'Players'), this.players),
       this.screen.leaderboardPanel,
+      this.workshop.sessionPanel,
+      this.workshop.libraryPanel,
       this.settingsForm.element,
       this.exitProjector,
     );
@@ -171,6 +184,7 @@ export class HostDashboard {
     this.buttons.next.disabled = p !== 'results';
     this.lock.checked = state.locked;
     this.settingsForm.element.hidden = p === 'race' || p === 'countdown';
+    this.workshop?.showPhase(p);
     if (this.screen.settings) this.settingsForm.update(this.screen.settings);
     if (phaseOnly) return;
     // Rebuilt only on a change, so a Kick button is not replaced under the pointer.
@@ -201,6 +215,7 @@ export class HostDashboard {
   }
 
   destroy(): void {
+    this.workshop?.destroy();
     document.removeEventListener('keydown', this.onKey);
     document.body.classList.remove('projector');
     void this.conn.leave();

@@ -1,6 +1,7 @@
 import {
   decodeTrailSnapshot,
   TICK_MS,
+  type Bounds2D,
   type LandscapeSpec,
   type ResultsMessage,
   type RoomSettings,
@@ -13,6 +14,7 @@ import { phaseText, RoomFields, racerRows, type RacerRow, type RoomStateLike } f
 import { onServerMessage } from '../net/serverMessages';
 import { h } from '../ui/elements';
 import type { ScreenShell } from '../ui/ScreenShell';
+import { SessionDisplay } from '../workshop/SessionDisplay';
 import { ResultsPanel } from './ResultsPanel';
 
 /**
@@ -27,6 +29,8 @@ export class RoomScreen {
   readonly resultsHost = h('div');
   /** Title and lesson of the room's landscape. */
   readonly lessonPanel = h('section', { class: 'panel' });
+  /** The session: the instructor's note, the scoreboard across rounds, the previous round's ghosts. */
+  readonly session: SessionDisplay;
   results: ResultsMessage | undefined;
   ownId: string | undefined;
   private landscapeKey = '';
@@ -40,13 +44,17 @@ export class RoomScreen {
   /** The room's settings, once the first patch has brought them. */
   settings: RoomSettings | undefined;
   landscapeSpec: LandscapeSpec | undefined;
+  /** The view bounds of the room's landscape (what `showLandscape` fits). */
+  landscapeBounds: Bounds2D | undefined;
   private resultsPanel: ResultsPanel | undefined;
   onRows: (rows: RacerRow[], state: RoomStateLike) => void = () => {};
   onPhase: (phase: string, state: RoomStateLike) => void = () => {};
 
   constructor(readonly shell: ScreenShell) {
     this.stage = shell.arena();
+    this.session = new SessionDisplay(this.stage);
     this.stage.model.racers.clear();
+    this.stage.model.overlay = undefined;
     this.stage.model.diagnostics = undefined;
     this.stage.model.startMarker = undefined;
     this.leaderboardPanel = h(
@@ -74,6 +82,7 @@ export class RoomScreen {
     });
     onServerMessage(room, 'snapshot', (m) => this.applySnapshot(m));
     onServerMessage(room, 'results', (m) => this.showResults(m));
+    this.session.bind(room);
     if (room.state?.players) this.update(room.state);
   }
 
@@ -86,6 +95,7 @@ export class RoomScreen {
     if (settings && info && key !== this.landscapeKey) {
       this.landscapeKey = key;
       this.landscapeSpec = settings.landscape;
+      this.landscapeBounds = info.bounds;
       this.lessonPanel.replaceChildren(h('h2', {}, info.title), h('p', { class: 'lesson' }, info.lesson));
       void this.stage.showLandscape(settings.landscape, info.bounds);
     }
@@ -99,6 +109,7 @@ export class RoomScreen {
       this.lastPhase = state.phase;
       this.onPhase(state.phase, state);
     }
+    this.session.update(state);
     const tickRate = settings?.tickRate ?? 1000 / TICK_MS;
     this.shell.setPhase(phaseText(state, 1000 / tickRate));
     const rows = racerRows(state, this.ownId, this.fields);

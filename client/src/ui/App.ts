@@ -11,7 +11,7 @@ export type { Mode };
  * URLs: `/` landing, `/?join=CODE` join form with the code filled in,
  * `/?play=CODE` a player's seat (a reload rejoins with the stored token),
  * `/?host=CODE` the host's dashboard (rejoins with the stored host secret),
- * `/?solo` the sandbox.
+ * `/?solo` the sandbox, `/?library=ID` a terrain another instructor shared.
  *
  * Screens see it only as a `ScreenShell` (slots, status setters, address) and
  * reach other screens through the bus's `navigate` event.
@@ -85,6 +85,7 @@ export class App implements ScreenShell {
     if (q.has('solo')) return void this.showSolo();
     if (q.get('play')) return void this.showPlayer(q.get('play')!, undefined);
     if (q.get('host')) return void this.showHost(q.get('host')!);
+    if (q.get('library')) return void this.showSharedTerrain(q.get('library')!);
     if (q.has('join')) return this.showJoin(q.get('join') ?? '');
     this.showLanding();
   }
@@ -202,6 +203,14 @@ export class App implements ScreenShell {
     const view = new HostDashboard(this, code);
     this.onLeave(() => view.destroy());
     await view.start();
+  }
+
+  /** A terrain another instructor shared (`/?library=<shareId>`), to copy into this browser's library. */
+  async showSharedTerrain(shareId: string): Promise<void> {
+    const { SharedTerrainView } = await import('../workshop/SharedTerrainView');
+    const view = new SharedTerrainView(this, shareId);
+    await view.start();
+    this.onLeave(() => view.destroy());
   }
 
   /** Joins (name given) or rejoins (stored token) a room as a player. */

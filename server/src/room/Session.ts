@@ -16,7 +16,7 @@ import {
 /** A finished round as the session keeps it (what `RoomModel` hands over when its results are ready). */
 export interface SessionRoundInput {
   results: ResultsMessage;
-  /** The terrain's title. */
+  /** The terrain's title (the instructor's note's title wins while the note is on this terrain). */
   title: string;
   landscape: LandscapeSpec;
   /** Every racer's trail at the end (the next round's ghosts). */
@@ -73,15 +73,17 @@ export class Session {
   /** A round's results are in: it joins the scoreboard, and its trails become the next round's ghosts. */
   roundFinished(input: SessionRoundInput): void {
     const { results } = input;
+    const key = keyOf(input.landscape);
     this.rounds.push({
       roundId: results.roundId,
       round: results.round,
-      title: input.title,
+      // A library terrain is known by its entry's title (the note's), not by its recipe.
+      title: this.note && this.note.landscapeKey === key ? this.note.note.title : input.title,
       rows: results.rows.map((r) => ({ id: r.id, name: r.name, rank: r.rank, score: r.score })),
     });
     this.last = {
       round: results.round,
-      landscapeKey: keyOf(input.landscape),
+      landscapeKey: key,
       racers: results.rows.map((r) => ({ id: r.id, name: r.name, slot: input.slots.get(r.id) ?? 0 })),
       snapshot: input.trails,
     };

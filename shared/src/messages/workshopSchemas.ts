@@ -97,3 +97,16 @@ export const storedLibraryEntrySchema = z.object({
 /** A shared entry (`GET /api/shared-landscapes/:id`): read-only, without its owner's ids and dates. */
 export const sharedLibraryEntrySchema = storedLibraryEntrySchema.pick({ title: true, lesson: true, terrain: true, preset: true });
 export type StoredLibraryEntryWire = z.infer<typeof storedLibraryEntrySchema>;
+
+/** The library API's answers, as the browser parses them. */
+export const libraryAnswerSchemas = {
+  list: z.object({
+    entries: z.array(storedLibraryEntrySchema),
+    limits: z.object({ entriesPerKey: int, entryBytes: int }),
+  }),
+  one: z.object({ entry: storedLibraryEntrySchema }),
+  many: z.object({ entries: z.array(storedLibraryEntrySchema) }),
+  share: z.object({ shareId: z.string(), link: z.string() }),
+  shared: z.object({ entry: sharedLibraryEntrySchema }),
+  refusal: z.object({ error: z.string(), field: z.string().optional() }),
+} as const;
