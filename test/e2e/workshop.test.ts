@@ -70,11 +70,18 @@ afterAll(async () => {
   await server?.close();
 });
 
+const t0 = Date.now();
+const mark = (what: string) => console.log(`[workshop e2e] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
+
+// One instructor's afternoon, in steps that build on each other (each its own test, so a slow machine
+// meets the per-test time limit): the page, the room and what the steps learnt are kept here.
+let host: Page;
+let code: string;
+let rounds: { rank: number; name: string }[][] = [];
+
 describe("the instructor's workshop in the browser", () => {
-  it('builds, saves, reloads, exports, imports, hosts two rounds, scores, replays, exports the session, shares', async () => {
-    const t0 = Date.now();
-    const mark = (what: string) => console.log(`[workshop e2e] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
-    const host = await newPage();
+  it('builds a network terrain with its preview, saves it with a lesson, finds it after a reload', async () => {
+    host = await newPage();
     const firstCode = await hostNewRoom(host);
 
     // ── Build a network terrain: spirals, 3 hidden relu layers, He initialisation ──
@@ -132,8 +139,11 @@ describe("the instructor's workshop in the browser", () => {
       .poll(() => host.getByRole('list', { name: 'Library entries' }).textContent(), { timeout: 15_000 })
       .toContain('Spirals need depth');
     expect(await host.getByRole('list', { name: 'Library entries' }).locator('li').count()).toBe(1);
+    mark('found after a reload');
+  });
 
-    // ── Export the library, clear the browser, import it ──
+  it('exports the library, clears the browser, imports it', async () => {
+    const firstCode = (await host.getByLabel('Join code').textContent())!.trim();
     const [exported] = await Promise.all([host.waitForEvent('download'), host.getByRole('button', { name: 'Export library' }).click()]);
     const libraryPath = (await exported.path())!;
     const file = JSON.parse(readFileSync(libraryPath, 'utf8'));
@@ -142,7 +152,7 @@ describe("the instructor's workshop in the browser", () => {
     expect(file.entries[0].terrain).toMatchObject({ dataset: 'spirals', layers: [2, 8, 8, 8, 2], activation: 'relu', init: 'he' });
     await host.evaluate(() => localStorage.clear());
     await host.context().clearCookies();
-    const code = await hostNewRoom(host);
+    code = await hostNewRoom(host);
     expect(code).not.toBe(firstCode);
     await expect
       .poll(() => host.getByRole('list', { name: 'Library entries' }).textContent(), { timeout: 15_000 })
@@ -152,8 +162,9 @@ describe("the instructor's workshop in the browser", () => {
       .poll(() => host.getByRole('list', { name: 'Library entries' }).textContent(), { timeout: 15_000 })
       .toContain('Spirals need depth');
     mark('exported, cleared, imported');
+  });
 
-    // ── Use it in the room; three students join (one on a phone) ──
+  it('hosts two rounds on it with three students (one on a phone); the cumulative scoreboard is right', async () => {
     await host.getByRole('button', { name: 'Use: Spirals need depth' }).click();
     await expect.poll(() => host.locator('#phase').textContent(), { timeout: 15_000 }).toContain('(round: 5 s)');
     const ada = await newPage();
@@ -176,7 +187,7 @@ describe("the instructor's workshop in the browser", () => {
     mark('students in');
 
     // ── Two rounds, ghosts on for the second ──
-    const rounds: { rank: number; name: string }[][] = [];
+    rounds = [];
     for (const round of [1, 2]) {
       await host.getByRole('button', { name: 'Start race' }).click();
       await expect
@@ -230,8 +241,9 @@ describe("the instructor's workshop in the browser", () => {
     await cyd.getByRole('region', { name: 'The instructor’s note' }).scrollIntoViewIfNeeded();
     console.log('screenshot:', await screenshot(cyd, 'workshop-phone-note'));
     mark('scoreboard checked');
+  });
 
-    // ── "Export session": one file, both rounds ──
+  it('"Export session" has both rounds; round 1 plays its exact replay from the history; ghosts on the projector', async () => {
     const [csvDownload] = await Promise.all([
       host.waitForEvent('download'),
       host.getByRole('button', { name: 'Export session (CSV)' }).click(),
@@ -273,8 +285,9 @@ describe("the instructor's workshop in the browser", () => {
     await framesPainted(host, 10);
     console.log('screenshot:', await screenshot(host, 'workshop-projector'));
     await host.getByRole('button', { name: 'Exit projector view' }).click();
+  });
 
-    // ── A second browser: nothing of the first instructor's library without the link ──
+  it("a second browser reads nothing of the first instructor's library without the shared link, then copies it", async () => {
     const other = await newPage();
     await hostNewRoom(other);
     await expect

@@ -170,6 +170,24 @@ describe('Session (room logic)', () => {
     hostSends(m, { type: 'host:settings', payload: { settings: { landscape: { kind: 'himmelblau' } } } });
     expect(m.session.ghosts(m.settings.landscape).snapshot).toBeNull();
     expect(m.session.view(m.settings.landscape).note).toBeNull();
+    // A note for a terrain the room is not on shows nowhere (the settings that would bring it were refused)…
+    const rosenbrock = { kind: 'rosenbrock', a: 1, b: 100 };
+    hostSends(m, { type: 'host:session', payload: { note: { title: 'Elsewhere', text: '', terrain: rosenbrock } } });
+    expect(m.session.view(m.settings.landscape).note).toBeNull();
+    // …until the room is on it.
+    hostSends(m, { type: 'host:settings', payload: { settings: { landscape: { kind: 'rosenbrock' } } } });
+    expect(m.settings.landscape).toEqual(rosenbrock);
+    expect(m.session.view(m.settings.landscape).note?.title).toBe('Elsewhere');
+    hostSends(m, {
+      type: 'host:session',
+      payload: {
+        note: {
+          title: 'Two basins',
+          text: 'The flat one wins under noise.',
+          terrain: { kind: 'sharp-vs-flat', sharpWidth: 0.15, flatWidth: 0.8, depthGap: 0.2 },
+        },
+      },
+    });
     // Back on the terrain: ghosts and note return; ghosts off hides them.
     hostSends(m, { type: 'host:settings', payload: { settings: { landscape: { kind: 'sharp-vs-flat' } } } });
     expect(m.session.ghosts(m.settings.landscape).round).toBe(1);

@@ -88,6 +88,8 @@ export class EntryEditor {
   private editingId: string | undefined;
   private latest: Extract<PreviewResult, { ok: true }> | undefined;
   private checking: Promise<unknown> = Promise.resolve();
+  /** Counts changes: a check's answer counts only if nothing changed since it was asked. */
+  private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Called after a save, with the stored entry's id. */
   onSaved: (id: string) => void = () => {};
@@ -339,6 +341,7 @@ export class EntryEditor {
     this.boundaryBox.hidden = f.terrainKind !== 'mlp';
     (this.inputs.scoring.querySelector('option[value="test-loss"]') as HTMLOptionElement).disabled = f.terrainKind !== 'mlp';
     this.latest = undefined;
+    this.generation++;
     this.saveButton.disabled = true;
     this.useButton.disabled = true;
     this.status.textContent = 'Checking…';
@@ -352,8 +355,10 @@ export class EntryEditor {
     // The preview does not wait for a title; saving does.
     const untitled = form.title.trim() === '';
     if (untitled) json.title = 'Untitled';
+    const generation = this.generation;
     const run = this.jobs.run({ entry: json }).then((r) => {
-      if (!r) return; // superseded by a newer change
+      // Superseded: by a newer job, or by a change whose own check has not started yet (the debounce).
+      if (!r || generation !== this.generation) return;
       for (const el of this.errors.values()) el.textContent = '';
       for (const input of [...Object.values(this.inputs), ...this.contrastInputs.flatMap((c) => [c.label, c.optimizer, c.lr])]) {
         input.removeAttribute('aria-invalid');

@@ -116,7 +116,8 @@ export class HostWorkshop {
   private apply(entry: LibraryEntry, fits: readonly OptimizerFit[]): void {
     const patch = entrySettingsPatch(entry, { allowedOptimizers: this.deps.screen.settings?.allowedOptimizers }, fits);
     this.deps.sendSettings(patch);
-    this.session({ note: { title: entry.title, text: entry.lesson } });
+    // The note names its terrain: should the settings be refused, it shows nowhere rather than on the old terrain.
+    this.session({ note: { title: entry.title, text: entry.lesson, terrain: entry.terrain } });
   }
 
   private session(settings: SessionSettings): void {

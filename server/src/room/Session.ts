@@ -53,13 +53,14 @@ export class Session {
     return this.rounds.length;
   }
 
-  /** Applies a host's `host:session` (already schema-checked); the note attaches to `landscape`, the room's terrain now. */
+  /** Applies a host's `host:session` (already schema-checked); a note without its terrain attaches to `landscape`, the room's terrain now. */
   configure(settings: SessionSettings, landscape: LandscapeSpec): void {
     if (settings.rule !== undefined) this.rule = settings.rule;
     if (settings.ghosts !== undefined) this.ghostsOn = settings.ghosts;
     if (settings.note !== undefined) {
-      this.note =
-        settings.note === null ? null : { landscapeKey: keyOf(landscape), note: { ...settings.note, title: settings.note.title.trim() } };
+      const n = settings.note;
+      // Compared as text, never built: a note for a terrain the room is not on simply does not show.
+      this.note = n === null ? null : { landscapeKey: keyOf(n.terrain ?? landscape), note: { title: n.title.trim(), text: n.text } };
     }
     this.version++;
   }

@@ -28,7 +28,11 @@ export type InstructorNote = z.infer<typeof instructorNoteSchema>;
 export const sessionSettingsSchema = z.object({
   rule: z.enum(SESSION_RULES).optional(),
   ghosts: z.boolean().optional(),
-  note: instructorNoteSchema.nullable().optional(),
+  /**
+   * `terrain`: the (normalised) terrain the note is about — it shows while the
+   * room races on exactly that terrain; without it, the room's terrain now.
+   */
+  note: instructorNoteSchema.extend({ terrain: landscapeSpecSchema.optional() }).nullable().optional(),
 });
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
 
