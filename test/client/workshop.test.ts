@@ -53,7 +53,9 @@ describe('the builder form', () => {
       space: 'full',
     });
     f.contrast[0] = { label: 'Plain SGD', optimizer: 'sgd', lr: '0.1' };
+    Object.assign(f, { budget: '500', lrLow: '0.001', lrHigh: '0.5', pace: '10x1' });
     const entry = parseLibraryEntry(entryFromForm(f));
+    expect(entry.preset.settings).toMatchObject({ budget: 500, knobRanges: { lr: [0.001, 0.5] }, tickRate: 10, stepsPerTick: 1 });
     expect(entry.terrain).toMatchObject({ layers: [2, 6, 6, 4], slice: false, initScale: 0.5 });
     expect(parseLibraryEntry(entryFromForm(formFromEntry(entry)))).toEqual(entry);
     const formula = parseLibraryEntry(entryFromForm({ ...defaultForm('expression'), title: 'Bowl', expr: 'x^2 + y^2' }));
@@ -72,6 +74,10 @@ describe('the builder form', () => {
     expect(formFieldOf('entry.preset.settings.defaultOptimizer.lr')).toBe('lr');
     expect(formFieldOf('entry.preset.settings.defaultOptimizer.kind')).toBe('optimizer');
     expect(formFieldOf('entry.preset.contrast[1].optimizer.lr')).toBe('contrast1');
+    expect(formFieldOf('entry.preset.settings.knobRanges.lr[0]')).toBe('lrLow');
+    expect(formFieldOf('entry.preset.settings.knobRanges.lr')).toBe('lrHigh');
+    expect(formFieldOf('entry.preset.settings.budget')).toBe('budget');
+    expect(formFieldOf('entry.preset.settings.stepsPerTick')).toBe('pace');
     expect(formFieldOf('entry')).toBe('entry');
     // Every refusal of a form value lands on a field the form has.
     const f = { ...defaultForm(), title: 'x', width: '40' };
@@ -98,6 +104,19 @@ describe('the preview job (what the worker computes)', () => {
     expect(b.trainAccuracy).toBeLessThan(0.8);
     expect(r.classMsPerSecond).toBeLessThan(r.budgetMsPerSecond);
     expect(r.fits.map((f) => f.kind)).toContain('newton');
+  });
+
+  it('a terrain too heavy for a class at 40 updates a second can be raced at 10 (the refusal says to lower the pace)', () => {
+    const heavy = { ...defaultForm(), title: 'Heavy', samples: '400', depth: '3', width: '16' };
+    const fast = computePreview({ id: 1, entry: entryFromForm(heavy) });
+    expect(fast.ok).toBe(false);
+    if (!fast.ok) {
+      expect(formFieldOf(fast.field, 3)).toBe('terrain');
+      expect(fast.message).toMatch(/lower the steps per tick or the tick rate/);
+    }
+    const slow = computePreview({ id: 2, entry: entryFromForm({ ...heavy, pace: '10x1' }) });
+    expect(slow.ok).toBe(true);
+    if (slow.ok) expect(slow.entry.preset.settings).toMatchObject({ tickRate: 10, stepsPerTick: 1 });
   });
 
   it('a formula has no boundary; a refused entry names its field', () => {

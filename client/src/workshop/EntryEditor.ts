@@ -1,10 +1,12 @@
 import {
   ACTIVATIONS,
+  BUDGET_RANGE,
   DATASET_KINDS,
   DATASET_LIMITS,
   formatNumber,
   INIT_SCALE_RANGE,
   INIT_SCHEMES,
+  KNOB_HARD_LIMITS,
   LIBRARY_CLASS_SIZE,
   LIBRARY_LIMITS,
   MLP_LIMITS,
@@ -38,6 +40,9 @@ const DATASET_LABELS: Record<string, string> = {
 };
 const INIT_LABELS: Record<string, string> = { xavier: 'Xavier (Glorot)', he: 'He (Kaiming)' };
 const PREVIEW_DEBOUNCE_MS = 250;
+/** Ticks a second × updates a tick: the room default, then lighter paces for a heavier terrain. */
+const PACES = ['20x2', '20x1', '10x1'] as const;
+const PACE_LABELS: Record<string, string> = { '20x2': '40 (smooth)', '20x1': '20', '10x1': '10 (lightest)' };
 
 type InputName = Exclude<keyof EntryForm, 'contrast' | 'terrainKind'>;
 
@@ -193,6 +198,8 @@ export class EntryEditor {
           'div',
           { class: 'workshop-grid' },
           number('roundSeconds', 'Seconds per round', { min: ROUND_SECONDS_RANGE[0], max: ROUND_SECONDS_RANGE[1], step: 1 }),
+          select('pace', 'Updates per second', PACES, PACE_LABELS),
+          number('budget', 'Gradient evaluations each (empty: none)', { min: BUDGET_RANGE[0], max: BUDGET_RANGE[1], step: 1 }),
           select('scoring', 'Winner is', ['robust-loss', 'lowest-loss', 'test-loss'], SCORING_CHOICE_LABELS),
           select('start', 'Racers start', ['shared', 'random', 'choose'], {
             shared: 'all at one point',
@@ -201,6 +208,8 @@ export class EntryEditor {
           }),
           this.field('optimizer', 'Players start with', h('select', {}, ...optimizerOptions.map(([k, l]) => h('option', { value: k }, l)))),
           number('lr', 'Their step size', { step: 'any' }),
+          number('lrLow', 'Smallest step size they may pick', { min: KNOB_HARD_LIMITS.lr[0], max: KNOB_HARD_LIMITS.lr[1], step: 'any' }),
+          number('lrHigh', 'Largest step size they may pick', { min: KNOB_HARD_LIMITS.lr[0], max: KNOB_HARD_LIMITS.lr[1], step: 'any' }),
         ),
         h('p', { class: 'note' }, 'Comparisons (optional): the settings your lesson asks students to try, in order.'),
         ...contrastRows,
@@ -310,6 +319,10 @@ export class EntryEditor {
       initScale: v('initScale'),
       space: v('space') === 'full' ? 'full' : 'slice',
       roundSeconds: v('roundSeconds'),
+      pace: v('pace'),
+      budget: v('budget'),
+      lrLow: v('lrLow'),
+      lrHigh: v('lrHigh'),
       scoring: v('scoring'),
       start: v('start'),
       optimizer: v('optimizer'),

@@ -24,6 +24,13 @@ export interface EntryForm {
   initScale: string;
   space: 'slice' | 'full';
   roundSeconds: string;
+  /** Ticks a second × updates a tick, e.g. '20x2' (the room default: 40 updates a second). */
+  pace: string;
+  /** Gradient evaluations per player (empty: no budget). */
+  budget: string;
+  /** The step sizes players may pick (empty: the room's defaults). */
+  lrLow: string;
+  lrHigh: string;
   scoring: string;
   start: string;
   optimizer: string;
@@ -51,6 +58,10 @@ export function defaultForm(terrainKind: 'mlp' | 'expression' = 'mlp'): EntryFor
     initScale: '1',
     space: 'slice',
     roundSeconds: '60',
+    pace: '20x2',
+    budget: '',
+    lrLow: '',
+    lrHigh: '',
     scoring: 'robust-loss',
     start: 'shared',
     optimizer: 'sgd',
@@ -92,12 +103,17 @@ export function entryFromForm(f: EntryForm): Record<string, unknown> {
       slice: f.space === 'slice',
     };
   }
+  const [tickRate, stepsPerTick] = f.pace.split('x').map(Number);
   const settings: Record<string, unknown> = {
     roundSeconds: num(f.roundSeconds),
+    tickRate,
+    stepsPerTick,
     scoring: { kind: f.scoring },
     startRule: { kind: f.start },
     defaultOptimizer: { kind: f.optimizer, lr: num(f.lr) },
   };
+  if (f.budget.trim() !== '') settings.budget = num(f.budget);
+  if (f.lrLow.trim() !== '' || f.lrHigh.trim() !== '') settings.knobRanges = { lr: [num(f.lrLow), num(f.lrHigh)] };
   const contrast = f.contrast
     .filter((c) => c.label.trim() !== '')
     .map((c) => ({ label: c.label, optimizer: { kind: c.optimizer, lr: num(c.lr) } }));
@@ -127,6 +143,10 @@ export function formFromEntry(entry: Pick<LibraryEntry, 'title' | 'lesson' | 'te
   }
   const s = entry.preset.settings as Record<string, unknown>;
   if (typeof s.roundSeconds === 'number') f.roundSeconds = String(s.roundSeconds);
+  if (typeof s.tickRate === 'number' || typeof s.stepsPerTick === 'number') f.pace = `${s.tickRate ?? 20}x${s.stepsPerTick ?? 2}`;
+  if (typeof s.budget === 'number') f.budget = String(s.budget);
+  const lr = (s.knobRanges as { lr?: unknown } | undefined)?.lr;
+  if (Array.isArray(lr)) [f.lrLow, f.lrHigh] = lr.map(String);
   const kindOf = (v: unknown) =>
     v && typeof v === 'object' && typeof (v as { kind?: unknown }).kind === 'string' ? (v as { kind: string }).kind : undefined;
   f.scoring = kindOf(s.scoring) ?? f.scoring;
@@ -166,7 +186,11 @@ export function formFieldOf(path: string, depth?: number): FormField {
   if (p.startsWith('terrain.slice')) return 'space';
   if (p.startsWith('terrain')) return 'terrain';
   if (p.startsWith('preset.settings.roundSeconds')) return 'roundSeconds';
+  if (p.startsWith('preset.settings.tickRate') || p.startsWith('preset.settings.stepsPerTick')) return 'pace';
   if (p.startsWith('preset.settings.scoring')) return 'scoring';
+  if (p.startsWith('preset.settings.budget')) return 'budget';
+  if (p.startsWith('preset.settings.knobRanges.lr[0]')) return 'lrLow';
+  if (p.startsWith('preset.settings.knobRanges')) return 'lrHigh';
   if (p.startsWith('preset.settings.startRule')) return 'start';
   if (p.startsWith('preset.settings.defaultOptimizer.lr')) return 'lr';
   if (p.startsWith('preset.settings.defaultOptimizer')) return 'optimizer';
