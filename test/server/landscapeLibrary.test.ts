@@ -262,6 +262,28 @@ describe('the landscape library over HTTP', () => {
     expect((await wrongFile.json()).field).toBe('file.format');
   });
 
+  it('an import of networks is checked one entry at a time: the server keeps answering in between', async () => {
+    const nets = Array.from({ length: 40 }, (_, i) =>
+      parseLibraryEntry({ ...spirals, title: `Net ${i}`, terrain: { ...spirals.terrain, seed: i, samples: 100 + i } }),
+    );
+    // The server runs in this process: a 2 ms timer here measures its event loop.
+    let last = performance.now();
+    let longest = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 2);
+    const started = performance.now();
+    const res = await call('/api/landscapes/import', 'i'.repeat(40), { method: 'POST', json: libraryFile(nets) });
+    const total = performance.now() - started;
+    clearInterval(timer);
+    expect(res.status).toBe(201);
+    expect((await res.json()).entries).toHaveLength(40);
+    // Checked in one block, the loop would stand still for most of the import; entry by entry, never for long.
+    expect(longest, `longest stall ${longest.toFixed(0)} ms of ${total.toFixed(0)} ms`).toBeLessThan(total / 3);
+  });
+
   it('counts requests per address: writes, new libraries, shared reads', async () => {
     const d2 = mkdtempSync(join(tmpdir(), 'gr-library-limits-'));
     const limited = await boot(join(d2, 'db.sqlite'), {

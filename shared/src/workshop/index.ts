@@ -13,6 +13,7 @@ export {
   checkEntryCost,
   entrySettingsPatch,
   parseLibraryFile,
+  libraryFileEntries,
   libraryFile,
   utf8Length,
   LIBRARY_LIMITS,

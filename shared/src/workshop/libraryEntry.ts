@@ -256,6 +256,16 @@ export function entrySettingsPatch(
 
 /** A library file (export, import): `{ format, version: 1, entries }`; each entry is checked by `parseLibraryEntry`. */
 export function parseLibraryFile(json: unknown, path = 'file'): LibraryEntry[] {
+  return libraryFileEntries(json, path).map((e, i) => parseLibraryEntry(e, `${path}.entries[${i}]`));
+}
+
+/**
+ * A library file's entries, not yet validated: the file's format, version and
+ * length are checked, and each entry is cut down to what makes an entry (an
+ * export carries ids and dates; an import makes new ones). For a server that
+ * validates them one by one, letting other work run between them.
+ */
+export function libraryFileEntries(json: unknown, path = 'file'): Record<string, unknown>[] {
   const o = asObject(json, path);
   if (o.format !== LIBRARY_FILE_FORMAT) {
     throw new SpecError(
@@ -271,9 +281,8 @@ export function parseLibraryFile(json: unknown, path = 'file'): LibraryEntry[] {
     );
   }
   return o.entries.map((e, i) => {
-    // Exported entries carry their id and dates; an import takes only what makes the entry.
     const eo = asObject(e, `${path}.entries[${i}]`);
-    return parseLibraryEntry({ title: eo.title, lesson: eo.lesson, terrain: eo.terrain, preset: eo.preset }, `${path}.entries[${i}]`);
+    return { title: eo.title, lesson: eo.lesson, terrain: eo.terrain, preset: eo.preset };
   });
 }
 
