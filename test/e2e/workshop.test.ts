@@ -197,6 +197,9 @@ describe("the instructor's workshop in the browser", () => {
       rounds.push(await resultsRows(host, 'Results'));
       if (round === 1) {
         await host.getByLabel('Show the last round’s racers as ghosts').check();
+        await expect
+          .poll(() => host.getByRole('region', { name: 'Session settings' }).textContent(), { timeout: 10_000 })
+          .toContain('Round 1’s racers race along as ghosts');
         await host.getByRole('button', { name: 'Next round' }).click();
         await expect.poll(() => host.locator('#phase').textContent(), { timeout: 10_000 }).toContain('Lobby');
       }

@@ -45,6 +45,7 @@ export class HostWorkshop {
   private readonly ghosts = h('input', { type: 'checkbox' });
   private readonly exports: HTMLButtonElement[];
   private readonly message = h('p', { class: 'error', role: 'alert' });
+  private readonly ghostNote = h('p', { class: 'note', 'aria-live': 'polite' });
 
   constructor(private readonly deps: HostWorkshopDeps) {
     const base = httpBase(deps.wsUrl);
@@ -87,6 +88,7 @@ export class HostWorkshop {
       h('h2', {}, 'Session'),
       h('div', { class: 'field' }, h('label', { for: 'session-rule' }, 'Combine rounds by'), this.rule),
       h('label', { class: 'check' }, this.ghosts, 'Show the last round’s racers as ghosts'),
+      this.ghostNote,
       h('div', { class: 'buttons' }, ...this.exports),
       this.message,
     );
@@ -98,6 +100,7 @@ export class HostWorkshop {
       this.showSession(view);
     };
     if (deps.screen.session.view) this.showSession(deps.screen.session.view);
+    deps.screen.session.onGhosts = () => this.showGhostNote();
   }
 
   /** The dashboard's phase: the library is for setting up (lobby, results), like the settings form. */
@@ -129,6 +132,17 @@ export class HostWorkshop {
     this.ghosts.checked = view.ghosts;
     for (const b of this.exports) b.disabled = view.rounds.length === 0;
     this.history.update(view);
+    this.showGhostNote();
+  }
+
+  /** Whether ghosts will show, and why not: they race only on the terrain they raced on. */
+  private showGhostNote(): void {
+    const view = this.deps.screen.session.view;
+    const round = this.deps.screen.session.ghostRound;
+    if (!view?.ghosts || view.rounds.length === 0) this.ghostNote.textContent = '';
+    else if (round > 0)
+      this.ghostNote.textContent = `Round ${round}’s racers race along as ghosts, faded, each where it was at the same moment.`;
+    else this.ghostNote.textContent = 'No ghosts now: the terrain changed since the last round (ghosts race only on their own terrain).';
   }
 
   private async exportSession(format: 'csv' | 'json'): Promise<void> {

@@ -35,6 +35,10 @@ export class SessionDisplay {
   onView: (view: SessionView) => void = () => {};
   private readonly readView = jsonFieldReader(sessionViewSchema);
   private ghosts: OverlayTrail[] = [];
+  /** The round the ghosts come from (0: none). */
+  ghostRound = 0;
+  /** Runs when the ghosts change (a round ended, ghosts turned on or off, the terrain changed). */
+  onGhosts: (round: number) => void = () => {};
   private replaying = false;
   private noteKey = '';
 
@@ -77,6 +81,8 @@ export class SessionDisplay {
 
   private setGhosts(m: GhostsMessage): void {
     this.ghosts = m.snapshot ? overlayTrails(m.snapshot, m.racers, (name) => `${name} (round ${m.round})`) : [];
+    this.ghostRound = m.snapshot ? m.round : 0;
+    this.onGhosts(this.ghostRound);
   }
 
   private showNote(view: SessionView): void {
