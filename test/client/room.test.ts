@@ -120,6 +120,7 @@ describe('results export', () => {
     name: 'Ada',
     rank: 1,
     score: 0.3,
+    settledSeconds: 2.5,
     status: 'finished',
     endPoint: [1, 2],
     drawnEndPoint: [1, 2],
@@ -128,6 +129,7 @@ describe('results export', () => {
     lambdaMax: 2,
     eigenvalues: [1, 2],
     pointClass: 'minimum',
+    basin: null,
     gradientNorm: 0,
     gradientEvaluations: 100,
     updates: 100,
@@ -135,6 +137,7 @@ describe('results export', () => {
     optimizer: { kind: 'sgd', lr: 0.1 } as unknown as ResultRow['optimizer'],
     note: 'Settled, "nicely", in a basin',
     noteKind: 'minimum',
+    advice: null,
     knobChanges: 0,
     ...over,
   });
@@ -165,7 +168,7 @@ describe('results export', () => {
     expect(resultsToCsv([row({ finalLoss: -1.5 })])).toContain(',-1.5,');
   });
   it('JSON export carries the results and the settings', () => {
-    const results = { roundId: 'r1', round: 2, scoring: { kind: 'lowest-loss' as const }, ticks: 10, rows: [row({})] };
+    const results = { roundId: 'r1', round: 2, scoring: { kind: 'lowest-loss' as const, decimals: 3 }, ticks: 10, rows: [row({})] };
     const parsed = JSON.parse(resultsToJson(results, { roundSeconds: 30 }));
     expect(parsed.rows[0].name).toBe('Ada');
     expect(parsed.settings).toEqual({ roundSeconds: 30 });
@@ -173,12 +176,16 @@ describe('results export', () => {
 });
 
 describe('scoring explanation under the results', () => {
-  it('says what the score is and what robust loss means', async () => {
+  it('says what the score is, how equal scores are split, and what robust loss means (measured in test/shared/claims)', async () => {
     expect(scoringExplanation({ scoring: { kind: 'robust-loss', radius: 0.3, samples: 64 } })).toMatch(
-      /Score: the robust loss .*flat minima beat sharp.*distance 0\.3/,
+      /^Score: the loss averaged over nudges of the end point by 0\.3 in 64 directions, lower wins: a wide, flat basin barely notices/,
     );
-    expect(scoringExplanation({ scoring: { kind: 'lowest-loss' } })).toMatch(/^Score: the final loss/);
-    expect(scoringExplanation({ scoring: { kind: 'time-to-target', target: 0.5 } })).toMatch(/seconds .* reach loss 0\.5/);
-    expect(scoringExplanation(null)).toMatch(/^Score: the robust loss/);
+    expect(scoringExplanation({ scoring: { kind: 'lowest-loss' } })).toMatch(
+      /^Score: the loss where the racer ended, lower wins\. Equal scores go to whoever came to rest first\./,
+    );
+    expect(scoringExplanation({ scoring: { kind: 'time-to-target', target: 0.5 } })).toMatch(
+      /^Score: seconds until the loss first reached 0\.5, fewer wins/,
+    );
+    expect(scoringExplanation(null)).toMatch(/^Score: the loss averaged over nudges of the end point in many directions/);
   });
 });

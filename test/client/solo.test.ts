@@ -48,7 +48,7 @@ describe('solo is a one-racer round under the terrain preset', () => {
     const s = soloSettings(himmelblau);
     expect(s.startRule).toEqual({ kind: 'shared', point: [-4, 4] });
     expect(s.roundSeconds).toBe(10);
-    expect(s.scoring).toEqual({ kind: 'lowest-loss' });
+    expect(s.scoring).toEqual({ kind: 'lowest-loss', decimals: 3 });
     expect(s.knobRanges.lr).toEqual([0.0001, 0.05]);
     expect(s.defaultOptimizer.kind).toBe('adam');
     expect(s.maxPlayers).toBe(1);

@@ -40,6 +40,14 @@ export async function startServer(): Promise<{ server: GameServer; url: string }
     staticDir: DIST,
     reconnectSeconds: 30,
     allowedServers: [UNREACHABLE_SERVER],
+    // One browser on 127.0.0.1 plays the host and every student; the limits have their own tests.
+    addressRules: {
+      creates: { limit: 1e6, seconds: 60 },
+      joins: { limit: 1e6, seconds: 60 },
+      wrongCodes: { limit: 1e6, seconds: 60 },
+      pendingSeats: 1e6,
+      liveRooms: 1e6,
+    },
   });
   const port = await server.listen();
   return { server, url: `http://127.0.0.1:${port}` };
@@ -89,4 +97,23 @@ export function watchErrors(page: Page, into: string[]): void {
   page.on('console', (m) => {
     if (m.type() === 'error') into.push(`${page.url()}: console: ${m.text()}`);
   });
+}
+
+/**
+ * Bundles one exported function of a test scenario file for the browser (the
+ * real packages, as the client build would take them) and sets it as
+ * `window.__run`; returns the script to add to a page.
+ */
+export async function bundleScenario(file: string, exportName: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = await build({
+    stdin: { contents: `import { ${exportName} } from './${file}';\nwindow.__run = ${exportName};`, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    absWorkingDir: ROOT,
+    nodePaths: [resolve(ROOT, 'node_modules')],
+  });
+  return out.outputFiles[0].text;
 }

@@ -1,9 +1,7 @@
-import { build } from 'esbuild';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { mlpKernelScenario } from './mlpKernelScenario';
-import { launchBrowser, ROOT } from './harness';
+import { bundleScenario, launchBrowser } from './harness';
 
 /**
  * The network kernels of `mlp/fast` (tanh, relu, sigmoid) give the same bits
@@ -14,20 +12,7 @@ describe('mlp/fast kernels run bit for bit the same in Chromium and Node', () =>
   let browser: Browser;
   let code: string;
   beforeAll(async () => {
-    const out = await build({
-      stdin: {
-        contents: `import { mlpKernelScenario } from './test/e2e/mlpKernelScenario.ts';\nwindow.__run = mlpKernelScenario;`,
-        resolveDir: ROOT,
-        loader: 'ts',
-      },
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      write: false,
-      absWorkingDir: ROOT,
-      nodePaths: [resolve(ROOT, 'node_modules')],
-    });
-    code = out.outputFiles[0].text;
+    code = await bundleScenario('test/e2e/mlpKernelScenario.ts', 'mlpKernelScenario');
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -1,9 +1,7 @@
-import { build } from 'esbuild';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { sharedScenario } from './sharedScenario';
-import { launchBrowser, ROOT } from './harness';
+import { bundleScenario, launchBrowser } from './harness';
 
 /**
  * The promise of `shared`: a run is a pure function of its spec and seed, so
@@ -14,20 +12,7 @@ describe('shared runs identically in Chromium and Node', () => {
   let browser: Browser;
   let code: string;
   beforeAll(async () => {
-    const out = await build({
-      stdin: {
-        contents: `import { sharedScenario } from './test/e2e/sharedScenario.ts';\nwindow.__run = sharedScenario;`,
-        resolveDir: ROOT,
-        loader: 'ts',
-      },
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      write: false,
-      absWorkingDir: ROOT,
-      nodePaths: [resolve(ROOT, 'node_modules')],
-    });
-    code = out.outputFiles[0].text;
+    code = await bundleScenario('test/e2e/sharedScenario.ts', 'sharedScenario');
     browser = await launchBrowser();
   });
   afterAll(async () => {

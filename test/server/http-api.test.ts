@@ -54,16 +54,18 @@ describe('HTTP API: catalogue, name suggestions, landscape library', () => {
     await host.room.leave();
   });
 
-  it('anything else is a JSON 404, or 405 for a method a read-only route does not take (no client build in tests)', async () => {
+  it('anything else is a JSON 404, or 405 naming the methods a known route takes (no client build in tests)', async () => {
     for (const [path, method, status, message] of [
       ['/api/nothing', 'GET', 404, /no API route at \/api\/nothing/],
       ['/nothing.html', 'GET', 404, /not found/],
       ['/api/landscape', 'PUT', 405, /PUT is not accepted/],
+      ['/api/landscapes', 'PUT', 405, /PUT is not accepted/],
       ['/api/names/suggest', 'POST', 405, /POST is not accepted/],
     ] as const) {
       const res = await server.http(path, { method });
       expect(res.status, `${method} ${path}`).toBe(status);
       expect((await res.json()).error).toMatch(message);
+      if (status === 405) expect(res.headers.get('allow'), `${method} ${path}`).toBeTruthy();
     }
   });
 });

@@ -50,6 +50,8 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       DB_PATH: join(dir, 'rounds.sqlite'),
       STATIC_DIR: join(dir, 'no-client'),
       LOG_LEVEL: 'info',
+      // One process on its own: Redis (and its shared per-address windows) only when a test asks for it.
+      REDIS_URL: '',
       ...env,
     },
     detached: true, // its own process group, so a kill reaches tsx's child too

@@ -1,5 +1,6 @@
 import { describe, expect, it, afterAll, beforeAll } from 'vitest';
 import {
+  createLandscape,
   decodeTrailSnapshot,
   parseJsonText,
   replayRace,
@@ -184,7 +185,7 @@ describe('Session (room logic)', () => {
         note: {
           title: 'Two basins',
           text: 'The flat one wins under noise.',
-          terrain: { kind: 'sharp-vs-flat', sharpWidth: 0.15, flatWidth: 0.8, depthGap: 0.2 },
+          terrain: createLandscape({ kind: 'sharp-vs-flat' }).spec,
         },
       },
     });
@@ -252,7 +253,10 @@ describe('a session through the real server: scoreboard in the state, ghosts, "E
       'points',
     );
     expect(view.standings).toEqual(expected);
-    expect(view.standings.reduce((t, s) => t + s.value, 0)).toBe(2 * (3 + 2 + 1));
+    // By hand: n − rank + 1 points a round (tied racers share a rank, so they share its points).
+    const points = new Map<string, number>();
+    for (const r of results) for (const row of r.rows) points.set(row.id, (points.get(row.id) ?? 0) + r.rows.length - row.rank + 1);
+    expect(view.standings.map((s) => s.value)).toEqual(view.standings.map((s) => points.get(s.id)));
     expect(view.rounds.map((r) => r.roundId)).toEqual(results.map((r) => r.roundId));
     // A student who reloads gets the ghosts again (catch-up), here on the results screen of round 2.
     const late = await joinPlayer(server.client(), code, { name: 'Eve' });

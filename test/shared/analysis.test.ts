@@ -18,8 +18,8 @@ describe('sharpness', () => {
   });
   it('flat beats sharp on the sharp-vs-flat terrain by every measure', () => {
     const L = createLandscape('sharp-vs-flat');
-    const sharp = L.info.points.find((p) => p.label === 'sharp well')!.point;
-    const flat = L.info.points.find((p) => p.label === 'flat basin')!.point;
+    const sharp = L.info.points.find((p) => p.basin === 'sharp')!.point;
+    const flat = L.info.points.find((p) => p.basin === 'flat')!.point;
     const ss = sharpness(L, sharp, { radius: 0.3 });
     const sf = sharpness(L, flat, { radius: 0.3 });
     expect(ss.lambdaMax).toBeGreaterThan(10 * sf.lambdaMax);

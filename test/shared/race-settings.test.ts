@@ -7,6 +7,7 @@ import {
   OPTIMIZER_KINDS,
   parseRaceSettings,
   Race,
+  SETTINGS_FIELDS,
   SpecError,
 } from '@gradient-rally/shared';
 
@@ -36,7 +37,7 @@ describe('parseRaceSettings defaults', () => {
     expect(s.tickRate).toBe(20);
     expect(s.stepsPerTick).toBe(2);
     // 5% of the 6-wide sharp-vs-flat view: the radius its flat basin is designed to win at.
-    expect(s.scoring).toEqual({ kind: 'robust-loss', radius: 0.3, samples: 64 });
+    expect(s.scoring).toEqual({ kind: 'robust-loss', radius: 0.3, samples: 64, decimals: 3 });
     expect(s.lateJoin).toBe(true);
     expect(s.maxPlayers).toBe(40);
     expect(s.seed).toBe(1);
@@ -74,9 +75,15 @@ describe('parseRaceSettings defaults', () => {
   it('accepts a budget-only round, shorthand strings and every scoring rule where it applies', () => {
     expect(parseRaceSettings({ roundSeconds: null, budget: 1000 }).roundSeconds).toBeNull();
     expect(parseRaceSettings({ startRule: 'choose' }).startRule).toEqual({ kind: 'choose' });
-    expect(parseRaceSettings({ scoring: 'lowest-loss' }).scoring).toEqual({ kind: 'lowest-loss' });
+    expect(parseRaceSettings({ scoring: 'lowest-loss' }).scoring).toEqual({ kind: 'lowest-loss', decimals: 3 });
+    expect(parseRaceSettings({ scoring: { kind: 'lowest-loss', decimals: 1 } }).scoring).toEqual({ kind: 'lowest-loss', decimals: 1 });
+    expect(parseRaceSettings({ scoring: { kind: 'time-to-target', target: 1 } }).scoring).toEqual({
+      kind: 'time-to-target',
+      target: 1,
+      decimals: 2,
+    });
     const mlp = { kind: 'mlp', dataset: 'moons', samples: 40, noise: 0.1, layers: [2, 4, 2], activation: 'tanh', seed: 1, slice: true };
-    expect(parseRaceSettings({ landscape: mlp, scoring: { kind: 'test-loss' } }).scoring).toEqual({ kind: 'test-loss' });
+    expect(parseRaceSettings({ landscape: mlp, scoring: { kind: 'test-loss' } }).scoring).toEqual({ kind: 'test-loss', decimals: 3 });
   });
 });
 
@@ -114,6 +121,8 @@ describe('parseRaceSettings rejects bad values, naming the field and the range',
     ['test loss on an analytic terrain', { landscape: 'himmelblau', scoring: { kind: 'test-loss' } }, 'settings.scoring.kind', /MLP/],
     ['target missing', { scoring: { kind: 'time-to-target' } }, 'settings.scoring.target', /required/],
     ['negative robust radius', { scoring: { kind: 'robust-loss', radius: -1 } }, 'settings.scoring.radius', /\(0, 1000\]/],
+    ['score decimals out of range', { scoring: { kind: 'lowest-loss', decimals: 12 } }, 'settings.scoring.decimals', /\[0, 9\]/],
+    ['fractional score decimals', { scoring: { kind: 'robust-loss', decimals: 1.5 } }, 'settings.scoring.decimals', /integer/],
     ['bad landscape', { landscape: { kind: 'volcano' } }, 'settings.landscape.kind', /rosenbrock/],
     ['bad expression', { landscape: { kind: 'expression', expr: 'x^' } }, 'settings.landscape.expr', /./],
     ['unknown top-level field', { roundLength: 60 }, 'settings.roundLength', /roundSeconds/],
@@ -222,22 +231,7 @@ describe('checkRacerOptimizer: allowed kinds, knob ranges, locked knobs', () => 
 });
 
 describe('hostile settings and optimizer specs', () => {
-  const FIELDS = [
-    'landscape',
-    'allowedOptimizers',
-    'knobRanges',
-    'lockedKnobs',
-    'defaultOptimizer',
-    'startRule',
-    'roundSeconds',
-    'budget',
-    'tickRate',
-    'stepsPerTick',
-    'scoring',
-    'lateJoin',
-    'maxPlayers',
-    'seed',
-  ];
+  const FIELDS = SETTINGS_FIELDS;
   const junk = fc.oneof(
     fc.jsonValue(),
     fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e308, -1e-320, undefined, null, '', '__proto__', [], {}),

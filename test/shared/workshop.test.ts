@@ -327,7 +327,7 @@ describe('session export', () => {
       results: {
         roundId: `ABC-${k}`,
         round: k,
-        scoring: { kind: 'lowest-loss' },
+        scoring: { kind: 'lowest-loss', decimals: 3 },
         ticks: 10,
         rows: [row('p0', 'Ada', 1), row('p1', '+Bob', 2)],
       },

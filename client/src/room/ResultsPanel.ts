@@ -1,6 +1,8 @@
 import {
   createLandscape,
   formatNumber,
+  formatScore,
+  formatSettledSeconds,
   lineLoss,
   resultsToCsv,
   resultsToJson,
@@ -33,6 +35,12 @@ export class ResultsPanel {
     settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
+    // The score exactly as ranks compare it: the rule's decimals, and under every rule but time-to-target the
+    // settling time that splits equal scores, so rows that show the same text share a rank (shared's rankResults).
+    const scoreText = (r: (typeof rows)[number]) =>
+      results.scoring.kind === 'time-to-target' || r.score === null
+        ? formatScore(results.scoring, r.score)
+        : `${formatScore(results.scoring, r.score)} · ${formatSettledSeconds(r.settledSeconds)}`;
     const slotOf = (id: string) => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));
     const podium = h(
       'div',
@@ -47,7 +55,7 @@ export class ResultsPanel {
             h('br'),
             rows[i].name,
             h('br'),
-            h('span', { class: 'note' }, formatNumber(rows[i].score ?? NaN)),
+            h('span', { class: 'note' }, scoreText(rows[i])),
           ),
         ),
     );
@@ -76,7 +84,7 @@ export class ResultsPanel {
             { class: r.id === ownId ? 'own' : undefined },
             h('td', { class: 'num' }, String(r.rank)),
             h('td', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`),
-            h('td', { class: 'num' }, f(r.score)),
+            h('td', { class: 'num' }, scoreText(r)),
             h('td', { class: 'num' }, f(r.finalLoss)),
             h('td', { class: 'num' }, f(r.robustLoss)),
             h('td', { class: 'num' }, f(r.lambdaMax)),

@@ -9,6 +9,7 @@ import {
   optimizerSpecToKnobs,
   parseOptimizerSpec,
   roundUpdates,
+  formatScore,
   scoringExplanation,
   SpecError,
   stepCost,
@@ -327,12 +328,12 @@ export class SoloView {
       const best = r.improved ? run : r.previous!;
       bestLine = r.improved
         ? r.previous
-          ? `A new best on this terrain (the last best was ${formatNumber(r.previous.score)}).`
+          ? `A new best on this terrain (the last best was ${formatScore(round.settings.scoring, r.previous.score)}).`
           : 'Your first score on this terrain: it is your best so far.'
-        : `Your best on this terrain: ${formatNumber(best.score)}, with ${best.optimizer}.`;
+        : `Your best on this terrain: ${formatScore(round.settings.scoring, best.score)}, with ${best.optimizer}.`;
     } else if (!this.customStart) {
       const best = parseBestTable(storedBest())[bestKey(round.settings)];
-      if (best) bestLine = `Your best on this terrain: ${formatNumber(best.score)}, with ${best.optimizer}.`;
+      if (best) bestLine = `Your best on this terrain: ${formatScore(round.settings.scoring, best.score)}, with ${best.optimizer}.`;
     }
     this.scorePanel.replaceChildren(
       h('h2', {}, 'Your score'),

@@ -14,8 +14,13 @@ export interface KnownPoint {
   point: number[];
   value: number;
   kind: 'global-minimum' | 'local-minimum' | 'saddle' | 'maximum';
-  /** Short caption, e.g. "flat basin" or "sharp well". */
+  /** Short caption, e.g. "flat floor" or "sharp pit". */
   label?: string;
+  /**
+   * For minima whose lesson is about flatness: whether this is the wide,
+   * flat basin or the narrow, sharp one (result notes use it; never the label text).
+   */
+  basin?: 'flat' | 'sharp';
 }
 
 /** Metadata a player reads and a renderer needs. */
@@ -113,7 +118,7 @@ export type ClassicKind =
   | 'monkey-saddle';
 
 /** Terrains designed for the game (see `landscapes/designed.ts`). */
-export type DesignedKind = 'sharp-vs-flat' | 'saddle-maze';
+export type DesignedKind = 'sharp-vs-flat' | 'saddle-maze' | 'saddle-valleys' | 'monkey-bowl';
 
 /**
  * Small-MLP landscapes: either explicit data and weights, or generated from a

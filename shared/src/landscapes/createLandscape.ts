@@ -2,11 +2,12 @@ import { SpecError, describeValue } from '../spec/SpecError';
 import { asObject, numberField, rejectUnknownKeys } from '../spec/fields';
 import { analyticLandscape, type Analytic2D } from './analytic';
 import * as classic from './classic';
-import { SHARP_VS_FLAT_DEFAULTS, saddleMaze, sharpVsFlat } from './designed';
+import { SHARP_VS_FLAT_DEFAULTS, monkeyBowl, saddleMaze, saddleValleys, sharpVsFlat } from './designed';
 import { createExpressionLandscape } from './expression/index';
 import { createMlpLandscape } from '../mlp/index';
 import type { Bounds2D, Landscape, LandscapeSpec } from './Landscape';
 import { DEFAULT_PRESET, type TerrainPreset } from './preset';
+import { TERRAIN_PRESETS } from './presets';
 
 const FIXED: Record<string, Analytic2D> = {
   ackley: classic.ackley,
@@ -30,6 +31,8 @@ export const LANDSCAPE_KINDS = [
   ...Object.keys(FIXED),
   'sharp-vs-flat',
   'saddle-maze',
+  'saddle-valleys',
+  'monkey-bowl',
   'expression',
   'mlp',
 ] as const;
@@ -89,6 +92,12 @@ export function createLandscape(spec: unknown, path = 'landscape'): Landscape {
     case 'saddle-maze':
       rejectUnknownKeys(obj, path, ['kind']);
       return cached({ kind }, saddleMaze);
+    case 'saddle-valleys':
+      rejectUnknownKeys(obj, path, ['kind']);
+      return cached({ kind }, saddleValleys);
+    case 'monkey-bowl':
+      rejectUnknownKeys(obj, path, ['kind']);
+      return cached({ kind }, monkeyBowl);
     case 'expression':
       return createExpressionLandscape(obj, path);
     case 'mlp':
@@ -140,9 +149,11 @@ const CATALOGUE_SPECS: readonly unknown[] = [
   'booth',
   'matyas',
   'levy',
-  'eggholder',
-  'saddle',
-  'monkey-saddle',
+  // The bounded forms of x² − y² and x³ − 3xy² (those have no minimum, so no honest score);
+  // Eggholder is left out: its minimum sits on the domain's edge and it is unbounded beyond
+  // it, so lowest loss rewards leaving the map and any in-map rule's best point is a slope.
+  'saddle-valleys',
+  'monkey-bowl',
   MOONS_NETWORK_SPEC,
 ];
 
@@ -155,7 +166,8 @@ export function landscapeCatalogue(): CatalogueEntry[] {
   });
 }
 
-/** The preset of a catalogue terrain (tuned per terrain in `presets`; the room defaults otherwise). */
-function presetOf(_spec: LandscapeSpec): TerrainPreset {
-  return DEFAULT_PRESET;
+/** The preset of a catalogue terrain (tuned per terrain in `presets.ts`; the room defaults otherwise). */
+function presetOf(spec: LandscapeSpec): TerrainPreset {
+  // A copy: callers may edit their settings; the catalogue stays as tuned.
+  return JSON.parse(JSON.stringify(TERRAIN_PRESETS[spec.kind] ?? DEFAULT_PRESET)) as TerrainPreset;
 }

@@ -30,6 +30,8 @@ export interface PresetContrast {
   /** Short label a student reads, e.g. "Plain SGD, lr 0.01". */
   label: string;
   optimizer: PresetOptimizer;
+  /** Where to start it, for lessons about starts (under a 'choose' start rule); else the round's start rule decides. */
+  start?: [number, number];
 }
 
 export interface TerrainPreset {

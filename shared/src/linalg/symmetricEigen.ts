@@ -49,7 +49,12 @@ export function symmetricEigen2(a: number, b: number, c: number): SymmetricEigen
     const n = Math.hypot(x, y);
     return [x / n, y / n];
   };
-  return { values: [lo, hi], vectors: [vec(lo), vec(hi)] };
+  const vLo = vec(lo);
+  const vHi = vec(hi);
+  // With a ≈ c and a tiny b (an almost isotropic point) both formulas cancel to the same axis: the
+  // eigenvalues are then equal to rounding and any orthonormal pair is right, so keep them orthogonal.
+  if (Math.abs(vLo[0] * vHi[0] + vLo[1] * vHi[1]) > 0.5) return { values: [lo, hi], vectors: [[-vHi[1], vHi[0]], vHi] };
+  return { values: [lo, hi], vectors: [vLo, vHi] };
 }
 
 /** Eigen-decomposition of a symmetric n×n matrix given row-major. */

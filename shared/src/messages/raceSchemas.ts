@@ -106,10 +106,10 @@ export const startRuleSchema = z.discriminatedUnion('kind', [
 ]) satisfies z.ZodType<StartRule>;
 
 export const scoringRuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('robust-loss'), radius: num, samples: int }),
-  z.object({ kind: z.literal('lowest-loss') }),
-  z.object({ kind: z.literal('time-to-target'), target: num }),
-  z.object({ kind: z.literal('test-loss') }),
+  z.object({ kind: z.literal('robust-loss'), radius: num, samples: int, decimals: int }),
+  z.object({ kind: z.literal('lowest-loss'), decimals: int }),
+  z.object({ kind: z.literal('time-to-target'), target: num, decimals: int }),
+  z.object({ kind: z.literal('test-loss'), decimals: int }),
 ]) satisfies z.ZodType<ScoringRule>;
 
 /** Race settings as `parseRaceSettings` returns them: every field filled in. */
@@ -143,6 +143,7 @@ const knownPointSchema = z.object({
   value: num,
   kind: z.enum(['global-minimum', 'local-minimum', 'saddle', 'maximum']),
   label: z.string().optional(),
+  basin: z.enum(['flat', 'sharp']).optional(),
 }) satisfies z.ZodType<KnownPoint>;
 
 export const landscapeInfoSchema = z.object({
@@ -179,7 +180,10 @@ const NOTE_KINDS = [
   'local-minimum',
   'saddle',
   'maximum',
+  'reached-target',
   'still-moving',
+  'bouncing',
+  'jittering',
   'minimum',
   'stopped',
   'not-started',
@@ -189,6 +193,7 @@ export const racerResultSchema = z.object({
   id: z.string(),
   rank: int.min(1),
   score: num.nullable(),
+  settledSeconds: num.nullable(),
   status: z.enum(RACER_STATUSES),
   endPoint: z.array(num),
   drawnEndPoint: z.tuple([num, num]),
@@ -197,6 +202,7 @@ export const racerResultSchema = z.object({
   lambdaMax: num.nullable(),
   eigenvalues: z.array(num),
   pointClass: z.enum(POINT_CLASSES).nullable(),
+  basin: z.enum(['flat', 'sharp']).nullable(),
   gradientNorm: num.nullable(),
   gradientEvaluations: int,
   updates: int,
@@ -204,6 +210,7 @@ export const racerResultSchema = z.object({
   optimizer: optimizerSpecSchema,
   note: z.string(),
   noteKind: z.enum(NOTE_KINDS),
+  advice: z.object({ change: z.record(z.string(), z.unknown()), score: num.nullable() }).nullable(),
 }) satisfies z.ZodType<RacerResult>;
 
 /** One ranked row: the race module's `RacerResult` plus the room's own columns. */

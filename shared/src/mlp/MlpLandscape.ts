@@ -1,4 +1,4 @@
-import type { GridSpec, Landscape, LandscapeInfo, MlpLandscapeSpec } from '../landscapes/Landscape';
+import type { Bounds2D, GridSpec, Landscape, LandscapeInfo, MlpLandscapeSpec } from '../landscapes/Landscape';
 import { Rng } from '../random/Rng';
 import { SpecError, describeValue } from '../spec/SpecError';
 import { asObject, booleanField, checkNumber, enumField, numberField, rejectUnknownKeys, type Json } from '../spec/fields';
@@ -252,10 +252,11 @@ function checkIndependent(directions: readonly [Float64Array, Float64Array], pat
   if (!independent(directions)) throw new SpecError(path, 'must be two non-zero, linearly independent vectors');
 }
 
+/** Measured on the catalogue's moons network by test/shared/claims/network.claims.test.ts. */
 const SLICE_LESSON =
-  'A real neural network’s loss, sliced along two random filter-normalised directions through its weights (Li et al. 2018). ' +
-  'Every point of this map is a whole network; the centre is the network you started from. ' +
-  'Minibatch gradients make the descent noisy, and the lowest valley is not always the one that generalises best.';
+  'A real neural network’s loss, sliced along two random filter-normalised directions through its starting weights (Li et al. 2018): every point of this map is a whole network, and (0, 0) is the one you start from. ' +
+  'The view is drawn around the starting network and the valley that gradient descent reaches from it. ' +
+  'Minibatch gradients make the descent jitter: on small batches a racer keeps moving where the same racer on full batches comes to rest.';
 const FULL_LESSON =
   'You are optimising every weight of a real neural network, not just two numbers. ' +
   'The map is one 2-D slice through the starting weights; racers are drawn where they project onto it, so a racer can feel a loss lower than the ground under it. ' +
@@ -311,7 +312,7 @@ class MlpLandscapeImpl implements MlpLandscape {
   get info(): LandscapeInfo {
     if (!this.infoCache) {
       const slice = this.form === 'slice';
-      const bounds = { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
+      const bounds = slice ? this.sliceViewBounds() : { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
       // Cross-entropy near a trained center can span decades over the view: sample a coarse grid to decide.
       const coarse = new Float64Array(25);
       this.gridInto({ ...bounds, n: 5 }, coarse);
@@ -332,6 +333,44 @@ class MlpLandscapeImpl implements MlpLandscape {
       };
     }
     return this.infoCache;
+  }
+
+  /**
+   * The view of a slice: a square that holds the starting network (0, 0) and
+   * the minimum gradient descent reaches from it, with a margin of 0.75 on
+   * each side (at least [−1, 1]²), on a 0.25 grid so that the last bits of the
+   * descent, which may differ between JavaScript engines, do not move it.
+   * Racers started at (0, 0) stay in view (test/shared/claims/network.claims.test.ts).
+   */
+  private sliceViewBounds(): Bounds2D {
+    const x = new Float64Array(2);
+    const g = new Float64Array(2);
+    const trial = new Float64Array(2);
+    let f = this.valueAndGradientInto(x, g);
+    let t = 1;
+    for (let it = 0; it < 300 && Number.isFinite(f); it++) {
+      const gg = g[0] * g[0] + g[1] * g[1];
+      // Close enough: the view is on a 0.25 grid.
+      if (!(gg > 1e-6)) break;
+      let ft = Infinity;
+      for (let k = 0; k < 40; k++) {
+        trial[0] = x[0] - t * g[0];
+        trial[1] = x[1] - t * g[1];
+        ft = this.value(trial);
+        if (ft <= f - 0.5 * t * gg) break;
+        t /= 2;
+      }
+      if (!(ft <= f - 0.5 * t * gg)) break;
+      x.set(trial);
+      f = this.valueAndGradientInto(x, g);
+      t *= 2;
+    }
+    const q = (v: number) => Math.round(v * 4) / 4;
+    const cx = Number.isFinite(x[0]) ? q(x[0] / 2) : 0;
+    const cy = Number.isFinite(x[1]) ? q(x[1] / 2) : 0;
+    const reach = Number.isFinite(x[0] + x[1]) ? Math.max(Math.abs(x[0] - cx), Math.abs(x[1] - cy), Math.abs(cx), Math.abs(cy)) : 0;
+    const half = Math.max(1, Math.ceil((reach + 0.75) * 4) / 4);
+    return { xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half };
   }
 
   paramsInto(theta: ArrayLike<number>, out: Float64Array): Float64Array {

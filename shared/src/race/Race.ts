@@ -1,12 +1,20 @@
 import { SpecError, describeValue } from '../spec/SpecError';
 import { Rng, type Seed } from '../random/Rng';
 import type { Landscape } from '../landscapes/Landscape';
-import { createOptimizer, robustLoss, scheduledLearningRate, type Optimizer, type OptimizerSpec } from './deps';
-import { checkRacerOptimizer, checkStartPoint, parseSettingsWithLandscape, randomViewPoint, type RaceSettings } from './RaceSettings';
+import { createOptimizer, scheduledLearningRate, type Optimizer, type OptimizerSpec } from './deps';
+import {
+  checkRacerOptimizer,
+  checkStartPoint,
+  parseSettingsWithLandscape,
+  randomViewPoint,
+  roundScore,
+  type RaceSettings,
+} from './RaceSettings';
 import { encodeTrail, quantBox, quantize, type TrailSnapshot } from './TrailSnapshot';
 import type { Bounds2D } from '../landscapes/Landscape';
-import { computeResults, computeResultsStepwise, robustSeed } from './results';
+import { computeResults, computeResultsStepwise, isAnalytic2D, scoreOf, type Rerun } from './results';
 import {
+  SETTLE_FRACTION,
   STOPPED_STATUSES,
   type RaceRecord,
   type RacerResult,
@@ -53,8 +61,17 @@ interface RacerState {
    */
   trail: Uint16Array;
   trailLength: number;
-  /** Drawn distance moved during the racer's last tick (the "still moving" test). */
+  /** Drawn distance moved during the racer's last tick. */
   lastMove: number;
+  /**
+   * Settling: the drawn point the racer has stayed within half the settle distance of
+   * since trail index `anchorIndex` (reset whenever it strays further).
+   */
+  anchor: Float64Array;
+  anchorIndex: number;
+  /** The lowest loss at a tick's end so far, and the trail index where it came (the "still going downhill" test). */
+  bestLoss: number;
+  bestIndex: number;
   /** Update count at which the racer diverged (the step that was refused is this + 1). */
   divergedAfter: number | null;
   /** The learning rate of the refused step (the schedule applied), for the note. */
@@ -93,6 +110,8 @@ export class Race {
   private readonly root: Rng;
   /** Trails are kept quantised over this box (the view widened by half on every side). */
   private readonly trailBox: Bounds2D;
+  /** Half the settle distance (SETTLE_FRACTION of the view's diagonal): straying further restarts the settling clock. */
+  private readonly settleHalf: number;
   private joinCount = 0;
   /**
    * Evaluate the loss after every update (exact `simulate` semantics, and the
@@ -118,6 +137,8 @@ export class Race {
     this.seed = seed ?? this.settings.seed;
     this.root = new Rng(this.seed);
     this.trailBox = quantBox(this.landscape.info.bounds);
+    const b = this.landscape.info.bounds;
+    this.settleHalf = (SETTLE_FRACTION / 2) * Math.hypot(b.xMax - b.xMin, b.yMax - b.yMin);
     this.lossEveryUpdate = this.landscape.dataSize === undefined || this.settings.scoring.kind === 'time-to-target';
     const { roundSeconds, tickRate } = this.settings;
     this.maxTicks = roundSeconds === null ? null : Math.max(1, Math.round(roundSeconds * tickRate));
@@ -186,6 +207,10 @@ export class Race {
       trail,
       trailLength: 0,
       lastMove: 0,
+      anchor: Float64Array.from(drawn),
+      anchorIndex: 0,
+      bestLoss: loss,
+      bestIndex: 0,
       divergedAfter: null,
       divergedLr: null,
       iterates: null,
@@ -271,9 +296,24 @@ export class Race {
       this.drawInto(v.position, v.drawn);
       r.lastMove = Math.hypot(v.drawn[0] - x0, v.drawn[1] - y0);
       pushTrail(r, v.drawn, this.trailBox);
+      // 2-D terrains stepped update by update were checked at every iterate (a 2-cycle hides at tick ends).
+      if (!(this.lossEveryUpdate && this.dim === 2)) this.checkSettledInPlace(r, v.drawn[0], v.drawn[1], r.trailLength - 1);
+      if (v.loss < r.bestLoss) {
+        r.bestLoss = v.loss;
+        r.bestIndex = r.trailLength - 1;
+      }
     }
     this._tickCount += 1;
     return true;
+  }
+
+  /** Restarts the racer's settling clock at trail index `index` if (x, y) strays from its anchor. */
+  private checkSettledInPlace(r: RacerState, x: number, y: number, index: number): void {
+    if (!(Math.hypot(x - r.anchor[0], y - r.anchor[1]) <= this.settleHalf)) {
+      r.anchor[0] = x;
+      r.anchor[1] = y;
+      r.anchorIndex = index;
+    }
   }
 
   /** With a budget, whether the racer can pay for its next update; marks it 'budget-spent' if not. */
@@ -308,6 +348,7 @@ export class Race {
       theta.set(scratch);
       v.loss = loss;
       v.updates += 1;
+      if (this.dim === 2) this.checkSettledInPlace(r, theta[0], theta[1], r.trailLength);
       if (target !== null && loss <= target) {
         v.status = 'finished';
         v.finishUpdates = v.updates;
@@ -392,8 +433,9 @@ export class Race {
    * the round's rule where that is cheap — robust loss on analytic terrains
    * (the same fixed perturbations as the results), time to target — and is
    * the current loss otherwise (MLP terrains, where robust and test loss cost
-   * dozens of full-data passes; `scoredBy` says which). Diverged racers last,
-   * ties by join order. Final ranks come from `results()`.
+   * dozens of full-data passes; `scoredBy` says which), rounded to the rule's
+   * decimals. Equal scores share a rank; diverged racers last. Final ranks
+   * (with settling times as tie-breaks) come from `results()`.
    */
   standings(): Standing[] {
     const scoring = this.settings.scoring;
@@ -402,17 +444,20 @@ export class Race {
     const scoredBy: Standing['scoredBy'] = robust ? 'robust-loss' : timed ? 'time-to-target' : 'loss';
     const rows = [...this.racersById.values()].map((r) => {
       const v = r.view;
-      let score: number | null = v.loss;
-      if (v.status === 'diverged') score = null;
-      else if (robust && scoring.kind === 'robust-loss') {
-        score = robustLoss(this.landscape, v.position, { radius: scoring.radius, samples: scoring.samples, seed: robustSeed(this.seed) });
-      } else if (timed) score = v.finishUpdates === null ? null : v.finishUpdates / (this.settings.stepsPerTick * this.settings.tickRate);
-      if (score !== null && !Number.isFinite(score)) score = null;
+      const score = robust || timed ? scoreOf(this, v) : v.status === 'diverged' ? null : roundScore(v.loss, scoring);
       return { r, score };
     });
-    const group = (x: { r: RacerState; score: number | null }) => (x.r.view.status === 'diverged' ? 2 : x.score === null ? 1 : 0);
-    rows.sort((a, b) => group(a) - group(b) || (a.score ?? 0) - (b.score ?? 0) || a.r.view.loss - b.r.view.loss || a.r.order - b.r.order);
-    return rows.map(({ r, score }, i) => ({ id: r.view.id, rank: i + 1, score, scoredBy, loss: r.view.loss, status: r.view.status }));
+    // As in results(): scored racers by score, every racer without one level last (diverged listed last).
+    const group = (x: { score: number | null }) => (x.score === null ? 1 : 0);
+    const cmp = (a: (typeof rows)[number], b: (typeof rows)[number]) => group(a) - group(b) || (group(a) === 0 ? a.score! - b.score! : 0);
+    const diverged = (x: (typeof rows)[number]) => (x.r.view.status === 'diverged' ? 1 : 0);
+    rows.sort((a, b) => cmp(a, b) || diverged(a) - diverged(b) || a.r.view.loss - b.r.view.loss || a.r.order - b.r.order);
+    const out: Standing[] = [];
+    rows.forEach((x, i) => {
+      const rank = i > 0 && cmp(rows[i - 1], x) === 0 ? out[i - 1].rank : i + 1;
+      out.push({ id: x.r.view.id, rank, score: x.score, scoredBy, loss: x.r.view.loss, status: x.r.view.status });
+    });
+    return out;
   }
 
   /** Every racer's drawn trail so far, compact (see `TrailSnapshot`). */
@@ -428,13 +473,14 @@ export class Race {
 
   /** Ranked results with robust loss, curvature and a "what happened" note per racer. */
   results(): RacerResult[] {
-    return computeResults(this, this.resultInputs());
+    return computeResults(this, this.resultInputs(), this.rerunner());
   }
 
   /**
-   * `results()` in slices: each `next()` analyses one racer and yields how
-   * many are done; the generator returns the ranked results. Lets a server
-   * keep ticking other rooms while an MLP round's results are computed.
+   * `results()` in slices: each `next()` analyses one racer or writes one
+   * racer's note (re-running it when advice is to be checked) and yields how
+   * many of those 2·n steps are done; the generator returns the ranked
+   * results. Lets a server keep ticking other rooms meanwhile.
    *
    * @example
    *   const steps = race.resultsStepwise();
@@ -443,7 +489,43 @@ export class Race {
    *   const results = r.value;
    */
   resultsStepwise(): Generator<number, RacerResult[], void> {
-    return computeResultsStepwise(this, this.resultInputs());
+    return computeResultsStepwise(this, this.resultInputs(), this.rerunner());
+  }
+
+  /**
+   * Re-runs behind the notes' advice, on terrains cheap enough (2-D analytic
+   * ones: a whole round of one racer takes about a millisecond).
+   */
+  private rerunner(): Rerun | undefined {
+    return isAnalytic2D(this.landscape) ? (input, change) => this.rerunWith(input.view.id, change) : undefined;
+  }
+
+  /**
+   * The racer `id` as it would have run with `change` applied to its optimizer
+   * spec and every retune: same start, join tick, retune ticks and random
+   * stream, same rules, as many ticks as this race has had. Null when the
+   * changed spec is outside the host's rules.
+   */
+  rerunWith(id: string, change: Record<string, unknown>): { score: number | null; diverged: boolean } | null {
+    const joins = this.log.racers.filter((j) => j.id === id);
+    const join = joins[joins.length - 1];
+    if (!join || !this.racersById.has(id)) return null;
+    const changes = this.log.changes.filter((c) => c.id === id && c.seq > join.seq);
+    const apply = (spec: OptimizerSpec) => ({ ...(spec as unknown as Record<string, unknown>), ...change });
+    const twin = new Race(this.settings, this.seed);
+    try {
+      twin.join(id, checkRacerOptimizer(this.settings, apply(join.optimizer), this.dim), join.start, join.joinTick);
+      let next = 0;
+      for (let t = 0; t < this._tickCount; t++) {
+        while (next < changes.length && changes[next].tick <= t) twin.retune(id, apply(changes[next++].spec));
+        twin.tick();
+      }
+    } catch (e) {
+      if (e instanceof SpecError) return null;
+      throw e;
+    }
+    const v = twin.racer(id)!;
+    return { score: scoreOf(twin, v), diverged: v.status === 'diverged' };
   }
 
   private resultInputs(): ResultInput[] {
@@ -455,7 +537,23 @@ export class Race {
       divergedLr: r.divergedLr,
       start: r.start,
       startLoss: r.startLoss,
+      ticksRun: r.trailLength - 1,
+      settledTick: this.settledIndex(r),
+      improvedRecently: r.trailLength - 1 - r.bestIndex < finalStretch(r.trailLength - 1),
+      bestLoss: r.bestLoss,
+      bestTick: r.bestIndex,
     }));
+  }
+
+  /**
+   * The trail index from which the racer has stayed put (within half the settle
+   * distance of where it was then), if it did so for the final stretch of its
+   * ticks (at least 2, and 5 % of them); else null: still moving.
+   */
+  private settledIndex(r: RacerState): number | null {
+    const ticks = r.trailLength - 1;
+    if (ticks <= 0) return null;
+    return ticks - r.anchorIndex >= finalStretch(ticks) ? r.anchorIndex : null;
   }
 
   /** The round as plain JSON: enough for `replayRace` to reproduce it bitwise. */
@@ -536,6 +634,11 @@ export class Race {
  */
 export function stepCost(spec: OptimizerSpec, dim: number): number {
   return (spec.samRadius > 0 ? 2 : 1) + (spec.kind === 'newton' ? dim : 0);
+}
+
+/** The final stretch of a racer's ticks that "at rest" and "still going lower" look at: 5 %, at least 2. */
+function finalStretch(ticks: number): number {
+  return Math.max(2, Math.ceil(0.05 * ticks));
 }
 
 function allFinite(x: Float64Array): boolean {

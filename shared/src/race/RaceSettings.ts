@@ -31,14 +31,20 @@ export type { NumericKnob, KnobName, KnobRange, KnobRanges } from './knobs';
 
 export type StartRule = { kind: 'shared'; point: number[] } | { kind: 'random' } | { kind: 'choose' };
 
-/** Every scoring rule ranks lower scores first. */
+/**
+ * Every scoring rule ranks lower scores first. A score is rounded to the
+ * rule's `decimals` (what the results table shows), so equal displayed scores
+ * are equal scores and share a rank; `settledSeconds` (when a racer last moved
+ * more than a hair) breaks ties between them, and is shown beside the score.
+ */
 export type ScoringRule =
-  | { kind: 'robust-loss'; radius: number; samples: number }
-  | { kind: 'lowest-loss' }
-  | { kind: 'time-to-target'; target: number }
-  | { kind: 'test-loss' };
+  | { kind: 'robust-loss'; radius: number; samples: number; decimals: number }
+  | { kind: 'lowest-loss'; decimals: number }
+  | { kind: 'time-to-target'; target: number; decimals: number }
+  | { kind: 'test-loss'; decimals: number };
 
 export const SCORING_KINDS = ['robust-loss', 'lowest-loss', 'time-to-target', 'test-loss'] as const;
+export const SCORE_DECIMALS_RANGE = [0, 9] as const;
 export const START_RULE_KINDS = ['shared', 'random', 'choose'] as const;
 
 export interface RaceSettings {
@@ -274,38 +280,53 @@ function parseKnobRanges(v: unknown, path: string): KnobRanges {
 }
 
 function parseScoring(v: unknown, path: string, landscape: Landscape): ScoringRule {
-  if (v === undefined) return { kind: 'robust-loss', radius: defaultRobustRadius(landscape.info.bounds), samples: 64 };
+  if (v === undefined) v = { kind: 'robust-loss' };
   if (typeof v === 'string') v = { kind: v };
   const obj = asObject(v, path);
   const kind = enumField(obj, 'kind', path, SCORING_KINDS);
+  const decimals = (fallback: number) =>
+    numberField(obj, 'decimals', path, fallback, { min: SCORE_DECIMALS_RANGE[0], max: SCORE_DECIMALS_RANGE[1], integer: true });
   switch (kind) {
     case 'robust-loss': {
-      rejectUnknownKeys(obj, path, ['kind', 'radius', 'samples']);
+      rejectUnknownKeys(obj, path, ['kind', 'radius', 'samples', 'decimals']);
       const radius = numberField(obj, 'radius', path, defaultRobustRadius(landscape.info.bounds), {
         min: 0,
         max: 1000,
         minExclusive: true,
       });
       const samples = numberField(obj, 'samples', path, 64, { min: ROBUST_SAMPLES_RANGE[0], max: ROBUST_SAMPLES_RANGE[1], integer: true });
-      return { kind, radius, samples };
+      return { kind, radius, samples, decimals: decimals(3) };
     }
     case 'time-to-target': {
-      rejectUnknownKeys(obj, path, ['kind', 'target']);
-      return { kind, target: numberField(obj, 'target', path, undefined, { min: -1e12, max: 1e12 }) };
+      rejectUnknownKeys(obj, path, ['kind', 'target', 'decimals']);
+      return { kind, target: numberField(obj, 'target', path, undefined, { min: -1e12, max: 1e12 }), decimals: decimals(2) };
     }
     case 'test-loss':
-      rejectUnknownKeys(obj, path, ['kind']);
+      rejectUnknownKeys(obj, path, ['kind', 'decimals']);
       if (!hasTestLoss(landscape)) {
         throw new SpecError(
           `${path}.kind`,
           `'test-loss' needs an MLP terrain with held-out test data (landscape kind 'mlp', generated or with testData); this landscape is '${landscape.info.kind}'${landscape.info.kind === 'mlp' ? ' without test data' : ''}`,
         );
       }
-      return { kind };
+      return { kind, decimals: decimals(3) };
     default:
-      rejectUnknownKeys(obj, path, ['kind']);
-      return { kind };
+      rejectUnknownKeys(obj, path, ['kind', 'decimals']);
+      return { kind, decimals: decimals(3) };
   }
+}
+
+/** A raw score rounded to the rule's decimals: the value ranks compare and the table shows. */
+export function roundScore(raw: number | null, scoring: Pick<ScoringRule, 'decimals'>): number | null {
+  if (raw === null || !Number.isFinite(raw)) return null;
+  const r = Number(raw.toFixed(scoring.decimals));
+  // −0 would print as "0" but compare equal anyway; keep it plain.
+  return r === 0 ? 0 : r;
+}
+
+/** Settling times are shown, and compared, to a tenth of a second. */
+export function roundSettledSeconds(seconds: number | null): number | null {
+  return seconds === null || !Number.isFinite(seconds) ? null : Math.round(seconds * 10) / 10;
 }
 
 /**

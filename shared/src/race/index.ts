@@ -27,8 +27,10 @@
  *     budget: number | null,                         // gradient evaluations per racer (SAM costs 2 per step)
  *     tickRate: number,                              // Hz, 1..60, default 20
  *     stepsPerTick: number,                          // optimizer updates per tick, 1..50
- *     scoring: { kind: 'robust-loss', radius, samples } | { kind: 'lowest-loss' }
- *            | { kind: 'time-to-target', target } | { kind: 'test-loss' },   // lower score is better
+ *     scoring: { kind: 'robust-loss', radius, samples, decimals } | { kind: 'lowest-loss', decimals }
+ *            | { kind: 'time-to-target', target, decimals } | { kind: 'test-loss', decimals },
+ *            // lower score is better; scores are rounded to `decimals` (default 3; 2 for time-to-target,
+ *            // whose score is seconds): what the table shows is what ranks compare
  *     lateJoin: boolean, maxPlayers: number (1..100), seed: number | string,
  *   }
  *   checkRacerOptimizer(settings, spec: unknown, dim, path = 'optimizer'): OptimizerSpec
@@ -69,7 +71,8 @@
  *   }
  *   race.standings(): { id, rank, score: number | null, scoredBy: 'robust-loss' | 'time-to-target' | 'loss', loss, status }[]
  *       // live leaderboard: the round's rule where cheap (robust loss on analytic terrains, ~0.2 ms for 40
- *       // racers; time to target), the current loss on MLP terrains; diverged last. Final ranks: results()
+ *       // racers; time to target), the current loss on MLP terrains, rounded like final scores; equal scores
+ *       // share a rank; racers without a score level last (diverged listed last). Final ranks: results()
  *   race.trailSnapshot({ maxPoints = 512 }?): TrailSnapshot   // all racers' drawn trails, one point per
  *       // tick (every stride-th kept, plus the last), 16-bit over quantBox(view bounds) = the view widened
  *       // by half on each side, delta-varint, base64: ~50 KB for 40 racers; send once to a late joiner
@@ -79,16 +82,26 @@
  *
  * Results and replay:
  *   race.results(): RacerResult[]        // sorted by rank
- *   race.resultsStepwise(): Generator<number, RacerResult[]>   // the same, one racer's analysis per next()
- *       // (yields the count done, returns the results): spread an MLP round's ~1 s of analysis over turns
- *   RacerResult = { id, rank, score: number | null, status, endPoint: number[], drawnEndPoint: [x, y],
- *     finalLoss, robustLoss, lambdaMax (number | null; null = not finite), eigenvalues: number[] (ascending;
- *     2-D: both; dim > 2: [λ_min, λ_max] by Lanczos), pointClass: 'minimum' | 'maximum' | 'saddle' |
- *     'degenerate' | null, gradientNorm, gradientEvaluations, updates, joinTick, optimizer: OptimizerSpec,
- *     note: string, noteKind: 'diverged' | 'unbounded' | 'global-minimum' | 'local-minimum' | 'saddle' |
- *     'maximum' | 'still-moving' | 'minimum' | 'stopped' | 'not-started' }
- *   Ranks: scored racers by score (lower wins), then unscored ones (target never reached), then diverged;
- *   ties by final loss, fewer gradient evaluations, earlier join. Plain JSON: no NaN or Infinity.
+ *   race.resultsStepwise(): Generator<number, RacerResult[]>   // the same in 2·n slices: one racer's analysis,
+ *       // then one racer's note (with its advice re-runs), per next(); yields the count done, returns the results
+ *   RacerResult = { id, rank, score: number | null (rounded to the rule's decimals), settledSeconds: number | null,
+ *     status, endPoint: number[], drawnEndPoint: [x, y], finalLoss, robustLoss, lambdaMax (number | null; null = not
+ *     finite), eigenvalues: number[] (ascending; 2-D: both; dim > 2: [λ_min, λ_max] by Lanczos), pointClass:
+ *     'minimum' | 'maximum' | 'saddle' | 'degenerate' | null (the "Class" column: only for a racer at rest at a
+ *     critical point; it always agrees with the note), basin: 'flat' | 'sharp' | null (typed, from KnownPoint.basin),
+ *     gradientNorm, gradientEvaluations, updates, joinTick, optimizer: OptimizerSpec, note: string,
+ *     noteKind: 'diverged' | 'unbounded' | 'global-minimum' | 'local-minimum' | 'saddle' | 'maximum' | 'reached-target'
+ *     | 'still-moving' | 'bouncing' | 'jittering' | 'minimum' | 'stopped' | 'not-started',
+ *     advice: { change: {…optimizer fields}, score } | null }
+ *   settledSeconds: seconds after joining from which the racer stayed within SETTLE_FRACTION (0.2 %) of the view's
+ *     diagonal of where it came to rest, when it did so for the final 5 % of its ticks; null = still moving.
+ *   Ranks ("1, 1, 3"): scored racers by score, equal scores by settledSeconds (sooner wins; never settled last;
+ *   not under time-to-target), then every racer without a score level on the last rank; rows sharing a rank are
+ *   listed by final loss (diverged last), then join order. Plain JSON: no NaN or Infinity.
+ *   Notes say what happened from numbers at the end point; one suggests a change only when race.rerunWith(id, change)
+ *   (same start, join, retunes, random stream and length; 2-D analytic terrains only) scored better, and quotes it.
+ *   formatScore(rule, score) / formatSettledSeconds(s) (scoringText.ts): the table's texts ("0.545", "14.20 s",
+ *   "3.2 s", "moving"); scoringExplanation(settings): the sentences under it. scoreOf(race, view): a live racer's score.
  *   Robust loss uses one perturbation set for everyone (seed `robust:<race seed>`); under other scoring
  *   rules it is still reported, with radius defaultRobustRadius(bounds) and 64 samples.
  *   race.record(): RaceRecord            // plain JSON: settings, seed, racers [{seq, tick, id, optimizer, start, joinTick}],
@@ -145,6 +158,9 @@ export {
   STEPS_PER_TICK_RANGE,
   MAX_PLAYERS_RANGE,
   ROBUST_SAMPLES_RANGE,
+  SCORE_DECIMALS_RANGE,
+  roundScore,
+  roundSettledSeconds,
   type RaceSettings,
   type KnobName,
   type NumericKnob,
@@ -176,7 +192,7 @@ export {
   type ScheduleChoice,
 } from './knobs';
 export { presetSettingsPatch } from './presetSettings';
-export { scoringRuleName, formatScore, scoringExplanation, SCORING_CHOICE_LABELS } from './scoringText';
+export { scoringRuleName, formatScore, formatSettledSeconds, scoringExplanation, SCORING_CHOICE_LABELS } from './scoringText';
 export { Race, stepCost, type AddRacerOptions } from './Race';
 export {
   STOPPED_STATUSES,
@@ -187,8 +203,11 @@ export {
   type NoteKind,
   type PointClass,
   type RaceRecord,
+  type Advice,
+  SETTLE_FRACTION,
 } from './types';
 export { formatNumber } from './deps';
+export { scoreOf, drainToKnownMinimum } from './results';
 export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,

@@ -1,8 +1,17 @@
 import type { KnownPoint, Landscape } from '../landscapes/Landscape';
 import type { Seed } from '../random/Rng';
-import { analyze, classifyEigenvalues, formatNumber, hessianEigenvaluesLanczos, robustLoss } from './deps';
-import { defaultRobustRadius, hasTestLoss, type RaceSettings } from './RaceSettings';
-import type { NoteKind, PointClass, RacerResult, RacerView, ResultInput } from './types';
+import {
+  analyze,
+  classifyEigenvalues,
+  formatNumber,
+  hessianEigenvaluesLanczos,
+  robustLoss,
+  scheduledLearningRate,
+  type ScheduleSpec,
+} from './deps';
+import { defaultRobustRadius, hasTestLoss, roundScore, roundSettledSeconds, type RaceSettings } from './RaceSettings';
+import { formatScore } from './scoringText';
+import { SETTLE_FRACTION, type Advice, type NoteKind, type PointClass, type RacerResult, type RacerView, type ResultInput } from './types';
 
 /** Moved to format/formatNumber.ts; re-exported for existing importers. */
 export { formatNumber };
@@ -11,14 +20,34 @@ export { formatNumber };
  * Results of a round: per racer the end point and what it means (loss, robust
  * loss, curvature, critical-point class), the score under the round's rule,
  * a rank, and a plain-language note on what happened, for students.
+ *
+ * Every note template is a claim the game makes, and test/shared/claims/
+ * measures each one over many rounds. Two rules keep them true:
+ * - a note says what happened, from numbers computed at the end point (a
+ *   critical point only when the racer is at rest near one; "trapped" only
+ *   when it is; the basin a moving racer is in by where it drains to);
+ * - a note suggests a change only when the racer, re-run with that change
+ *   from the same start with the same random draws under the same rules, got
+ *   a better score — and then it quotes that score (`RacerResult.advice`).
  */
 
-interface RaceLike {
+export interface RaceLike {
   readonly settings: RaceSettings;
   readonly landscape: Landscape;
   readonly seed: Seed;
   readonly dim: number;
+  readonly tickCount: number;
+  readonly maxTicks: number | null;
 }
+
+/**
+ * Re-runs one racer with `change` applied to every optimizer spec it used
+ * (same start, join tick, retune ticks and random stream; same rules and
+ * length) and returns its rounded score, or null when the change is not
+ * allowed (outside the host's ranges). `Race` provides it on terrains cheap
+ * enough to re-run; without it, notes give no advice.
+ */
+export type Rerun = (input: ResultInput, change: Record<string, unknown>) => { score: number | null; diverged: boolean } | null;
 
 interface Analysis {
   finalLoss: number | null;
@@ -28,14 +57,21 @@ interface Analysis {
   eigenvalues: number[];
   lambdaMax: number | null;
   lambdaMin: number | null;
-  pointClass: PointClass | null;
+  /** Curvature class of the end point's Hessian (whether or not it is a critical point). */
+  hessianClass: PointClass | null;
   /**
    * Whether a critical point is close: in 2-D, the step to the critical point
-   * of the local quadratic model, ‖H⁻¹g‖, is under 2% of the view's diagonal;
+   * of the local quadratic model, ‖H⁻¹g‖, is within the settle distance
+   * (SETTLE_FRACTION of the view's diagonal: a racer "at" a point rests there);
    * in higher dimensions, ‖g‖ < 1e-3.
    */
   nearCritical: boolean;
+  /** Rounded score under the round's rule. */
   score: number | null;
+  /** SAM racers: the norm of the gradient SAM steps with (taken ρ uphill), at the end point. */
+  samGradientNorm: number | null;
+  /** 2-D analytic terrains: the known minimum the end point drains to under gradient flow. */
+  drainsTo: KnownPoint | null;
 }
 
 /** The seed of the one perturbation set every racer of a round is judged on. */
@@ -44,6 +80,39 @@ export function robustSeed(raceSeed: Seed): string {
 }
 
 const finiteOrNull = (v: number | undefined | null): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * A racer's score under the round's rule, rounded to the rule's decimals
+ * (null when diverged or when the rule gives none). `Race.standings` and the
+ * re-runs behind advice use exactly this.
+ */
+export function scoreOf(race: Pick<RaceLike, 'settings' | 'landscape' | 'seed'>, v: RacerView): number | null {
+  if (v.status === 'diverged') return null;
+  const s = race.settings;
+  const scoring = s.scoring;
+  const L = race.landscape;
+  let raw: number | null = null;
+  switch (scoring.kind) {
+    case 'robust-loss':
+      raw = robustLoss(L, v.position, { radius: scoring.radius, samples: scoring.samples, seed: robustSeed(race.seed) });
+      break;
+    case 'lowest-loss':
+      raw = v.loss;
+      break;
+    case 'time-to-target':
+      raw = v.finishUpdates === null ? null : v.finishUpdates / (s.stepsPerTick * s.tickRate);
+      break;
+    case 'test-loss':
+      raw = hasTestLoss(L) ? L.evaluate(v.position).testLoss : null;
+      break;
+  }
+  return roundScore(finiteOrNull(raw), scoring);
+}
+
+/** Whether landscapes of this kind are cheap enough to analyse with dense 2-D tools and re-run for advice. */
+export function isAnalytic2D(L: Landscape): boolean {
+  return L.dim === 2 && L.dataSize === undefined;
+}
 
 function analyse(race: RaceLike, r: ResultInput): Analysis {
   const L = race.landscape;
@@ -57,7 +126,7 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
 
   let eigenvalues: number[] = [];
   let gradientNorm: number | null = null;
-  let pointClass: PointClass | null = null;
+  let hessianClass: PointClass | null = null;
   let nearCritical = false;
   const b = L.info.bounds;
   const diag = Math.hypot(b.xMax - b.xMin, b.yMax - b.yMin);
@@ -65,13 +134,13 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
     const a = analyze(L, p);
     eigenvalues = a.eigenvalues;
     gradientNorm = finiteOrNull(a.gradientNorm);
-    pointClass = eigenvalues.every(Number.isFinite) ? a.kind : null;
+    hessianClass = eigenvalues.every(Number.isFinite) ? a.kind : null;
     let d2 = 0;
     for (let i = 0; i < 2; i++) {
       const gv = a.gradient[0] * a.eigenvectors[i][0] + a.gradient[1] * a.eigenvectors[i][1];
       d2 += gv === 0 ? 0 : (gv / a.eigenvalues[i]) ** 2;
     }
-    nearCritical = Math.sqrt(d2) <= 0.02 * diag;
+    nearCritical = Math.sqrt(d2) <= SETTLE_FRACTION * diag;
   } else {
     const g = new Float64Array(L.dim);
     L.valueAndGradientInto(p, g);
@@ -87,7 +156,7 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
       eigenvalues = [bottom, top];
       // Lanczos ends are good to ~1e-6 relative: smaller eigenvalues count as zero.
       const tol = 1e-4 * Math.max(Math.abs(top), Math.abs(bottom));
-      if (Number.isFinite(top) && Number.isFinite(bottom)) pointClass = classifyEigenvalues([bottom, top], tol);
+      if (Number.isFinite(top) && Number.isFinite(bottom)) hessianClass = classifyEigenvalues([bottom, top], tol);
     }
   }
   // A Hessian that is not finite (a kink, an overflow) reports no eigenvalues at all.
@@ -96,30 +165,85 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
   const lambdaMin = eigenvalues.length > 0 ? Math.min(...eigenvalues) : null;
 
   const v = r.view;
-  const finalLoss = finiteOrNull(v.loss);
-  let score: number | null = null;
-  if (v.status !== 'diverged') {
-    switch (scoring.kind) {
-      case 'robust-loss':
-        score = robust;
-        break;
-      case 'lowest-loss':
-        score = finalLoss;
-        break;
-      case 'time-to-target':
-        score = v.finishUpdates === null ? null : v.finishUpdates / (s.stepsPerTick * s.tickRate);
-        break;
-      case 'test-loss':
-        score = hasTestLoss(L) ? finiteOrNull(L.evaluate(p).testLoss) : null;
-        break;
+  const spec = v.optimizer as unknown as Record<string, unknown>;
+  let samGradientNorm: number | null = null;
+  const rho = typeof spec.samRadius === 'number' ? spec.samRadius : 0;
+  if (rho > 0 && v.status !== 'diverged' && spec.samAdaptive !== true) samGradientNorm = samGradientNormAt(L, p, rho);
+  const drainsTo = v.status !== 'diverged' && isAnalytic2D(L) && L.info.points.length > 0 ? drainToKnownMinimum(L, p) : null;
+
+  return {
+    finalLoss: finiteOrNull(v.loss),
+    robust,
+    robustRadius,
+    gradientNorm,
+    eigenvalues,
+    lambdaMax,
+    lambdaMin,
+    hessianClass,
+    nearCritical,
+    score: scoreOf(race, v),
+    samGradientNorm,
+    drainsTo,
+  };
+}
+
+/** ‖∇f(θ + ρ·g/‖g‖)‖: the gradient SAM takes its step with (Foret et al. 2021). */
+function samGradientNormAt(L: Landscape, p: ArrayLike<number>, rho: number): number | null {
+  const n = L.dim;
+  const g = new Float64Array(n);
+  L.valueAndGradientInto(p, g);
+  let gn = 0;
+  for (let i = 0; i < n; i++) gn += g[i] * g[i];
+  gn = Math.sqrt(gn);
+  const probe = new Float64Array(n);
+  for (let i = 0; i < n; i++) probe[i] = p[i] + (rho * g[i]) / (gn + 1e-12);
+  L.valueAndGradientInto(probe, g);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += g[i] * g[i];
+  return finiteOrNull(Math.sqrt(s));
+}
+
+/**
+ * The known minimum whose basin of attraction holds p: follows gradient
+ * flow (gradient descent with a backtracking line search) from p until it
+ * stops, and returns the known minimum it ends next to (within 2% of the
+ * view's diagonal), or null.
+ */
+export function drainToKnownMinimum(L: Landscape, p: ArrayLike<number>): KnownPoint | null {
+  const minima = L.info.points.filter((q) => q.kind.endsWith('minimum'));
+  if (minima.length === 0) return null;
+  const b = L.info.bounds;
+  const diag = Math.hypot(b.xMax - b.xMin, b.yMax - b.yMin);
+  const x = Float64Array.from(p);
+  const g = new Float64Array(2);
+  const trial = new Float64Array(2);
+  let f = L.valueAndGradientInto(x, g);
+  let t = 1e-3 * diag;
+  for (let it = 0; it < 4000 && Number.isFinite(f); it++) {
+    const gg = g[0] * g[0] + g[1] * g[1];
+    if (!(gg > 0)) break;
+    // Armijo backtracking from a step that grows again after each success.
+    let ft = Infinity;
+    for (let k = 0; k < 60; k++) {
+      trial[0] = x[0] - t * g[0];
+      trial[1] = x[1] - t * g[1];
+      ft = L.value(trial);
+      if (ft <= f - 0.5 * t * gg) break;
+      t /= 2;
     }
+    if (!(ft <= f - 0.5 * t * gg)) break;
+    const moved = t * Math.sqrt(gg);
+    x.set(trial);
+    f = L.valueAndGradientInto(x, g);
+    t *= 2;
+    if (moved < 1e-9 * diag) break;
   }
-  return { finalLoss, robust, robustRadius, gradientNorm, eigenvalues, lambdaMax, lambdaMin, pointClass, nearCritical, score };
+  return nearestPoint(minima, x, 0.02 * diag);
 }
 
 /** Ranks racers and writes their notes. Called by `Race.results()`. */
-export function computeResults(race: RaceLike, inputs: ResultInput[]): RacerResult[] {
-  const steps = computeResultsStepwise(race, inputs);
+export function computeResults(race: RaceLike, inputs: ResultInput[], rerun?: Rerun): RacerResult[] {
+  const steps = computeResultsStepwise(race, inputs, rerun);
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
@@ -127,22 +251,32 @@ export function computeResults(race: RaceLike, inputs: ResultInput[]): RacerResu
 }
 
 /**
- * The same, one racer's analysis per `next()` (it yields how many are done),
- * returning the ranked results: on MLP terrains each analysis costs dozens of
- * full-data losses and Hessian-vector products, and a server can spread them
- * over several turns of its event loop.
+ * The same in slices, returning the ranked results: each `next()` analyses
+ * one racer, then (once all are analysed) writes one racer's note, and yields
+ * how many of those 2·n steps are done. On MLP terrains each analysis costs
+ * dozens of full-data losses and Hessian-vector products, and a note's advice
+ * re-runs the racer's round, so a server can spread them over several turns of
+ * its event loop.
  */
-export function* computeResultsStepwise(race: RaceLike, inputs: ResultInput[]): Generator<number, RacerResult[], void> {
+export function* computeResultsStepwise(race: RaceLike, inputs: ResultInput[], rerun?: Rerun): Generator<number, RacerResult[], void> {
   const analyses: Analysis[] = [];
   for (const r of inputs) {
     analyses.push(analyse(race, r));
     yield analyses.length;
   }
 
-  // Flattest and sharpest basins among racers that ended in a minimum (for the notes).
+  // Flattest and sharpest basins among racers at rest in a minimum (for the notes).
   const inMinimum = analyses
     .map((a, i) => ({ a, i }))
-    .filter(({ a, i }) => inputs[i].view.status !== 'diverged' && a.pointClass === 'minimum' && a.lambdaMax !== null && a.lambdaMax > 0);
+    .filter(
+      ({ a, i }) =>
+        inputs[i].view.status !== 'diverged' &&
+        inputs[i].settledTick !== null &&
+        a.nearCritical &&
+        a.hessianClass === 'minimum' &&
+        a.lambdaMax !== null &&
+        a.lambdaMax > 0,
+    );
   const basinRank = new Map<number, 'flattest' | 'sharpest'>();
   if (inMinimum.length >= 2) {
     const sorted = [...inMinimum].sort((p, q) => p.a.lambdaMax! - q.a.lambdaMax!);
@@ -154,50 +288,86 @@ export function* computeResultsStepwise(race: RaceLike, inputs: ResultInput[]): 
     }
   }
 
-  const rows = inputs.map((r, i) => {
+  const rows: { result: RacerResult; order: number }[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const r = inputs[i];
     const a = analyses[i];
     const v = r.view;
-    const { note, kind } = explain(race, r, a, basinRank.get(i));
+    const explained = explain(race, r, a, basinRank.get(i), rerun);
     const drawn: [number, number] = [v.drawn[0], v.drawn[1]];
-    const result: RacerResult = {
-      id: v.id,
-      rank: 0,
-      score: a.score,
-      status: v.status,
-      endPoint: Array.from(v.position),
-      drawnEndPoint: drawn,
-      finalLoss: a.finalLoss,
-      robustLoss: a.robust,
-      lambdaMax: a.lambdaMax,
-      eigenvalues: a.eigenvalues,
-      pointClass: a.pointClass,
-      gradientNorm: a.gradientNorm,
-      gradientEvaluations: v.gradientEvaluations,
-      updates: v.updates,
-      joinTick: v.joinTick,
-      optimizer: v.optimizer,
-      note,
-      noteKind: kind,
-    };
-    return { result, order: r.order };
-  });
+    const settled = v.status === 'diverged' || r.settledTick === null ? null : roundSettledSeconds(r.settledTick / race.settings.tickRate);
+    rows.push({
+      order: r.order,
+      result: {
+        id: v.id,
+        rank: 0,
+        score: a.score,
+        settledSeconds: settled,
+        status: v.status,
+        endPoint: Array.from(v.position),
+        drawnEndPoint: drawn,
+        finalLoss: a.finalLoss,
+        robustLoss: a.robust,
+        lambdaMax: a.lambdaMax,
+        eigenvalues: a.eigenvalues,
+        pointClass: explained.pointClass,
+        basin: explained.basin,
+        gradientNorm: a.gradientNorm,
+        gradientEvaluations: v.gradientEvaluations,
+        updates: v.updates,
+        joinTick: v.joinTick,
+        optimizer: v.optimizer,
+        note: explained.note,
+        noteKind: explained.kind,
+        advice: explained.advice,
+      },
+    });
+    yield inputs.length + i + 1;
+  }
+  return rankResults(
+    race.settings.scoring.kind,
+    rows.map((r) => r.result),
+    rows.map((r) => r.order),
+  );
+}
 
-  // Scored racers first (lower score wins), then unscored ones by loss, diverged last;
-  // ties: lower final loss, fewer gradient evaluations, earlier join.
-  const group = (x: RacerResult) => (x.status === 'diverged' ? 2 : x.score === null ? 1 : 0);
+/**
+ * Competition ranks ("1, 1, 3") over what the table shows: scored racers by
+ * score, equal scores by settling time (sooner wins; never settled last);
+ * then every racer without a score (diverged, or the target never reached)
+ * level on the last rank, since each shows the same "—". Rows sharing a rank
+ * are listed by final loss (diverged last), then join order. Under
+ * time-to-target the score is itself a time and settling does not count.
+ */
+export function rankResults(kind: string, results: RacerResult[], order: number[]): RacerResult[] {
+  const scored = (x: RacerResult) => x.score !== null;
+  const settled = (x: RacerResult) => (kind === 'time-to-target' ? 0 : (x.settledSeconds ?? Infinity));
+  const cmpKey = (i: number, j: number) => {
+    const a = results[i];
+    const b = results[j];
+    if (scored(a) !== scored(b)) return scored(a) ? -1 : 1;
+    if (!scored(a)) return 0;
+    if (a.score !== b.score) return a.score! - b.score!;
+    const sa = settled(a);
+    const sb = settled(b);
+    return sa === sb ? 0 : sa < sb ? -1 : 1;
+  };
   const num = (v: number | null) => (v === null ? Infinity : v);
-  rows.sort((p, q) => {
-    const a = p.result;
-    const b = q.result;
-    return (
-      group(a) - group(b) ||
-      num(a.score) - num(b.score) ||
-      num(a.finalLoss) - num(b.finalLoss) ||
-      a.gradientEvaluations - b.gradientEvaluations ||
-      p.order - q.order
-    );
+  const diverged = (x: RacerResult) => (x.status === 'diverged' ? 1 : 0);
+  const idx = results.map((_, i) => i);
+  idx.sort(
+    (i, j) =>
+      cmpKey(i, j) ||
+      diverged(results[i]) - diverged(results[j]) ||
+      num(results[i].finalLoss) - num(results[j].finalLoss) ||
+      order[i] - order[j],
+  );
+  const out: RacerResult[] = [];
+  idx.forEach((i, k) => {
+    const rank = k > 0 && cmpKey(idx[k - 1], i) === 0 ? out[k - 1].rank : k + 1;
+    out.push({ ...results[i], rank });
   });
-  return rows.map((r, i) => ({ ...r.result, rank: i + 1 }));
+  return out;
 }
 
 // ───────────────────────── "what happened" notes ─────────────────────────
@@ -208,132 +378,239 @@ function pointText(p: ArrayLike<number>): string {
   return `(${f(p[0])}, ${f(p[1])})`;
 }
 
-function spec(v: RacerView): Record<string, unknown> {
+function specOf(v: RacerView): Record<string, unknown> {
   return v.optimizer as unknown as Record<string, unknown>;
 }
+
+interface Explained {
+  note: string;
+  kind: NoteKind;
+  pointClass: PointClass | null;
+  basin: 'flat' | 'sharp' | null;
+  advice: Advice | null;
+}
+
+/** The candidate changes a note may suggest, by what happened. */
+type Situation = 'diverged' | 'bouncing' | 'still-moving' | 'crawling' | 'trapped' | 'sharp' | 'saddle' | 'maximum' | 'jittering';
 
 function explain(
   race: RaceLike,
   r: ResultInput,
   a: Analysis,
-  basin: 'flattest' | 'sharpest' | undefined,
-): { note: string; kind: NoteKind } {
+  basinRank: 'flattest' | 'sharpest' | undefined,
+  rerun: Rerun | undefined,
+): Explained {
   const v = r.view;
   const L = race.landscape;
-  const s = spec(v);
+  const s = specOf(v);
   const lr = typeof s.lr === 'number' ? s.lr : NaN;
+  const withAdvice = (e: Omit<Explained, 'advice'>, situation: Situation | null): Explained => {
+    const advice = situation && rerun ? findAdvice(race, r, a, situation, rerun) : null;
+    return { ...e, note: advice ? `${e.note} ${adviceSentence(race, r, a, advice)}` : e.note, advice };
+  };
 
-  if (v.status === 'diverged') return explainDivergence(L, r, a, lr, s);
+  if (v.status === 'diverged') {
+    const d = explainDivergence(L, r, a, lr, s);
+    return withAdvice({ ...d, pointClass: null, basin: null }, d.kind === 'diverged' ? 'diverged' : null);
+  }
 
   if (v.updates === 0 && (v.status === 'waiting' || v.status === 'racing')) {
-    return { note: `Never moved: it joined at tick ${v.joinTick}, too late to take a step before the round ended.`, kind: 'not-started' };
+    return {
+      note: `Never moved: it joined at tick ${v.joinTick}, too late to take a step before the round ended.`,
+      kind: 'not-started',
+      pointClass: null,
+      basin: null,
+      advice: null,
+    };
   }
 
   const b = L.info.bounds;
   const diag = Math.hypot(b.xMax - b.xMin, b.yMax - b.yMin);
-  const crawling = r.lastMove <= 1e-4 * diag;
   const loss = a.finalLoss ?? v.loss;
   const gText = a.gradientNorm === null ? '' : ` (gradient norm ${f(a.gradientNorm)})`;
-
-  // Known points are in the drawn plane's coordinates; only 2-D terrains list them.
   const points = L.dim === 2 ? L.info.points : [];
   const near = nearestPoint(points, v.drawn, 0.02 * diag);
   const globals = points.filter((p) => p.kind === 'global-minimum');
   const best = globals.length > 0 ? globals.reduce((p, q) => (q.value < p.value ? q : p)) : null;
   const lossTol = best ? 1e-3 * Math.max(1, Math.abs(best.value)) : 0;
-  const stalled = a.nearCritical;
-
-  let kind: NoteKind;
-  let body: string;
-  if ((near && near.kind === 'global-minimum') || (best && loss <= best.value + lossTol)) {
-    kind = 'global-minimum';
-    body = `Reached the global minimum: loss ${f(loss)}${best ? ` (the best possible is ${f(best.value)})` : ''}.`;
-  } else if ((near && near.kind === 'local-minimum') || (a.pointClass === 'minimum' && stalled && best && loss > best.value + lossTol)) {
-    kind = 'local-minimum';
-    const deeper = best ? `the global minimum reaches ${f(best.value)} at ${pointText(best.point)}` : 'deeper minima exist';
-    body = /flat|wide/i.test(near?.label ?? '')
-      ? `Settled in a local minimum at ${pointText(v.drawn)}: loss ${f(loss)}, not the lowest (${deeper}).`
-      : `Trapped in a local minimum at ${pointText(v.drawn)}: loss ${f(loss)}, while ${deeper}. ` +
-        'Every direction goes uphill from here, so gradient steps cannot leave; more noise, a bigger step or another start could.';
-  } else if ((near && near.kind === 'saddle') || (a.pointClass === 'saddle' && stalled)) {
-    kind = 'saddle';
-    body =
-      a.pointClass === 'degenerate'
-        ? `Stalled on a flat saddle at ${pointText(v.drawn)}: the slope and the curvature both vanish here, so the steps ` +
-          'cannot tell which way is down. A little gradient noise would push it off.'
-        : `Stalled near a saddle point at ${pointText(v.drawn)}: the slope is almost flat${gText} but the surface curves down ` +
-          `along one direction (λ_min = ${f(a.lambdaMin)}). A little gradient noise or momentum would push it off.`;
-    if (s.kind === 'newton')
-      body += " Newton's method is drawn to saddles as much as to minima: it seeks any point where the gradient vanishes.";
-  } else if ((near && near.kind === 'maximum') || (a.pointClass === 'maximum' && stalled)) {
-    kind = 'maximum';
-    body =
-      `Stopped at a maximum at ${pointText(v.drawn)} (both curvatures negative, loss ${f(loss)}).` +
-      (s.kind === 'newton' ? " Newton's method heads for any point where the gradient vanishes, maxima included." : '');
-  } else if (!stalled && v.status !== 'finished') {
-    kind = 'still-moving';
-    const stab = s.kind === 'sgd' ? sgdStability(s) : null;
-    const product = a.lambdaMax !== null && a.lambdaMax > 0 ? lr * a.lambdaMax : null;
-    // Plain SGD's step is lr·‖g‖ long: much longer than the tick's net move means it keeps coming back.
-    const stepLength = stab && a.gradientNorm !== null ? lr * a.gradientNorm : 0;
-    const cycling = stepLength > 20 * r.lastMove && stepLength > 1e-3 * diag;
-    if (stab && product !== null && product > stab.limit) {
-      // Too large a step for the curvature, on a terrain whose walls keep it from blowing up.
-      body =
-        `Bouncing across the valley at loss ${f(loss)}: lr·λ_max = ${f(lr)} × ${f(a.lambdaMax)} = ${f(product)} is above ${stab.text} here, ` +
-        'so every step overshoots the valley floor and it cannot settle. A smaller learning rate would.';
-    } else if (cycling) {
-      body =
-        `Bouncing back and forth at loss ${f(loss)}: each step is lr·‖g‖ = ${f(stepLength)} long, yet it keeps returning to the same places. ` +
-        'The learning rate is too large for the curvature of this valley; a smaller one would settle.';
-    } else {
-      const advice = crawling
-        ? 'its steps had become tiny; a larger learning rate or momentum would have got further'
-        : 'a larger learning rate or momentum would have got further';
-      body =
-        v.status === 'budget-spent'
-          ? `It was still going downhill when the budget ran out: loss ${f(loss)}${gText}.`
-          : `Still moving when time ran out: loss ${f(loss)}${gText}; ${advice}.`;
-    }
-  } else if (a.pointClass === 'minimum') {
-    kind = 'minimum';
-    body = `Settled in a minimum at ${pointText(v.drawn)}: loss ${f(loss)}.`;
-  } else {
-    kind = 'stopped';
-    body = `Came to rest at ${pointText(v.drawn)}: loss ${f(loss)}${gText}.`;
-  }
-
-  if (kind === 'global-minimum' || kind === 'local-minimum' || kind === 'minimum') {
-    body += ` ${basinSentence(a, loss, near, basin)}`;
-  }
+  const atRest = r.settledTick !== null;
+  const when = v.status === 'budget-spent' ? 'when its budget ran out' : 'at the end of the round';
 
   let prefix = '';
   if (v.status === 'finished') {
     const sec = v.finishUpdates! / (race.settings.stepsPerTick * race.settings.tickRate);
     const sc = race.settings.scoring;
-    prefix = `Reached the target loss ${sc.kind === 'time-to-target' ? f(sc.target) : ''} in ${f(sec)} s (${v.finishUpdates} updates). `;
-  } else if (v.status === 'budget-spent') {
+    return {
+      note: `Reached the target loss ${sc.kind === 'time-to-target' ? f(sc.target) : ''} in ${f(sec)} s (${v.finishUpdates} updates), at ${pointText(v.drawn)}.`,
+      kind: 'reached-target',
+      pointClass: null,
+      basin: null,
+      advice: null,
+    };
+  }
+  if (v.status === 'budget-spent') {
     const sam = typeof s.samRadius === 'number' && s.samRadius > 0;
     prefix =
       `Used its whole budget of ${race.settings.budget} gradient evaluations in ${v.updates} updates` +
       `${sam ? ' (SAM costs 2 evaluations per update)' : ''}. `;
   }
-  return { note: prefix + body, kind };
+  const done = (e: Omit<Explained, 'advice'>, situation: Situation | null) => {
+    const out = withAdvice({ ...e, note: prefix + e.note }, situation);
+    return out;
+  };
+
+  if (atRest && a.nearCritical && a.hessianClass !== null) {
+    const cls = a.hessianClass;
+    const basin = near?.basin ?? null;
+    if (cls === 'minimum' && ((near && near.kind === 'global-minimum') || (best && loss <= best.value + lossTol))) {
+      const body = `Reached the global minimum: loss ${f(loss)}${best ? ` (the lowest possible is ${f(best.value)})` : ''}.`;
+      return done(
+        { note: `${body} ${basinSentence(a, loss, basin, basinRank)}`.trim(), kind: 'global-minimum', pointClass: cls, basin },
+        basin === 'sharp' ? 'sharp' : null,
+      );
+    }
+    if (cls === 'minimum' && best && loss > best.value + lossTol) {
+      const deeper = `the global minimum reaches ${f(best.value)} at ${pointText(best.point)}`;
+      const body = `Stopped in a local minimum at ${pointText(v.drawn)}: loss ${f(loss)}, while ${deeper}. Every direction goes uphill from here, so plain gradient steps cannot leave.`;
+      return done(
+        { note: `${body} ${basinSentence(a, loss, basin, basinRank)}`.trim(), kind: 'local-minimum', pointClass: cls, basin },
+        basin === 'sharp' ? 'sharp' : basin === 'flat' ? null : 'trapped',
+      );
+    }
+    if (cls === 'minimum') {
+      const body = `Settled in a minimum at ${pointText(v.drawn)}: loss ${f(loss)}.`;
+      return done(
+        { note: `${body} ${basinSentence(a, loss, basin, basinRank)}`.trim(), kind: 'minimum', pointClass: cls, basin },
+        basin === 'sharp' ? 'sharp' : null,
+      );
+    }
+    if (cls === 'saddle' || cls === 'degenerate') {
+      let body =
+        cls === 'degenerate'
+          ? `Stalled at a flat critical point at ${pointText(v.drawn)}: the slope and the curvature both vanish here, so the steps cannot tell which way is down.`
+          : `Stalled at a saddle point at ${pointText(v.drawn)}: the slope is almost flat${gText} but the surface curves down along one direction (λ_min = ${f(a.lambdaMin)}).`;
+      if (s.kind === 'newton')
+        body += " Newton's method is drawn to saddles as much as to minima: it seeks any point where the gradient vanishes.";
+      return done({ note: body, kind: 'saddle', pointClass: cls, basin: null }, 'saddle');
+    }
+    // A maximum.
+    const body =
+      `Stopped at a maximum at ${pointText(v.drawn)} (both curvatures negative, loss ${f(loss)}).` +
+      (s.kind === 'newton' ? " Newton's method heads for any point where the gradient vanishes, maxima included." : '');
+    return done({ note: body, kind: 'maximum', pointClass: cls, basin: null }, 'maximum');
+  }
+
+  if (atRest) {
+    // At rest, but not at a critical point.
+    const rho = typeof s.samRadius === 'number' ? s.samRadius : 0;
+    if (rho > 0 && a.samGradientNorm !== null && a.gradientNorm !== null && a.samGradientNorm < 0.1 * a.gradientNorm) {
+      return done(
+        {
+          note:
+            `Came to rest on a slope at ${pointText(v.drawn)}: loss ${f(loss)}${gText}. SAM steps with the gradient ρ = ${f(rho)} uphill from here, ` +
+            `and that one is almost zero (norm ${f(a.samGradientNorm)}), so its steps stopped although the ground still slopes.`,
+          kind: 'stopped',
+          pointClass: null,
+          basin: a.drainsTo?.basin ?? null,
+        },
+        null,
+      );
+    }
+    const step = Number.isFinite(lr) && a.gradientNorm !== null ? lr * a.gradientNorm : null;
+    if (step !== null && step < 1e-4 * diag && s.kind === 'sgd') {
+      return done(
+        {
+          note: `Barely moving at ${pointText(v.drawn)}: its steps are only lr·‖g‖ = ${f(step)} long${gText}, loss ${f(loss)}.`,
+          kind: 'stopped',
+          pointClass: null,
+          basin: null,
+        },
+        'crawling',
+      );
+    }
+    const k = Math.max(0, race.settings.stepsPerTick * r.ticksRun - 1);
+    const lrNow = Number.isFinite(lr) ? scheduledLearningRate(s.schedule as ScheduleSpec | null, lr, k) : NaN;
+    const why = s.schedule && lrNow < 0.01 * lr ? `: its schedule had lowered the learning rate to ${f(lrNow)}` : '';
+    const inBasin = a.drainsTo ? ` on the slope of the ${a.drainsTo.label ?? a.drainsTo.kind.replace('-', ' ')}'s basin` : '';
+    return done(
+      {
+        note: `Came to rest${inBasin} at ${pointText(v.drawn)}${why}; loss ${f(loss)}${gText}.`,
+        kind: 'stopped',
+        pointClass: null,
+        basin: a.drainsTo?.basin ?? null,
+      },
+      null,
+    );
+  }
+
+  // Still moving at the end.
+  const noisy =
+    (typeof s.noise === 'number' && s.noise > 0) ||
+    (typeof s.batchSize === 'number' && L.dataSize !== undefined && s.batchSize < L.dataSize);
+  const stab = s.kind === 'sgd' ? sgdStability(s) : null;
+  const product = a.lambdaMax !== null && a.lambdaMax > 0 ? lr * a.lambdaMax : null;
+  if (stab && product !== null && product > stab.limit) {
+    return done(
+      {
+        note:
+          `Bouncing at loss ${f(loss)} ${when}: lr·λ_max = ${f(lr)} × ${f(a.lambdaMax)} = ${productText(product, stab.limit)} is above ${stab.text} here, ` +
+          'the curvature beyond which gradient descent cannot settle.',
+        kind: 'bouncing',
+        pointClass: null,
+        basin: null,
+      },
+      'bouncing',
+    );
+  }
+  if (noisy) {
+    const what =
+      typeof s.noise === 'number' && s.noise > 0 ? `gradient noise σ = ${f(s.noise)}` : `minibatches of ${s.batchSize as number}`;
+    const basin = a.drainsTo;
+    const where = basin
+      ? `in the basin of the ${basin.label ?? basin.kind.replace('-', ' ')} at ${pointText(basin.point)} (loss ${f(basin.value)} at its bottom)`
+      : `around ${pointText(v.drawn)}`;
+    return done(
+      {
+        note: `Still jittering ${where} ${when}, under ${what}: loss ${f(loss)} where it stopped.`,
+        kind: 'jittering',
+        pointClass: null,
+        basin: basin?.basin ?? null,
+      },
+      'jittering',
+    );
+  }
+  if (!r.improvedRecently) {
+    const at = f(r.bestTick / race.settings.tickRate);
+    return done(
+      {
+        note: `Still moving ${when} but no longer getting lower: its lowest loss, ${f(r.bestLoss)}, came at ${at} s; it ended at ${f(loss)}.`,
+        kind: 'bouncing',
+        pointClass: null,
+        basin: null,
+      },
+      'bouncing',
+    );
+  }
+  return done(
+    { note: `Still going downhill ${when}: loss ${f(loss)}${gText}.`, kind: 'still-moving', pointClass: null, basin: null },
+    'still-moving',
+  );
 }
 
-function basinSentence(a: Analysis, loss: number, near: KnownPoint | null, basin: 'flattest' | 'sharpest' | undefined): string {
-  const label = near?.label?.toLowerCase() ?? '';
-  const flat = label.includes('flat') || label.includes('wide') || (!label && basin === 'flattest');
-  const sharp = label.includes('sharp') || label.includes('narrow') || (!label && basin === 'sharpest');
+/** lr·λ as text, with enough digits that a value just above the limit does not print as the limit itself. */
+function productText(product: number, limit: number): string {
+  const short = f(product);
+  return short === f(limit) ? String(Number(product.toPrecision(5))) : short;
+}
+
+function basinSentence(a: Analysis, loss: number, basin: 'flat' | 'sharp' | null, rank: 'flattest' | 'sharpest' | undefined): string {
   const lam = a.lambdaMax === null ? '' : `λ_max = ${f(a.lambdaMax)}`;
   const robust = a.robust === null ? '' : `averaged over nudges of radius ${f(a.robustRadius)} the loss is ${f(a.robust)}`;
-  if (sharp) {
-    return `It is a sharp basin (${lam}${basin === 'sharpest' ? ', the sharpest in this race' : ''}): ${robust || 'a small nudge costs a lot'}, against ${f(loss)} at the bottom.`;
+  const rankText = rank === 'flattest' ? ', the flattest in this race' : rank === 'sharpest' ? ', the sharpest in this race' : '';
+  if (basin) {
+    return `This is the ${basin} basin (${lam}${rankText})${robust ? `: ${robust}, against ${f(loss)} at the bottom` : ''}.`;
   }
-  if (flat) {
-    return `It is a flat basin (${lam}${basin === 'flattest' ? ', the flattest in this race' : ''}): ${robust || 'small nudges barely change the loss'}, close to ${f(loss)} at the bottom.`;
-  }
-  const parts = [lam && `curvature ${lam}`, robust].filter(Boolean).join('; ');
+  const parts = [lam && `curvature ${lam}${rankText}`, robust].filter(Boolean).join('; ');
   return parts ? `${parts[0].toUpperCase() + parts.slice(1)}.` : '';
 }
 
@@ -395,9 +672,9 @@ function explainDivergence(
     return {
       kind: 'diverged',
       note:
-        `Diverged after ${n} updates: the learning rate was too large for the curvature. At the last finite point ${where} ` +
-        `the steepest curvature is λ_max = ${f(lam)}, so lr·λ_max = ${f(lr)} × ${f(lam)} = ${f(product)}, above ${limitText}: ` +
-        'every step overshoots the valley floor by more than it corrects, and the iterates blow up.' +
+        `Diverged after ${n} updates: at the last finite point ${where} ` +
+        `the steepest curvature is λ_max = ${f(lam)}, so lr·λ_max = ${f(lr)} × ${f(lam)} = ${productText(product, limit)}, above ${limitText}, ` +
+        'where gradient descent steps overshoot the valley floor by more than they correct.' +
         atStart,
     };
   }
@@ -405,8 +682,8 @@ function explainDivergence(
     return {
       kind: 'unbounded',
       note:
-        `Slid downhill without end: this terrain is unbounded below, so the loss kept falling (last finite loss ${f(v.loss)} at ${where}) ` +
-        `until the numbers overflowed after ${n} updates.`,
+        `Slid downhill until the numbers overflowed after ${n} updates: its last finite loss was ${f(v.loss)} at ${where}, ` +
+        `below the ${f(r.startLoss)} it started from.`,
     };
   }
   if (a.gradientNorm === null) {
@@ -423,8 +700,98 @@ function explainDivergence(
     note:
       `Diverged after ${n} updates: ${kind} at lr = ${f(lr)}${noise} took steps that grew without bound. ` +
       (lam === null
-        ? `The last finite point was ${where}`
-        : `At the last finite point ${where} λ_max = ${f(lam)} and lr·λ_max = ${f(product)}`) +
-      '; a smaller learning rate would have held.',
+        ? `The last finite point was ${where}.`
+        : `At the last finite point ${where} λ_max = ${f(lam)} and lr·λ_max = ${f(product)}.`),
   };
+}
+
+// ───────────────────────── advice, checked by re-running ─────────────────────────
+
+/** Candidate changes for a situation, within the host's ranges, in the order they are tried. */
+function candidates(race: RaceLike, r: ResultInput, situation: Situation): Record<string, unknown>[] {
+  const s = specOf(r.view);
+  const ranges = race.settings.knobRanges;
+  const locked = race.settings.lockedKnobs;
+  const lr = typeof s.lr === 'number' ? s.lr : null;
+  const out: Record<string, unknown>[] = [];
+  const inRange = (knob: keyof typeof ranges, v: number) => !locked.includes(knob) && v >= ranges[knob][0] && v <= ranges[knob][1];
+  const lrTimes = (k: number) => {
+    if (lr === null || s.schedule !== null) return;
+    const next = Number((lr * k).toPrecision(3));
+    if (inRange('lr', next) && next !== lr) out.push({ lr: next });
+  };
+  const noiseOf = (fraction: number) => {
+    const max = ranges.noise[1];
+    const sigma = Number((max * fraction).toPrecision(2));
+    if (sigma > 0 && inRange('noise', sigma) && s.noise !== sigma) out.push({ noise: sigma });
+  };
+  switch (situation) {
+    case 'diverged':
+    case 'bouncing':
+      lrTimes(1 / 3);
+      break;
+    case 'still-moving':
+      lrTimes(3);
+      if (s.kind === 'sgd' && s.momentum === 0 && inRange('momentum', 0.9)) out.push({ momentum: 0.9 });
+      break;
+    case 'crawling':
+      lrTimes(10);
+      break;
+    case 'trapped':
+      noiseOf(0.25);
+      noiseOf(0.5);
+      lrTimes(3);
+      break;
+    case 'sharp': {
+      const rho = Number((ranges.samRadius[1] / 2).toPrecision(2));
+      if (!(typeof s.samRadius === 'number' && s.samRadius > 0) && inRange('samRadius', rho)) out.push({ samRadius: rho });
+      noiseOf(0.5);
+      lrTimes(5);
+      break;
+    }
+    case 'saddle':
+    case 'maximum':
+      noiseOf(0.1);
+      if (s.kind === 'sgd' && s.momentum === 0 && inRange('momentum', 0.9)) out.push({ momentum: 0.9 });
+      break;
+    case 'jittering':
+      if (s.schedule === null && !locked.includes('schedule') && race.settings.stepsPerTick * r.ticksRun >= 2) {
+        out.push({ schedule: { kind: 'cosine', tMax: race.settings.stepsPerTick * r.ticksRun, etaMin: 0 } });
+      }
+      break;
+  }
+  return out;
+}
+
+/** The first candidate whose re-run scores better than the racer did (a diverged racer: any score at all). */
+function findAdvice(race: RaceLike, r: ResultInput, a: Analysis, situation: Situation, rerun: Rerun): Advice | null {
+  for (const change of candidates(race, r, situation)) {
+    const out = rerun(r, change);
+    if (!out || out.diverged || out.score === null) continue;
+    if (a.score === null || out.score < a.score) return { change, score: out.score };
+  }
+  return null;
+}
+
+function changeText(change: Record<string, unknown>, s: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(change)) {
+    if (k === 'lr' && typeof v === 'number' && typeof s.lr === 'number') {
+      const ratio = v / s.lr;
+      parts.push(`lr ${f(v)} (${ratio >= 1 ? `${f(ratio)}× larger` : `${f(1 / ratio)}× smaller`})`);
+    } else if (k === 'momentum') parts.push(`momentum ${f(v as number)}`);
+    else if (k === 'noise') parts.push(`gradient noise σ = ${f(v as number)}`);
+    else if (k === 'samRadius') parts.push(`SAM with ρ = ${f(v as number)}`);
+    else if (k === 'schedule') parts.push('a cosine schedule that lowers the learning rate to 0 by the end');
+  }
+  return parts.join(' and ');
+}
+
+function adviceSentence(race: RaceLike, r: ResultInput, a: Analysis, advice: Advice): string {
+  const sc = race.settings.scoring;
+  const own = a.score === null ? (r.view.status === 'diverged' ? 'no score (diverged)' : 'no score') : formatScore(sc, a.score);
+  return (
+    `Re-run from the same start with the same random draws, ${changeText(advice.change, specOf(r.view))} ` +
+    `would have scored ${formatScore(sc, advice.score)} instead of ${own}.`
+  );
 }

@@ -23,37 +23,55 @@ export const SCORING_CHOICE_LABELS: Readonly<Record<string, string>> = Object.fr
   'test-loss': 'Lowest loss on held-out data',
 });
 
-type RuleLike = { kind?: unknown; radius?: unknown; target?: unknown } | null | undefined;
+type RuleLike = { kind?: unknown; radius?: unknown; samples?: unknown; target?: unknown; decimals?: unknown } | null | undefined;
 
 export function scoringRuleName(rule: RuleLike): string {
   const kind = typeof rule?.kind === 'string' ? rule.kind : 'robust-loss';
   return SCORING_NAMES[kind] ?? kind.replace(/-/g, ' ');
 }
 
-/** A score as text with its unit: "0.123", "4.5 s"; "no score" when the rule gave none (diverged, target not reached). */
+/**
+ * A score as text with its unit: "0.545", "14.20 s"; "no score" when the rule gave none (diverged, target
+ * not reached). With the rule's `decimals` (every parsed rule has them) it prints exactly the digits that
+ * ranks compare, so equal texts are equal scores; without, three significant digits.
+ */
 export function formatScore(rule: RuleLike, score: number | null): string {
   if (score === null || !Number.isFinite(score)) return 'no score';
-  return rule?.kind === 'time-to-target' ? `${formatNumber(score)} s` : formatNumber(score);
+  const d = rule?.decimals;
+  const text = typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 20 ? score.toFixed(d) : formatNumber(score);
+  return rule?.kind === 'time-to-target' ? `${text} s` : text;
+}
+
+/** A settling time as the results table shows it beside the score ("3.2 s"), or "moving" for a racer never at rest. */
+export function formatSettledSeconds(seconds: number | null): string {
+  return seconds === null ? 'moving' : `${seconds.toFixed(1)} s`;
 }
 
 /**
- * One sentence under a results table on what the score means: students asked
- * what "robust loss" is, and the answer is the lesson of the round.
+ * The sentences under a results table (and solo's score): what the score is,
+ * how equal scores are split, what the sharpness column means. Each one is
+ * measured, rule by rule and preset by preset, by
+ * test/shared/claims/rounds.claims.test.ts.
  */
 export function scoringExplanation(settings: unknown): string {
-  const scoring = (settings as { scoring?: { kind?: string; radius?: number; target?: number } } | null)?.scoring;
-  const robust =
-    'Robust loss is the average loss after nudging the end point a little in many directions' +
-    (scoring?.radius ? ` (distance ${formatNumber(scoring.radius)})` : '') +
-    ': a wide, flat basin barely notices, a narrow, sharp one shoots up. Sharpness λmax is the steepest curvature there.';
-  switch (scoring?.kind) {
+  const scoring = ((settings as { scoring?: RuleLike } | null)?.scoring ?? { kind: 'robust-loss' }) as Exclude<RuleLike, null | undefined>;
+  const settle = 'Equal scores go to whoever came to rest first.';
+  const sharpness = 'Sharpness λmax is the steepest curvature at the end point.';
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? formatNumber(v) : null);
+  switch (scoring.kind) {
     case 'lowest-loss':
-      return `Score: the final loss (lower wins). ${robust}`;
+      return `Score: the loss where the racer ended, lower wins. ${settle} ${sharpness}`;
     case 'time-to-target':
-      return `Score: seconds of the round needed to reach loss ${formatNumber(scoring.target ?? NaN)} (fewer wins). ${robust}`;
+      return `Score: seconds until the loss first reached ${num(scoring.target) ?? 'the target'}, fewer wins; racers that never reached it share the last place. ${sharpness}`;
     case 'test-loss':
-      return `Score: the loss on held-out data the network never trained on (lower wins). ${robust}`;
-    default:
-      return `Score: the robust loss (lower wins), so flat minima beat sharp ones. ${robust}`;
+      return `Score: the loss on held-out data the network never trained on, lower wins. ${settle} ${sharpness}`;
+    default: {
+      const by = num(scoring.radius);
+      const samples = typeof scoring.samples === 'number' ? `${scoring.samples} directions` : 'many directions';
+      return (
+        `Score: the loss averaged over nudges of the end point${by ? ` by ${by}` : ''} in ${samples}, lower wins: ` +
+        `a wide, flat basin barely notices the nudges, a narrow, sharp one does. ${settle} ${sharpness}`
+      );
+    }
   }
 }

@@ -12,8 +12,12 @@ export type RacerStatus = 'waiting' | 'racing' | 'diverged' | 'finished' | 'budg
 /** One row of the live leaderboard (see `Race.standings`). */
 export interface Standing {
   id: string;
+  /** 1-based; racers with equal (displayed) scores share a rank. */
   rank: number;
-  /** Lower is better; null for diverged racers and, under time-to-target, for those still on their way. */
+  /**
+   * Lower is better, rounded to the rule's decimals; null for diverged racers and, under
+   * time-to-target, for those still on their way.
+   */
   score: number | null;
   scoredBy: 'robust-loss' | 'time-to-target' | 'loss';
   loss: number;
@@ -79,17 +83,40 @@ export type NoteKind =
   | 'local-minimum'
   | 'saddle'
   | 'maximum'
+  | 'reached-target'
   | 'still-moving'
+  | 'bouncing'
+  | 'jittering'
   | 'minimum'
   | 'stopped'
   | 'not-started';
 
+/** A change a note suggests, and the score the racer got when re-run with it (see `RacerResult.advice`). */
+export interface Advice {
+  /** The optimizer fields changed, e.g. `{ lr: 0.03 }` or `{ noise: 8 }`; applied to every spec the racer used. */
+  change: Record<string, unknown>;
+  /** The score of the re-run (rounded like every score); better than the racer's own. */
+  score: number | null;
+}
+
 export interface RacerResult {
   id: string;
-  /** 1-based; every racer has a distinct rank. */
+  /**
+   * 1-based competition rank ("1, 1, 3"): racers whose displayed score and settling time are
+   * equal share a rank; rows with a shared rank are listed by final loss, then join order.
+   */
   rank: number;
-  /** Under the scoring rule, lower is better; null when the rule gives none (diverged, target never reached). */
+  /**
+   * Under the scoring rule, lower is better, rounded to the rule's decimals (what the table
+   * shows); null when the rule gives none (diverged, target never reached).
+   */
   score: number | null;
+  /**
+   * Seconds after joining at which the racer came to rest for good (within 0.2 % of the view's
+   * diagonal of its end point), to 0.1 s; null when it was still moving at the end (or diverged).
+   * Breaks ties between equal scores: who settled first.
+   */
+  settledSeconds: number | null;
   status: RacerStatus;
   endPoint: number[];
   drawnEndPoint: [number, number];
@@ -98,7 +125,14 @@ export interface RacerResult {
   lambdaMax: number | null;
   /** Ascending: both eigenvalues in 2-D; [λ_min, λ_max] from Lanczos when dim > 2; empty when not finite. */
   eigenvalues: number[];
+  /**
+   * The critical-point class of where the racer came to rest, when it came to rest at one (what
+   * the results table's "Class" column shows); null when it is still moving, resting on a slope,
+   * or diverged. It always agrees with the note.
+   */
   pointClass: PointClass | null;
+  /** On terrains whose lesson is about flatness: the typed basin (flat or sharp) the end point drains into. */
+  basin: 'flat' | 'sharp' | null;
   gradientNorm: number | null;
   gradientEvaluations: number;
   updates: number;
@@ -106,6 +140,11 @@ export interface RacerResult {
   optimizer: OptimizerSpec;
   note: string;
   noteKind: NoteKind;
+  /**
+   * When the note suggests a change: the change and the score a re-run with it got (same start,
+   * same random draws, same rules, same length). Only given when that score is better.
+   */
+  advice: Advice | null;
 }
 
 /** What the race hands over per racer (internal). */
@@ -118,4 +157,16 @@ export interface ResultInput {
   divergedLr: number | null;
   start: number[];
   startLoss: number;
+  /** Ticks the racer took part in (its trail has this many + 1 points). */
+  ticksRun: number;
+  /** Index of the trail point from which the racer stayed within the settle distance of its end, or null if it kept moving at the end. */
+  settledTick: number | null;
+  /** Whether its loss reached a new low during the final stretch of its ticks. */
+  improvedRecently: boolean;
+  /** Its lowest loss at a tick's end, and the tick (since joining) when it came. */
+  bestLoss: number;
+  bestTick: number;
 }
+
+/** The settle distance, as a fraction of the view's diagonal. */
+export const SETTLE_FRACTION = 0.002;
