@@ -64,7 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   let i = 0;
-  for (const c of contexts) for (const p of c.pages()) await screenshot(p, `workshop-last-${i++}`).catch(() => undefined);
+  for (const c of contexts) for (const p of c.pages()) await screenshot(p, `workshop/last-${i++}`).catch(() => undefined);
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
@@ -124,7 +124,7 @@ describe("the instructor's workshop in the browser", () => {
     });
     expect(painted).toBeGreaterThan(20);
     await framesPainted(host);
-    console.log('screenshot:', await screenshot(host, 'workshop-builder'));
+    console.log('screenshot:', await screenshot(host, 'workshop/builder'));
     await dialog.getByRole('button', { name: 'Save to library' }).click();
     await expect.poll(() => dialog.getByRole('status').allTextContents(), { timeout: 10_000 }).toContainEqual('Saved to your library.');
     await dialog.getByRole('button', { name: 'Close' }).click();
@@ -199,7 +199,7 @@ describe("the instructor's workshop in the browser", () => {
         await host.getByLabel('Show the last round’s racers as ghosts').check();
         await expect
           .poll(() => host.getByRole('region', { name: 'Session settings' }).textContent(), { timeout: 10_000 })
-          .toContain('Round 1’s racers race along as ghosts');
+          .toContain('Ghosts: round 1’s racers');
         await host.getByRole('button', { name: 'Next round' }).click();
         await expect.poll(() => host.locator('#phase').textContent(), { timeout: 10_000 }).toContain('Lobby');
       }
@@ -234,15 +234,18 @@ describe("the instructor's workshop in the browser", () => {
       .toContain('Average place');
     await host.getByLabel('Combine rounds by').selectOption('points');
     await expect.poll(() => cyd.getByRole('table', { name: 'Session standings' }).locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);
+    // On her phone, Cyd's own row is the marked one.
+    expect(await cyd.getByRole('table', { name: 'Session standings' }).locator('tbody tr.own td').nth(1).textContent()).toBe('Cyd');
+    expect(await host.getByRole('table', { name: 'Session standings' }).locator('tbody tr.own').count()).toBe(0);
     await host.locator('#side').evaluate((e) => e.scrollTo(0, 0));
     await host.getByRole('region', { name: 'Session scoreboard' }).scrollIntoViewIfNeeded();
     await framesPainted(host);
-    console.log('screenshot:', await screenshot(host, 'workshop-scoreboard'));
+    console.log('screenshot:', await screenshot(host, 'workshop/scoreboard'));
     await cyd.getByRole('region', { name: 'Session scoreboard' }).scrollIntoViewIfNeeded();
     await framesPainted(cyd);
-    console.log('screenshot:', await screenshot(cyd, 'workshop-phone-scoreboard'));
+    console.log('screenshot:', await screenshot(cyd, 'workshop/phone-scoreboard'));
     await cyd.getByRole('region', { name: 'The instructor’s note' }).scrollIntoViewIfNeeded();
-    console.log('screenshot:', await screenshot(cyd, 'workshop-phone-note'));
+    console.log('screenshot:', await screenshot(cyd, 'workshop/phone-note'));
     mark('scoreboard checked');
   });
 
@@ -276,7 +279,7 @@ describe("the instructor's workshop in the browser", () => {
     await expect.poll(() => check.textContent(), { timeout: 60_000 }).toMatch(/all 3 end points equal the server’s, bit for bit/);
     await host.getByRole('region', { name: 'Round history' }).scrollIntoViewIfNeeded();
     await framesPainted(host, 20);
-    console.log('screenshot:', await screenshot(host, 'workshop-history-replay'));
+    console.log('screenshot:', await screenshot(host, 'workshop/history-replay'));
     await host.getByRole('button', { name: 'Back to the live room' }).click();
     mark('replay checked');
 
@@ -286,7 +289,7 @@ describe("the instructor's workshop in the browser", () => {
     await host.getByRole('button', { name: 'Projector view' }).click();
     await host.locator('#side').evaluate((e) => e.scrollTo(0, 0));
     await framesPainted(host, 10);
-    console.log('screenshot:', await screenshot(host, 'workshop-projector'));
+    console.log('screenshot:', await screenshot(host, 'workshop/projector'));
     await host.getByRole('button', { name: 'Exit projector view' }).click();
   });
 
@@ -311,7 +314,7 @@ describe("the instructor's workshop in the browser", () => {
     const link = await host.getByLabel('Share link of Spirals need depth').inputValue({ timeout: 10_000 });
     expect(link).toMatch(new RegExp(`^${url}/\\?library=[a-z0-9]{20}$`));
     await host.getByRole('region', { name: 'Your library' }).scrollIntoViewIfNeeded();
-    console.log('screenshot:', await screenshot(host, 'workshop-library'));
+    console.log('screenshot:', await screenshot(host, 'workshop/library'));
     await other.goto(link);
     await expect.poll(() => other.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toBe('Spirals need depth');
     await expect.poll(() => other.getByText('see how the boundary bends').count()).toBe(1);
@@ -328,7 +331,7 @@ describe("the instructor's workshop in the browser", () => {
     await expect
       .poll(() => other.getByRole('status').allTextContents(), { timeout: 10_000 })
       .toContainEqual(expect.stringMatching(/is in your library now/));
-    console.log('screenshot:', await screenshot(other, 'workshop-shared-link'));
+    console.log('screenshot:', await screenshot(other, 'workshop/shared-link'));
     await other.getByRole('button', { name: 'Open the host dashboard' }).click();
     await expect
       .poll(() => other.getByRole('list', { name: 'Library entries' }).textContent(), { timeout: 15_000 })

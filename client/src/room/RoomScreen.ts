@@ -109,7 +109,7 @@ export class RoomScreen {
       this.lastPhase = state.phase;
       this.onPhase(state.phase, state);
     }
-    this.session.update(state);
+    this.session.update(state, this.ownId);
     const tickRate = settings?.tickRate ?? 1000 / TICK_MS;
     this.shell.setPhase(phaseText(state, 1000 / tickRate));
     const rows = racerRows(state, this.ownId, this.fields);

@@ -141,7 +141,7 @@ export class HostWorkshop {
     const round = this.deps.screen.session.ghostRound;
     if (!view?.ghosts || view.rounds.length === 0) this.ghostNote.textContent = '';
     else if (round > 0)
-      this.ghostNote.textContent = `Round ${round}’s racers race along as ghosts, faded, each where it was at the same moment.`;
+      this.ghostNote.textContent = `Ghosts: round ${round}’s racers, faded, each where it was at the same moment of its round (shown in the lobby and the race).`;
     else this.ghostNote.textContent = 'No ghosts now: the terrain changed since the last round (ghosts race only on their own terrain).';
   }
 

@@ -1,4 +1,12 @@
-import { formatNumber, resultsMessageSchema, type LandscapeSpec, type ResultsMessage, type SessionView } from '@gradient-rally/shared';
+import {
+  formatNumber,
+  formatScore,
+  formatSettledSeconds,
+  resultsMessageSchema,
+  type LandscapeSpec,
+  type ResultsMessage,
+  type SessionView,
+} from '@gradient-rally/shared';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
 import { h } from '../ui/elements';
@@ -175,6 +183,12 @@ function slotOf(row: ResultsMessage['rows'][number], index: number): number {
 
 function roundTable(results: ResultsMessage): HTMLElement {
   const f = (v: number | null) => (v === null ? '—' : formatNumber(v));
+  // The score as the live results table shows it: the rule's decimals, and the settling time that splits
+  // equal scores (but under time-to-target), so rows that read the same share a rank here too.
+  const score = (r: ResultsMessage['rows'][number]) =>
+    results.scoring.kind === 'time-to-target' || r.score === null
+      ? formatScore(results.scoring, r.score)
+      : `${formatScore(results.scoring, r.score)} · ${formatSettledSeconds(r.settledSeconds)}`;
   return h(
     'div',
     { class: 'table-scroll' },
@@ -192,7 +206,7 @@ function roundTable(results: ResultsMessage): HTMLElement {
             {},
             h('td', { class: 'num' }, String(r.rank)),
             h('td', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`),
-            h('td', { class: 'num' }, f(r.score)),
+            h('td', { class: 'num nowrap' }, score(r)),
             h('td', { class: 'num' }, f(r.finalLoss)),
             h('td', {}, r.pointClass ?? r.status),
           );

@@ -50,15 +50,15 @@ export class SessionDisplay {
     onServerMessage(room, 'ghosts', (m) => this.setGhosts(m));
   }
 
-  /** Every state patch: the session field (parsed once per change) and where the ghosts are. */
-  update(state: Pick<RaceStateView, 'sessionJson' | 'tick'> & { phase: string }): void {
+  /** Every state patch: the session field (parsed once per change), where the ghosts are; `ownId` marks a student's row. */
+  update(state: Pick<RaceStateView, 'sessionJson' | 'tick'> & { phase: string }, ownId?: string): void {
     const r = this.readView(state.sessionJson ?? '{}');
     if (r.ok && r.value !== this.view) {
       this.view = r.value;
       this.showNote(r.value);
-      this.scoreboard.update(r.value);
       this.onView(r.value);
     }
+    this.scoreboard.update(this.view, ownId);
     if (this.replaying) return;
     const phase = state.phase;
     // Ghosts keep the new round company: the whole path while it is set up, then tick for tick.

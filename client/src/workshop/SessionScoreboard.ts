@@ -23,14 +23,21 @@ export class SessionScoreboard {
   private readonly explanation = h('p', { class: 'note' });
   private readonly more = h('p', { class: 'note' });
   private key = '';
+  private lastView: SessionView | undefined;
+  private lastOwnId: string | undefined;
 
   constructor() {
     this.element.append(this.heading, h('div', { class: 'table-scroll' }, this.table), this.explanation, this.more);
     this.element.hidden = true;
   }
 
-  update(view: SessionView | undefined): void {
-    const key = view ? JSON.stringify([view.rule, view.rounds.length, view.standings, view.more]) : '';
+  /** `ownId`: a student's own row is marked, as in the results table, so a phone finds it at a glance. */
+  update(view: SessionView | undefined, ownId?: string): void {
+    // Called on every state patch: the same parsed view and viewer cost nothing.
+    if (view === this.lastView && ownId === this.lastOwnId) return;
+    this.lastView = view;
+    this.lastOwnId = ownId;
+    const key = view ? JSON.stringify([view.rule, view.rounds.length, view.standings, view.more, ownId]) : '';
     if (key === this.key) return;
     this.key = key;
     // Shown once a round has finished (before that there is nothing to combine).
@@ -47,7 +54,7 @@ export class SessionScoreboard {
         h(
           'tr',
           {},
-          h('th', { scope: 'col' }, '#'),
+          h('th', { scope: 'col', class: 'num' }, '#'),
           h('th', { scope: 'col' }, 'Player'),
           ...rounds.map((r) => h('th', { scope: 'col', class: 'num round-col', title: r.title }, `R${r.round}`)),
           h('th', { scope: 'col', class: 'num' }, SESSION_VALUE_LABELS[rule]),
@@ -59,7 +66,7 @@ export class SessionScoreboard {
         ...view.standings.map((s) =>
           h(
             'tr',
-            { 'data-player': s.id },
+            { 'data-player': s.id, class: s.id === ownId ? 'own' : undefined },
             h('td', { class: 'num' }, String(s.rank)),
             h('td', {}, s.name),
             ...s.perRound.map((v) => h('td', { class: 'num round-col' }, v === null ? '—' : value(v))),
