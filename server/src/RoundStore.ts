@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import type { RaceRecord, RaceSettings, RecordCounts, RecordTail, Seed } from '@gradient-rally/shared';
 
 /** A finished round as stored: enough to show, export and replay it. */
 export interface StoredRound {
@@ -14,6 +15,29 @@ export interface StoredRound {
   record: unknown;
   results: unknown;
 }
+
+/** A live room as last checkpointed: its state, and its race record put back together (null between rounds). */
+export interface StoredLiveRoom {
+  code: string;
+  /** The room's state JSON (`RoomCheckpoint`). */
+  checkpoint: unknown;
+  record: RaceRecord | null;
+  savedAt: string;
+}
+
+/** One checkpoint write: the room's state, and what changed in its race record since the last write. */
+export interface LiveRoomWrite {
+  code: string;
+  checkpoint: unknown;
+  /** The race's head when a new race begins (its events so far are then `tail`, replacing any older ones); null to keep the stored one. */
+  raceHead: { round: number; settings: RaceSettings; seed: Seed } | null;
+  /** No race any more: drop the stored record. */
+  dropRace: boolean;
+  /** Events to append after the `from` already stored (zero counts after a new `raceHead`), and the race's tick now. */
+  tail: { from: RecordCounts; events: RecordTail } | null;
+}
+
+const EVENT_KINDS = ['racers', 'changes', 'removals'] as const;
 
 export interface StoredLandscape {
   id: number;
@@ -30,6 +54,13 @@ export interface StoredLandscape {
  * has committed, so a SIGKILL right after a round ends cannot lose it (WAL
  * with synchronous=FULL makes the commit durable before returning).
  *
+ * Live rooms are checkpointed too (`saveLiveRoom`, each second and after
+ * each change): the room's state as one row, its race record as appended
+ * events, so a write costs what changed, not the whole record. Those writes
+ * go through a second connection with synchronous=NORMAL: in WAL mode a
+ * commit then survives the process being killed (what checkpoints are for)
+ * without waiting for the disk each second.
+ *
  * @example
  *   const store = new RoundStore('./data/gradient-rally.sqlite');
  *   store.saveRound({ ... }, hostSecret);
@@ -42,6 +73,18 @@ export class RoundStore {
   private readonly selectRoundIds: Database.Statement;
   private readonly insertLandscape: Database.Statement;
   private readonly selectLandscapes: Database.Statement;
+  /** The connection checkpoints are written through (the same one for ':memory:'). */
+  private readonly live: Database.Database;
+  private readonly liveStatements: {
+    upsertRoom: Database.Statement;
+    setRace: Database.Statement;
+    setEndTick: Database.Statement;
+    clearEvents: Database.Statement;
+    insertEvent: Database.Statement;
+    deleteRoom: Database.Statement;
+    selectRooms: Database.Statement;
+    selectEvents: Database.Statement;
+  };
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -67,6 +110,20 @@ export class RoundStore {
         spec TEXT NOT NULL,
         created_at TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS live_rooms (
+        code TEXT PRIMARY KEY,
+        checkpoint TEXT NOT NULL,
+        race_head TEXT,
+        end_tick INTEGER NOT NULL DEFAULT 0,
+        saved_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS live_race_events (
+        code TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        PRIMARY KEY (code, kind, idx)
+      );
     `);
     this.insertRound = this.db.prepare(
       `INSERT INTO rounds (id, code, round, finished_at, host_secret_hash, settings, seed, record, results)
@@ -76,6 +133,79 @@ export class RoundStore {
     this.selectRoundIds = this.db.prepare(`SELECT id FROM rounds WHERE code = ? ORDER BY round`);
     this.insertLandscape = this.db.prepare(`INSERT INTO landscapes (name, spec, created_at) VALUES (?, ?, ?)`);
     this.selectLandscapes = this.db.prepare(`SELECT * FROM landscapes ORDER BY id`);
+
+    this.live = path === ':memory:' ? this.db : new Database(path);
+    if (this.live !== this.db) this.live.pragma('synchronous = NORMAL');
+    this.liveStatements = {
+      upsertRoom: this.live.prepare(
+        `INSERT INTO live_rooms (code, checkpoint, saved_at) VALUES (?, ?, ?)
+         ON CONFLICT(code) DO UPDATE SET checkpoint = excluded.checkpoint, saved_at = excluded.saved_at`,
+      ),
+      setRace: this.live.prepare(`UPDATE live_rooms SET race_head = ? WHERE code = ?`),
+      setEndTick: this.live.prepare(`UPDATE live_rooms SET end_tick = ? WHERE code = ?`),
+      clearEvents: this.live.prepare(`DELETE FROM live_race_events WHERE code = ?`),
+      insertEvent: this.live.prepare(`INSERT OR REPLACE INTO live_race_events (code, kind, idx, event) VALUES (?, ?, ?, ?)`),
+      deleteRoom: this.live.prepare(`DELETE FROM live_rooms WHERE code = ?`),
+      selectRooms: this.live.prepare(`SELECT * FROM live_rooms ORDER BY saved_at`),
+      selectEvents: this.live.prepare(`SELECT kind, event FROM live_race_events WHERE code = ? ORDER BY kind, idx`),
+    };
+  }
+
+  /** Writes a live room's checkpoint in one transaction (durable against the process being killed once this returns). */
+  saveLiveRoom(write: LiveRoomWrite, now = new Date()): void {
+    const st = this.liveStatements;
+    this.live.transaction(() => {
+      st.upsertRoom.run(write.code, JSON.stringify(write.checkpoint), now.toISOString());
+      if (write.dropRace || write.raceHead) {
+        st.clearEvents.run(write.code);
+        st.setRace.run(write.raceHead ? JSON.stringify(write.raceHead) : null, write.code);
+      }
+      if (write.tail) {
+        const { from, events } = write.tail;
+        for (const kind of EVENT_KINDS) {
+          events[kind].forEach((e, i) => st.insertEvent.run(write.code, kind, from[kind] + i, JSON.stringify(e)));
+        }
+        st.setEndTick.run(events.endTick, write.code);
+      }
+    })();
+  }
+
+  /** Forgets a live room (it closed normally, or could not be restored). */
+  deleteLiveRoom(code: string): void {
+    this.live.transaction(() => {
+      this.liveStatements.clearEvents.run(code);
+      this.liveStatements.deleteRoom.run(code);
+    })();
+  }
+
+  /** Every live room checkpointed and not closed since, oldest first. */
+  liveRooms(): StoredLiveRoom[] {
+    const rows = this.liveStatements.selectRooms.all() as {
+      code: string;
+      checkpoint: string;
+      race_head: string | null;
+      end_tick: number;
+      saved_at: string;
+    }[];
+    return rows.map((row) => {
+      let record: RaceRecord | null = null;
+      if (row.race_head) {
+        const head = JSON.parse(row.race_head) as { settings: RaceSettings; seed: Seed };
+        const events: Pick<RaceRecord, 'racers' | 'changes' | 'removals'> = { racers: [], changes: [], removals: [] };
+        for (const e of this.liveStatements.selectEvents.all(row.code) as { kind: (typeof EVENT_KINDS)[number]; event: string }[]) {
+          (events[e.kind] as unknown[]).push(JSON.parse(e.event));
+        }
+        record = {
+          format: 'gradient-rally/race-record',
+          version: 1,
+          settings: head.settings,
+          seed: head.seed,
+          ...events,
+          endTick: Number(row.end_tick),
+        };
+      }
+      return { code: row.code, checkpoint: JSON.parse(row.checkpoint), record, savedAt: row.saved_at };
+    });
   }
 
   /** Stores a finished round; committed to disk when this returns. */
@@ -134,6 +264,7 @@ export class RoundStore {
   }
 
   close(): void {
+    if (this.live !== this.db && this.live.open) this.live.close();
     if (this.db.open) this.db.close();
   }
 

@@ -13,10 +13,11 @@ import {
   type ResultRow,
   type ResultsMessage,
 } from '@gradient-rally/shared';
-import { RaceRoom, type RoomDeps } from './RaceRoom';
+import { RaceRoom, restoreRooms, type RoomDeps } from './RaceRoom';
 import { RoundStore } from './RoundStore';
 import { colyseusLogger, createLogger, type Logger } from './logger';
 import { suggestName } from './nicknames';
+import { Simulation } from './sim/Simulation';
 import { RedisLink } from './RedisLink';
 import { AddressLimits, DEFAULT_ADDRESS_RULES, defaultLiveRooms, type AddressRules } from './http/AddressLimits';
 import { MemoryAttemptLog, RedisAttemptLog, type WindowRule } from './http/AttemptLog';
@@ -53,6 +54,8 @@ export interface GameServerOptions {
    * process connects straight to the process that holds the room.
    */
   publicAddress?: string;
+  /** Race worker threads (SIM_WORKERS; default the cores but one; 0 steps every race on the event loop). */
+  simWorkers?: number;
   /**
    * Reverse proxies in front of this server whose `X-Forwarded-For` entries
    * are trusted (TRUST_PROXY, default 0: the TCP peer is the client; see `clientAddress`).
@@ -77,6 +80,10 @@ export interface GameServer {
   /** The instructors' landscape libraries (same SQLite file, own table). */
   library: LandscapeLibrary;
   logger: Logger;
+  /** Where races run and the compute budget (see `sim/Simulation.ts`). */
+  simulation: Simulation;
+  /** Brings back the rooms checkpointed before the process was killed (call before `listen`). */
+  restoreRooms(): Promise<{ restored: string[]; dropped: { code: string; why: string }[] }>;
   /** The per-address matchmaking limits in force (tests read their counters). */
   limits: AddressLimits;
   /** Resolves once listening; `port` is then the bound port. */
@@ -190,6 +197,7 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
   });
 
   const hostSecrets = new Set<string>();
+  const simulation = await Simulation.create({ logger, workers: options.simWorkers });
   const deps: RoomDeps = {
     store,
     logger,
@@ -197,6 +205,10 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     hostSecrets,
     rateLimit: options.rateLimit ?? RATE_LIMIT,
     maxRooms,
+    runners: simulation,
+    compute: simulation.ledger,
+    settingsWork: simulation.settingsWork,
+    prepareSettings: (input, force) => simulation.prepareSettings(input, force),
   };
   class BoundRaceRoom extends RaceRoom {
     static override deps = deps;
@@ -220,6 +232,8 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     logger,
     limits,
     port: options.port ?? 2567,
+    simulation,
+    restoreRooms: () => restoreRooms(deps),
     async listen() {
       await colyseus.listen(game.port, options.host);
       const addr = http.address();
@@ -243,6 +257,7 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
       if (closed) return;
       closed = true;
       await colyseus.gracefullyShutdown(false);
+      await simulation.close();
       limits.close();
       store.close();
       library.close();

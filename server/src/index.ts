@@ -28,6 +28,8 @@ try {
   logger.fatal({ event: 'bad-configuration', error: (err as Error).message }, (err as Error).message);
   process.exit(1);
 }
+// Rooms checkpointed before a crash come back under their codes before anyone can connect.
+await game.restoreRooms();
 await game.listen();
 
 let stopping = false;

@@ -215,14 +215,43 @@ describe('bans, the lock, a full room, late join', () => {
     const bob = join(model, { name: 'Bob' });
     ticks(model, 3);
     const out = send(model, HOST, { type: 'host:kick', payload: { secret: model.hostSecret, playerId: ada.id } });
-    expect(out).toEqual({ ok: true, value: { kind: 'kicked', playerId: ada.id } });
+    expect(out).toEqual({ ok: true, value: { kind: 'kicked', playerId: ada.id, banned: false } });
     expect(model.players.has(ada.id)).toBe(false);
     ticks(model, 1);
     expect(model.frame?.racers.map((r) => r.id)).toEqual([bob.id]);
     const back = model.admit({ playerToken: ada.token });
-    expect(back.ok ? null : back.refusal).toEqual({ status: 403, message: 'you were removed from this room by the host' });
+    expect(back.ok ? null : back.refusal).toEqual({
+      status: 403,
+      message: 'the host removed you from this room: join again with a nickname',
+    });
+    // A kick is not a ban: the student may come back as a new player.
+    expect(model.admit({ playerToken: ada.token, name: 'Ada' })).toMatchObject({ ok: true, value: { role: 'player', name: 'Ada' } });
     const unknown = send(model, HOST, { type: 'host:kick', payload: { secret: model.hostSecret, playerId: 'p999' } });
     expect(unknown.ok ? null : unknown.refusal).toMatchObject({ code: 'not-found', path: 'playerId' });
+  });
+
+  it('a ban refuses the nickname (any case or spacing) and the device for the rest of the room, across rounds', () => {
+    const { model } = roomIn('lobby');
+    const zed = join(model, { name: 'Zed Rude', device: 'device-zed-0001' });
+    const out = send(model, HOST, { type: 'host:kick', payload: { secret: model.hostSecret, playerId: zed.id, ban: true } });
+    expect(out).toEqual({ ok: true, value: { kind: 'kicked', playerId: zed.id, banned: true } });
+    const banned = { status: 403, message: 'the host has removed you from this room' };
+    for (const options of [
+      { name: 'Zed Rude' },
+      { name: 'zedrude' },
+      { name: ' ZED  rude ' },
+      { name: 'Someone', device: 'device-zed-0001' },
+    ]) {
+      const again = model.admit(options);
+      expect(again.ok ? null : again.refusal, JSON.stringify(options)).toEqual(banned);
+    }
+    host(model, 'host:start');
+    ticks(model, model.countdownTicks + 2);
+    host(model, 'host:end');
+    model.continueScoring(() => false);
+    host(model, 'host:nextRound');
+    expect(model.admit({ name: 'zed rude' }).ok).toBe(false);
+    expect(model.admit({ name: 'Zoe', device: 'device-zoe-0001' }).ok).toBe(true);
   });
 
   it('a locked room refuses new students but lets a student back with their token', () => {
@@ -313,18 +342,18 @@ describe('seats across connections', () => {
     expect(model.players.size).toBe(0);
   });
 
-  it('catch-up: trails during a race, trails and results after one, nothing in the lobby', () => {
+  it('catch-up: trails during a race, trails and results after one, nothing in the lobby', async () => {
     const { model } = roomIn('racing');
-    expect(Object.keys(model.catchUp())).toEqual(['snapshot']);
+    expect(Object.keys(await model.catchUp())).toEqual(['snapshot']);
     ticks(model, 3);
-    expect(model.snapshot().tick).toBe(3);
+    expect((await model.snapshot()).tick).toBe(3);
     host(model, 'host:end');
-    expect(Object.keys(model.catchUp())).toEqual(['snapshot']);
+    expect(Object.keys(await model.catchUp())).toEqual(['snapshot']);
     model.continueScoring(() => false);
-    expect(Object.keys(model.catchUp())).toEqual(['snapshot', 'results']);
+    expect(Object.keys(await model.catchUp())).toEqual(['snapshot', 'results']);
     host(model, 'host:nextRound');
-    expect(model.catchUp()).toEqual({});
-    expect(model.snapshot()).toEqual({ tick: 0, snapshot: null });
+    expect(await model.catchUp()).toEqual({});
+    expect(await model.snapshot()).toEqual({ tick: 0, snapshot: null });
   });
 });
 

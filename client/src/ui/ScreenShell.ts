@@ -4,7 +4,7 @@ import type { ArenaStage } from '../arena/ArenaStage';
 export type Mode = 'landing' | 'join' | 'solo' | 'host' | 'player';
 
 /** The connection badge: a room connection's state, or idle when no room is open. */
-export type ConnectionBadge = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
+export type ConnectionBadge = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'ended' | 'closed';
 
 /**
  * All a screen (host dashboard, player seat, solo sandbox) may touch of the

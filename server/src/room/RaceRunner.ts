@@ -1,11 +1,13 @@
 import {
   Race,
-  replayRace,
+  resumeRace,
   type OptimizerSpec,
   type RaceRecord,
   type RacerResult,
   type RacerStatus,
   type RaceSettings,
+  type RecordCounts,
+  type RecordTail,
   type Seed,
   type TrailSnapshot,
 } from '@gradient-rally/shared';
@@ -43,31 +45,38 @@ export interface ScoringJob {
 /**
  * What a room needs from its race, and nothing more. Everything crossing this
  * interface is plain data (specs, frames, records, results), and every call
- * either returns at once or is polled (`ScoringJob`), so a race can run
- * behind it in this thread (`localRaceRunners`) or, for heavy rounds, in a
- * `worker_threads` pool: a worker-backed runner would post the commands in
- * order, answer `advance` with the newest frame it has, and have `continue`
- * return null until the worker's results arrive.
+ * either returns at once or is polled (`ScoringJob`) or awaited (trails), so
+ * a race can run behind it in this thread (`localRaceRunners`) or, for heavy
+ * rounds, in a `worker_threads` pool (`sim/RacePool.ts`): there `advance`
+ * posts the tick and answers with the newest frame the worker has sent (a
+ * tick or two behind), and `continue` returns null until the results arrive.
  *
  * Commands are applied in call order and recorded with their tick, so
  * `record()` replays bitwise wherever the race ran.
  */
 export interface RaceRunner {
-  /** Ticks the race has taken. */
+  /** Ticks asked for so far (a worker may not have taken the last ones yet; the frame says where it is). */
   readonly tickCount: number;
   /** Adds a racer (throws `SpecError` for a spec or start the rules refuse); returns the spec it races with. */
   join(id: string, optimizer: OptimizerSpec, start: number[] | undefined): OptimizerSpec;
   /** Changes a racer's optimizer from the next tick (throws `SpecError`); returns the normalised spec. */
   retune(id: string, optimizer: OptimizerSpec): OptimizerSpec;
   remove(id: string): void;
-  /** One tick; the frame after it. */
+  /** One tick; the newest frame. */
   advance(withRanks: boolean): RaceFrame;
-  /** The frame now, without ticking. */
+  /** The newest frame, without ticking. */
   frame(withRanks: boolean): RaceFrame;
-  trailSnapshot(): TrailSnapshot;
+  trailSnapshot(): Promise<TrailSnapshot>;
+  /** The race as a record so far (`replayRace` reproduces it). */
   record(): RaceRecord;
+  /** The record's events after `from`, and its tick: what a checkpoint appends. */
+  recordTail(from: RecordCounts): RecordTail;
   /** Starts computing the results (robust loss, curvature, notes). */
   score(): ScoringJob;
+  /** Why the race cannot go on (its worker failed on it), or null; the room then ends the round. */
+  readonly failure: string | null;
+  /** The room is done with this race (a worker frees it). */
+  dispose(): void;
 }
 
 /** Starts races, and resumes one from its record (a checkpoint: `replayRace` is bitwise). */
@@ -79,10 +88,29 @@ export interface RaceRunnerFactory {
 /** Races stepped in this thread. */
 export const localRaceRunners: RaceRunnerFactory = {
   start: (settings, seed) => new LocalRaceRunner(new Race({ ...settings, seed }, seed)),
-  resume: (record) => new LocalRaceRunner(replayRace(record).race),
+  resume: (record) => new LocalRaceRunner(resumeRace(record)),
 };
 
+/** What a room mirrors of a race after a tick (here and in a race worker). */
+export function frameOf(race: Race, withRanks: boolean): RaceFrame {
+  return {
+    tick: race.tickCount,
+    over: race.isOver(),
+    racers: race.racers().map((r) => ({
+      id: r.id,
+      status: r.status,
+      x: r.drawn[0],
+      y: r.drawn[1],
+      loss: r.loss,
+      gradientEvaluations: r.gradientEvaluations,
+    })),
+    ranks: withRanks ? new Map(race.standings().map((s) => [s.id, s.rank])) : null,
+  };
+}
+
 class LocalRaceRunner implements RaceRunner {
+  readonly failure = null;
+
   constructor(private readonly race: Race) {}
 
   get tickCount(): number {
@@ -107,29 +135,22 @@ class LocalRaceRunner implements RaceRunner {
   }
 
   frame(withRanks: boolean): RaceFrame {
-    const race = this.race;
-    return {
-      tick: race.tickCount,
-      over: race.isOver(),
-      racers: race.racers().map((r) => ({
-        id: r.id,
-        status: r.status,
-        x: r.drawn[0],
-        y: r.drawn[1],
-        loss: r.loss,
-        gradientEvaluations: r.gradientEvaluations,
-      })),
-      ranks: withRanks ? new Map(race.standings().map((s) => [s.id, s.rank])) : null,
-    };
+    return frameOf(this.race, withRanks);
   }
 
-  trailSnapshot(): TrailSnapshot {
-    return this.race.trailSnapshot();
+  trailSnapshot(): Promise<TrailSnapshot> {
+    return Promise.resolve(this.race.trailSnapshot());
   }
 
   record(): RaceRecord {
     return this.race.record();
   }
+
+  recordTail(from: RecordCounts): RecordTail {
+    return this.race.recordTail(from);
+  }
+
+  dispose(): void {}
 
   score(): ScoringJob {
     const steps = this.race.resultsStepwise();

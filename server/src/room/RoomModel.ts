@@ -11,10 +11,12 @@ import {
   type ErrorCodeName,
   type GhostsMessage,
   type JoinOptions,
-  type Landscape,
+  type LandscapeShape,
   type OptimizerSpec,
   type RaceRecord,
   type RateLimit,
+  type RecordCounts,
+  type RecordTail,
   type ResultRow,
   type ResultsMessage,
   type RoomSettings,
@@ -25,6 +27,7 @@ import { cleanNickname } from '../nicknames';
 import { nextPhase, refusalText, WIRE_PHASE, type PhaseEvent, type RoomPhase } from './phases';
 import type { RaceFrame, RaceRunner, RaceRunnerFactory, ScoringJob } from './RaceRunner';
 import { RateLimiter } from './RateLimiter';
+import { unlimitedCompute, type ComputeRefusal, type RoomCompute } from './RoomCompute';
 import type { RoomRandom } from './RoomRandom';
 import { Session } from './Session';
 
@@ -38,18 +41,21 @@ export type Outcome<T = undefined> = { ok: true; value: T } | { ok: false; refus
 
 /** Why a join was refused: an HTTP-like status and a sentence for the student. */
 export interface JoinRefusal {
-  status: 403 | 409 | 423;
+  status: 403 | 409 | 423 | 503;
   message: string;
 }
 
 /** Who may take a seat, decided before the socket is accepted. */
-export type Admission = { role: 'host' } | { role: 'player'; playerId: string } | { role: 'player'; name: string; nameNote?: string };
+export type Admission =
+  | { role: 'host' }
+  | { role: 'player'; playerId: string }
+  | { role: 'player'; name: string; nameNote?: string; device?: string };
 
 /** Who sent a message. */
 export type Actor = { role: 'host' } | { role: 'player'; playerId: string };
 
 /** What the room must do besides mirroring the state after a message. */
-export type Effect = { kind: 'none' } | { kind: 'snapshot' } | { kind: 'kicked'; playerId: string };
+export type Effect = { kind: 'none' } | { kind: 'snapshot' } | { kind: 'kicked'; playerId: string; banned: boolean };
 
 /** One player (never synchronised as is; the state mirror shows what clients draw). */
 export interface RoomPlayer {
@@ -65,6 +71,8 @@ export interface RoomPlayer {
   /** Chosen start (start rule 'choose'), in view coordinates. */
   start: [number, number] | null;
   inRace: boolean;
+  /** The browser's device id (join option), so a ban holds after the seat is gone. */
+  device: string | null;
 }
 
 /** A finished round, ready to store and broadcast. */
@@ -86,6 +94,57 @@ export interface RoomModelOptions {
   runners: RaceRunnerFactory;
   random: RoomRandom;
   retuneLimit?: RateLimit;
+  /** What the room may compute (default: no limit). */
+  compute?: RoomCompute;
+  /** The host secret, when the caller drew it already (it names the room's join-code claim); default: a fresh one. */
+  hostSecret?: string;
+  /** How settings JSON is parsed (default `parseSettingsHere`; a server may hand over settings a race worker parsed). */
+  parseSettings?: SettingsParser;
+}
+
+/** Room settings parsed, and what the room needs of their landscape (its shape: dimension, view, data size). */
+export interface CheckedSettings {
+  settings: RoomSettings;
+  landscape: LandscapeShape;
+}
+
+/** Parses room settings JSON; throws `SpecError` naming the field. */
+export type SettingsParser = (input: Record<string, unknown>) => CheckedSettings;
+
+/** Parses room settings in this thread (building the landscape). */
+export const parseSettingsHere: SettingsParser = (input) => {
+  const { settings, landscape } = parseRoomSettings(input, 'settings');
+  return { settings, landscape: { dim: landscape.dim, info: landscape.info, dataSize: landscape.dataSize } };
+};
+
+/**
+ * A room's whole state as plain JSON, apart from its race record (kept
+ * beside it, growing as the race runs): what `RoomModel.restore` needs to
+ * bring the room back after the process died, under the same code, with
+ * the same seats, secrets and bans.
+ */
+export interface RoomCheckpoint {
+  format: 'gradient-rally/room-checkpoint';
+  version: 1;
+  code: string;
+  hostSecret: string;
+  phase: RoomPhase;
+  locked: boolean;
+  round: number;
+  countdownTicks: number;
+  /** The settings JSON as last accepted (`settings` is parsed from it again). */
+  settingsInput: Record<string, unknown>;
+  roundSeed: Seed;
+  players: Omit<RoomPlayer, 'connected'>[];
+  nextSlot: number;
+  bannedTokens: string[];
+  bannedNames: string[];
+  bannedDevices: string[];
+  /** Why the round ended, while its results are computed. */
+  scoringReason: string | null;
+  results: ResultsMessage | null;
+  /** Whether the round has a race (its record is stored beside the checkpoint). */
+  hasRace: boolean;
 }
 
 /** A timer that fires late catches up by at most this many ticks; the rest of the lag is dropped. */
@@ -123,7 +182,8 @@ export class RoomModel {
   /** Ticks left in the countdown. */
   countdownTicks = 0;
   settings!: RoomSettings;
-  landscape!: Landscape;
+  /** The landscape's shape (the landscape itself lives with the race). */
+  landscape!: LandscapeShape;
   /** The race after its latest tick (null between rounds). */
   frame: RaceFrame | null = null;
   /** Live ranks as of the latest slow tick (`SLOW_FIELDS_MS`). */
@@ -135,6 +195,8 @@ export class RoomModel {
   roundSeed: Seed = 0;
   /** The rounds played so far: scoreboard, ghosts, the instructor's note (`Session.ts`). */
   readonly session = new Session();
+  /** Resolves when the last round's trails (its ghosts) are in, true if that changed the ghosts message (a worker sends trails later). */
+  ghostsArrived: Promise<boolean> = Promise.resolve(false);
 
   private readonly runners: RaceRunnerFactory;
   private readonly random: RoomRandom;
@@ -145,7 +207,12 @@ export class RoomModel {
   private fixedSeed: Seed | null = null;
   private readonly playersById = new Map<string, RoomPlayer>();
   private readonly byToken = new Map<string, string>();
+  /** Tokens of removed seats (refused with a clear sentence); names and devices of players banned for the room's life. */
   private readonly bannedTokens = new Set<string>();
+  private readonly bannedNames = new Set<string>();
+  private readonly bannedDevices = new Set<string>();
+  private readonly compute: RoomCompute;
+  private readonly parseSettings: SettingsParser;
   private readonly retunes = new Map<string, RateLimiter>();
   private nextSlot = 0;
   private creatorSeatClaimed = false;
@@ -153,16 +220,107 @@ export class RoomModel {
   private scoring: { job: ScoringJob; reason: string } | null = null;
   private accumulatorMs = 0;
 
-  constructor(options: RoomModelOptions) {
+  constructor(options: RoomModelOptions, restoring = false) {
     this.code = options.code;
     this.runners = options.runners;
     this.random = options.random;
     this.retuneLimit = options.retuneLimit ?? RETUNE_LIMIT;
-    this.applySettings(options.settings);
-    this.hostSecret = this.random.secret();
+    this.compute = options.compute ?? unlimitedCompute;
+    this.parseSettings = options.parseSettings ?? parseSettingsHere;
+    if (restoring) {
+      // A checkpoint's settings were accepted once: they are adopted again without the compute checks.
+      this.adoptSettings(options.settings);
+    } else {
+      this.applySettings(options.settings);
+    }
+    this.hostSecret = options.hostSecret ?? this.random.secret();
+  }
+
+  /**
+   * The room a checkpoint describes, its race (if any) resumed from `record`
+   * — bitwise, by replay — in the phase it was in. Every seat starts
+   * disconnected: players and host come back with their stored token and
+   * secret. Throws when the checkpoint or record cannot be used.
+   */
+  static restore(checkpoint: RoomCheckpoint, record: RaceRecord | null, options: Omit<RoomModelOptions, 'code' | 'settings'>): RoomModel {
+    const cp = checkpoint;
+    if (cp.format !== 'gradient-rally/room-checkpoint' || cp.version !== 1) throw new Error('not a room checkpoint this server can read');
+    const model = new RoomModel({ ...options, code: cp.code, settings: cp.settingsInput, hostSecret: cp.hostSecret }, true);
+    model.creatorSeatClaimed = true; // the host rejoins with the secret, never as "the first seat"
+    model.locked = cp.locked;
+    model.round = cp.round;
+    model.countdownTicks = cp.countdownTicks;
+    model.roundSeed = cp.roundSeed;
+    model.nextSlot = cp.nextSlot;
+    for (const t of cp.bannedTokens) model.bannedTokens.add(t);
+    for (const n of cp.bannedNames) model.bannedNames.add(n);
+    for (const d of cp.bannedDevices) model.bannedDevices.add(d);
+    for (const p of cp.players) {
+      model.playersById.set(p.id, { ...p, connected: false });
+      model.byToken.set(p.token, p.id);
+    }
+    model.results = cp.results;
+    model.phase = cp.phase;
+    if (cp.hasRace) {
+      if (!record) throw new Error(`checkpoint of ${cp.code} says it has a race, but no record was stored`);
+      model.race = model.runners.resume(record);
+      model.frame = model.race.frame(false);
+      if (cp.phase === 'scoring') model.scoring = { job: model.race.score(), reason: cp.scoringReason ?? 'the round ended' };
+    } else if (cp.phase !== 'lobby') {
+      model.phase = 'lobby'; // a phase that needs a race cannot go on without one
+    }
+    model.compute.charge(model.code, model.settings, model.racerSpecs(), model.landscape);
+    return model;
+  }
+
+  /** The room's state as plain JSON (see `RoomCheckpoint`); the race record is read with `raceRecordTail`. */
+  checkpoint(): RoomCheckpoint {
+    return {
+      format: 'gradient-rally/room-checkpoint',
+      version: 1,
+      code: this.code,
+      hostSecret: this.hostSecret,
+      phase: this.phase,
+      locked: this.locked,
+      round: this.round,
+      countdownTicks: this.countdownTicks,
+      settingsInput: this.settingsInput,
+      roundSeed: this.roundSeed,
+      players: [...this.playersById.values()].map(({ connected: _connected, ...p }) => ({ ...p })),
+      nextSlot: this.nextSlot,
+      bannedTokens: [...this.bannedTokens],
+      bannedNames: [...this.bannedNames],
+      bannedDevices: [...this.bannedDevices],
+      scoringReason: this.scoring?.reason ?? null,
+      results: this.results,
+      hasRace: this.race !== null,
+    };
+  }
+
+  /**
+   * The race record (null between rounds): whole (`from` null), or its events
+   * after `from` and its tick now, to append to a copy already stored.
+   */
+  raceRecordTail(from: RecordCounts): RecordTail | null {
+    return this.race ? this.race.recordTail(from) : null;
+  }
+
+  raceRecord(): RaceRecord | null {
+    return this.race ? this.race.record() : null;
+  }
+
+  /** The room is closing: its race is freed and its compute released. */
+  close(): void {
+    this.race?.dispose();
+    this.compute.release(this.code);
   }
 
   // ───────────────────────────── reading ─────────────────────────────
+
+  /** The settings JSON as last accepted (a partial change merges over it). */
+  get settingsJson(): Readonly<Record<string, unknown>> {
+    return this.settingsInput;
+  }
 
   get players(): ReadonlyMap<string, Readonly<RoomPlayer>> {
     return this.playersById;
@@ -177,29 +335,30 @@ export class RoomModel {
     return Math.max(1, Math.round(SLOW_FIELDS_MS / this.tickMs));
   }
 
-  /** Ticks the race has run (0 between rounds and during the countdown). */
+  /** Ticks the race has run, as of the frame shown (0 between rounds and during the countdown). */
   get raceTick(): number {
-    return this.race?.tickCount ?? 0;
+    return this.frame?.tick ?? this.race?.tickCount ?? 0;
   }
 
   get hasRace(): boolean {
     return this.race !== null;
   }
 
-  /** What a (re)joining client missed: trails during a race, results after one. */
-  catchUp(): { snapshot?: SnapshotMessage; results?: ResultsMessage; ghosts?: GhostsMessage } {
+  /** What a (re)joining client missed: trails during a race, results after one (trails may come from a worker), the session's ghosts. */
+  async catchUp(): Promise<{ snapshot?: SnapshotMessage; results?: ResultsMessage; ghosts?: GhostsMessage }> {
     const wire = WIRE_PHASE[this.phase];
     const out: { snapshot?: SnapshotMessage; results?: ResultsMessage; ghosts?: GhostsMessage } = {};
     const ghosts = this.session.ghosts(this.settings.landscape);
     if (ghosts.snapshot) out.ghosts = ghosts;
-    if (this.race && (wire === 'race' || wire === 'results')) out.snapshot = this.snapshot();
-    if (wire === 'results' && this.results) out.results = this.results;
+    if (this.race && (wire === 'race' || wire === 'results')) out.snapshot = await this.snapshot();
+    if (WIRE_PHASE[this.phase] === 'results' && this.results) out.results = this.results;
     return out;
   }
 
-  snapshot(): SnapshotMessage {
+  async snapshot(): Promise<SnapshotMessage> {
     if (!this.race) return { tick: 0, snapshot: null };
-    return { tick: this.race.tickCount, snapshot: this.race.trailSnapshot() };
+    const snapshot = await this.race.trailSnapshot();
+    return { tick: snapshot.tick, snapshot };
   }
 
   // ───────────────────────────── seats ─────────────────────────────
@@ -217,23 +376,34 @@ export class RoomModel {
     if (options.hostSecret !== undefined) {
       return options.hostSecret === this.hostSecret ? { ok: true, value: { role: 'host' } } : no(403, 'wrong host secret');
     }
+    if (options.device !== undefined && this.bannedDevices.has(options.device)) return no(403, BANNED_TEXT);
     if (options.playerToken !== undefined) {
-      if (this.bannedTokens.has(options.playerToken)) return no(403, 'you were removed from this room by the host');
       const id = this.byToken.get(options.playerToken);
       if (id !== undefined && this.playersById.has(id)) return { ok: true, value: { role: 'player', playerId: id } };
-      // An unknown token (e.g. from an earlier room) is a fresh join.
+      // A removed seat's token is refused with a sentence; other unknown tokens (an earlier room's) join afresh.
+      if (this.bannedTokens.has(options.playerToken) && options.name === undefined) {
+        return no(403, 'the host removed you from this room: join again with a nickname');
+      }
     }
+    if (options.name !== undefined && this.isBannedName(options.name)) return no(403, BANNED_TEXT);
     if (this.locked) return no(423, 'this room is locked by the host');
     if (this.playersById.size >= this.settings.maxPlayers) return no(409, `this room is full (${this.settings.maxPlayers} players)`);
     const wire = WIRE_PHASE[this.phase];
     if ((wire === 'race' || wire === 'countdown') && !this.settings.lateJoin) {
       return no(409, 'a race is running and late join is off: wait for the next round');
     }
+    const refusal = this.compute.refuseRacers(
+      this.code,
+      this.settings,
+      [...this.racerSpecs(), this.settings.defaultOptimizer],
+      this.landscape,
+    );
+    if (refusal) return no(refusal.scope === 'server' ? 503 : 409, joinComputeText(refusal));
     const clean = cleanNickname(options.name, this.takenNames());
-    return {
-      ok: true,
-      value: clean.note ? { role: 'player', name: clean.name, nameNote: clean.note } : { role: 'player', name: clean.name },
-    };
+    const value: Admission = { role: 'player', name: clean.name };
+    if (clean.note) value.nameNote = clean.note;
+    if (options.device !== undefined) value.device = options.device;
+    return { ok: true, value };
   }
 
   /**
@@ -251,7 +421,11 @@ export class RoomModel {
     } else {
       // Admission checked the name; another join may have taken it since.
       const taken = this.takenNames();
-      player = this.addPlayer(taken.has(admission.name.toLowerCase()) ? cleanNickname(admission.name, taken).name : admission.name);
+      player = this.addPlayer(
+        taken.has(admission.name.toLowerCase()) ? cleanNickname(admission.name, taken).name : admission.name,
+        admission.device ?? null,
+      );
+      this.compute.charge(this.code, this.settings, this.racerSpecs(), this.landscape);
     }
     if (this.race && !player.inRace && (this.phase === 'racing' || this.phase === 'paused')) {
       this.enterRace(player);
@@ -326,7 +500,7 @@ export class RoomModel {
           return out;
         }
         case ClientMessageType.hostKick:
-          return this.kick(message.payload.playerId);
+          return this.kick(message.payload.playerId, message.payload.ban === true);
         case ClientMessageType.hostLock:
           this.locked = message.payload.locked;
           return NONE;
@@ -339,23 +513,41 @@ export class RoomModel {
     } catch (e) {
       // Settings and knobs are checked by the race module: its message names the field and the range.
       if (e instanceof SpecError) return refuse(ErrorCode.outOfRange, e.message, e.path);
+      if (e instanceof ComputeRefusalError) return refuse(ErrorCode.outOfRange, e.message, e.path);
       throw e;
     }
+  }
+
+  /**
+   * Why a settings change from `actor` would be refused before its content
+   * is looked at (not the host, or a phase where settings cannot change), or
+   * null: a server checks this before it spends work parsing the settings.
+   */
+  settingsRefusal(actor: Actor, secret: string): Refusal | null {
+    if (actor.role !== 'host' || secret !== this.hostSecret) {
+      return { code: ErrorCode.forbidden, message: 'only the host can do that (host secret required)' };
+    }
+    if (nextPhase(this.phase, 'settings') === null) return { code: ErrorCode.wrongPhase, message: refusalText('settings', this.phase) };
+    return null;
   }
 
   private setKnobs(actor: Actor, optimizer: unknown, now: number): Outcome<Effect> {
     const player = actor.role === 'player' ? this.playersById.get(actor.playerId) : undefined;
     if (!player) return refuse(ErrorCode.forbidden, 'only players have knobs');
     const spec = checkRacerOptimizer(this.settings, optimizer, this.landscape.dim);
+    const specs = [...this.playersById.values()].map((p) => (p === player ? spec : p.optimizer));
+    const refusal = this.compute.refuseRacers(this.code, this.settings, specs, this.landscape);
+    if (refusal) return refuse(ErrorCode.outOfRange, retuneComputeText(refusal), 'optimizer');
     if (this.race && player.inRace && (this.phase === 'racing' || this.phase === 'paused')) {
       // A live change is recorded and replayed: limited per racer (a refused one costs nothing).
       if (!this.retuneLimiter(player.id, now).take(now)) {
         return refuse(ErrorCode.rateLimited, `at most ${this.retuneLimit.perSecond} knob changes per second during a race`);
       }
       player.optimizer = this.race.retune(player.id, spec);
-      return NONE;
+    } else {
+      player.optimizer = spec;
     }
-    player.optimizer = spec;
+    this.compute.charge(this.code, this.settings, this.racerSpecs(), this.landscape);
     return NONE;
   }
 
@@ -391,6 +583,7 @@ export class RoomModel {
     if (full) return refuse(ErrorCode.wrongPhase, full);
     this.roundSeed = this.fixedSeed ?? this.random.seed();
     const { countdownSeconds: _countdown, ...raceSettings } = this.settings;
+    this.race?.dispose();
     this.race = this.runners.start({ ...raceSettings, seed: this.roundSeed }, this.roundSeed);
     this.results = null;
     this.frame = null;
@@ -411,12 +604,21 @@ export class RoomModel {
     return NONE;
   }
 
-  private kick(playerId: string): Outcome<Effect> {
+  /**
+   * Removes a player. Their seat's token is refused from now on (they may
+   * join again under a new nickname); with `ban`, their nickname and device
+   * are refused too for the rest of the room's life.
+   */
+  private kick(playerId: string, ban: boolean): Outcome<Effect> {
     const player = this.playersById.get(playerId);
     if (!player) return refuse(ErrorCode.notFound, `no player with id ${JSON.stringify(playerId.slice(0, 40))}`, 'playerId');
     this.bannedTokens.add(player.token);
+    if (ban) {
+      this.bannedNames.add(nameKey(player.name));
+      if (player.device) this.bannedDevices.add(player.device);
+    }
     this.removePlayer(playerId);
-    return ok({ kind: 'kicked', playerId });
+    return ok({ kind: 'kicked', playerId, banned: ban });
   }
 
   /** A transition with no side work of its own (pause, resume, next round). */
@@ -455,10 +657,13 @@ export class RoomModel {
       return;
     }
     if (this.phase !== 'racing' || !this.race) return;
+    if (this.race.failure) return this.finish('end', this.race.failure);
     const slow = (this.race.tickCount + 1) % this.slowEvery === 0;
+    const before = this.frame;
     this.frame = this.race.advance(slow);
-    if (slow) this.refreshRanks(this.frame);
-    if (this.frame.over) this.finish('timeUp', 'time or budget is up');
+    // A worker's frame can be a tick behind: ranks are refreshed when a new frame carries them.
+    if (this.frame !== before && this.frame.ranks) this.refreshRanks(this.frame);
+    if (this.frame.over) this.finish('timeUp', this.race.failure ?? 'time or budget is up');
   }
 
   // ───────────────────────────── results ─────────────────────────────
@@ -474,6 +679,9 @@ export class RoomModel {
     if (!results) return null;
     const { reason } = this.scoring;
     this.scoring = null;
+    // The final frame and ranks (a worker sends them with the results).
+    this.frame = this.race.frame(false);
+    if (this.frame.ranks) this.refreshRanks(this.frame);
     const record = this.race.record();
     const rows: ResultRow[] = results.map((r) => ({
       ...r,
@@ -484,11 +692,11 @@ export class RoomModel {
       roundId: `${this.code}-${this.round}-${this.random.tag()}`,
       round: this.round,
       scoring: this.settings.scoring,
-      ticks: this.race.tickCount,
+      ticks: record.endTick,
       rows,
     };
     this.phase = nextPhase(this.phase, 'scored') ?? this.phase;
-    this.session.roundFinished({
+    this.ghostsArrived = this.session.roundFinished({
       results: this.results,
       title: terrainTitle(this.settings.landscape),
       landscape: this.settings.landscape,
@@ -517,26 +725,40 @@ export class RoomModel {
 
   // ───────────────────────────── internals ─────────────────────────────
 
-  /** Validates a full settings JSON (throws `SpecError`) and adopts it; players keep knobs that still fit. */
+  /**
+   * Validates a full settings JSON (throws `SpecError`), checks the work it
+   * would take (throws `ComputeRefusalError` naming what to lower) and adopts
+   * it; players keep knobs that still fit.
+   */
   private applySettings(input: Record<string, unknown>): void {
-    const { settings, landscape } = parseRoomSettings(input, 'settings');
+    const { settings, landscape } = this.parseSettings(input);
+    const specs = [...this.playersById.values()].map((p) => fitOptimizer(settings, landscape.dim, p.optimizer));
+    const refusal = this.compute.checkSettings(this.code, settings, specs, landscape);
+    if (refusal) throw new ComputeRefusalError(refusal.path, refusal.message);
+    this.adoptParsed(input, settings, landscape);
+    this.compute.charge(this.code, settings, specs, landscape);
+  }
+
+  /** Adopts settings already accepted once (a checkpoint's). */
+  private adoptSettings(input: Record<string, unknown>): void {
+    const { settings, landscape } = this.parseSettings(input);
+    this.adoptParsed(input, settings, landscape);
+  }
+
+  private adoptParsed(input: Record<string, unknown>, settings: RoomSettings, landscape: LandscapeShape): void {
     this.settings = settings;
     this.landscape = landscape;
     this.settingsInput = input;
     this.fixedSeed = input.seed === undefined ? null : settings.seed;
     for (const player of this.playersById.values()) {
-      player.optimizer = this.fitOptimizer(player.optimizer);
+      player.optimizer = fitOptimizer(settings, landscape.dim, player.optimizer);
       if (settings.startRule.kind !== 'choose') player.start = null;
     }
   }
 
-  /** The spec if the current settings allow it, else the settings' default. */
-  private fitOptimizer(spec: OptimizerSpec): OptimizerSpec {
-    try {
-      return checkRacerOptimizer(this.settings, spec, this.landscape.dim);
-    } catch {
-      return this.settings.defaultOptimizer;
-    }
+  /** Every player's optimizer (what the room is charged for: lobby players race next). */
+  private racerSpecs(): OptimizerSpec[] {
+    return [...this.playersById.values()].map((p) => p.optimizer);
   }
 
   private beginRace(): void {
@@ -578,6 +800,7 @@ export class RoomModel {
   }
 
   private toLobby(): void {
+    this.race?.dispose();
     this.race = null;
     this.scoring = null;
     this.frame = null;
@@ -595,7 +818,7 @@ export class RoomModel {
     this.slowVersion++;
   }
 
-  private addPlayer(name: string): RoomPlayer {
+  private addPlayer(name: string, device: string | null): RoomPlayer {
     const slot = this.nextSlot++;
     const player: RoomPlayer = {
       id: `p${slot}`,
@@ -606,6 +829,7 @@ export class RoomModel {
       optimizer: this.settings.defaultOptimizer,
       start: null,
       inRace: false,
+      device,
     };
     this.playersById.set(player.id, player);
     this.byToken.set(player.token, player.id);
@@ -619,6 +843,7 @@ export class RoomModel {
     this.playersById.delete(id);
     this.byToken.delete(player.token);
     this.retunes.delete(id);
+    this.compute.charge(this.code, this.settings, this.racerSpecs(), this.landscape);
   }
 
   private retuneLimiter(id: string, now: number): RateLimiter {
@@ -630,4 +855,48 @@ export class RoomModel {
   private takenNames(): Set<string> {
     return new Set([...this.playersById.values()].map((p) => p.name.toLowerCase()));
   }
+
+  /** A nickname as typed, or as it would be cleaned, matches a banned one. */
+  private isBannedName(name: string): boolean {
+    if (this.bannedNames.size === 0) return false;
+    return this.bannedNames.has(nameKey(name)) || this.bannedNames.has(nameKey(cleanNickname(name, new Set()).name));
+  }
+}
+
+/** Settings refused for the work they would take (the setting to lower first, plain words). */
+export class ComputeRefusalError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const BANNED_TEXT = 'the host has removed you from this room';
+
+/** Nicknames compare without case or spacing. */
+function nameKey(name: string): string {
+  return name.toLowerCase().replace(/\s+/g, '');
+}
+
+/** The spec if these settings allow it, else the settings' default. */
+function fitOptimizer(settings: RoomSettings, dim: number, spec: OptimizerSpec): OptimizerSpec {
+  try {
+    return checkRacerOptimizer(settings, spec, dim);
+  } catch {
+    return settings.defaultOptimizer;
+  }
+}
+
+function joinComputeText(r: ComputeRefusal): string {
+  return r.scope === 'server'
+    ? 'this server is at its computing limit right now: try again in a few minutes'
+    : `this room is at its computing limit (another player would need ~${Math.round(r.neededMs)} ms of computing per second; the limit is ${Math.round(r.limitMs)}): the host can lower the steps per tick or the tick rate, or allow lighter optimizers`;
+}
+
+function retuneComputeText(r: ComputeRefusal): string {
+  return r.scope === 'server'
+    ? 'the server is at its computing limit right now: keep your optimizer, or pick a lighter one (Newton, L-BFGS and SAM cost the most)'
+    : `this change would take the room over its computing limit (~${Math.round(r.neededMs)} ms per second; the limit is ${Math.round(r.limitMs)}): keep your optimizer, or pick a lighter one (Newton, L-BFGS and SAM cost the most)`;
 }

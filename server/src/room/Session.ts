@@ -19,8 +19,8 @@ export interface SessionRoundInput {
   /** The terrain's title (the instructor's note's title wins while the note is on this terrain). */
   title: string;
   landscape: LandscapeSpec;
-  /** Every racer's trail at the end (the next round's ghosts). */
-  trails: TrailSnapshot;
+  /** Every racer's trail at the end (the next round's ghosts): a promise, as a race in a worker sends them. */
+  trails: Promise<TrailSnapshot>;
   /** Colour-and-shape slot of each racer, by id. */
   slots: ReadonlyMap<string, number>;
 }
@@ -43,7 +43,7 @@ export class Session {
   rule: SessionRule = DEFAULT_SESSION_RULE;
   ghostsOn = false;
   private readonly rounds: SessionRound[] = [];
-  private last: { round: number; landscapeKey: string; racers: GhostsMessage['racers']; snapshot: TrailSnapshot } | null = null;
+  private last: { round: number; landscapeKey: string; racers: GhostsMessage['racers']; snapshot: TrailSnapshot | null } | null = null;
   private note: { landscapeKey: string; note: InstructorNote } | null = null;
   private version = 0;
   private viewCache: { version: number; landscape: LandscapeSpec; view: SessionView } | null = null;
@@ -71,8 +71,13 @@ export class Session {
     return `this room has played ${SESSION_LIMITS.maxRounds} rounds, the most one session keeps: export the session, then host a new game`;
   }
 
-  /** A round's results are in: it joins the scoreboard, and its trails become the next round's ghosts. */
-  roundFinished(input: SessionRoundInput): void {
+  /**
+   * A round's results are in: it joins the scoreboard now, and its trails
+   * become the next round's ghosts when they arrive (the promise returned
+   * resolves then, true if they changed what `ghosts` shows; trails that
+   * never come leave no ghosts).
+   */
+  roundFinished(input: SessionRoundInput): Promise<boolean> {
     const { results } = input;
     const key = keyOf(input.landscape);
     this.rounds.push({
@@ -82,13 +87,23 @@ export class Session {
       title: this.note && this.note.landscapeKey === key ? this.note.note.title : input.title,
       rows: results.rows.map((r) => ({ id: r.id, name: r.name, rank: r.rank, score: r.score })),
     });
-    this.last = {
+    const last = {
       round: results.round,
       landscapeKey: key,
       racers: results.rows.map((r) => ({ id: r.id, name: r.name, slot: input.slots.get(r.id) ?? 0 })),
-      snapshot: input.trails,
+      snapshot: null as TrailSnapshot | null,
     };
+    this.last = last;
     this.version++;
+    return input.trails.then(
+      (snapshot) => {
+        if (this.last !== last) return false; // a later round came first
+        last.snapshot = snapshot;
+        this.version++;
+        return true;
+      },
+      () => false,
+    );
   }
 
   /** The session as clients see it, for a room whose terrain is `landscape` now. */
@@ -124,7 +139,7 @@ export class Session {
     const cached = this.ghostsCache;
     if (cached && cached.version === this.version && cached.landscape === landscape) return cached.message;
     const last = this.last;
-    const show = this.ghostsOn && last !== null && last.landscapeKey === keyOf(landscape);
+    const show = this.ghostsOn && last !== null && last.snapshot !== null && last.landscapeKey === keyOf(landscape);
     const message = show ? { round: last.round, racers: last.racers, snapshot: last.snapshot } : NO_GHOSTS;
     // Same content as before (a settings change that kept the terrain): same object, nothing re-sent.
     const same = cached && cached.message.round === message.round && cached.message.snapshot === message.snapshot;

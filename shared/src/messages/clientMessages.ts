@@ -46,6 +46,8 @@ export const joinOptionsSchema = z
     name: z.string().max(200).optional(),
     playerToken: z.string().min(8).max(64).optional(),
     hostSecret: secret.optional(),
+    /** A random id the browser keeps (localStorage), so a host's ban outlasts a new nickname. */
+    device: z.string().min(8).max(64).optional(),
   })
   .strict();
 export type JoinOptions = z.input<typeof joinOptionsSchema>;
@@ -62,7 +64,8 @@ export const clientMessageSchemas = {
   [ClientMessageType.hostResume]: z.object({ secret }).strict(),
   [ClientMessageType.hostEnd]: z.object({ secret }).strict(),
   [ClientMessageType.hostNextRound]: z.object({ secret }).strict(),
-  [ClientMessageType.hostKick]: z.object({ secret, playerId: z.string().min(1).max(64) }).strict(),
+  /** `ban`: also refuse the player's nickname and device for the rest of the room's life. */
+  [ClientMessageType.hostKick]: z.object({ secret, playerId: z.string().min(1).max(64), ban: z.boolean().optional() }).strict(),
   [ClientMessageType.hostLock]: z.object({ secret, locked: z.boolean() }).strict(),
   [ClientMessageType.hostSession]: sessionSettingsSchema.extend({ secret }).strict(),
 } as const satisfies Record<ClientMessageTypeName, z.ZodType>;

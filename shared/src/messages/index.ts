@@ -16,9 +16,14 @@
  * - Rejoin after a reload: `joinById(code, { playerToken })` with the token from
  *   `welcome` gets the same racer back (kicked tokens are refused). A dropped
  *   socket can also use Colyseus's `client.reconnect(room.reconnectionToken)`.
+ *   Tokens and the host secret survive a server restart: the room comes back
+ *   under the same code from its checkpoint, with the same racers.
  * - Host rejoin: `joinById(code, { hostSecret })`.
- * - Join is refused (matchmaking error) when the room is locked, full, or in a
- *   race with late join off; the error message says which.
+ * - `device` (optional, every join): a random id the browser keeps, so a ban
+ *   (`host:kick` with `ban: true`) holds against a new nickname.
+ * - Join is refused (matchmaking error) when the room is locked, full, in a
+ *   race with late join off, at its computing limit (409) or the server at its
+ *   (503), or the player was banned (403); the error message says which.
  *
  * ## Client → server messages (`ClientMessage`; schemas in `clientMessageSchemas`)
  * | type              | payload                                   | who / when |
@@ -32,7 +37,7 @@
  * | `host:resume`     | `{ secret }`                              | host; race (paused) |
  * | `host:end`        | `{ secret }`                              | host; countdown (→ lobby) or race (→ results) |
  * | `host:nextRound`  | `{ secret }`                              | host; results → lobby |
- * | `host:kick`       | `{ secret, playerId }`                    | host; any phase |
+ * | `host:kick`       | `{ secret, playerId, ban? }`              | host; any phase (the seat's token is refused after; with `ban`, the nickname and device too, for the room's life) |
  * | `host:lock`       | `{ secret, locked }`                      | host; any phase |
  * | `host:session`    | `{ secret, rule?, ghosts?, note? }` (`sessionSettingsSchema`) | host; any phase (how rounds combine on the scoreboard, the previous round's ghosts, the instructor's note for the current terrain) |
  *

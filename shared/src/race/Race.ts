@@ -83,6 +83,16 @@ interface RacerState {
 
 const ID_MAX_LENGTH = 64;
 
+/** How many events of each kind a copy of a record already holds (see `Race.recordTail`). */
+export interface RecordCounts {
+  racers: number;
+  changes: number;
+  removals: number;
+}
+
+/** The events of a record after some `RecordCounts`, and its tick now. */
+export type RecordTail = Pick<RaceRecord, 'racers' | 'changes' | 'removals' | 'endTick'>;
+
 /**
  * One round: N racers on one landscape, each stepped by its own optimizer from
  * its own seeded random stream. A round is a pure function of its settings,
@@ -570,6 +580,23 @@ export class Race {
         endTick: this._tickCount,
       }),
     ) as RaceRecord;
+  }
+
+  /**
+   * The events recorded after the first `from.racers` joins, `from.changes`
+   * knob changes and `from.removals` removals, as plain JSON, and the tick
+   * now: what a checkpoint appends to the part of `record()` it already
+   * holds, without copying the whole record each time.
+   */
+  recordTail(from: RecordCounts): RecordTail {
+    return JSON.parse(
+      JSON.stringify({
+        racers: this.log.racers.slice(from.racers),
+        changes: this.log.changes.slice(from.changes),
+        removals: this.log.removals.slice(from.removals),
+        endTick: this._tickCount,
+      }),
+    ) as RecordTail;
   }
 
   // ───────────────────────── internals ─────────────────────────

@@ -85,6 +85,37 @@ export function parseRaceRecord(json: unknown, path = 'record'): RaceRecord {
  *   const { positions } = replayRace(JSON.parse(storedJson));
  */
 export function replayRace(record: RaceRecord | unknown): ReplayOutcome {
+  const race = resumeRace(record);
+  const positions: Record<string, number[]> = {};
+  for (const r of race.racers()) positions[r.id] = Array.from(r.position);
+  return { race, positions, results: race.results() };
+}
+
+/**
+ * The race a record describes, at its `endTick`, ready to go on (a
+ * checkpoint): `replayRace` without the results analysis.
+ */
+export function resumeRace(record: RaceRecord | unknown): Race {
+  const steps = resumeRaceStepwise(record);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `resumeRace` in slices: each `next()` applies the events due and takes one
+ * tick, yielding the tick reached; the generator returns the race at
+ * `endTick`. Lets a server replay a long round without holding up the other
+ * rounds it runs. Throws `SpecError` for a record that does not replay.
+ *
+ * @example
+ *   const steps = resumeRaceStepwise(record);
+ *   let r = steps.next();
+ *   while (!r.done) r = steps.next(); // or pause between slices
+ *   const race = r.value;
+ */
+export function* resumeRaceStepwise(record: RaceRecord | unknown): Generator<number, Race, void> {
   const rec = parseRaceRecord(record);
   const race = new Race(rec.settings, rec.seed);
   type Event = { seq: number; tick: number; apply: () => void };
@@ -93,21 +124,23 @@ export function replayRace(record: RaceRecord | unknown): ReplayOutcome {
     ...rec.changes.map((c) => ({ seq: c.seq, tick: c.tick, apply: () => void race.retune(c.id, c.spec) })),
     ...rec.removals.map((r) => ({ seq: r.seq, tick: r.tick, apply: () => race.removeRacer(r.id) })),
   ].sort((a, b) => a.seq - b.seq);
-  const advanceTo = (tick: number) => {
-    while (race.tickCount < tick) {
-      if (!race.tick()) throw new SpecError('record.endTick', `is past the round's time limit (${race.maxTicks} ticks)`);
-    }
+  const tickOnce = () => {
+    if (!race.tick()) throw new SpecError('record.endTick', `is past the round's time limit (${race.maxTicks} ticks)`);
   };
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (i > 0 && e.seq === events[i - 1].seq) throw new SpecError('record', `two events share seq ${e.seq}`);
     if (e.tick < race.tickCount)
       throw new SpecError('record', `event seq ${e.seq} at tick ${e.tick} comes after tick ${race.tickCount}: events are out of order`);
-    advanceTo(e.tick);
+    while (race.tickCount < e.tick) {
+      tickOnce();
+      yield race.tickCount;
+    }
     e.apply();
   }
-  advanceTo(rec.endTick);
-  const positions: Record<string, number[]> = {};
-  for (const r of race.racers()) positions[r.id] = Array.from(r.position);
-  return { race, positions, results: race.results() };
+  while (race.tickCount < rec.endTick) {
+    tickOnce();
+    yield race.tickCount;
+  }
+  return race;
 }

@@ -150,6 +150,7 @@ export function parseSettingsWithLandscape(
   rejectUnknownKeys(obj, path, SETTINGS_FIELDS);
 
   const landscape = built ?? createLandscape(obj.landscape ?? { kind: 'sharp-vs-flat' }, `${path}.landscape`);
+  checkSomewhereFinite(landscape, `${path}.landscape`);
   const seed = parseSeed(obj.seed, `${path}.seed`);
 
   const allowedOptimizers = parseAllowedOptimizers(obj.allowedOptimizers, `${path}.allowedOptimizers`);
@@ -349,11 +350,53 @@ function parseStartRule(v: unknown, path: string, landscape: Landscape, seed: Se
   }
   rejectUnknownKeys(obj, path, ['kind', 'point']);
   if (obj.point === undefined) {
-    // One seeded point for everyone: fair, and works on any terrain.
-    const p = randomViewPoint(landscape.info.bounds, new Rng(seed).fork('shared-start'));
-    return { kind, point: [p[0], p[1]] };
+    // One seeded point for everyone: fair, and works on any terrain. On a formula with holes
+    // (log(x), sqrt(x)) the stream's next points are tried until one has a finite loss.
+    const rng = new Rng(seed).fork('shared-start');
+    for (let tries = 0; tries < SHARED_START_TRIES; tries++) {
+      const p = randomViewPoint(landscape.info.bounds, rng);
+      if (landscape.dim > 2 || Number.isFinite(landscape.value(Float64Array.from(p)))) return { kind, point: [p[0], p[1]] };
+    }
+    throw new SpecError(
+      `${path}.point`,
+      `the landscape has no finite value at any of ${SHARED_START_TRIES} shared starts tried: give a start point where it has one`,
+    );
   }
-  return { kind, point: checkStartPoint(obj.point, `${path}.point`, landscape) };
+  const point = checkStartPoint(obj.point, `${path}.point`, landscape);
+  if (landscape.dim === 2 && !Number.isFinite(landscape.value(Float64Array.from(point)))) {
+    throw new SpecError(
+      `${path}.point`,
+      `the landscape has no value at (${point.join(', ')}) (the loss there is not finite): pick another start point`,
+    );
+  }
+  return { kind, point };
+}
+
+/** Seeded points tried for a shared start on a formula with holes. */
+const SHARED_START_TRIES = 64;
+/** Points per side of the grid a formula is tried on (`checkSomewhereFinite`). */
+const FINITE_PROBE_SIDE = 16;
+
+/**
+ * Refuses a formula that is infinite or NaN all over its view (`1/(x*0)`,
+ * `log(-1-x^2)`): no racer could start on it. Tried on a 16 × 16 grid over
+ * the view; built-in terrains and networks are finite by construction.
+ */
+function checkSomewhereFinite(landscape: Landscape, path: string): void {
+  if (landscape.spec.kind !== 'expression' || landscape.dim !== 2) return;
+  const b = landscape.info.bounds;
+  const p = new Float64Array(2);
+  for (let i = 0; i < FINITE_PROBE_SIDE; i++) {
+    for (let j = 0; j < FINITE_PROBE_SIDE; j++) {
+      p[0] = b.xMin + ((i + 0.5) * (b.xMax - b.xMin)) / FINITE_PROBE_SIDE;
+      p[1] = b.yMin + ((j + 0.5) * (b.yMax - b.yMin)) / FINITE_PROBE_SIDE;
+      if (Number.isFinite(landscape.value(p))) return;
+    }
+  }
+  throw new SpecError(
+    path,
+    `this formula is infinite or not a number at every one of ${FINITE_PROBE_SIDE * FINITE_PROBE_SIDE} points tried across its view (x from ${b.xMin} to ${b.xMax}, y from ${b.yMin} to ${b.yMax}), so no racer could start on it: change the formula or its view`,
+  );
 }
 
 /** A point of the view plane away from the edges (START_MARGIN of each side). */

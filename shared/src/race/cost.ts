@@ -107,6 +107,9 @@ export const COST_CONSTANTS = Object.freeze({
   lanczosPerVectorParam: 0.0025,
 });
 
+/** What the cost model reads of a built landscape: its dimension, data size and view. */
+export type LandscapeShape = Pick<Landscape, 'dim' | 'info' | 'dataSize'>;
+
 /** What a share of the cost is spent on (stable ids for code; `label` is for people). */
 export type CostPartId =
   | 'gradients'
@@ -161,6 +164,13 @@ export interface RoomCost {
 export interface RoomCostOptions {
   /** Price every racer at the most expensive optimizer the rules allow (default), or at the default optimizer. */
   assume?: 'worst' | 'default';
+  /**
+   * The landscape these settings build, or what a thread that built it
+   * reported of it, when the caller has it already (then `settings` must be
+   * parsed `RaceSettings`): building a large network's landscape costs far
+   * more than the estimate itself.
+   */
+  landscape?: LandscapeShape;
   /** How often the live standings are computed (the server's SLOW_FIELDS_MS: once a second). */
   standingsPerSecond?: number;
   /**
@@ -169,8 +179,6 @@ export interface RoomCostOptions {
    * are priced as they are, the remaining players by `assume`.
    */
   racers?: readonly OptimizerSpec[];
-  /** The landscape `settings.landscape` builds, when the caller has it already (it is not built again). */
-  landscape?: Landscape;
 }
 
 /** Limits a server puts on one room. */
@@ -261,7 +269,9 @@ export function estimateRoomCost(settings: RaceSettings | unknown, players: numb
       `must be an array of at most ${players} optimizer specs (one per player), got ${describeValue(known)}`,
     );
   }
-  const { settings: s, landscape } = parseSettingsWithLandscape(settings, 'settings', options.landscape);
+  const { settings: s, landscape } = options.landscape
+    ? { settings: settings as RaceSettings, landscape: options.landscape }
+    : parseSettingsWithLandscape(settings);
   const K = COST_CONSTANTS;
   const terrain = terrainCost(s.landscape, landscape);
   const dim = terrain.dim;
@@ -453,7 +463,12 @@ function updateCost(a: AssumedOptimizer, t: TerrainCost): UpdateCost {
   return { gradients, arithmetic, hessian, eigen, search, total: gradients + arithmetic + hessian + eigen + search };
 }
 
-function assumedFrom(spec: OptimizerSpec): AssumedOptimizer {
+/**
+ * What the cost model reads of an optimizer spec (kind, SAM, noise, batch
+ * size, L-BFGS memory, line search): two specs with equal `assumedFrom` cost
+ * the same, so a server can price a racer once per distinct value.
+ */
+export function assumedFrom(spec: OptimizerSpec): AssumedOptimizer {
   return {
     kind: spec.kind,
     sam: spec.samRadius > 0,
@@ -484,7 +499,7 @@ function worstCandidates(s: RaceSettings, dim: number): AssumedOptimizer[] {
   }));
 }
 
-function terrainCost(spec: LandscapeSpec, landscape: Landscape): TerrainCost {
+function terrainCost(spec: LandscapeSpec, landscape: LandscapeShape): TerrainCost {
   const K = COST_CONSTANTS;
   if (spec.kind === 'mlp') return networkCost(spec, landscape);
   if (spec.kind === 'expression') {
@@ -515,7 +530,7 @@ function terrainCost(spec: LandscapeSpec, landscape: Landscape): TerrainCost {
   };
 }
 
-function networkCost(spec: Extract<LandscapeSpec, { kind: 'mlp' }>, landscape: Landscape): TerrainCost {
+function networkCost(spec: Extract<LandscapeSpec, { kind: 'mlp' }>, landscape: LandscapeShape): TerrainCost {
   const K = COST_CONSTANTS;
   const layers = spec.layers;
   const act = spec.activation;

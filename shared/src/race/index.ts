@@ -107,8 +107,11 @@
  *   race.record(): RaceRecord            // plain JSON: settings, seed, racers [{seq, tick, id, optimizer, start, joinTick}],
  *                                        // changes [{seq, tick, id, spec}], removals [{seq, tick, id}], endTick
  *                                        // (seq: the order the race saw the events in)
+ *   race.recordTail({ racers, changes, removals }) // the events after those counts, and endTick: what a checkpoint appends
  *   parseRaceRecord(json: unknown): RaceRecord       // validates a stored record (SpecError)
  *   replayRace(record: RaceRecord | unknown): { race: Race, positions: Record<id, number[]>, results: RacerResult[] }
+ *   resumeRace(record): Race                         // replayRace without the results (a checkpoint to go on from)
+ *   resumeRaceStepwise(record): Generator<tick, Race> // the same a tick per next(), so a server can pause between slices
  *       // bitwise the same final positions as the live run
  *
  * Compute cost (cost.ts; for a server's admission and settings checks, issue 12):
@@ -121,6 +124,7 @@
  *       // throws SpecError at the setting to lower first, e.g. settings.allowedOptimizers: "this round would need
  *       // ~1992 ms of computing per second for 1 player, 89 % of it for Newton's eigen-decomposition …; the limit is 150 ms: …"
  *   roomCostRefusal(cost, budget): { field, message } | null
+ *   assumedFrom(spec): AssumedOptimizer  // what the model reads of a spec: equal values cost the same
  *   SUGGESTED_ROOM_BUDGET = { msPerSecond: 150, tickMs: 25, resultsMsPerRacer: 100 }; SUGGESTED_PROCESS_MS_PER_SECOND = 600
  *   COST_CONSTANTS: the measured µs behind it (npm run bench -- cost: predicted vs measured rooms; --calibrate)
  *
@@ -193,7 +197,7 @@ export {
 } from './knobs';
 export { presetSettingsPatch } from './presetSettings';
 export { scoringRuleName, formatScore, formatSettledSeconds, scoringExplanation, SCORING_CHOICE_LABELS } from './scoringText';
-export { Race, stepCost, type AddRacerOptions } from './Race';
+export { Race, stepCost, type AddRacerOptions, type RecordCounts, type RecordTail } from './Race';
 export {
   STOPPED_STATUSES,
   type RacerView,
@@ -208,7 +212,7 @@ export {
 } from './types';
 export { formatNumber } from './deps';
 export { scoreOf, drainToKnownMinimum } from './results';
-export { replayRace, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
+export { replayRace, resumeRace, resumeRaceStepwise, parseRaceRecord, type ReplayOutcome } from './RaceRecord';
 export {
   decodeTrailSnapshot,
   quantBox,
@@ -223,6 +227,7 @@ export {
   estimateRoomCost,
   checkRoomCost,
   roomCostRefusal,
+  assumedFrom,
   COST_CONSTANTS,
   SUGGESTED_ROOM_BUDGET,
   SUGGESTED_PROCESS_MS_PER_SECOND,
@@ -232,4 +237,5 @@ export {
   type CostPartId,
   type ComputeBudget,
   type AssumedOptimizer,
+  type LandscapeShape,
 } from './cost';

@@ -312,11 +312,13 @@ function refuseHeavyTerrain(preset: unknown, landscape: Landscape, budget: Compu
     const pace: Record<string, unknown> = {};
     for (const k of ['tickRate', 'stepsPerTick', 'defaultOptimizer', 'knobRanges'] as const)
       if (settings[k] !== undefined) pace[k] = settings[k];
-    cost = estimateRoomCost(
+    // Parsed here against the landscape already built (the cost model takes parsed settings with a landscape).
+    const { settings: parsed } = parseSettingsWithLandscape(
       { landscape: landscape.spec, ...pace, scoring: { kind: 'lowest-loss' }, startRule: { kind: 'random' } },
-      LIBRARY_CLASS_SIZE,
-      { assume: 'default', landscape },
+      'settings',
+      landscape,
     );
+    cost = estimateRoomCost(parsed, LIBRARY_CLASS_SIZE, { assume: 'default', landscape });
   } catch {
     return;
   }
@@ -341,7 +343,8 @@ function kindFit(
   const defaultOptimizer =
     settings.defaultOptimizer.kind === kind ? settings.defaultOptimizer : defaultOptimizerFor([kind], settings.knobRanges.lr);
   try {
-    const worst = estimateRoomCost({ ...base, allowedOptimizers: [kind], defaultOptimizer }, 1, { landscape });
+    const { settings: only } = parseSettingsWithLandscape({ ...base, allowedOptimizers: [kind], defaultOptimizer }, 'settings', landscape);
+    const worst = estimateRoomCost(only, 1, { landscape });
     const no = roomCostRefusal(worst, budget);
     return { kind, fits: no === null, reason: no?.message ?? null };
   } catch (e) {
