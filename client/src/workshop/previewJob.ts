@@ -2,6 +2,7 @@ import {
   decisionBoundaryGrid,
   entryOptimizerFits,
   estimateRoomCost,
+  parseSettingsWithLandscape,
   LIBRARY_CLASS_SIZE,
   lossGrid,
   parseLibraryEntryWithLandscape,
@@ -88,10 +89,13 @@ export function computePreview(job: PreviewJob, now: () => number = () => 0): Pr
     throw e;
   }
   const fits = entryOptimizerFits(entry, { landscape });
-  const classCost = estimateRoomCost(presetSettingsPatch({ spec: entry.terrain, preset: entry.preset }), LIBRARY_CLASS_SIZE, {
-    assume: 'default',
+  // The cost model takes parsed settings beside a landscape already built: parsed against this one.
+  const { settings } = parseSettingsWithLandscape(
+    presetSettingsPatch({ spec: entry.terrain, preset: entry.preset }),
+    'settings',
     landscape,
-  });
+  );
+  const classCost = estimateRoomCost(settings, LIBRARY_CLASS_SIZE, { assume: 'default', landscape });
   const t1 = now();
 
   const mlp = isMlpLandscape(landscape) ? landscape : null;
