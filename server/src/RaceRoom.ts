@@ -15,6 +15,7 @@ import {
   SpecError,
   type ErrorCodeName,
   type ErrorMessage,
+  type GhostsMessage,
   type WelcomeMessage,
 } from '@gradient-rally/shared';
 import { CLAIM_TTL_SECONDS, type JoinCodeClaims, PresenceJoinCodes } from './joinCode';
@@ -117,6 +118,9 @@ export class RaceRoom extends Room<RaceState> {
   private readonly playerClients = new Map<string, Client>();
   private tickMs = 0;
   private scoringSince: number | null = null;
+  /** The ghosts message last broadcast (the session's object: a new one means a change). */
+  private sentGhosts: GhostsMessage | null = null;
+  private disposing = false;
   /** The owner value of this room's join-code claim (from the host secret, so a restored room claims its code back). */
   private claimOwner = '';
   /** Something changed since the last checkpoint; when it was written, and in which phase. */
@@ -352,6 +356,7 @@ export class RaceRoom extends Room<RaceState> {
   }
 
   override async onDispose(): Promise<void> {
+    this.disposing = true;
     if (!this.model) return; // creation failed
     // A running round is ended and saved; one whose results are being computed is finished now
     // (results computed in a worker are waited for: Colyseus awaits this before the process exits).
@@ -492,10 +497,11 @@ export class RaceRoom extends Room<RaceState> {
   /** What a joining or returning client missed: trails during a race, results after one (trails may come from a worker). */
   private sendCatchUp(client: Client): void {
     this.model.catchUp().then(
-      ({ snapshot, results }) => {
+      ({ snapshot, results, ghosts }) => {
         if (!this.clients.includes(client)) return;
         if (snapshot) client.send('snapshot', snapshot);
         if (results) client.send('results', results);
+        if (ghosts) client.send('ghosts', ghosts);
       },
       (err: unknown) => this.log.warn({ event: 'catch-up-failed', error: String((err as Error)?.message ?? err) }, 'no trails to send'),
     );
@@ -519,6 +525,11 @@ export class RaceRoom extends Room<RaceState> {
    */
   private sync(): void {
     this.mirror.sync(this.model);
+    const ghosts = this.model.session.ghosts(this.model.settings.landscape);
+    if (ghosts !== this.sentGhosts) {
+      this.sentGhosts = ghosts;
+      this.broadcast('ghosts', ghosts);
+    }
     if (this.model.tickMs !== this.tickMs) {
       this.tickMs = this.model.tickMs;
       this.setSimulationInterval((dt) => this.simulate(dt), this.tickMs);
@@ -600,6 +611,10 @@ export class RaceRoom extends Room<RaceState> {
     this.mirror.sync(this.model);
     // After the next patch, so clients see the final ranks and the message together.
     this.broadcast('results', finished.message, { afterNextPatch: true });
+    // The round's trails, the next round's ghosts, may come from a worker after the results: sent when they do.
+    this.model.ghostsArrived.then((changed) => {
+      if (changed && !this.disposing) this.sync();
+    });
     this.log.info(
       { event: 'round-end', roundId: finished.message.roundId, reason: finished.reason, ticks: finished.message.ticks, ms },
       'round finished and saved',

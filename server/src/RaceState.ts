@@ -25,6 +25,7 @@ export const RaceState = schema(
     qyMin: { type: 'float64', default: 0 },
     qyMax: { type: 'float64', default: 1 },
     hostConnected: { type: 'boolean', default: false },
+    sessionJson: { type: 'string', default: '{}' },
     players: { map: PlayerState },
   } satisfies SchemaFieldsOf<RaceStateView>,
   'RaceState',

@@ -267,6 +267,21 @@ export class RoundStore {
     if (this.live !== this.db && this.live.open) this.live.close();
     if (this.db.open) this.db.close();
   }
+
+  // ───────────── sessions (the workshop: every round a room played, for its host) ─────────────
+
+  /**
+   * Every round the room with join code `code` played under `hostSecret`, in
+   * order: a code is reused once its room is gone, and the secret tells this
+   * room's rounds from an earlier room's. Empty for a wrong secret.
+   */
+  roundsOfHost(code: string, hostSecret: string): StoredRound[] {
+    this.selectRoundsOfHost ??= this.db.prepare(`SELECT id FROM rounds WHERE code = ? AND host_secret_hash = ? ORDER BY round`);
+    const ids = this.selectRoundsOfHost.all(code, hashSecret(hostSecret)) as { id: string }[];
+    return ids.map((r) => this.getRound(r.id)).filter((r): r is StoredRound => r !== undefined);
+  }
+
+  private selectRoundsOfHost: Database.Statement | undefined;
 }
 
 function hashSecret(secret: string): string {

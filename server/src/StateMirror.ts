@@ -8,6 +8,7 @@ import {
   type ResultRow,
   type ResultsMessage,
   type RoomSettings,
+  type SessionView,
 } from '@gradient-rally/shared';
 import { PlayerState } from './PlayerState';
 import type { RaceState } from './RaceState';
@@ -37,6 +38,7 @@ const STATUS_BYTE: { readonly [S in RacerStatus]: RacerStatusCode } = {
  */
 export class StateMirror {
   private shownSettings: RoomSettings | null = null;
+  private shownSession: SessionView | null = null;
   private readonly shownSpec = new WeakMap<PlayerState, OptimizerSpec>();
   private shownSlowVersion = -1;
   private frameIndex: { frame: RaceFrame; byId: Map<string, RacerFrame> } | null = null;
@@ -55,6 +57,11 @@ export class StateMirror {
     s.countdownTicks = model.countdownTicks;
     s.hostConnected = model.hostConnected;
     if (model.settings !== this.shownSettings) this.syncSettings(model);
+    const session = model.session.view(model.settings.landscape);
+    if (session !== this.shownSession) {
+      this.shownSession = session;
+      s.sessionJson = JSON.stringify(session);
+    }
 
     for (const id of [...s.players.keys()]) if (!model.players.has(id)) s.players.delete(id);
     const racers = this.racersById(model.frame);

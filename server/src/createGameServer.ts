@@ -8,7 +8,6 @@ import {
   OPTIMIZER_KINDS,
   RATE_LIMIT,
   ROOM_NAME,
-  createLandscape,
   landscapeCatalogue,
   resultsToCsv,
   type ResultRow,
@@ -24,9 +23,13 @@ import { AddressLimits, DEFAULT_ADDRESS_RULES, defaultLiveRooms, type AddressRul
 import { MemoryAttemptLog, RedisAttemptLog, type WindowRule } from './http/AttemptLog';
 import { clientAddress } from './http/clientAddress';
 import { handleMatchmake, isMatchmakePath } from './http/matchmakeRoute';
-import { closeUnread, readBodyWithin, refuseTooLarge, sendJson } from './http/requestBody';
+import { closeUnread, refuseTooLarge, sendJson } from './http/requestBody';
 import { applyHeaders, securityHeaders, serverOrigin } from './http/securityHeaders';
 import { staticClient } from './http/staticClient';
+import { LandscapeLibrary } from './LandscapeLibrary';
+import { handleLibrary, isLibraryPath } from './http/libraryRoute';
+import { handleSession, isSessionPath } from './http/sessionRoute';
+import { DEFAULT_WORKSHOP_RULES, type WorkshopRules } from './http/workshopLimits';
 
 export interface GameServerOptions {
   /** 0 picks a free port (read it back from `port` after `listen`). */
@@ -64,12 +67,18 @@ export interface GameServerOptions {
   seatReservationSeconds?: number;
   /** Other game servers the page may connect to (ALLOWED_SERVERS, comma-separated): added to the CSP's connect-src. */
   allowedServers?: string[];
+  /** Per-address limits on the landscape library, shared links and session exports (default `DEFAULT_WORKSHOP_RULES`). */
+  workshopRules?: Partial<WorkshopRules>;
+  /** Entries in the whole landscape library, every instructor together (LIBRARY_MAX_ENTRIES, default 50,000). */
+  libraryMaxEntries?: number;
 }
 
 export interface GameServer {
   colyseus: Server;
   http: HttpServer;
   store: RoundStore;
+  /** The instructors' landscape libraries (same SQLite file, own table). */
+  library: LandscapeLibrary;
   logger: Logger;
   /** Where races run and the compute budget (see `sim/Simulation.ts`). */
   simulation: Simulation;
@@ -86,8 +95,6 @@ export interface GameServer {
 
 const DEFAULT_STATIC = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../client/dist');
 
-/** Bodies the JSON API accepts (a landscape spec for the library); the matchmaker takes `MAX_MESSAGE_BYTES`. */
-const API_BODY_BYTES = 64 * 1024;
 /** Slowloris bounds: the headers within 10 s, the whole request (headers and body) within 20 s. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -132,14 +139,15 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     ...options.addressRules,
   };
   // Settings are checked above; only now are files and connections opened.
-  const store = new RoundStore(options.dbPath ?? process.env.DB_PATH ?? './data/gradient-rally.sqlite');
+  const libraryMaxEntries = options.libraryMaxEntries ?? positiveInt(process.env.LIBRARY_MAX_ENTRIES, 50_000);
+  const workshopRules: WorkshopRules = { ...DEFAULT_WORKSHOP_RULES, ...options.workshopRules };
+  const dbPath = options.dbPath ?? process.env.DB_PATH ?? './data/gradient-rally.sqlite';
+  const store = new RoundStore(dbPath);
+  const library = new LandscapeLibrary(dbPath, { maxEntries: libraryMaxEntries });
   const redis = redisUrl ? new RedisLink(redisUrl, logger) : null;
-  const limits = new AddressLimits(
-    rules,
-    redis ? new RedisAttemptLog(redis.commands) : new MemoryAttemptLog(),
-    seatSeconds,
-    async (roomId) => Boolean(await matchMaker.getRoomById(roomId)),
-  );
+  // One sliding-window log for every per-address limit (matchmaker and workshop).
+  const attempts = redis ? new RedisAttemptLog(redis.commands) : new MemoryAttemptLog();
+  const limits = new AddressLimits(rules, attempts, seatSeconds, async (roomId) => Boolean(await matchMaker.getRoomById(roomId)));
   const addressOf = (req: IncomingMessage) => clientAddress(req, trustProxy);
   let warnedForwarded = trustProxy > 0;
 
@@ -176,7 +184,11 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
           available: () => matchMaker.state !== matchMaker.MatchMakerState.SHUTTING_DOWN && (redis?.available ?? true),
           addressOf,
         })
-      : handleHttp(req, res, path, { store, logger, serveStatic, hostSecrets });
+      : isLibraryPath(path)
+        ? handleLibrary(req, res, path, { library, attempts, rules: workshopRules, logger, addressOf })
+        : isSessionPath(path)
+          ? handleSession(req, res, path, { store, attempts, rules: workshopRules, addressOf })
+          : handleHttp(req, res, path, { store, logger, serveStatic });
     route.catch((err) => {
       logger.error({ err, url: path }, 'http handler failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -216,6 +228,7 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
     colyseus,
     http,
     store,
+    library,
     logger,
     limits,
     port: options.port ?? 2567,
@@ -247,6 +260,7 @@ export async function createGameServer(options: GameServerOptions = {}): Promise
       await simulation.close();
       limits.close();
       store.close();
+      library.close();
       logger.info({ event: 'closed' }, 'server closed');
     },
   };
@@ -257,15 +271,12 @@ interface HttpDeps {
   store: RoundStore;
   logger: Logger;
   serveStatic: ReturnType<typeof staticClient>;
-  /** Host secrets of the rooms alive in this process. */
-  hostSecrets: ReadonlySet<string>;
 }
 
 async function handleHttp(req: IncomingMessage, res: ServerResponse, path: string, deps: HttpDeps): Promise<void> {
-  if (path === '/api/landscapes' && req.method === 'POST') return addToLibrary(req, res, deps);
-  // Everything else only reads: other methods are refused, and so is any body (before a byte of it is read).
+  // Everything here only reads: other methods are refused, and so is any body (before a byte of it is read).
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('allow', path === '/api/landscapes' ? 'GET, HEAD, POST' : 'GET, HEAD');
+    res.setHeader('allow', 'GET, HEAD');
     return sendJson(res, 405, { error: `${req.method} is not accepted on ${path.slice(0, 80)}` });
   }
   if (hasBody(req)) return refuseTooLarge(req, res, `${req.method} ${path.slice(0, 80)} takes no request body`);
@@ -304,39 +315,13 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, path: strin
     });
   }
 
-  if (path === '/api/catalogue') {
-    return sendJson(res, 200, { landscapes: landscapeCatalogue(), optimizers: OPTIMIZER_KINDS, library: deps.store.listLandscapes() });
-  }
+  // The instructors' own landscapes are private to their keys (`/api/landscapes`), never listed here.
+  if (path === '/api/catalogue') return sendJson(res, 200, { landscapes: landscapeCatalogue(), optimizers: OPTIMIZER_KINDS });
   if (path === '/api/names/suggest') return sendJson(res, 200, { name: suggestName() });
-  if (path === '/api/landscapes') return sendJson(res, 200, deps.store.listLandscapes());
   if (path === '/api' || path.startsWith('/api/')) return sendJson(res, 404, { error: `no API route at ${path.slice(0, 80)}` });
 
   if (deps.serveStatic) return deps.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
   sendJson(res, 404, { error: 'not found (client not built: run npm run build)' });
-}
-
-/** POST /api/landscapes: only a host of a live room may add to the library (students cannot fill it with junk). */
-async function addToLibrary(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
-  const secret = bearer(req.headers.authorization);
-  if (!secret || !deps.hostSecrets.has(secret))
-    return sendJson(res, 403, { error: 'host secret of a live room required (Authorization: Bearer)' });
-  const raw = await readBodyWithin(req, res, API_BODY_BYTES, 'the landscape');
-  if (raw === null) return;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString('utf8'));
-  } catch {
-    return sendJson(res, 400, { error: 'body must be JSON: { name, spec }' });
-  }
-  const { name, spec } = (parsed ?? {}) as { name?: unknown; spec?: unknown };
-  if (typeof name !== 'string' || name.trim() === '' || name.length > 80) return sendJson(res, 400, { error: 'name: 1 to 80 characters' });
-  try {
-    const landscape = createLandscape(spec, 'spec');
-    const id = deps.store.saveLandscape(name.trim(), landscape.spec);
-    return sendJson(res, 201, { id });
-  } catch (e) {
-    return sendJson(res, 400, { error: e instanceof Error ? e.message : 'invalid landscape' });
-  }
 }
 
 /** The path of a request URL (no query), tolerant of junk. */

@@ -42,3 +42,4 @@ export * from './challenges/index';
 export * from './messages/index';
 export { RESULT_COLUMNS, csvCell, resultsToCsv, resultsToJson } from './messages/resultsExport';
 export { formatNumber } from './format/formatNumber';
+export * from './workshop/index';

@@ -42,6 +42,7 @@ function state(players: Record<string, PlayerView>, over: Partial<RoomStateLike>
     countdownTicks: 0,
     settingsJson: '{}',
     landscapeInfoJson: '{}',
+    sessionJson: '{}',
     qxMin: -4,
     qxMax: 4,
     qyMin: -2,

@@ -169,8 +169,8 @@ describe('matchmaker HTTP surface under attack', () => {
       expect(r.status).toBe(413);
       expect(JSON.parse(r.body).error).toBe('the request body is too large: at most 16 KB');
     }
-    // The landscape library wants a host secret first: refused before the body is read.
-    expect(library.status).toBe(403);
+    // The landscape library wants an instructor key first: refused before the body is read.
+    expect(library.status).toBe(401);
     // Each time the server closed the connection: the client got nowhere near 300 MB out.
     for (const r of m.result) expect(r.sentMB).toBeLessThan(64);
     const memAfter = (await health()).memoryMB;

@@ -5,6 +5,7 @@ import {
   parseServerMessage,
   roomLandscapeInfoSchema,
   roomSettingsSchema,
+  sessionViewSchema,
   ServerMessageType,
   type ServerMessageTypeName,
 } from '@gradient-rally/shared';
@@ -40,6 +41,8 @@ describe('the server’s answers parse with the protocol schemas', () => {
     expect(settings.ok, settings.ok ? '' : settings.error.message).toBe(true);
     const info = parseJsonText(roomLandscapeInfoSchema, bot.state.landscapeInfoJson);
     expect(info.ok, info.ok ? '' : info.error.message).toBe(true);
+    const session = parseJsonText(sessionViewSchema, bot.state.sessionJson);
+    expect(session.ok, session.ok ? '' : session.error.message).toBe(true);
     bot.state.players.forEach((p: { optimizerJson: string }) => {
       const spec = parseJsonText(optimizerSpecSchema, p.optimizerJson);
       expect(spec.ok, spec.ok ? '' : spec.error.message).toBe(true);
@@ -62,6 +65,8 @@ describe('the server’s answers parse with the protocol schemas', () => {
     await until(() => JSON.parse(ada.player().optimizerJson).kind === 'adam', 5_000, 'knobs applied');
     expectStateParses(host);
 
+    // Ghosts on: the round's trails come back as a \`ghosts\` message once its results are in.
+    host.host('host:session', { ghosts: true, rule: 'average-rank', note: { title: 'Targets', text: 'Reach 0.5 first.' } });
     host.host('host:start');
     await waitForPhase(host, 'race');
     await until(() => host.state.tick > 10, 5_000, 'race under way');
@@ -78,6 +83,7 @@ describe('the server’s answers parse with the protocol schemas', () => {
     expect(results.rows).toHaveLength(2);
     await ada.next('results');
     await late.next('results');
+    await ada.next('ghosts', (m) => m.round === 1);
     expectStateParses(host);
     // The host's page opened again elsewhere: the first is told it was replaced.
     const host2 = new Bot(await server.client().joinById(code, { hostSecret: host.welcome!.hostSecret }));

@@ -36,6 +36,45 @@ export interface DiagnosticsView {
   ellipse?: { axes: [[number, number], [number, number]]; lengths: [number, number]; negative: [boolean, boolean] };
 }
 
+/**
+ * A recorded trail drawn beside (or instead of) the live racers: a ghost of
+ * the previous round, or a stored round replayed in the browser.
+ */
+export interface OverlayTrail {
+  id: string;
+  label: string;
+  style: RacerStyle;
+  /** x0, y0, x1, y1, … in landscape coordinates. */
+  points: Float32Array;
+  /** The race tick of each point (ascending). */
+  ticks: readonly number[];
+}
+
+/**
+ * `ghosts`: drawn faded under the live racers, each up to `uptoTick` (the
+ * live race's tick; the whole path when undefined). `replay`: drawn instead
+ * of the live racers, up to `uptoTick`.
+ */
+export interface ArenaOverlay {
+  kind: 'ghosts' | 'replay';
+  trails: OverlayTrail[];
+  uptoTick: number | undefined;
+}
+
+/** How many points of `trail` lie at or before `tick` (at least 1 when it has any). */
+export function pointsUpTo(trail: Pick<OverlayTrail, 'ticks'>, tick: number | undefined): number {
+  const t = trail.ticks;
+  if (tick === undefined || t.length === 0) return t.length;
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid] <= tick) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(1, lo);
+}
+
 export class ArenaModel {
   readonly racers = new Map<string, RacerView>();
   diagnostics: DiagnosticsView | undefined;
@@ -46,6 +85,8 @@ export class ArenaModel {
   replayFraction: number | undefined;
   /** Markers and names drawn this much larger (1.5 on a projector, read from the back of the room). */
   scale = 1;
+  /** Ghosts of the previous round, or a stored round replayed (see `ArenaOverlay`). */
+  overlay: ArenaOverlay | undefined;
 
   /** Adds or updates a racer; `slot` decides its colour and shape. */
   upsertRacer(id: string, slot: number, label: string, x: number, y: number, own: boolean, status: RacerView['status']): RacerView {

@@ -11,6 +11,7 @@ import { h } from '../ui/elements';
 import { PanelTabs } from '../ui/PanelTabs';
 import type { ScreenShell } from '../ui/ScreenShell';
 import { HostPresence } from './hostPresence';
+import { HostWorkshop } from '../workshop/HostWorkshop';
 import { HostSettingsForm } from './HostSettingsForm';
 import { ProjectorBoard } from './ProjectorBoard';
 import { RoomScreen } from './RoomScreen';
@@ -56,6 +57,8 @@ export class HostDashboard {
   private playersKey = '-';
   private phase = '';
   private moved = false;
+  /** The instructor's library and builder, the session's scoreboard, history and export (issue 13). */
+  private workshop: HostWorkshop | undefined;
 
   constructor(
     private readonly shell: ScreenShell,
@@ -109,6 +112,14 @@ export class HostDashboard {
     if (this.role === 'watch') this.conn.rejoinOptions = options;
     this.shell.setPath(`/?host=${this.code}${this.role === 'watch' ? '&watch' : ''}`);
     this.screen.showConnection('connected');
+    this.workshop = new HostWorkshop({
+      screen: this.screen,
+      wsUrl: this.shell.wsUrl,
+      hostSecret: () => this.secret,
+      code: () => this.code,
+      sendSettings: (patch) => this.sendSettings(patch),
+      sendSession: (settings) => this.conn.send('host:session', { secret: this.secret, ...settings }),
+    });
     this.layOut();
     this.setCode(this.code);
     this.screen.onRows = (rows, state) => this.onRows(rows, state);
@@ -164,9 +175,9 @@ export class HostDashboard {
       [
         // Results first on a wide screen: after a round they are what the class looks at.
         { id: 'results', label: 'Results', content: [this.screen.resultsHost], unavailable: true, tabOrder: 4 },
-        { id: 'room', label: 'Room', content: roomPanels, tabOrder: 1 },
+        { id: 'room', label: 'Room', content: [...roomPanels, this.workshop!.sessionPanel], tabOrder: 1 },
         { id: 'board', label: 'Ranking', content: [this.screen.leaderboardPanel], tabOrder: 3 },
-        { id: 'settings', label: 'Settings', content: [this.settingsForm.element], tabOrder: 2 },
+        { id: 'settings', label: 'Settings', content: [this.settingsForm.element, this.workshop!.libraryPanel], tabOrder: 2 },
       ],
       'room',
       { label: 'Host panels' },
@@ -315,6 +326,7 @@ export class HostDashboard {
     this.tabs?.setAvailable('settings', !racing);
     this.tabs?.setAvailable('results', p === 'results');
     if (this.screen.settings) this.settingsForm.update(this.screen.settings, this.screen.landscapeInfo);
+    this.workshop?.showPhase(p);
     if (phaseOnly) return;
     this.board.showPlayers(rows);
     // Rebuilt only on a change, so a Kick button is not replaced under the pointer.
@@ -345,6 +357,7 @@ export class HostDashboard {
   }
 
   destroy(): void {
+    this.workshop?.destroy();
     document.removeEventListener('keydown', this.onKey);
     this.presence?.release();
     this.tabs?.destroy();

@@ -119,8 +119,8 @@ export class PlayerView {
     this.tabs = new PanelTabs(
       [
         { id: 'results', label: 'Results', content: [this.screen.resultsHost], unavailable: true, tabOrder: 0 },
-        { id: 'board', label: 'Ranking', content: [this.screen.leaderboardPanel], tabOrder: 2 },
-        { id: 'lesson', label: 'Lesson', content: [this.screen.lessonPanel], tabOrder: 3 },
+        { id: 'board', label: 'Ranking', content: [this.screen.leaderboardPanel, this.screen.session.scoreboard.element], tabOrder: 2 },
+        { id: 'lesson', label: 'Lesson', content: [this.screen.session.noteElement, this.screen.lessonPanel], tabOrder: 3 },
         { id: 'knobs', label: 'Knobs', content: [h('div', { id: 'knobs-slot' })], tabOrder: 1 },
         { id: 'more', label: 'Charts', content: [this.chart.element, this.diagnostics.element, this.boundary.element], tabOrder: 4 },
       ],

@@ -1,6 +1,7 @@
 import {
   decodeTrailSnapshot,
   TICK_MS,
+  type Bounds2D,
   type LandscapeSpec,
   type ResultsMessage,
   type RoomLandscapeInfo,
@@ -14,6 +15,7 @@ import { phaseText, RoomFields, racerRows, type RacerRow, type RoomStateLike } f
 import { onServerMessage } from '../net/serverMessages';
 import { h } from '../ui/elements';
 import type { ScreenShell } from '../ui/ScreenShell';
+import { SessionDisplay } from '../workshop/SessionDisplay';
 import { ResultsPanel } from './ResultsPanel';
 
 /**
@@ -28,6 +30,8 @@ export class RoomScreen {
   readonly resultsHost = h('div');
   /** Title and lesson of the room's landscape. */
   readonly lessonPanel = h('section', { class: 'panel' });
+  /** The session: the instructor's note, the scoreboard across rounds, the previous round's ghosts. */
+  readonly session: SessionDisplay;
   results: ResultsMessage | undefined;
   ownId: string | undefined;
   private landscapeKey = '';
@@ -43,6 +47,8 @@ export class RoomScreen {
   landscapeSpec: LandscapeSpec | undefined;
   /** The room's terrain: title, lesson, view. */
   landscapeInfo: RoomLandscapeInfo | undefined;
+  /** The view bounds of the room's landscape (what `showLandscape` fits). */
+  landscapeBounds: Bounds2D | undefined;
   private resultsPanel: ResultsPanel | undefined;
   onRows: (rows: RacerRow[], state: RoomStateLike) => void = () => {};
   onPhase: (phase: string, state: RoomStateLike) => void = () => {};
@@ -51,7 +57,9 @@ export class RoomScreen {
 
   constructor(readonly shell: ScreenShell) {
     this.stage = shell.arena();
+    this.session = new SessionDisplay(this.stage);
     this.stage.model.racers.clear();
+    this.stage.model.overlay = undefined;
     this.stage.model.diagnostics = undefined;
     this.stage.model.startMarker = undefined;
     this.leaderboardPanel = h(
@@ -79,6 +87,7 @@ export class RoomScreen {
     });
     onServerMessage(room, 'snapshot', (m) => this.applySnapshot(m));
     onServerMessage(room, 'results', (m) => this.showResults(m));
+    this.session.bind(room);
     if (room.state?.players) this.update(room.state);
   }
 
@@ -92,6 +101,7 @@ export class RoomScreen {
     if (settings && info && key !== this.landscapeKey) {
       this.landscapeKey = key;
       this.landscapeSpec = settings.landscape;
+      this.landscapeBounds = info.bounds;
       this.lessonPanel.replaceChildren(h('h2', {}, info.title), h('p', { class: 'lesson' }, info.lesson));
       void this.stage.showLandscape(settings.landscape, info.bounds);
     }
@@ -107,6 +117,7 @@ export class RoomScreen {
       this.lastPhase = state.phase;
       this.onPhase(state.phase, state);
     }
+    this.session.update(state, this.ownId);
     const tickRate = settings?.tickRate ?? 1000 / TICK_MS;
     this.shell.setPhase(phaseText(state, 1000 / tickRate));
     const rows = racerRows(state, this.ownId, this.fields);

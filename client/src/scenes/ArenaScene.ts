@@ -1,5 +1,5 @@
 import Phaser from 'phaser';
-import type { ArenaModel, RacerView } from '../arena/ArenaModel';
+import { type ArenaModel, type OverlayTrail, pointsUpTo, type RacerView } from '../arena/ArenaModel';
 import { layoutLabels, type LabelRequest } from '../arena/labelLayout';
 import { shapeVertices } from '../arena/racerStyle';
 import type { Viewport } from '../arena/Viewport';
@@ -116,8 +116,10 @@ export class ArenaScene extends Phaser.Scene {
     if (!view) return;
     this.placeTerrain(view);
     const seen = new Set<string>();
-    // Others first, own racer last, so it is drawn on top.
-    const racers = [...this.model.racers.values()].sort((a, b) => Number(a.own) - Number(b.own));
+    const overlay = this.model.overlay;
+    if (overlay) for (const t of overlay.trails) this.drawOverlayTrail(view, t, overlay.kind === 'ghosts', overlay.uptoTick, seen);
+    // Others first, own racer last, so it is drawn on top. A replay of a stored round stands in for them.
+    const racers = overlay?.kind === 'replay' ? [] : [...this.model.racers.values()].sort((a, b) => Number(a.own) - Number(b.own));
     this.labelRequests = [];
     for (const r of racers) {
       this.drawTrail(view, r);
@@ -298,6 +300,57 @@ export class ArenaScene extends Phaser.Scene {
     if (!this.leaders.length) return;
     this.overlay.lineStyle(1.5, 0xffffff, 0.85);
     for (const [x0, y0, x1, y1] of this.leaders) this.overlay.lineBetween(x0, y0, x1, y1);
+  }
+
+  /** A ghost (faded, thin, hollow marker) or a replayed racer (as a live one), up to `tick`. */
+  private drawOverlayTrail(view: Viewport, t: OverlayTrail, ghost: boolean, tick: number | undefined, seen: Set<string>): void {
+    const n = pointsUpTo(t, tick);
+    if (n === 0) return;
+    const pts = t.points;
+    const alpha = ghost ? 0.45 : 0.85;
+    if (n >= 2) {
+      const stride = Math.max(1, Math.ceil(n / MAX_DRAWN_TRAIL_POINTS));
+      this.trails.lineStyle(ghost ? 1.5 : 2, t.style.colour, alpha);
+      this.trails.beginPath();
+      this.trails.moveTo(view.toScreenX(pts[0]), view.toScreenY(pts[1]));
+      for (let i = stride; i < n; i += stride) this.trails.lineTo(view.toScreenX(pts[2 * i]), view.toScreenY(pts[2 * i + 1]));
+      this.trails.lineTo(view.toScreenX(pts[2 * n - 2]), view.toScreenY(pts[2 * n - 1]));
+      this.trails.strokePath();
+    }
+    const sx = view.toScreenX(pts[2 * n - 2]),
+      sy = view.toScreenY(pts[2 * n - 1]);
+    if (sx < -50 || sy < -50 || sx > view.width + 50 || sy > view.height + 50) return;
+    const radius = ghost ? 7 : 8;
+    const g = this.markers;
+    const verts = shapeVertices(t.style.shape, radius);
+    if (ghost) g.lineStyle(2, t.style.colour, 0.8);
+    else {
+      g.fillStyle(t.style.colour, 1);
+      g.lineStyle(2, 0x000000, 1);
+    }
+    if (verts.length === 0) {
+      if (!ghost) g.fillCircle(sx, sy, radius);
+      g.strokeCircle(sx, sy, radius);
+    } else {
+      g.beginPath();
+      g.moveTo(sx + verts[0], sy + verts[1]);
+      for (let i = 2; i < verts.length; i += 2) g.lineTo(sx + verts[i], sy + verts[i + 1]);
+      g.closePath();
+      if (!ghost) g.fillPath();
+      g.strokePath();
+    }
+    const key = `overlay:${t.id}`;
+    seen.add(key);
+    let label = this.labels.get(key);
+    if (!label) {
+      label = this.add
+        .text(0, 0, '', { fontFamily: 'system-ui, sans-serif', fontSize: '13px', color: '#ffffff', stroke: '#000000', strokeThickness: 3 })
+        .setDepth(4);
+      this.labels.set(key, label);
+    }
+    if (label.text !== t.label) label.setText(t.label);
+    label.setAlpha(ghost ? 0.7 : 1);
+    label.setPosition(sx + radius + 4, sy - radius - 8);
   }
 
   private drawDiagnostics(view: Viewport): void {

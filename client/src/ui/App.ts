@@ -14,7 +14,7 @@ export type { Mode };
  * a second tab of the hosting browser opens as its projector view),
  * `/?host=CODE&watch` that projector view,
  * `/?solo` the sandbox, `/?challenges` the list of guided challenges,
- * `/?challenge=ID` one challenge.
+ * `/?challenge=ID` one challenge, `/?library=ID` a terrain another instructor shared.
  *
  * Screens see it only as a `ScreenShell` (slots, status setters, address) and
  * reach other screens through the bus's `navigate` event.
@@ -101,6 +101,7 @@ export class App implements ScreenShell {
     if (q.has('challenges')) return void this.showChallenges();
     if (q.get('play')) return void this.showPlayer(q.get('play')!, undefined);
     if (q.get('host')) return void this.showHost(q.get('host')!, q.has('watch') ? 'watch' : undefined);
+    if (q.get('library')) return void this.showSharedTerrain(q.get('library')!);
     if (q.has('join')) return this.showJoin(q.get('join') ?? '');
     this.showLanding();
   }
@@ -237,6 +238,14 @@ export class App implements ScreenShell {
     const view = new HostDashboard(this, code, as);
     this.onLeave(() => view.destroy());
     await view.start();
+  }
+
+  /** A terrain another instructor shared (`/?library=<shareId>`), to copy into this browser's library. */
+  async showSharedTerrain(shareId: string): Promise<void> {
+    const { SharedTerrainView } = await import('../workshop/SharedTerrainView');
+    const view = new SharedTerrainView(this, shareId);
+    await view.start();
+    this.onLeave(() => view.destroy());
   }
 
   /** Joins (name given) or rejoins (stored token) a room as a player. */

@@ -2,7 +2,11 @@ import { decisionBoundaryGrid, type Landscape, type MlpLandscape } from '@gradie
 import { h } from './elements';
 
 /** Class colours (Okabe–Ito blue, orange, green, …) and marker shapes, so classes never differ by colour alone. */
-const CLASS_RGB = [0x0072b2, 0xe69f00, 0x009e73, 0xcc79a7, 0xd55e00, 0x56b4e9].map((c) => [(c >> 16) & 255, (c >> 8) & 255, c & 255]);
+export const CLASS_RGB = [0x0072b2, 0xe69f00, 0x009e73, 0xcc79a7, 0xd55e00, 0x56b4e9].map((c) => [
+  (c >> 16) & 255,
+  (c >> 8) & 255,
+  c & 255,
+]);
 const GRID = 72;
 
 export function isMlpLandscape(L: Landscape): L is MlpLandscape {

@@ -6,8 +6,10 @@ import {
   RETUNE_LIMIT,
   SLOW_FIELDS_MS,
   SpecError,
+  terrainTitle,
   type ClientMessage,
   type ErrorCodeName,
+  type GhostsMessage,
   type JoinOptions,
   type LandscapeShape,
   type OptimizerSpec,
@@ -27,6 +29,7 @@ import type { RaceFrame, RaceRunner, RaceRunnerFactory, ScoringJob } from './Rac
 import { RateLimiter } from './RateLimiter';
 import { unlimitedCompute, type ComputeRefusal, type RoomCompute } from './RoomCompute';
 import type { RoomRandom } from './RoomRandom';
+import { Session } from './Session';
 
 /** Why a message was refused; the room answers with an `error` message and changes nothing. */
 export interface Refusal {
@@ -193,6 +196,10 @@ export class RoomModel {
   /** The latest round's results, once computed. */
   results: ResultsMessage | null = null;
   roundSeed: Seed = 0;
+  /** The rounds played so far: scoreboard, ghosts, the instructor's note (`Session.ts`). */
+  readonly session = new Session();
+  /** Resolves when the last round's trails (its ghosts) are in, true if that changed the ghosts message (a worker sends trails later). */
+  ghostsArrived: Promise<boolean> = Promise.resolve(false);
 
   private readonly runners: RaceRunnerFactory;
   private readonly random: RoomRandom;
@@ -342,10 +349,12 @@ export class RoomModel {
     return this.race !== null;
   }
 
-  /** What a (re)joining client missed: trails during a race, results after one (trails may come from a worker). */
-  async catchUp(): Promise<{ snapshot?: SnapshotMessage; results?: ResultsMessage }> {
+  /** What a (re)joining client missed: trails during a race, results after one (trails may come from a worker), the session's ghosts. */
+  async catchUp(): Promise<{ snapshot?: SnapshotMessage; results?: ResultsMessage; ghosts?: GhostsMessage }> {
     const wire = WIRE_PHASE[this.phase];
-    const out: { snapshot?: SnapshotMessage; results?: ResultsMessage } = {};
+    const out: { snapshot?: SnapshotMessage; results?: ResultsMessage; ghosts?: GhostsMessage } = {};
+    const ghosts = this.session.ghosts(this.settings.landscape);
+    if (ghosts.snapshot) out.ghosts = ghosts;
     if (this.race && (wire === 'race' || wire === 'results')) out.snapshot = await this.snapshot();
     if (WIRE_PHASE[this.phase] === 'results' && this.results) out.results = this.results;
     return out;
@@ -502,6 +511,11 @@ export class RoomModel {
         case ClientMessageType.hostLock:
           this.locked = message.payload.locked;
           return NONE;
+        case ClientMessageType.hostSession: {
+          const { secret: _secret, ...settings } = message.payload;
+          this.session.configure(settings, this.settings.landscape);
+          return NONE;
+        }
       }
     } catch (e) {
       // Settings and knobs are checked by the race module: its message names the field and the range.
@@ -572,6 +586,8 @@ export class RoomModel {
     const target = nextPhase(this.phase, 'start');
     if (target === null) return refuse(ErrorCode.wrongPhase, refusalText('start', this.phase));
     if (this.playersById.size === 0) return refuse(ErrorCode.wrongPhase, 'no players have joined yet');
+    const full = this.session.refuseStart();
+    if (full) return refuse(ErrorCode.wrongPhase, full);
     this.roundSeed = this.fixedSeed ?? this.random.seed();
     const { countdownSeconds: _countdown, ...raceSettings } = this.settings;
     this.race?.dispose();
@@ -688,6 +704,13 @@ export class RoomModel {
       endedBy,
     };
     this.phase = nextPhase(this.phase, 'scored') ?? this.phase;
+    this.ghostsArrived = this.session.roundFinished({
+      results: this.results,
+      title: terrainTitle(this.settings.landscape),
+      landscape: this.settings.landscape,
+      trails: this.race.trailSnapshot(),
+      slots: new Map([...this.playersById.values()].map((p) => [p.id, p.slot])),
+    });
     return {
       code: this.code,
       message: this.results,

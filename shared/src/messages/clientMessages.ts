@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ClientMessageType, type ClientMessageTypeName } from './constants';
+import { sessionSettingsSchema } from './workshopSchemas';
 
 /** z.number() in zod 4 already refuses NaN and ±Infinity. */
 const num = z.number();
@@ -68,6 +69,7 @@ export const clientMessageSchemas = {
   /** `ban`: also refuse the player's nickname and device for the rest of the room's life. */
   [ClientMessageType.hostKick]: z.object({ secret, playerId: z.string().min(1).max(64), ban: z.boolean().optional() }).strict(),
   [ClientMessageType.hostLock]: z.object({ secret, locked: z.boolean() }).strict(),
+  [ClientMessageType.hostSession]: sessionSettingsSchema.extend({ secret }).strict(),
 } as const satisfies Record<ClientMessageTypeName, z.ZodType>;
 
 export type ClientMessages = { [K in ClientMessageTypeName]: z.infer<(typeof clientMessageSchemas)[K]> };

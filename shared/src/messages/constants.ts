@@ -61,6 +61,7 @@ export const ClientMessageType = {
   hostNextRound: 'host:nextRound',
   hostKick: 'host:kick',
   hostLock: 'host:lock',
+  hostSession: 'host:session',
 } as const;
 export type ClientMessageTypeName = (typeof ClientMessageType)[keyof typeof ClientMessageType];
 
@@ -72,6 +73,7 @@ export const ServerMessageType = {
   kicked: 'kicked',
   replaced: 'replaced',
   applied: 'applied',
+  ghosts: 'ghosts',
 } as const;
 export type ServerMessageTypeName = (typeof ServerMessageType)[keyof typeof ServerMessageType];
 

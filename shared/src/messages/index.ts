@@ -40,6 +40,7 @@
  * | `host:nextRound`  | `{ secret }`                              | host; results → lobby |
  * | `host:kick`       | `{ secret, playerId, ban? }`              | host; any phase (the seat's token is refused after; with `ban`, the nickname and device too, for the room's life) |
  * | `host:lock`       | `{ secret, locked }`                      | host; any phase |
+ * | `host:session`    | `{ secret, rule?, ghosts?, note? }` (`sessionSettingsSchema`) | host; any phase (how rounds combine on the scoreboard, the previous round's ghosts, the instructor's note for the current terrain) |
  *
  * Every refused message (invalid payload, unknown type, wrong phase, not host,
  * wrong secret, rate limit, setting out of range) is answered with an `error`
@@ -58,6 +59,7 @@
  * | `kicked`   | `{ reason }`, sent just before the server closes the socket |
  * | `replaced` | `{ role }`: the seat was opened in another tab or window; sent just before this socket is closed |
  * | `applied`  | `{ type }`: a `host:*` message was applied (a refused one gets an `error` of the same type instead) |
+ * | `ghosts`   | `GhostsMessage`: the previous round's trails (`TrailSnapshot`) with names and slots, when ghosts are on and the terrain is the same; sent when it changes and on join/rejoin |
  *
  * Clients parse each on receipt with `parseServerMessage` (zod; numbers are
  * finite, or the message is refused).
@@ -67,10 +69,11 @@
  * (`qxMin`…`qyMax`: the view bounds widened by half their size on every side,
  * `quantBox`): decode with `dequantize`. Loss, evaluations and live rank update
  * at most every `SLOW_FIELDS_MS` (loss only when it moved by more than 0.01 %).
- * Three fields are JSON text, each with its schema: `settingsJson`
- * (`roomSettingsSchema`), `landscapeInfoJson` (`roomLandscapeInfoSchema`) and
- * each player's `optimizerJson` (`optimizerSpecSchema`); read them with
- * `parseJsonText`.
+ * Four fields are JSON text, each with its schema: `settingsJson`
+ * (`roomSettingsSchema`), `landscapeInfoJson` (`roomLandscapeInfoSchema`),
+ * `sessionJson` (`sessionViewSchema`: rounds so far, the scoreboard, the
+ * instructor's note) and each player's `optimizerJson` (`optimizerSpecSchema`);
+ * read them with `parseJsonText`.
  * When a race ends, `phase` turns to `results` at once; the `results` message
  * follows when the analysis is done (well under a second for analytic terrains).
  * The host is not a racer: `state.players` holds racers only, keyed by player id.
@@ -82,5 +85,6 @@ export * from './clientMessages';
 export * from './serverMessages';
 export * from './raceSchemas';
 export * from './stateView';
+export * from './workshopSchemas';
 export { parseRoomSettings } from './roomSettings';
 export { nicknameAllowed, nicknameProblem, NICKNAME_NOTES, numberedNickname, tidyNickname } from './nicknames';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { type ParseResult, parseWith } from './clientMessages';
 import { ErrorCode, type ServerMessageTypeName } from './constants';
 import { resultRowSchema, scoringRuleSchema, trailSnapshotSchema } from './raceSchemas';
+import { ghostsMessageSchema } from './workshopSchemas';
 
 export const welcomeMessageSchema = z.object({
   sessionId: z.string(),
@@ -80,6 +81,7 @@ export const serverMessageSchemas = {
   kicked: kickedMessageSchema,
   replaced: replacedMessageSchema,
   applied: appliedMessageSchema,
+  ghosts: ghostsMessageSchema,
 } as const satisfies Record<ServerMessageTypeName, z.ZodType>;
 
 export type ServerMessages = { [K in ServerMessageTypeName]: z.infer<(typeof serverMessageSchemas)[K]> };

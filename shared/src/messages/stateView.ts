@@ -47,6 +47,8 @@ export interface RaceStateView {
   qyMin: number;
   qyMax: number;
   hostConnected: boolean;
+  /** The session so far, JSON text (`sessionViewSchema`): rounds played, the scoreboard under the host's rule, ghosts on or off, the instructor's note. */
+  sessionJson: string;
   /** Keyed by player id (stable across reconnects; also the racer id in results). */
   players: Map<string, PlayerView>;
 }

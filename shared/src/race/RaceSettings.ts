@@ -136,12 +136,20 @@ export function parseRaceSettings(json: unknown, path = 'settings'): RaceSetting
   return parseSettingsWithLandscape(json, path).settings;
 }
 
-/** As `parseRaceSettings`, also returning the landscape it built (a Race needs it; building twice is wasted work). */
-export function parseSettingsWithLandscape(json: unknown, path = 'settings'): { settings: RaceSettings; landscape: Landscape } {
+/**
+ * As `parseRaceSettings`, also returning the landscape it built (a Race needs it; building twice is wasted work).
+ * `built`, when given, is the landscape the caller already made from `json.landscape` (its normalised spec): it is
+ * used as is, not built again (a network terrain costs up to ~150 ms to build and describe).
+ */
+export function parseSettingsWithLandscape(
+  json: unknown,
+  path = 'settings',
+  built?: Landscape,
+): { settings: RaceSettings; landscape: Landscape } {
   const obj = asObject(json === undefined ? {} : json, path);
   rejectUnknownKeys(obj, path, SETTINGS_FIELDS);
 
-  const landscape = createLandscape(obj.landscape ?? { kind: 'sharp-vs-flat' }, `${path}.landscape`);
+  const landscape = built ?? createLandscape(obj.landscape ?? { kind: 'sharp-vs-flat' }, `${path}.landscape`);
   checkSomewhereFinite(landscape, `${path}.landscape`);
   const seed = parseSeed(obj.seed, `${path}.seed`);
 

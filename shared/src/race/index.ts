@@ -9,7 +9,7 @@
  *
  * Settings — plain JSON in, validated once, defaults filled in:
  *   parseRaceSettings(json: unknown, path = 'settings'): RaceSettings   // throws SpecError naming field + range
- *   parseSettingsWithLandscape(json, path?): { settings, landscape }    // the same, plus the Landscape it built
+ *   parseSettingsWithLandscape(json, path?, built?): { settings, landscape } // the same, plus the Landscape it built (or `built`, not rebuilt)
  *   KNOB_NAMES: readonly KnobName[]        // 'lr' | 'momentum' | 'beta2' | 'noise' | 'samRadius' | 'weightDecay' | 'batchSize' | 'schedule'
  *   KNOB_HARD_LIMITS: Record<NumericKnob, [min, max]>   // the widest range a host may allow
  *   DEFAULT_KNOB_RANGES: KnobRanges
