@@ -174,7 +174,8 @@ describe("the instructor's workshop in the browser", () => {
     await joinAs(bob, code, 'Bob');
     await joinAs(cyd, code, 'Cyd');
     await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 15_000 }).toBe(3);
-    // Students read the instructor's note, marked as such.
+    // Students read the instructor's note, marked as such (on a phone, in the Lesson tab).
+    await cyd.getByRole('tab', { name: 'Lesson' }).click();
     for (const s of [ada, cyd]) {
       await expect
         .poll(() => s.getByRole('region', { name: 'The instructor’s note' }).textContent(), { timeout: 10_000 })
@@ -233,6 +234,7 @@ describe("the instructor's workshop in the browser", () => {
       .poll(() => host.getByRole('region', { name: 'Session scoreboard' }).textContent(), { timeout: 10_000 })
       .toContain('Average place');
     await host.getByLabel('Combine rounds by').selectOption('points');
+    await cyd.getByRole('tab', { name: 'Ranking' }).click();
     await expect.poll(() => cyd.getByRole('table', { name: 'Session standings' }).locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);
     // On her phone, Cyd's own row is the marked one.
     expect(await cyd.getByRole('table', { name: 'Session standings' }).locator('tbody tr.own td').nth(1).textContent()).toBe('Cyd');
@@ -244,6 +246,7 @@ describe("the instructor's workshop in the browser", () => {
     await cyd.getByRole('region', { name: 'Session scoreboard' }).scrollIntoViewIfNeeded();
     await framesPainted(cyd);
     console.log('screenshot:', await screenshot(cyd, 'workshop/phone-scoreboard'));
+    await cyd.getByRole('tab', { name: 'Lesson' }).click();
     await cyd.getByRole('region', { name: 'The instructor’s note' }).scrollIntoViewIfNeeded();
     console.log('screenshot:', await screenshot(cyd, 'workshop/phone-note'));
     mark('scoreboard checked');
