@@ -23,6 +23,7 @@ export {
   MOONS_NETWORK_SPEC,
   type CatalogueEntry,
 } from './landscapes/createLandscape';
+export { LANDMARK_LABELS, landmarksOf, type Landmark } from './landscapes/landmarks';
 export { DEFAULT_PRESET, type TerrainPreset, type PresetSettings, type PresetContrast, type PresetOptimizer } from './landscapes/preset';
 
 export { createOptimizer, Optimizer, type StepInfo } from './optimizers/Optimizer';

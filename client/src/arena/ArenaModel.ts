@@ -1,3 +1,4 @@
+import type { Landmark } from '@gradient-rally/shared';
 import type { Viewport } from './Viewport';
 import { Trail } from './Trail';
 import { racerStyle, type RacerStyle } from './racerStyle';
@@ -81,6 +82,8 @@ export class ArenaModel {
   viewport: Viewport | undefined;
   /** Landscape points where a click chooses the start (solo, click-to-start rounds). */
   startMarker: [number, number] | undefined;
+  /** Known flat and sharp minima of the terrain, marked with their words (shared's `landmarksOf`). */
+  landmarks: Landmark[] = [];
   /** Replay: when set, trails are drawn only up to this fraction of their length. */
   replayFraction: number | undefined;
   /** Markers and names drawn this much larger (1.5 on a projector, read from the back of the room). */

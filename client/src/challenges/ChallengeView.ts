@@ -1,4 +1,5 @@
 import {
+  landmarksOf,
   analyze,
   ChallengeAttempt,
   challengeById,
@@ -207,6 +208,7 @@ export class ChallengeView {
     );
     this.showBest();
     const info = createLandscape(ch.landscape).info;
+    stage.model.landmarks = landmarksOf(info);
     void stage.showLandscape(ch.landscape, info.bounds);
     this.reset();
   }

@@ -1,4 +1,5 @@
 import {
+  resultClassText,
   createLandscape,
   formatNumber,
   formatScore,
@@ -93,7 +94,7 @@ export class ResultsPanel {
             cell(4, f(r.finalLoss), true),
             cell(5, f(r.robustLoss), true),
             cell(6, f(r.lambdaMax), true),
-            cell(7, r.pointClass ?? r.status),
+            cell(7, resultClassText(r)),
           );
         }),
       ),

@@ -1,5 +1,6 @@
 import {
   decodeTrailSnapshot,
+  landmarksOf,
   TICK_MS,
   type Bounds2D,
   type LandscapeSpec,
@@ -103,6 +104,7 @@ export class RoomScreen {
       this.landscapeSpec = settings.landscape;
       this.landscapeBounds = info.bounds;
       this.lessonPanel.replaceChildren(h('h2', {}, info.title), h('p', { class: 'lesson' }, info.lesson));
+      this.stage.model.landmarks = landmarksOf(info);
       void this.stage.showLandscape(settings.landscape, info.bounds);
     }
     if (state.phase !== this.lastPhase) {

@@ -26,6 +26,7 @@ export class ArenaScene extends Phaser.Scene {
   private markers!: Phaser.GameObjects.Graphics;
   private overlay!: Phaser.GameObjects.Graphics;
   private labels = new Map<string, Phaser.GameObjects.Text>();
+  private landmarkLabels: Phaser.GameObjects.Text[] = [];
   private drag: { x: number; y: number; view: Viewport; moved: boolean } | undefined;
   /** Two fingers on the arena: the view and the fingers' distance when the pinch began. */
   private pinch: { view: Viewport; distance: number } | undefined;
@@ -115,6 +116,7 @@ export class ArenaScene extends Phaser.Scene {
     }
     if (!view) return;
     this.placeTerrain(view);
+    this.drawLandmarks(view);
     const seen = new Set<string>();
     const overlay = this.model.overlay;
     if (overlay) for (const t of overlay.trails) this.drawOverlayTrail(view, t, overlay.kind === 'ghosts', overlay.uptoTick, seen);
@@ -141,6 +143,36 @@ export class ArenaScene extends Phaser.Scene {
         .lineBetween(sx - 13, sy, sx + 13, sy)
         .lineBetween(sx, sy - 13, sx, sy + 13);
     }
+  }
+
+  /** The terrain's known flat and sharp minima: a small ring and their words, under the racers. */
+  private drawLandmarks(view: Viewport): void {
+    const marks = this.model.landmarks;
+    while (this.landmarkLabels.length > marks.length) this.landmarkLabels.pop()!.destroy();
+    marks.forEach((m, i) => {
+      const [sx, sy] = view.toScreen(m.point[0], m.point[1]);
+      let label = this.landmarkLabels[i];
+      if (!label) {
+        label = this.add
+          .text(0, 0, '', {
+            fontFamily: 'system-ui, sans-serif',
+            fontSize: '12px',
+            color: '#ffffff',
+            stroke: '#000000',
+            strokeThickness: 3,
+          })
+          .setDepth(2)
+          .setAlpha(0.85);
+        this.landmarkLabels[i] = label;
+      }
+      if (label.text !== m.label) label.setText(m.label);
+      const inView = sx > -20 && sy > -20 && sx < view.width + 20 && sy < view.height + 20;
+      label.setVisible(inView);
+      if (!inView) return;
+      const r = (m.basin === 'sharp' ? 5 : 7) * this.model.scale;
+      this.overlay.lineStyle(1.5, 0xffffff, 0.8).strokeCircle(sx, sy, r);
+      label.setPosition(sx - label.width / 2, sy + r + 2);
+    });
   }
 
   private showPicture(p: TerrainPicture): void {

@@ -1,4 +1,5 @@
 import {
+  landmarksOf,
   analyze,
   createLandscape,
   DEFAULT_PRESET,
@@ -191,6 +192,7 @@ export class SoloView {
         ? 'Tap the terrain to choose where your racer starts. Drag to pan, pinch to zoom.'
         : 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.',
     );
+    this.stage.model.landmarks = landmarksOf(info);
     void this.stage.showLandscape(this.settings.landscape, info.bounds);
     this.reset();
   }

@@ -1,4 +1,5 @@
 import {
+  resultClassText,
   formatNumber,
   formatScore,
   formatSettledSeconds,
@@ -208,7 +209,7 @@ function roundTable(results: ResultsMessage): HTMLElement {
             h('td', {}, h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph), ` ${r.name}`),
             h('td', { class: 'num nowrap' }, score(r)),
             h('td', { class: 'num' }, f(r.finalLoss)),
-            h('td', {}, r.pointClass ?? r.status),
+            h('td', {}, resultClassText(r)),
           );
         }),
       ),

@@ -198,7 +198,14 @@ export {
   type ScheduleChoice,
 } from './knobs';
 export { presetSettingsPatch } from './presetSettings';
-export { scoringRuleName, formatScore, formatSettledSeconds, scoringExplanation, SCORING_CHOICE_LABELS } from './scoringText';
+export {
+  scoringRuleName,
+  formatScore,
+  formatSettledSeconds,
+  resultClassText,
+  scoringExplanation,
+  SCORING_CHOICE_LABELS,
+} from './scoringText';
 export { Race, stepCost, type AddRacerOptions, type RecordCounts, type RecordTail } from './Race';
 export {
   STOPPED_STATUSES,

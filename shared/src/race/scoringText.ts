@@ -48,6 +48,19 @@ export function formatSettledSeconds(seconds: number | null): string {
 }
 
 /**
+ * The results table's "Class" cell: the kind of point the racer ended on, or
+ * what it was doing when there is none. A racer with no class that came to
+ * rest is on a slope (its gradient is not zero: every note of that case says
+ * so); one that never came to rest is "still moving" — never "racing" beside a
+ * settling time (issue 8: the Class column and the note never disagree).
+ */
+export function resultClassText(row: { pointClass: string | null; status: string; settledSeconds: number | null }): string {
+  if (row.pointClass) return row.pointClass;
+  if (row.status !== 'racing') return row.status;
+  return row.settledSeconds === null ? 'still moving' : 'on a slope';
+}
+
+/**
  * The sentences under a results table (and solo's score): what the score is,
  * how equal scores are split, what the sharpness column means. Each one is
  * measured, rule by rule and preset by preset, by
