@@ -21,12 +21,12 @@
  */
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, type Room } from 'colyseus.js';
 import { ROOM_NAME } from '@gradient-rally/shared';
+import { freePort } from '../server/serverProcess';
 import { type BotAssignment, type BotMessage, GAP_BUCKETS, type ParentMessage } from './load-bots';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,17 +44,6 @@ const SCENARIOS: Scenario[] = [
   { name: 'classroom', processes: 1, rooms: 10, perRoom: 40 },
   { name: 'scaleout', processes: 2, rooms: 20, perRoom: 40 },
 ].filter((s) => (process.env.LOAD_SCENARIOS ?? 'classroom,scaleout').split(',').includes(s.name));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 interface ServerProc {
   child: ChildProcess;
