@@ -40,6 +40,9 @@ export async function startServer(): Promise<{ server: GameServer; url: string }
     staticDir: DIST,
     reconnectSeconds: 30,
     allowedServers: [UNREACHABLE_SERVER],
+    // One process, windows in memory: the workshop's per-address windows (new libraries per hour) are not
+    // shared through REDIS_URL with other test files and earlier runs.
+    redisUrl: '',
     // One browser on 127.0.0.1 plays the host and every student; the limits have their own tests.
     addressRules: {
       creates: { limit: 1e6, seconds: 60 },

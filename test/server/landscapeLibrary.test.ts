@@ -50,6 +50,9 @@ async function boot(
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     staticDir: join(dbPath, '..', 'no-client'),
     workshopRules: rules,
+    // One process: its per-address windows stay in memory (with REDIS_URL they would be shared with every
+    // other test file and earlier runs, and the 'new libraries per hour' window would already be spent).
+    redisUrl: '',
   });
   const port = await game.listen();
   return { game, url: `http://127.0.0.1:${port}` };
