@@ -459,7 +459,7 @@ export class ChallengeView {
   private pictureNote(): string {
     const parts = [
       this.ch.networkPerSeed
-        ? 'Your path also stays drawn on the big map, the loss on a plane through the starting network, from the start marker to where the racer ended.'
+        ? 'The big map shows the loss on a plane through the starting network, and your racer where it projects onto that plane (training moves every one of the network’s weights, many more directions than the map’s two).'
         : 'Your path also stays drawn on the big terrain map, from the start marker to where the racer ended.',
     ];
     if (this.ch.pictures.includes('eigen'))
