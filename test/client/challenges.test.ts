@@ -18,6 +18,7 @@ describe('challenge controls → setup', () => {
         .slice(0, 15)
         .map((c) => c.id),
       'deep-and-vanishing',
+      'keep-the-weights-small',
     ]);
   });
 

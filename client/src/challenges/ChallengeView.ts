@@ -3,6 +3,7 @@ import {
   analyze,
   ChallengeAttempt,
   challengeById,
+  weightNorm,
   challengePicture,
   challengeCatalogue,
   challengeSettings,
@@ -14,6 +15,7 @@ import {
   type Challenge,
   type ChallengeOutcome,
   type KnobValues,
+  type MlpLandscape,
   type RaceSettings,
   type TerrainPicture,
 } from '@gradient-rally/shared';
@@ -79,6 +81,12 @@ export class ChallengeView {
   private readonly dampingInput: HTMLInputElement | undefined;
   /** The network's build choices the challenge offers (activation, initialisation), keyed by the setup's field. */
   private readonly networkSelects = new Map<'activation' | 'init', HTMLSelectElement>();
+  /** The network's number choices the challenge offers (initial scale, weight decay λ). */
+  private readonly networkNumbers = new Map<'initScale' | 'weightDecay', HTMLInputElement>();
+  /** Weight-decay challenges: ‖w‖ now over ‖w‖ at the start, as the racer trains (the first hint says to watch it). */
+  private readonly weightReadout = h('p', { role: 'status', class: 'note' });
+  private readonly networkMessage = h('p', { role: 'alert', class: 'error' });
+  private startWeightNorm = 0;
   /** Networks: the gradient of each layer at the start of the next run, so a choice shows its effect before running. */
   private readonly gradientsPanel: HTMLElement | undefined;
   /** The terrain spec the arena shows (a network challenge draws each attempt's own network). */
@@ -161,6 +169,24 @@ export class ChallengeView {
       });
       this.networkSelects.set(key, select);
     }
+    for (const [key, text] of [
+      ['initScale', 'Initial scale (1 = the scheme’s own size)'],
+      ['weightDecay', 'Weight decay λ'],
+    ] as const) {
+      const range = c.network?.[key];
+      if (!range) continue;
+      const [lo, hi] = range;
+      const input = h('input', { type: 'number', min: lo, max: hi, step: 'any', value: String(this.extras.network?.[key] ?? lo) });
+      input.addEventListener('change', () => {
+        const x = Number(input.value);
+        if (input.value.trim() === '' || !Number.isFinite(x) || x < lo || x > hi)
+          return void (this.networkMessage.textContent = `${text} must be a number from ${lo} to ${hi}.`);
+        this.networkMessage.textContent = '';
+        this.extras = { ...this.extras, network: { ...this.extras.network, [key]: x } };
+        this.reset();
+      });
+      this.networkNumbers.set(key, input);
+    }
     if (ch.pictures.includes('layer-norms')) this.gradientsPanel = h('section', { class: 'panel', 'aria-label': 'Layer gradients' });
 
     const index = challengeCatalogue().indexOf(ch);
@@ -212,13 +238,18 @@ export class ChallengeView {
         startNote,
         this.status,
       ),
-      this.networkSelects.size
+      this.networkSelects.size || this.networkNumbers.size
         ? h(
             'section',
             { class: 'panel controls', 'aria-label': 'Network' },
             h('h2', {}, 'Build the network'),
             this.networkSelects.get('activation') && field('Activation', this.networkSelects.get('activation')!),
             this.networkSelects.get('init') && field('Initialisation', this.networkSelects.get('init')!),
+            this.networkNumbers.get('initScale') &&
+              field('Initial scale (1 = the scheme’s own size)', this.networkNumbers.get('initScale')!),
+            this.networkNumbers.get('weightDecay') && field('Weight decay λ', this.networkNumbers.get('weightDecay')!),
+            this.networkMessage,
+            c.network?.weightDecay && this.weightReadout,
           )
         : undefined,
       this.gradientsPanel,
@@ -309,6 +340,8 @@ export class ChallengeView {
     this.attempt = attempt;
     this.showAttemptTerrain(attempt);
     this.showGradients(attempt);
+    this.startWeightNorm = this.weightNormOf(attempt);
+    this.showWeightNorm();
     const v = attempt.you;
     this.stage.model.startMarker = [v.drawn[0], v.drawn[1]];
     this.trace();
@@ -323,6 +356,20 @@ export class ChallengeView {
     this.shownSpec = spec;
     this.stage.model.landmarks = landmarksOf(a.landscape.info);
     void this.stage.showLandscape(a.settings.landscape, a.landscape.info.bounds);
+  }
+
+  /** ‖w‖ over the network's real weights where the racer is now (0 on a 2-D terrain). */
+  private weightNormOf(a: ChallengeAttempt): number {
+    if (a.landscape.dim <= 2) return 0;
+    const L = a.landscape as MlpLandscape;
+    return weightNorm(L, L.paramsInto(a.you.position, new Float64Array(L.network.nParams)));
+  }
+
+  private showWeightNorm(): void {
+    const a = this.attempt;
+    if (!a || !this.ch.controls.network?.weightDecay) return;
+    const ratio = this.weightNormOf(a) / this.startWeightNorm;
+    this.weightReadout.textContent = `‖w‖ now over ‖w‖ at the start: ${formatNumber(ratio)} (the goal: at most ${formatNumber(this.ch.goal.stars[0])}).`;
   }
 
   /** The gradient of each layer at the next run's start, and the first layer's over the last's against the goal's 1/100. */
@@ -375,6 +422,7 @@ export class ChallengeView {
       }
       const v = a.you;
       this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.`;
+      this.showWeightNorm();
       this.updateDiagnostics();
       if (!going) {
         this.pause();
@@ -490,6 +538,7 @@ export class ChallengeView {
               this.knobsPanel.setValues(knobs);
               if (this.dampingInput) this.dampingInput.value = String(extras.damping ?? 0);
               for (const [key, select] of this.networkSelects) select.value = String(extras.network?.[key] ?? '');
+              for (const [key, input] of this.networkNumbers) input.value = String(extras.network?.[key] ?? '');
               this.startButton.hidden = !this.ch.controls.start || extras.start === this.ch.initial.start;
               this.reset();
             },
