@@ -196,4 +196,33 @@ describe('challenges', () => {
     await shot(page, 'network-passed-phone-full', true);
     await context.close();
   });
+
+  it('plays weight decay on a desktop: λ typed in, ‖w‖ shown as it trains, the hint’s setting passes', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, errors);
+    await page.goto(`${url}/?challenge=keep-the-weights-small`);
+    await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('Keep the weights small');
+    const lambda = page.getByLabel('Weight decay λ');
+    expect(await lambda.inputValue()).toBe('0');
+    const network = page.getByRole('region', { name: 'Network' });
+    expect(await runToVerdict(page)).toBe('Not yet');
+    // Without decay the weights grow past the goal's 1.2, and the readout shows it.
+    const grown = Number(/start: ([\d.]+)/.exec((await network.getByRole('status').textContent()) ?? '')![1]);
+    expect(grown).toBeGreaterThan(1.2);
+    // A λ outside the control's range is refused, naming the field.
+    await lambda.fill('3');
+    await lambda.press('Enter');
+    await expect.poll(() => network.getByRole('alert').textContent()).toContain('Weight decay λ must be a number from 0 to 0.1');
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: /Show (a hint|hint \d of 3)/ }).click();
+    await page.getByRole('button', { name: 'Use this setting' }).click();
+    expect(await lambda.inputValue()).toBe('0.005');
+    expect(await runToVerdict(page)).toBe('Passed!');
+    const result = page.getByRole('region', { name: 'Result' });
+    expect(await result.textContent()).toContain('Weight decay adds (λ/2)‖w‖²');
+    expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
+    // The arena draws this attempt's own network (a slice through its starting weights) once the worker has it.
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
+    await shot(page, 'network-weight-decay-passed-desktop');
+    await page.close();
+  });
 });
