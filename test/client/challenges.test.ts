@@ -18,6 +18,7 @@ describe('challenge controls → setup', () => {
         .slice(0, 15)
         .map((c) => c.id),
       'deep-and-vanishing',
+      'just-the-right-size',
       'keep-the-weights-small',
     ]);
   });

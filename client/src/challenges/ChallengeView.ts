@@ -380,13 +380,17 @@ export class ChallengeView {
     const last = p.bars[p.bars.length - 1].value;
     const ratio = first / last;
     const ok = ratio >= 0.01;
+    const ratioText = `First layer’s gradient over the last’s: ${ratio >= 0.01 ? formatNumber(ratio) : `1/${formatNumber(Math.round(1 / ratio))}`}`;
+    // The 1/100 verdict is the goal of the challenge whose task names it ('Deep and vanishing'); elsewhere the ratio alone.
+    const judged = this.ch.task.includes('1/100');
     this.gradientsPanel.replaceChildren(
       h('h2', {}, 'Gradient of each layer'),
       barsPictureView({ ...p, title: 'At the start of this run:' }),
+      h('p', {}, `Loss at the start: ${formatNumber(a.landscape.value(a.start))}.`),
       h(
         'p',
-        { class: `gradient-balance ${ok ? 'balanced' : 'vanished'}`, role: 'status' },
-        `First layer’s gradient over the last’s: ${ratio >= 0.01 ? formatNumber(ratio) : `1/${formatNumber(Math.round(1 / ratio))}`} (${ok ? 'at least 1/100: fine' : 'below 1/100: vanished'}).`,
+        { class: judged ? `gradient-balance ${ok ? 'balanced' : 'vanished'}` : 'gradient-balance', role: 'status' },
+        judged ? `${ratioText} (${ok ? 'at least 1/100: fine' : 'below 1/100: vanished'}).` : `${ratioText}.`,
       ),
     );
   }

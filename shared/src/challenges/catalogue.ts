@@ -645,9 +645,9 @@ const initScale = define({
     { text: 'Try He at scale 1.', try: { network: { init: 'he', initScale: 1 } } },
   ],
   explanation:
-    'He initialisation draws each weight with variance 2 over the layer’s fan-in, which keeps a relu layer’s output about as large as its input. ' +
-    'Three times larger, each of the six layers triples the signal: the loss at the start is above 10 and the first steps leave every relu switched off, so the loss stays at ln 2 ≈ 0.693. ' +
-    'Three times smaller, every layer’s gradient starts below 0.001.',
+    'He initialisation draws each weight with variance 2 over the layer’s fan-in, sized so that a relu layer passes its signal on at about the same size: at scale 1 the first layer’s gradient starts within a factor of 10 of the last’s in nearly every network. ' +
+    'Three times larger, the loss at the start is above 10, and training switches every relu off, so no gradient reaches the hidden layers and the loss stays at ln 2 ≈ 0.693. ' +
+    'Three times smaller, every layer’s gradient starts below 0.01.',
   pictures: ['layer-norms', 'loss-curve'],
   goal: finalLoss([0.05, 0.005, 0.001]),
 });

@@ -75,7 +75,11 @@ describe('deep-and-vanishing: what the student reads', () => {
     runs[0].L.network.layout.map((layer) => {
       let s = 0;
       let m = 0;
-      for (const r of runs) for (let q = layer.weightOffset; q < layer.biasOffset; q++) (s += r.params[q] ** 2), m++;
+      for (const r of runs)
+        for (let q = layer.weightOffset; q < layer.biasOffset; q++) {
+          s += r.params[q] ** 2;
+          m++;
+        }
       return s / m / named(layer.inSize, layer.outSize);
     });
 

@@ -6,19 +6,20 @@
  * the last hint's setting (whose 50 runs the hint's own check needs anyway):
  * the search confirms that setting or walks on to the others.
  *
- * 'keep-the-weights-small' is played in the browser, so its task, hints and
- * explanation are measured here sentence by sentence (over 50 networks, one
- * per attempt seed, each run with the challenge's own rules). The other
- * three are not offered by the client until theirs are.
+ * 'just-the-right-size' and 'keep-the-weights-small' are played in the
+ * browser, so their tasks, hints and explanations are measured here sentence
+ * by sentence (over 50 networks, one per attempt seed, each run with the
+ * challenge's own rules). The other two are not offered by the client until
+ * theirs are.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ChallengeAttempt, weightNorm, type ChallengeSetup, type MlpLandscape } from '@gradient-rally/shared';
+import { ChallengeAttempt, layerGradientNorms, weightNorm, type ChallengeSetup, type MlpLandscape } from '@gradient-rally/shared';
 import { claim, count, expectEverySentenceClaimed, printClaims, sentences } from '../claims/claims';
 import { attempts, challenge, checkWinnable, combinations, describeSetup, printVerdicts, withSetup } from './harness';
 
 afterAll(() => {
   printVerdicts('Networks: initialisation, batches, weight decay, connectivity');
-  printClaims('Challenges on networks: weight decay');
+  printClaims('Challenges on networks: initial scale, weight decay');
 });
 
 const sgd = (lr: number, more: Record<string, unknown> = {}) => ({ kind: 'sgd' as const, lr, ...more });
@@ -178,3 +179,120 @@ describe('keep-the-weights-small: what the student reads', () => {
     for (const h of ch.hints) expectEverySentenceClaimed(`${ch.id}:hint`, h.text);
   });
 });
+
+describe('just-the-right-size: what the student reads', () => {
+  const ch = challenge('just-the-right-size');
+  const S = sentences(ch.explanation);
+  const T = sentences(ch.task);
+  const scaled = (initScale: number) =>
+    SEEDS_50.map((seed) => new ChallengeAttempt(ch, withSetup(ch, { network: { init: 'he', initScale } }), seed));
+  const norms = (a: ChallengeAttempt, theta: ArrayLike<number>) =>
+    layerGradientNorms(a.landscape as MlpLandscape, theta).map((r) => r.weightGradientNorm);
+
+  it('He at scale 1: sized so the first layer’s gradient starts within a factor of 10 of the last’s', () => {
+    const runs = scaled(1);
+    const within = count(runs, (a) => {
+      const n = norms(a, a.start);
+      const r = n[0] / n[n.length - 1];
+      return r >= 0.1 && r <= 10;
+    });
+    // The variance the sentence names, pooled over the 50 networks' weights per layer.
+    const L0 = runs[0].landscape as MlpLandscape;
+    const ratios = L0.network.layout.map((layer) => {
+      let sum = 0;
+      let m = 0;
+      for (const a of runs) {
+        const L = a.landscape as MlpLandscape;
+        const p = L.paramsInto(a.start, new Float64Array(L.network.nParams));
+        for (let q = layer.weightOffset; q < layer.biasOffset; q++) {
+          sum += p[q] ** 2;
+          m++;
+        }
+      }
+      return sum / m / (2 / layer.inSize);
+    });
+    console.log(
+      `He scale 1: first/last within ×10 ${within}/50; weight variance over 2/fan-in`,
+      ratios.map((v) => v.toFixed(3)),
+    );
+    const k = ratios.every((v) => Math.abs(v - 1) < 0.1) ? within : 0;
+    claim({
+      where: ch.id,
+      sentence: S[0],
+      measured: `variance over 2/fan-in per layer ${ratios.map((v) => v.toFixed(2)).join(', ')}; first/last within ×10 at scale 1`,
+      wording: 'happens',
+      k,
+      n: 50,
+    });
+    claim({ where: `${ch.id}:hint`, sentence: ch.hints[1].text, measured: 'the same 50 networks', wording: 'happens', k, n: 50 });
+  });
+
+  it('three times larger: loss above 10 at the start, every relu switched off, the loss stays at ln 2', () => {
+    const runs = scaled(3);
+    const bigStart = count(runs, (a) => a.landscape.value(a.start) > 10);
+    for (const a of runs) while (a.tick());
+    // Switched off: no gradient above 1e-12 reaches any hidden layer's weights at the end.
+    const off = count(runs, (a) =>
+      norms(a, a.you.position)
+        .slice(0, -1)
+        .every((x) => x < 1e-12),
+    );
+    const atLn2 = count(runs, (a) => Math.abs(a.you.loss - Math.LN2) < 0.005);
+    console.log(
+      `He scale 3: start loss > 10 ${bigStart}/50; every hidden layer's gradient < 1e-12 at the end ${off}/50; final loss within 0.005 of ln 2 ${atLn2}/50`,
+    );
+    claim({
+      where: ch.id,
+      sentence: S[1],
+      measured: `scale 3: start loss > 10 ${bigStart}/50; hidden gradients < 1e-12 at the end ${off}/50; loss within 0.005 of ln 2 ${atLn2}/50 (the least counted)`,
+      wording: 'happens',
+      k: Math.min(bigStart, off, atLn2),
+      n: 50,
+    });
+    claim({
+      where: ch.id,
+      sentence: T[0],
+      measured: `six hidden layers (${(ch.landscape as { layers: number[] }).layers.length} sizes); initial scale ${ch.initial.network?.initScale}`,
+      wording: 'fact',
+      k: Number(ch.initial.network?.initScale === 3 && (ch.landscape as { layers: number[] }).layers.length === 8),
+      n: 1,
+    });
+  });
+
+  it('three times smaller: every layer’s gradient starts below 0.01', () => {
+    const runs = scaled(1 / 3);
+    const largest = runs.map((a) => Math.max(...norms(a, a.start)));
+    const below = count(largest, (x) => x < 0.01);
+    console.log(
+      `He scale 1/3: every layer's gradient below 0.01 ${below}/50 (largest ${Math.max(...largest).toExponential(2)}); below 0.001 ${count(largest, (x) => x < 0.001)}/50`,
+    );
+    claim({
+      where: ch.id,
+      sentence: S[2],
+      measured: `scale 1/3: largest layer gradient below 0.01 in ${below}/50`,
+      wording: 'happens',
+      k: below,
+      n: 50,
+    });
+  });
+
+  it('the task, the hints, and every sentence claimed', () => {
+    claim({ where: ch.id, sentence: T[1], measured: 'instruction', wording: 'fact', k: 1, n: 1 });
+    claim({ where: `${ch.id}:hint`, sentence: ch.hints[0].text, measured: 'instruction (a question)', wording: 'fact', k: 1, n: 1 });
+    const passed = attempts(ch, withSetup(ch, { network: { init: 'he', initScale: 1 } })).filter((r) => r.outcome.pass).length;
+    claim({
+      where: `${ch.id}:hint`,
+      sentence: ch.hints[2].text,
+      measured: `a suggestion; He at scale 1 passes ${passed}/50`,
+      wording: 'can',
+      k: passed,
+      n: 50,
+    });
+    expect(S).toHaveLength(3);
+    expectEverySentenceClaimed(ch.id, ch.explanation);
+    expectEverySentenceClaimed(ch.id, ch.task);
+    for (const h of ch.hints) expectEverySentenceClaimed(`${ch.id}:hint`, h.text);
+  });
+});
+
+const SEEDS_50 = Array.from({ length: 50 }, (_, i) => i + 1);
