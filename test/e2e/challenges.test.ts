@@ -225,4 +225,26 @@ describe('challenges', () => {
     await shot(page, 'network-weight-decay-passed-desktop');
     await page.close();
   });
+
+  it('plays the initial-scale challenge: the loss and gradients at the start change with the scale typed in', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, errors);
+    await page.goto(`${url}/?challenge=just-the-right-size`);
+    await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('three times too large');
+    const gradients = page.getByRole('region', { name: 'Layer gradients' });
+    const startLoss = async () => Number(/Loss at the start: ([\d.]*\d(?:e[+-]?\d+)?)/.exec((await gradients.textContent()) ?? '')![1]);
+    expect(await startLoss()).toBeGreaterThan(10);
+    expect(await runToVerdict(page)).toBe('Not yet');
+    const scale = page.getByLabel('Initial scale (1 = the scheme’s own size)');
+    await scale.fill('1');
+    await scale.press('Enter');
+    await expect.poll(startLoss).toBeLessThan(10);
+    expect(await runToVerdict(page)).toBe('Passed!');
+    const result = page.getByRole('region', { name: 'Result' });
+    expect(await result.textContent()).toContain('He initialisation draws each weight with variance 2');
+    expect(await result.getByRole('img', { name: /Gradient size per layer, at the start/ }).count()).toBe(1);
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
+    await shot(page, 'network-init-scale-passed-desktop', true);
+    await page.close();
+  });
 });
