@@ -12,12 +12,29 @@ import { parseProgress, recordPass, starsText } from '../../client/src/challenge
 const playable = challengeCatalogue().filter(playableInBrowser);
 
 describe('challenge controls → setup', () => {
-  it('the browser plays the 15 challenges on 2-D terrains, in catalogue order', () => {
-    expect(playable.map((c) => c.id)).toEqual(
-      challengeCatalogue()
+  it('the browser plays the 15 challenges on 2-D terrains and the network ones whose views and measurements exist, in catalogue order', () => {
+    expect(playable.map((c) => c.id)).toEqual([
+      ...challengeCatalogue()
         .slice(0, 15)
         .map((c) => c.id),
-    );
+      'deep-and-vanishing',
+      'just-the-right-size',
+      'keep-the-weights-small',
+    ]);
+  });
+
+  it('a network build set through the controls reaches the attempt; a choice the challenge does not offer is refused, naming it', () => {
+    const ch = playable.find((c) => c.id === 'deep-and-vanishing')!;
+    const settings = challengeSettings(ch, ch.initial, 1);
+    const knobs = knobsOfSetup(ch.initial);
+    const setup = setupFromControls(ch, settings, knobs, { network: { activation: 'relu', init: 'he' } });
+    expect(setup.network).toEqual({ activation: 'relu', init: 'he' });
+    const a = new ChallengeAttempt(ch, setup, 3);
+    expect(a.settings.landscape).toMatchObject({ kind: 'mlp', activation: 'relu', init: 'he' });
+    // The initial build stands for what the screen leaves untouched.
+    expect(setupFromControls(ch, settings, knobs, {}).network).toEqual({ activation: 'sigmoid', init: 'xavier' });
+    const scaled = setupFromControls(ch, settings, knobs, { network: { activation: 'tanh', initScale: 3 } });
+    expect(() => new ChallengeAttempt(ch, scaled, 1)).toThrow(/network\.initScale/);
   });
 
   it.each(playable.map((c) => [c.id, c] as const))(

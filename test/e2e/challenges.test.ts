@@ -10,8 +10,9 @@ import type { GameServer } from '../../server/src/createGameServer';
  * Guided challenges in a real browser (issue 10): the list from the landing
  * page, a challenge played to a pass by turning its one knob (after a run
  * that does not pass and a hint), the stars and the explanation, progress
- * kept over a reload, a challenge opened by its link; and on a phone with
- * touch, a start chosen by tapping the terrain.
+ * kept over a reload, a challenge opened by its link; on a phone with
+ * touch, a start chosen by tapping the terrain, and a network challenge built
+ * from its selects and played to a pass.
  */
 let server: GameServer;
 let url: string;
@@ -150,5 +151,100 @@ describe('challenges', () => {
     await shot(page, 'passed-phone');
     await shot(page, 'passed-phone-full', true);
     await context.close();
+  });
+
+  it('plays a network challenge on a phone: the network built from its selects, the layer gradients shown before and after', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
+    const page = await context.newPage();
+    watchErrors(page, errors);
+    await page.goto(`${url}/?challenges`);
+    const item = page.getByRole('listitem').filter({ hasText: 'Deep and vanishing' });
+    await item.getByRole('link', { name: 'Deep and vanishing' }).tap();
+    expect(page.url()).toMatch(/\?challenge=deep-and-vanishing$/);
+    await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('six-layer network');
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 30_000 }).toContain('Loss');
+    const gradients = page.getByRole('region', { name: 'Layer gradients' });
+    // Six sigmoid layers: the first layer's gradient starts below 1/100 of the last's, and the panel says so before any run.
+    expect(await gradients.getByRole('status').textContent()).toContain('below 1/100');
+    expect(await gradients.getByRole('img', { name: /layer 1: .*layer 7: / }).count()).toBe(1);
+    for (const name of ['Activation', 'Initialisation', 'Learning rate']) {
+      const box = (await page.getByLabel(name).boundingBox())!;
+      expect(box.height, name).toBeGreaterThanOrEqual(44);
+    }
+    await shot(page, 'network-task-phone');
+    await shot(page, 'network-task-phone-full', true);
+    expect(await runToVerdict(page)).toBe('Not yet');
+    expect(await page.getByRole('region', { name: 'Result' }).textContent()).toContain('the gradients vanished');
+
+    // The third hint's setting, chosen by hand in the selects: tanh with Xavier.
+    await page.getByLabel('Activation').selectOption('tanh');
+    await page.getByLabel('Initialisation').selectOption('xavier');
+    await expect.poll(() => gradients.getByRole('status').textContent()).toContain('at least 1/100');
+    expect(await runToVerdict(page)).toBe('Passed!');
+    const result = page.getByRole('region', { name: 'Result' });
+    expect(await result.textContent()).toContain('Why it worked');
+    expect(await result.textContent()).toContain('With tanh, whose slope is 1 at zero');
+    expect(await result.getByRole('img', { name: /Gradient size per layer, at the start/ }).count()).toBe(1);
+    expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
+    await result.scrollIntoViewIfNeeded();
+    await shot(page, 'network-passed-phone');
+    await shot(page, 'network-passed-phone-full', true);
+    await context.close();
+  });
+
+  it('plays weight decay on a desktop: λ typed in, ‖w‖ shown as it trains, the hint’s setting passes', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, errors);
+    await page.goto(`${url}/?challenge=keep-the-weights-small`);
+    await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('Keep the weights small');
+    const lambda = page.getByLabel('Weight decay λ');
+    expect(await lambda.inputValue()).toBe('0');
+    const network = page.getByRole('region', { name: 'Network' });
+    expect(await runToVerdict(page)).toBe('Not yet');
+    // Without decay the weights grow past the goal's 1.2, and the readout shows it.
+    const grown = Number(/start: ([\d.]+)/.exec((await network.getByRole('status').textContent()) ?? '')![1]);
+    expect(grown).toBeGreaterThan(1.2);
+    // A λ outside the control's range is refused, naming the field.
+    await lambda.fill('3');
+    await lambda.press('Enter');
+    await expect.poll(() => network.getByRole('alert').textContent()).toContain('Weight decay λ must be a number from 0 to 0.1');
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: /Show (a hint|hint \d of 3)/ }).click();
+    await page.getByRole('button', { name: 'Use this setting' }).click();
+    expect(await lambda.inputValue()).toBe('0.005');
+    expect(await runToVerdict(page)).toBe('Passed!');
+    const result = page.getByRole('region', { name: 'Result' });
+    expect(await result.textContent()).toContain('Weight decay adds (λ/2)‖w‖²');
+    expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
+    // The arena draws this attempt's own network (a slice through its starting weights) once the worker has it.
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
+    await shot(page, 'network-weight-decay-passed-desktop');
+    await page.close();
+  });
+
+  it('plays the initial-scale challenge: the loss and gradients at the start change with the scale typed in', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, errors);
+    await page.goto(`${url}/?challenge=just-the-right-size`);
+    await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('three times too large');
+    const gradients = page.getByRole('region', { name: 'Layer gradients' });
+    const startLoss = async () => Number(/Loss at the start: ([\d.]*\d(?:e[+-]?\d+)?)/.exec((await gradients.textContent()) ?? '')![1]);
+    expect(await startLoss()).toBeGreaterThan(10);
+    expect(await runToVerdict(page)).toBe('Not yet');
+    const scale = page.getByLabel('Initial scale (1 = the scheme’s own size)');
+    await scale.fill('1');
+    await scale.press('Enter');
+    await expect.poll(startLoss).toBeLessThan(10);
+    expect(await runToVerdict(page)).toBe('Passed!');
+    const result = page.getByRole('region', { name: 'Result' });
+    expect(await result.textContent()).toContain('He initialisation draws each weight with variance 2');
+    expect(await result.getByRole('img', { name: /Gradient size per layer, at the start/ }).count()).toBe(1);
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
+    await shot(page, 'network-init-scale-passed-desktop', true);
+    await page.close();
   });
 });

@@ -3,6 +3,7 @@ import {
   analyze,
   ChallengeAttempt,
   challengeById,
+  weightNorm,
   challengePicture,
   challengeCatalogue,
   challengeSettings,
@@ -10,9 +11,11 @@ import {
   describeOptimizer,
   formatNumber,
   IDEAS,
+  type BarsPicture,
   type Challenge,
   type ChallengeOutcome,
   type KnobValues,
+  type MlpLandscape,
   type RaceSettings,
   type TerrainPicture,
 } from '@gradient-rally/shared';
@@ -25,13 +28,26 @@ import { KnobsPanel } from '../ui/KnobsPanel';
 import { LossChart } from '../ui/LossChart';
 import type { ScreenShell } from '../ui/ScreenShell';
 import { loadProgress, recordPass, saveProgress, starsText } from './challengeProgress';
-import { type ChallengeExtras, controlsFromHint, dampingOf, knobsOfSetup, playableInBrowser, setupFromControls } from './challengeSetup';
+import { barsPictureView } from './BarsPictureView';
+import {
+  type ChallengeExtras,
+  controlsFromHint,
+  dampingOf,
+  knobsOfSetup,
+  networkOf,
+  playableInBrowser,
+  setupFromControls,
+} from './challengeSetup';
 import { terrainPictureView } from './TerrainPictureView';
 import './challenges.css';
 
 /** Round ticks per second of real time: 1 plays a round as long as a class's. */
 const SPEEDS = [1, 5, 20, 100] as const;
 const RACER = 'you';
+/** Milliseconds of stepping per animation frame at most: a network's tick costs up to a millisecond, so a fast speed on a slow phone plays slower instead of freezing the page. */
+const FRAME_BUDGET_MS = 12;
+const ACTIVATION_NAMES: Record<string, string> = { sigmoid: 'Sigmoid', tanh: 'tanh', relu: 'relu' };
+const INIT_NAMES: Record<string, string> = { xavier: 'Xavier (variance 1 over the mean fan)', he: 'He (variance 2 over the fan-in)' };
 
 /**
  * One guided challenge: its goal above the arena, only the controls it lets
@@ -63,6 +79,18 @@ export class ChallengeView {
   private readonly hintButton = h('button', { type: 'button', onclick: () => this.revealHint() }, 'Show a hint');
   private readonly startButton = h('button', { type: 'button', onclick: () => this.useStart(undefined) }, 'Use the challenge’s start');
   private readonly dampingInput: HTMLInputElement | undefined;
+  /** The network's build choices the challenge offers (activation, initialisation), keyed by the setup's field. */
+  private readonly networkSelects = new Map<'activation' | 'init', HTMLSelectElement>();
+  /** The network's number choices the challenge offers (initial scale, weight decay λ). */
+  private readonly networkNumbers = new Map<'initScale' | 'weightDecay', HTMLInputElement>();
+  /** Weight-decay challenges: ‖w‖ now over ‖w‖ at the start, as the racer trains (the first hint says to watch it). */
+  private readonly weightReadout = h('p', { role: 'status', class: 'note' });
+  private readonly networkMessage = h('p', { role: 'alert', class: 'error' });
+  private startWeightNorm = 0;
+  /** Networks: the gradient of each layer at the start of the next run, so a choice shows its effect before running. */
+  private readonly gradientsPanel: HTMLElement | undefined;
+  /** The terrain spec the arena shows (a network challenge draws each attempt's own network). */
+  private shownSpec = '';
   private readonly speed = h(
     'select',
     {},
@@ -99,7 +127,7 @@ export class ChallengeView {
     document.body.classList.add('challenge-screen');
     this.settings = challengeSettings(ch, ch.initial, 1);
     this.knobs = knobsOfSetup(ch.initial);
-    this.extras = { start: ch.initial.start, damping: dampingOf(ch.initial) };
+    this.extras = { start: ch.initial.start, damping: dampingOf(ch.initial), network: networkOf(ch, ch.initial) };
     const stage = (this.stage = shell.arena());
     stage.model.racers.clear();
     stage.model.diagnostics = undefined;
@@ -109,7 +137,7 @@ export class ChallengeView {
         optimizers: c.optimizers,
         ranges: this.settings.knobRanges,
         locked: this.settings.lockedKnobs,
-        mlp: false,
+        mlp: (ch.landscape as { kind: string }).kind === 'mlp',
         hideLocked: true,
       },
       this.knobs,
@@ -127,6 +155,39 @@ export class ChallengeView {
       });
       this.dampingInput = input;
     }
+    for (const [key, names] of [
+      ['activation', ACTIVATION_NAMES],
+      ['init', INIT_NAMES],
+    ] as const) {
+      const options = c.network?.[key];
+      if (!options) continue;
+      const current = this.extras.network?.[key];
+      const select = h('select', {}, ...options.map((o) => h('option', { value: o, selected: o === current }, names[o] ?? o)));
+      select.addEventListener('change', () => {
+        this.extras = { ...this.extras, network: { ...this.extras.network, [key]: select.value } };
+        this.reset();
+      });
+      this.networkSelects.set(key, select);
+    }
+    for (const [key, text] of [
+      ['initScale', 'Initial scale (1 = the scheme’s own size)'],
+      ['weightDecay', 'Weight decay λ'],
+    ] as const) {
+      const range = c.network?.[key];
+      if (!range) continue;
+      const [lo, hi] = range;
+      const input = h('input', { type: 'number', min: lo, max: hi, step: 'any', value: String(this.extras.network?.[key] ?? lo) });
+      input.addEventListener('change', () => {
+        const x = Number(input.value);
+        if (input.value.trim() === '' || !Number.isFinite(x) || x < lo || x > hi)
+          return void (this.networkMessage.textContent = `${text} must be a number from ${lo} to ${hi}.`);
+        this.networkMessage.textContent = '';
+        this.extras = { ...this.extras, network: { ...this.extras.network, [key]: x } };
+        this.reset();
+      });
+      this.networkNumbers.set(key, input);
+    }
+    if (ch.pictures.includes('layer-norms')) this.gradientsPanel = h('section', { class: 'panel', 'aria-label': 'Layer gradients' });
 
     const index = challengeCatalogue().indexOf(ch);
     shell.setPhase(`Challenge ${index + 1} of ${challengeCatalogue().length}`);
@@ -177,6 +238,21 @@ export class ChallengeView {
         startNote,
         this.status,
       ),
+      this.networkSelects.size || this.networkNumbers.size
+        ? h(
+            'section',
+            { class: 'panel controls', 'aria-label': 'Network' },
+            h('h2', {}, 'Build the network'),
+            this.networkSelects.get('activation') && field('Activation', this.networkSelects.get('activation')!),
+            this.networkSelects.get('init') && field('Initialisation', this.networkSelects.get('init')!),
+            this.networkNumbers.get('initScale') &&
+              field('Initial scale (1 = the scheme’s own size)', this.networkNumbers.get('initScale')!),
+            this.networkNumbers.get('weightDecay') && field('Weight decay λ', this.networkNumbers.get('weightDecay')!),
+            this.networkMessage,
+            c.network?.weightDecay && this.weightReadout,
+          )
+        : undefined,
+      this.gradientsPanel,
       this.knobsPanel.element,
       this.dampingInput
         ? h(
@@ -207,9 +283,12 @@ export class ChallengeView {
       }),
     );
     this.showBest();
-    const info = createLandscape(ch.landscape).info;
-    stage.model.landmarks = landmarksOf(info);
-    void stage.showLandscape(ch.landscape, info.bounds);
+    if ((ch.landscape as { kind: string }).kind !== 'mlp') {
+      const info = createLandscape(ch.landscape).info;
+      stage.model.landmarks = landmarksOf(info);
+      void stage.showLandscape(ch.landscape, info.bounds);
+      this.shownSpec = JSON.stringify(ch.landscape);
+    } else stage.model.landmarks = [];
     this.reset();
   }
 
@@ -220,7 +299,8 @@ export class ChallengeView {
     if (c.knobs.length === 0 && c.optimizers.length === 1) parts.push(describeOptimizer(this.ch.initial.optimizer));
     else if (!c.knobs.includes('lr') && c.optimizers.length === 1)
       parts.push(`learning rate ${formatNumber(Number(this.ch.initial.optimizer.lr))}`);
-    if (!c.start) parts.push('the start');
+    if (this.ch.networkPerSeed) parts.push('the data and the starting weights, drawn anew for each run');
+    else if (!c.start) parts.push('the start');
     return parts.length ? `Fixed here: ${parts.join('; ')}.` : '';
   }
 
@@ -258,11 +338,61 @@ export class ChallengeView {
       return;
     }
     this.attempt = attempt;
+    this.showAttemptTerrain(attempt);
+    this.showGradients(attempt);
+    this.startWeightNorm = this.weightNormOf(attempt);
+    this.showWeightNorm();
     const v = attempt.you;
     this.stage.model.startMarker = [v.drawn[0], v.drawn[1]];
     this.trace();
     this.status.textContent = `Ready: ${describeOptimizer(attempt.setup.optimizer)}. Press Run.`;
     this.updateDiagnostics();
+  }
+
+  /** Networks: the arena draws this attempt's own network (each choice and each run's seed builds a different one). */
+  private showAttemptTerrain(a: ChallengeAttempt): void {
+    const spec = JSON.stringify(a.settings.landscape);
+    if (spec === this.shownSpec) return;
+    this.shownSpec = spec;
+    this.stage.model.landmarks = landmarksOf(a.landscape.info);
+    void this.stage.showLandscape(a.settings.landscape, a.landscape.info.bounds);
+  }
+
+  /** ‖w‖ over the network's real weights where the racer is now (0 on a 2-D terrain). */
+  private weightNormOf(a: ChallengeAttempt): number {
+    if (a.landscape.dim <= 2) return 0;
+    const L = a.landscape as MlpLandscape;
+    return weightNorm(L, L.paramsInto(a.you.position, new Float64Array(L.network.nParams)));
+  }
+
+  private showWeightNorm(): void {
+    const a = this.attempt;
+    if (!a || !this.ch.controls.network?.weightDecay) return;
+    const ratio = this.weightNormOf(a) / this.startWeightNorm;
+    this.weightReadout.textContent = `‖w‖ now over ‖w‖ at the start: ${formatNumber(ratio)} (the goal: at most ${formatNumber(this.ch.goal.stars[0])}).`;
+  }
+
+  /** The gradient of each layer at the next run's start, and the first layer's over the last's against the goal's 1/100. */
+  private showGradients(a: ChallengeAttempt): void {
+    if (!this.gradientsPanel) return;
+    const p = challengePicture('layer-norms', a) as BarsPicture;
+    const first = p.bars[0].value;
+    const last = p.bars[p.bars.length - 1].value;
+    const ratio = first / last;
+    const ok = ratio >= 0.01;
+    const ratioText = `First layer’s gradient over the last’s: ${ratio >= 0.01 ? formatNumber(ratio) : `1/${formatNumber(Math.round(1 / ratio))}`}`;
+    // The 1/100 verdict is the goal of the challenge whose task names it ('Deep and vanishing'); elsewhere the ratio alone.
+    const judged = this.ch.task.includes('1/100');
+    this.gradientsPanel.replaceChildren(
+      h('h2', {}, 'Gradient of each layer'),
+      barsPictureView({ ...p, title: 'At the start of this run:' }),
+      h('p', {}, `Loss at the start: ${formatNumber(a.landscape.value(a.start))}.`),
+      h(
+        'p',
+        { class: judged ? `gradient-balance ${ok ? 'balanced' : 'vanished'}` : 'gradient-balance', role: 'status' },
+        judged ? `${ratioText} (${ok ? 'at least 1/100: fine' : 'below 1/100: vanished'}).` : `${ratioText}.`,
+      ),
+    );
   }
 
   private trace(): void {
@@ -283,14 +413,20 @@ export class ChallengeView {
     this.result.hidden = true;
     this.tickDebt = 0;
     this.timer = setInterval(() => {
-      this.tickDebt += (a.settings.tickRate * Number(this.speed.value)) / 30;
+      // At most a second of ticks owed: a speed the machine cannot keep up with plays slower rather than piling up.
+      this.tickDebt = Math.min(
+        this.tickDebt + (a.settings.tickRate * Number(this.speed.value)) / 30,
+        a.settings.tickRate * Number(this.speed.value),
+      );
+      const began = performance.now();
       let going = true;
-      for (; this.tickDebt >= 1 && going; this.tickDebt--) {
+      for (; this.tickDebt >= 1 && going && performance.now() - began < FRAME_BUDGET_MS; this.tickDebt--) {
         going = a.tick();
         this.trace();
       }
       const v = a.you;
       this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.`;
+      this.showWeightNorm();
       this.updateDiagnostics();
       if (!going) {
         this.pause();
@@ -337,6 +473,7 @@ export class ChallengeView {
         h('h3', {}, 'Why it worked'),
         h('p', { class: 'challenge-explanation' }, this.ch.explanation),
         ...this.terrainPictures(a),
+        ...this.barPictures(a),
         h('p', { class: 'note' }, this.pictureNote()),
         chart.element,
       );
@@ -360,13 +497,23 @@ export class ChallengeView {
   /** The challenge's pictures drawn on a terrain (path, eigen-directions, line-search trials), each computed by shared from this run. */
   private terrainPictures(a: ChallengeAttempt): HTMLElement[] {
     const kinds = this.ch.pictures.filter((k) => k === 'path' || k === 'eigen' || k === 'trials');
-    // Every terrain picture draws the path: with none listed, the path alone.
+    // Every terrain picture draws the path: with none listed, the path alone (on a 2-D terrain; a network's path stays on the big map).
+    if (!kinds.length && a.landscape.dim > 2) return [];
     return (kinds.length ? kinds : (['path'] as const)).map((k) => terrainPictureView(challengePicture(k, a) as TerrainPicture));
+  }
+
+  /** The challenge's bar pictures (a network's gradient per layer at the start of this run). */
+  private barPictures(a: ChallengeAttempt): HTMLElement[] {
+    return this.ch.pictures.filter((k) => k === 'layer-norms').map((k) => barsPictureView(challengePicture(k, a) as BarsPicture));
   }
 
   /** Where to look at the pictures of this run. */
   private pictureNote(): string {
-    const parts = ['Your path also stays drawn on the big terrain map, from the start marker to where the racer ended.'];
+    const parts = [
+      this.ch.networkPerSeed
+        ? 'The big map shows the loss on a plane through the starting network, and your racer where it projects onto that plane (training moves every one of the network’s weights, many more directions than the map’s two).'
+        : 'Your path also stays drawn on the big terrain map, from the start marker to where the racer ended.',
+    ];
     if (this.ch.pictures.includes('eigen'))
       parts.push('The ellipse at the end point shows the curvature’s directions: long along the gentle one, short along the steep one.');
     return parts.join(' ');
@@ -394,6 +541,8 @@ export class ChallengeView {
               this.extras = extras;
               this.knobsPanel.setValues(knobs);
               if (this.dampingInput) this.dampingInput.value = String(extras.damping ?? 0);
+              for (const [key, select] of this.networkSelects) select.value = String(extras.network?.[key] ?? '');
+              for (const [key, input] of this.networkNumbers) input.value = String(extras.network?.[key] ?? '');
               this.startButton.hidden = !this.ch.controls.start || extras.start === this.ch.initial.start;
               this.reset();
             },

@@ -6,6 +6,7 @@ import {
   type ChallengeHint,
   type ChallengeSetup,
   type KnobValues,
+  type NetworkChoice,
   type PresetOptimizer,
   type RaceSettings,
 } from '@gradient-rally/shared';
@@ -23,16 +24,32 @@ export interface ChallengeExtras {
   start?: [number, number];
   /** Newton's damping λ (challenges whose controls allow it). */
   damping?: number;
+  /** The network's build (network challenges whose controls offer a choice). */
+  network?: NetworkChoice;
 }
 
 /**
- * Challenges the browser can play today: those on a 2-D terrain. Network
- * challenges need views the client does not draw yet (layer gradients,
- * spectra, the PCA plane, the Bézier barrier) and their explanations are not
- * all measured yet, so the list shows them as not yet playable.
+ * Network challenges the browser plays: those whose controls and pictures it
+ * draws (activation, initialisation and its scale, weight decay λ,
+ * per-layer gradients, ‖w‖ as it trains, the loss curve) and whose explanation is measured sentence by sentence
+ * (test/shared/challenges/network*.challenges.test.ts). The others wait for
+ * their views (spectra, the PCA plane, the Bézier barrier) and measurements.
+ */
+const NETWORK_CHALLENGES_PLAYABLE: ReadonlySet<string> = new Set(['deep-and-vanishing', 'just-the-right-size', 'keep-the-weights-small']);
+
+/**
+ * Challenges the browser can play today: every one on a 2-D terrain, and the
+ * network ones in `NETWORK_CHALLENGES_PLAYABLE`; the list shows the rest as
+ * not yet playable.
  */
 export function playableInBrowser(ch: Challenge): boolean {
-  return (ch.landscape as { kind: string }).kind !== 'mlp';
+  return (ch.landscape as { kind: string }).kind !== 'mlp' || NETWORK_CHALLENGES_PLAYABLE.has(ch.id);
+}
+
+/** A setup's network build (the initial one's, with the setup's choices over it). */
+export function networkOf(ch: Challenge, setup: Pick<ChallengeSetup, 'network'>): NetworkChoice | undefined {
+  if (!ch.initial.network && !setup.network) return undefined;
+  return { ...(ch.initial.network ?? {}), ...(setup.network ?? {}) };
 }
 
 /** The knobs a setup's optimizer means (the panel's starting values). */
@@ -63,6 +80,9 @@ export function setupFromControls(ch: Challenge, settings: RaceSettings, knobs: 
   const setup: ChallengeSetup = { optimizer: spec as unknown as PresetOptimizer };
   if (ch.controls.start && extras.start) setup.start = [extras.start[0], extras.start[1]];
   else if (ch.initial.start) setup.start = [ch.initial.start[0], ch.initial.start[1]];
+  // Only the choices the controls offer are taken from the screen; the rest stay the challenge's.
+  const network = networkOf(ch, { network: ch.controls.network ? extras.network : undefined });
+  if (network) setup.network = network;
   return setup;
 }
 
@@ -70,5 +90,8 @@ export function setupFromControls(ch: Challenge, settings: RaceSettings, knobs: 
 export function controlsFromHint(ch: Challenge, hint: ChallengeHint): { knobs: KnobValues; extras: ChallengeExtras } {
   const optimizer = hint.try?.optimizer ?? ch.initial.optimizer;
   const setup: ChallengeSetup = { ...ch.initial, ...(hint.try ?? {}), optimizer };
-  return { knobs: knobsOfSetup(setup), extras: { start: setup.start, damping: dampingOf(setup) } };
+  return {
+    knobs: knobsOfSetup(setup),
+    extras: { start: setup.start, damping: dampingOf(setup), network: networkOf(ch, { network: hint.try?.network }) },
+  };
 }

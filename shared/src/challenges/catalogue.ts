@@ -615,8 +615,9 @@ const vanishing = define({
     { text: 'Try tanh with Xavier initialisation.', try: { network: { activation: 'tanh', init: 'xavier' } } },
   ],
   explanation:
-    'A sigmoid’s slope is at most 1/4, so every layer of the backward pass shrinks the gradient: six sigmoid layers leave the first layer’s gradient more than a thousand times smaller than the last’s, whichever initialisation. ' +
-    'tanh has slope 1 at zero, and with Xavier’s weights, of variance 1 over the layer’s fan, passes gradients back at about the same size; relu with He’s variance 2 over fan-in does the same, making up for the half of its inputs it zeroes.',
+    'A sigmoid’s slope is at most 1/4, so the backward pass shrinks the gradient layer after layer: with six sigmoid layers the first layer’s gradient starts below 1/100 of the last’s in nearly every network, whichever initialisation. ' +
+    'With tanh, whose slope is 1 at zero, and Xavier’s weights, of variance 1 over the layer’s mean fan, gradients pass back at about the same size: the first layer’s starts within a factor of 10 of the last’s in nearly every network. ' +
+    'Relu with He’s weights, of variance 2 over the layer’s fan-in, does the same.',
   pictures: ['layer-norms', 'loss-curve'],
   goal: {
     label: 'final loss:',
@@ -644,9 +645,9 @@ const initScale = define({
     { text: 'Try He at scale 1.', try: { network: { init: 'he', initScale: 1 } } },
   ],
   explanation:
-    'He initialisation draws each weight with variance 2 over the layer’s fan-in, which keeps a relu layer’s output about as large as its input. ' +
-    'Three times larger, each of the six layers triples the signal: the loss at the start is above 10 and the first steps leave every relu switched off, so the loss stays at ln 2 ≈ 0.693. ' +
-    'Three times smaller, every layer’s gradient starts below 0.001.',
+    'He initialisation draws each weight with variance 2 over the layer’s fan-in, sized so that a relu layer passes its signal on at about the same size: at scale 1 the first layer’s gradient starts within a factor of 10 of the last’s in nearly every network. ' +
+    'Three times larger, the loss at the start is above 10, and training switches every relu off, so no gradient reaches the hidden layers and the loss stays at ln 2 ≈ 0.693. ' +
+    'Three times smaller, every layer’s gradient starts below 0.01.',
   pictures: ['layer-norms', 'loss-curve'],
   goal: finalLoss([0.05, 0.005, 0.001]),
 });
