@@ -1,4 +1,5 @@
 import {
+  KNOBS,
   landmarksOf,
   analyze,
   ChallengeAttempt,
@@ -171,7 +172,7 @@ export class ChallengeView {
     }
     for (const [key, text] of [
       ['initScale', 'Initial scale (1 = the scheme’s own size)'],
-      ['weightDecay', 'Weight decay λ'],
+      ['weightDecay', `${KNOBS.weightDecay.label} λ`],
     ] as const) {
       const range = c.network?.[key];
       if (!range) continue;

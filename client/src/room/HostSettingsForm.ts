@@ -87,6 +87,12 @@ export class HostSettingsForm {
   /** Changes sent and not yet answered, oldest first: the field, and the status line of the control that sent it. */
   private readonly pending: { field: SettingsField; at: StatusKey }[] = [];
   private settings: RoomSettingsView | undefined;
+  /**
+   * The starting optimizer this form last sent and the server has not shown back yet: the
+   * server acknowledges a change ('applied') before the state patch with it arrives, so a host
+   * unticking boxes quickly would otherwise compute the next change from the old one.
+   */
+  private sentDefault: OptimizerKind | undefined;
   private info: RoomLandscapeInfo | undefined;
   private built = false;
   private key = '';
@@ -103,6 +109,7 @@ export class HostSettingsForm {
     this.key = key;
     this.settings = settings;
     this.info = info;
+    if (settings.defaultOptimizer.kind === this.sentDefault) this.sentDefault = undefined;
     if (!this.built) this.build();
     for (const sync of this.syncs) sync(settings, false);
   }
@@ -132,6 +139,7 @@ export class HostSettingsForm {
   }
 
   private showRefusal(at: StatusKey, text: string, named?: SettingsField): void {
+    if (at === 'allowedOptimizers') this.sentDefault = undefined;
     for (const key of new Set([at, named ?? at])) {
       const st = this.statuses.get(key);
       if (!st) continue;
@@ -336,9 +344,13 @@ export class HostSettingsForm {
           if (allowed.length === 0)
             return this.showRefusal('allowedOptimizers', 'Keep at least one optimizer ticked: players need one to race.');
           // Players start with an allowed optimizer: when the one they started with is unticked, shared picks another.
-          const start = this.settings?.defaultOptimizer.kind;
+          const start = this.sentDefault ?? this.settings?.defaultOptimizer.kind;
           const patch: Record<string, unknown> = { allowedOptimizers: allowed };
-          if (start && !allowed.includes(start)) patch.defaultOptimizer = defaultOptimizerFor(allowed as OptimizerKind[], this.ranges().lr);
+          if (start && !allowed.includes(start)) {
+            const next = defaultOptimizerFor(allowed as OptimizerKind[], this.ranges().lr);
+            patch.defaultOptimizer = next;
+            this.sentDefault = next.kind as OptimizerKind;
+          }
           this.change('allowedOptimizers', patch);
         },
       });
