@@ -77,7 +77,7 @@ function descend(L: Landscape, from: readonly number[]): number {
   const g = new Float64Array(2);
   const trial = new Float64Array(2);
   let f = L.valueAndGradientInto(x, g);
-  for (let it = 0; it < 500; it++) {
+  for (let it = 0; it < 300; it++) {
     const gg = g[0] * g[0] + g[1] * g[1];
     if (!(gg > 1e-14)) break;
     let t = 1;
@@ -100,14 +100,14 @@ function descend(L: Landscape, from: readonly number[]): number {
  * The lowest loss found anywhere on a slice: grids over squares of half-width
  * 2, 8 and 32 (the view is about 2 wide; far out, the network's weights are
  * those of the directions scaled up and the loss levels off along each ray),
- * then descent from the twelve lowest grid points that are local minima of their grid.
+ * then descent from the eight lowest grid points that are local minima of their grid.
  */
 const lowest = new Map<number, number>();
 function lowestOnSlice(seed: number, slice: Landscape): number {
   let v = lowest.get(seed);
   if (v === undefined) {
     const candidates: { f: number; p: [number, number] }[] = [];
-    const n = 61;
+    const n = 41;
     for (const R of [2, 8, 32]) {
       const grid = lossGrid(slice, { xMin: -R, xMax: R, yMin: -R, yMax: R, n });
       const at = (i: number, j: number): [number, number] => [-R + (2 * R * j) / (n - 1), -R + (2 * R * i) / (n - 1)];
@@ -119,7 +119,7 @@ function lowestOnSlice(seed: number, slice: Landscape): number {
         }
     }
     candidates.sort((a, b) => a.f - b.f);
-    v = Math.min(...candidates.slice(0, 12).map((c) => Math.min(c.f, descend(slice, c.p))));
+    v = Math.min(...candidates.slice(0, 8).map((c) => Math.min(c.f, descend(slice, c.p))));
     lowest.set(seed, v);
   }
   return v;
