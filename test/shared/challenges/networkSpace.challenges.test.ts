@@ -19,6 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   createLandscape,
   lossGrid,
+  PlaneProjection,
   planeShareOfPath,
   raceSpaceNote,
   SLICE_RACE_NOTE,
@@ -422,5 +423,18 @@ describe('shape-of-a-path: what the student reads', () => {
     });
     expect(S).toHaveLength(3);
     expectEverySentenceClaimed(ch.id, ch.explanation);
+  });
+});
+
+describe('planeShareOfPath', () => {
+  it('is 1 for a path in the plane, 0 for one across it, and the squared share in between', () => {
+    const e = (i: number) => Float64Array.from({ length: 4 }, (_, q) => (q === i ? 1 : 0));
+    // A plane with non-orthogonal directions: the share is of the orthogonal projection, not of the coordinates.
+    const plane = new PlaneProjection(new Float64Array(4), e(0), Float64Array.from([1, 1, 0, 0]));
+    const path = (d: ArrayLike<number>) => [0, 1, 2].map((t) => Float64Array.from(d, (x) => t * x));
+    expect(planeShareOfPath(plane, path([0.3, -2, 0, 0]))).toBeCloseTo(1, 12);
+    expect(planeShareOfPath(plane, path([0, 0, 1, -1]))).toBe(0);
+    expect(planeShareOfPath(plane, path([1, 0, 1, 0]))).toBeCloseTo(0.5, 12);
+    expect(planeShareOfPath(plane, [new Float64Array(4)])).toBe(0);
   });
 });
