@@ -16,6 +16,7 @@
  *   challengeSettings(challenge, setup, seed): RaceSettings   checkSetup(challenge, setup)   attemptStart(…)
  *   challengeRoomSettings(challenge): settings JSON a host applies to run it as a round (with `challenge: id`)
  *   challengePicture(kind, attempt): PictureData    // what the client draws after success
+ *   curveTrainingOf(evidence): { steps, lr, seed }  // the Bézier training a goal judges (a worker trains it; finish({ bezier }))
  */
 export { IDEAS, IDEA_IDS, type IdeaId } from './ideas';
 export {
@@ -50,4 +51,4 @@ export {
   type CurvesPicture,
   type BarsPicture,
 } from './pictures';
-export { weightNorm, endBasin, gradientBalance, referenceRun } from './goals';
+export { weightNorm, endBasin, gradientBalance, referenceRun, curveTrainingOf, bezierBetween, lineBetween } from './goals';
