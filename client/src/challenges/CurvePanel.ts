@@ -129,7 +129,9 @@ export class CurvePanel {
       this.pending = undefined;
       this.progress.hidden = true;
       if (r.kind === 'done') {
-        this.progressText.textContent = `Curve trained in ${formatNumber(Math.round(r.ms))} ms (off the page’s main thread).`;
+        this.progressText.textContent = r.path.trainingLoss.length
+          ? `Curve trained for ${r.path.trainingLoss.length} steps in ${formatNumber(Math.round(r.ms))} ms (off the page’s main thread).`
+          : 'No training steps: the curve is the straight line.';
         this.progressText.dataset.ms = String(r.ms);
         p.resolve({ kind: 'trained', bezier: r.path, ms: r.ms });
       } else {

@@ -294,7 +294,7 @@ function barrierPicture(a: ChallengeAttempt): CurvesPicture {
     caption:
       `The ends: your network at loss ${f(line.endpointLosses[0])}, the twin at ${f(line.endpointLosses[1])}. ` +
       `The straight line climbs ${f(lineBarrier)} above the higher end; the trained curve ${f(curveBarrier)}, ${curveBarrier <= allowed ? 'within' : 'more than'} the allowed ${f(allowed)}.`,
-    xLabel: 'position along the path (0 = your network, 1 = the twin)',
+    xLabel: 'position along the path (0 = you, 1 = the twin)',
     yLabel: 'loss',
     log: spansDecades([...line.losses, ...curve.losses]),
     series: [
