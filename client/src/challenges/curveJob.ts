@@ -13,7 +13,9 @@ import {
  * one core, too long for the main thread. Plain data in and out, and the
  * same shared call the goal makes (`curveTrainingOf`'s options between the
  * attempt's end points), so the curve the worker returns is the one the goal
- * would have trained (test/client/challenges.test.ts checks bit for bit).
+ * would have trained: bit for bit in Node (test/client/challenges.test.ts); in
+ * a browser the worker's loss runs on shared's WebAssembly kernel and the
+ * page's on the plain loops, which agree to ~1e-14 relative.
  */
 export interface CurveJob {
   id: number;
