@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { bundleScenario, framesPainted, launchBrowser, SHOTS, startServer, watchErrors } from './harness';
 import type { GameServer } from '../../server/src/createGameServer';
@@ -95,16 +96,24 @@ async function playToPass(page: Page, device: 'desktop' | 'phone'): Promise<void
   expect(await steps.inputValue()).toBe('1000');
   expect(await lr.inputValue()).toBe('1');
 
-  // Judging shows the curve's training as it goes, then the verdict.
+  // Judging shows the curve's training as it goes, then the verdict: every text the run's status line shows is recorded.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __statusTexts: string[] }).__statusTexts = seen;
+    const status = [...document.querySelectorAll('.panel.controls [role=status]')].find((el) => /Ready|Run \d/.test(el.textContent ?? ''))!;
+    new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
   await page.getByLabel('Speed').selectOption('100');
   const run = page.getByRole('button', { name: 'Run', exact: true });
   await (tap ? run.tap() : run.click());
-  await expect
-    .poll(async () => (await page.getByRole('status').allTextContents()).some((t) => /training the curve|Passed/.test(t)), {
-      timeout: 90_000,
-    })
-    .toBe(true);
   await expect.poll(() => result.isVisible(), { timeout: 90_000 }).toBe(true);
+  const statusTexts = await page.evaluate(() => (window as unknown as { __statusTexts: string[] }).__statusTexts);
+  expect(statusTexts.some((t) => /^Step \d+, loss .* The twin: loss /.test(t))).toBe(true);
+  expect(statusTexts.some((t) => /^Judging: training the curve between the two networks, \d+ of 1000 steps…$/.test(t))).toBe(true);
   expect(await result.getByRole('heading', { level: 2 }).first().textContent()).toBe('Passed!');
   const text = (await result.textContent()) ?? '';
   expect(text).toContain('Why it worked');
@@ -122,14 +131,25 @@ async function playToPass(page: Page, device: 'desktop' | 'phone'): Promise<void
   await picture.scrollIntoViewIfNeeded();
   await shot(page, `valley-passed-${device}`);
   await shot(page, `valley-passed-${device}-full`, true);
+
+  // The screen as it stands after a pass (curve controls, progress, the picture) has no serious or critical axe violation.
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.passes.length).toBeGreaterThan(10);
+  expect(
+    axe.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')} ${v.help}`),
+  ).toEqual([]);
 }
 
 describe('one-valley in the browser', () => {
   it('plays to a pass on a desktop', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Axe scans a page of its own context.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
     watchErrors(page, errors);
     await playToPass(page, 'desktop');
-    await page.close();
+    await context.close();
   }, 240_000);
 
   it('plays to a pass on a phone with touch', async () => {
