@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ChallengeAttempt, challengeCatalogue, challengeSettings, knobsForKind, raceSpaceNote, sliceMapSpec } from '@gradient-rally/shared';
+import {
+  bezierBetween,
+  ChallengeAttempt,
+  challengeCatalogue,
+  challengeSettings,
+  knobsForKind,
+  raceSpaceNote,
+  runChallenge,
+  sliceMapSpec,
+} from '@gradient-rally/shared';
+import { type CurveReply, curveJobOf, trainCurve } from '../../client/src/challenges/curveJob';
 import {
   controlsFromHint,
   knobsOfSetup,
@@ -22,7 +32,25 @@ describe('challenge controls → setup', () => {
       'deep-and-vanishing',
       'just-the-right-size',
       'keep-the-weights-small',
+      'one-valley',
     ]);
+  });
+
+  it('the curve’s steps and lr set through the controls reach the attempt; outside the controls’ ranges they are refused, naming the field', () => {
+    const ch = playable.find((c) => c.id === 'one-valley')!;
+    const settings = challengeSettings(ch, ch.initial, 1);
+    const knobs = knobsOfSetup(ch.initial);
+    expect(setupFromControls(ch, settings, knobs, {}).curve).toEqual(ch.initial.curve);
+    expect(setupFromControls(ch, settings, knobs, { curve: { steps: 1500, lr: 0.5 } }).curve).toEqual({ steps: 1500, lr: 0.5 });
+    expect(() => new ChallengeAttempt(ch, setupFromControls(ch, settings, knobs, { curve: { steps: 2001, lr: 1 } }), 1)).toThrow(
+      /curve\.steps.*\[0, 2000\]/,
+    );
+    expect(() => new ChallengeAttempt(ch, setupFromControls(ch, settings, knobs, { curve: { steps: 100, lr: 3 } }), 1)).toThrow(
+      /curve\.lr.*\[0\.01, 2\]/,
+    );
+    // The last hint's setting becomes the curve's controls.
+    expect(controlsFromHint(ch, ch.hints[2]).extras.curve).toEqual({ steps: 1000, lr: 1 });
+    expect(controlsFromHint(ch, ch.hints[0]).extras.curve).toEqual(ch.initial.curve);
   });
 
   it('a network build set through the controls reaches the attempt; a choice the challenge does not offer is refused, naming it', () => {
@@ -71,6 +99,31 @@ describe('challenge controls → setup', () => {
       expect(a.finish().outcome.pass).toBe(true);
     },
   );
+
+  it('the curve the worker trains for an attempt is the one the goal would train, bit for bit, with at most 50 progress messages', () => {
+    const ch = playable.find((c) => c.id === 'one-valley')!;
+    const setup = { ...ch.initial, curve: { steps: 300, lr: 1 } };
+    const inWorker = runChallenge(ch, setup, 2);
+    const onMainThread = runChallenge(ch, setup, 2);
+    const replies: CurveReply[] = [];
+    trainCurve(
+      { ...curveJobOf(inWorker), id: 7 },
+      (r) => replies.push(r),
+      () => 0,
+    );
+    const done = replies[replies.length - 1];
+    if (done.kind !== 'done') throw new Error(`the job failed: ${JSON.stringify(done)}`);
+    const progress = replies.slice(0, -1).map((r) => (r.kind === 'progress' ? r.done : -1));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.length).toBeLessThanOrEqual(50);
+    expect(progress).toEqual([...progress].sort((p, q) => p - q));
+    expect(replies.every((r) => r.id === 7)).toBe(true);
+    // Judged with the worker's curve, and on the main thread (the goal trains its own): the same curve and verdict.
+    const judged = inWorker.finish({ bezier: done.path }).outcome;
+    expect(judged).toEqual(onMainThread.finish().outcome);
+    expect(Array.from(done.path.control)).toEqual(Array.from(bezierBetween(onMainThread.finish().evidence).control));
+    expect(bezierBetween(inWorker.finish().evidence)).toBe(done.path);
+  });
 
   it('a locked knob set through the controls is refused, naming it', () => {
     const ch = playable.find((c) => c.id === 'matyas-momentum')!;

@@ -14,6 +14,7 @@ import {
   IDEAS,
   type BarsPicture,
   type Challenge,
+  type CurvesPicture,
   type ChallengeOutcome,
   type KnobValues,
   type MlpLandscape,
@@ -22,6 +23,7 @@ import {
 } from '@gradient-rally/shared';
 import type { ArenaStage } from '../arena/ArenaStage';
 import { pointDiagnostics } from '../arena/diagnostics';
+import { racerStyle } from '../arena/racerStyle';
 import { bus } from '../events/AppEvents';
 import { DiagnosticsPanel } from '../ui/DiagnosticsPanel';
 import { field, h } from '../ui/elements';
@@ -31,6 +33,8 @@ import type { ScreenShell } from '../ui/ScreenShell';
 import { loadProgress, recordPass, saveProgress, starsText } from './challengeProgress';
 import { barsPictureView } from './BarsPictureView';
 import { RaceSpacePanel } from './RaceSpacePanel';
+import { CurvePanel } from './CurvePanel';
+import { curvesPictureView } from './CurvesPictureView';
 import {
   type ChallengeExtras,
   controlsFromHint,
@@ -46,6 +50,8 @@ import './challenges.css';
 /** Round ticks per second of real time: 1 plays a round as long as a class's. */
 const SPEEDS = [1, 5, 20, 100] as const;
 const RACER = 'you';
+/** The second racer of a two-network challenge (shared's `TWIN`), drawn in the next racer style with its own name. */
+const TWIN_RACER = 'twin';
 /** Milliseconds of stepping per animation frame at most: a network's tick costs up to a millisecond, so a fast speed on a slow phone plays slower instead of freezing the page. */
 const FRAME_BUDGET_MS = 12;
 const ACTIVATION_NAMES: Record<string, string> = { sigmoid: 'Sigmoid', tanh: 'tanh', relu: 'relu' };
@@ -89,6 +95,8 @@ export class ChallengeView {
   private readonly weightReadout = h('p', { role: 'status', class: 'note' });
   private readonly networkMessage = h('p', { role: 'alert', class: 'error' });
   private startWeightNorm = 0;
+  /** Mode connectivity: the curve's steps and lr, and its training (in a worker) when a run is judged. */
+  private readonly curvePanel: CurvePanel | undefined;
   /** Networks: the gradient of each layer at the start of the next run, so a choice shows its effect before running. */
   private readonly gradientsPanel: HTMLElement | undefined;
   /** 'Beyond the slice': race on the slice or on every weight, the map staying the slice. */
@@ -131,7 +139,7 @@ export class ChallengeView {
     document.body.classList.add('challenge-screen');
     this.settings = challengeSettings(ch, ch.initial, 1);
     this.knobs = knobsOfSetup(ch.initial);
-    this.extras = { start: ch.initial.start, damping: dampingOf(ch.initial), network: networkOf(ch, ch.initial) };
+    this.extras = { start: ch.initial.start, damping: dampingOf(ch.initial), network: networkOf(ch, ch.initial), curve: ch.initial.curve };
     const stage = (this.stage = shell.arena());
     stage.model.racers.clear();
     stage.model.diagnostics = undefined;
@@ -191,6 +199,11 @@ export class ChallengeView {
       });
       this.networkNumbers.set(key, input);
     }
+    if (c.curve)
+      this.curvePanel = new CurvePanel(c.curve, ch.initial.curve ?? { steps: c.curve.steps[0], lr: c.curve.lr[0] }, (curve) => {
+        this.extras = { ...this.extras, curve };
+        this.reset();
+      });
     if (ch.pictures.includes('layer-norms')) this.gradientsPanel = h('section', { class: 'panel', 'aria-label': 'Layer gradients' });
     if (c.network?.slice) {
       const nParams = (createLandscape({ ...ch.landscape, slice: false } as typeof ch.landscape) as MlpLandscape).network.nParams;
@@ -247,6 +260,7 @@ export class ChallengeView {
         ),
         field('Speed', this.speed),
         startNote,
+        ch.twin ? this.racerKey() : undefined,
         this.status,
       ),
       this.raceSpace?.element,
@@ -266,6 +280,7 @@ export class ChallengeView {
         : undefined,
       this.gradientsPanel,
       this.knobsPanel.element,
+      this.curvePanel?.element,
       this.dampingInput
         ? h(
             'section',
@@ -304,6 +319,20 @@ export class ChallengeView {
     this.reset();
   }
 
+  /** Who is who on the map when a twin races beside the student's racer (shape and colour, as the arena draws them). */
+  private racerKey(): HTMLElement {
+    const [you, twin] = [racerStyle(0), racerStyle(1)];
+    return h(
+      'p',
+      { class: 'note racer-key' },
+      'On the map: ',
+      h('span', { style: `color: ${you.css}` }, you.glyph),
+      ` You (${you.colourName}) and `,
+      h('span', { style: `color: ${twin.css}` }, twin.glyph),
+      ` Twin (${twin.colourName}), both trained by your optimizer from different starts.`,
+    );
+  }
+
   /** "Fixed here: SGD, lr 0.1." — what the student may not change, in a few words. */
   private fixedText(): string {
     const c = this.ch.controls;
@@ -336,6 +365,7 @@ export class ChallengeView {
 
   private reset(): void {
     this.pause();
+    this.curvePanel?.cancel();
     this.attempt = undefined;
     this.stage.model.racers.clear();
     this.chart.reset();
@@ -416,7 +446,14 @@ export class ChallengeView {
     const started = a.lossByTick.length > 0;
     const status = v.status === 'diverged' ? 'diverged' : a.isOver() ? 'finished' : 'racing';
     this.stage.model.upsertRacer(RACER, 0, 'You', v.drawn[0], v.drawn[1], true, started ? status : 'racing');
+    const twin = a.twin;
+    if (twin) {
+      const twinStatus = twin.status === 'diverged' ? 'diverged' : a.isOver() ? 'finished' : 'racing';
+      this.stage.model.upsertRacer(TWIN_RACER, 1, 'Twin', twin.drawn[0], twin.drawn[1], false, started ? twinStatus : 'racing');
+    }
     this.chart.push(v.updates, v.loss);
+    // A network's racers (and a twin starting at the view's corner) leave the drawn square: the view grows to keep them in, as in solo.
+    this.stage.followRacers();
   }
 
   private run(): void {
@@ -440,13 +477,13 @@ export class ChallengeView {
         this.trace();
       }
       const v = a.you;
-      this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.`;
+      this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.${a.twin ? ` The twin: loss ${formatNumber(a.twin.loss)}.` : ''}`;
       this.showWeightNorm();
       this.raceSpace?.show(a);
       this.updateDiagnostics();
       if (!going) {
         this.pause();
-        this.judge(a);
+        void this.judge(a);
       }
     }, 1000 / 30);
   }
@@ -457,10 +494,18 @@ export class ChallengeView {
   }
 
   /** Judges a finished run once: the verdict, the stars, and after a pass the explanation. */
-  private judge(a: ChallengeAttempt): void {
+  private async judge(a: ChallengeAttempt): Promise<void> {
     if (this.judged === a) return;
     this.judged = a;
-    const { outcome } = a.finish();
+    let known = {};
+    if (this.curvePanel) {
+      // The curve between the two networks trains in a worker, its progress shown (up to ~0.2 s of one core).
+      const t = await this.curvePanel.train(a, (text) => (this.status.textContent = text));
+      if (t.kind === 'replaced' || this.attempt !== a) return;
+      // A worker that failed leaves the goal to train the curve itself, here.
+      if (t.kind === 'trained') known = { bezier: t.bezier };
+    }
+    const { outcome } = a.finish(known);
     this.status.textContent = `Run ${this.runs} over: ${outcome.summary}`;
     if (outcome.pass && outcome.value !== null) {
       const ids = challengeCatalogue().map((c) => c.id);
@@ -476,6 +521,8 @@ export class ChallengeView {
       h('p', { class: 'challenge-stars-big', 'aria-label': `${outcome.stars} of 3 stars` }, outcome.pass ? starsText(outcome.stars) : ''),
       h('p', {}, outcome.summary),
     ];
+    const twin = a.twin;
+    if (twin) children.push(h('p', {}, `Your network ended at loss ${formatNumber(a.you.loss)}, the twin at ${formatNumber(twin.loss)}.`));
     if (outcome.pass) {
       if (this.ch.pictures.includes('eigen')) {
         this.diagnostics.switchOn('ellipse');
@@ -490,6 +537,7 @@ export class ChallengeView {
         h('p', { class: 'challenge-explanation' }, this.ch.explanation),
         ...this.terrainPictures(a),
         ...this.barPictures(a),
+        ...this.barrierPictures(a),
         h('p', { class: 'note' }, this.pictureNote(a)),
         chart.element,
       );
@@ -501,8 +549,11 @@ export class ChallengeView {
             `Next: ${next.title}`,
           ),
         );
-    } else if (this.hintsShown < this.ch.hints.length) {
-      children.push(h('p', { class: 'note' }, 'Stuck? The hints below reveal one idea at a time.'));
+    } else {
+      // The two paths' losses are what to look at before the next try (the first hint asks how high the line climbs).
+      if (outcome.value !== null) children.push(...this.barrierPictures(a));
+      if (this.hintsShown < this.ch.hints.length)
+        children.push(h('p', { class: 'note' }, 'Stuck? The hints below reveal one idea at a time.'));
     }
     this.result.replaceChildren(...children);
     this.result.hidden = false;
@@ -523,6 +574,11 @@ export class ChallengeView {
     return this.ch.pictures.filter((k) => k === 'layer-norms').map((k) => barsPictureView(challengePicture(k, a) as BarsPicture));
   }
 
+  /** The loss along the straight line and the trained curve between the two networks (the attempt's curve is already trained). */
+  private barrierPictures(a: ChallengeAttempt): HTMLElement[] {
+    return this.ch.pictures.filter((k) => k === 'barrier').map((k) => curvesPictureView(challengePicture(k, a) as CurvesPicture));
+  }
+
   /** Where to look at the pictures of this run. */
   private pictureNote(a: ChallengeAttempt): string {
     const parts = [
@@ -530,6 +586,7 @@ export class ChallengeView {
         ? 'The big map shows the loss on a plane through the starting network, and your racer where it projects onto that plane (training moves every one of the network’s weights, many more directions than the map’s two).'
         : 'Your path also stays drawn on the big terrain map, from the start marker to where the racer ended.',
     ];
+    if (this.ch.twin) parts.push('The twin, trained by the same optimizer from another start, is drawn on the same plane.');
     if (this.ch.pictures.includes('eigen'))
       parts.push('The ellipse at the end point shows the curvature’s directions: long along the gentle one, short along the steep one.');
     return parts.join(' ');
@@ -560,6 +617,7 @@ export class ChallengeView {
               for (const [key, select] of this.networkSelects) select.value = String(extras.network?.[key] ?? '');
               for (const [key, input] of this.networkNumbers) input.value = String(extras.network?.[key] ?? '');
               this.raceSpace?.setSlice(extras.network?.slice ?? true);
+              if (extras.curve) this.curvePanel?.setValues(extras.curve);
               this.startButton.hidden = !this.ch.controls.start || extras.start === this.ch.initial.start;
               this.reset();
             },
@@ -589,6 +647,7 @@ export class ChallengeView {
 
   destroy(): void {
     this.pause();
+    this.curvePanel?.dispose();
     this.offs.forEach((off) => off());
     this.stage.model.diagnostics = undefined;
     document.body.classList.remove('challenge-screen');

@@ -26,14 +26,16 @@ export interface ChallengeExtras {
   damping?: number;
   /** The network's build (network challenges whose controls offer a choice). */
   network?: NetworkChoice;
+  /** Mode connectivity: the Bézier curve's training steps and learning rate (within `controls.curve`). */
+  curve?: { steps: number; lr: number };
 }
 
 /**
  * Network challenges the browser plays: those whose controls and pictures it
  * draws (the slice or every weight, activation, initialisation and its scale, weight decay λ,
- * per-layer gradients, ‖w‖ as it trains, the path on its own PCA plane, the loss curve) and whose explanation is measured sentence by sentence
- * (test/shared/challenges/network*.challenges.test.ts). The others wait for
- * their views (spectra, the Bézier barrier) and measurements.
+ * per-layer gradients, ‖w‖ as it trains, the path on its own PCA plane, the loss curve, a twin racer and the
+ * Bézier curve between the two) and whose explanation is measured sentence by sentence
+ * (test/shared/challenges/network*.challenges.test.ts). The others wait for their views (spectra) and measurements.
  */
 const NETWORK_CHALLENGES_PLAYABLE: ReadonlySet<string> = new Set([
   'beyond-the-slice',
@@ -41,6 +43,7 @@ const NETWORK_CHALLENGES_PLAYABLE: ReadonlySet<string> = new Set([
   'deep-and-vanishing',
   'just-the-right-size',
   'keep-the-weights-small',
+  'one-valley',
 ]);
 
 /**
@@ -89,6 +92,8 @@ export function setupFromControls(ch: Challenge, settings: RaceSettings, knobs: 
   // Only the choices the controls offer are taken from the screen; the rest stay the challenge's.
   const network = networkOf(ch, { network: ch.controls.network ? extras.network : undefined });
   if (network) setup.network = network;
+  const curve = (ch.controls.curve && extras.curve) || ch.initial.curve;
+  if (curve) setup.curve = { steps: curve.steps, lr: curve.lr };
   return setup;
 }
 
@@ -98,6 +103,11 @@ export function controlsFromHint(ch: Challenge, hint: ChallengeHint): { knobs: K
   const setup: ChallengeSetup = { ...ch.initial, ...(hint.try ?? {}), optimizer };
   return {
     knobs: knobsOfSetup(setup),
-    extras: { start: setup.start, damping: dampingOf(setup), network: networkOf(ch, { network: hint.try?.network }) },
+    extras: {
+      start: setup.start,
+      damping: dampingOf(setup),
+      network: networkOf(ch, { network: hint.try?.network }),
+      curve: setup.curve && { ...setup.curve },
+    },
   };
 }

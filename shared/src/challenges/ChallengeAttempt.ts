@@ -4,6 +4,8 @@ import type { RaceSettings } from '../race/RaceSettings';
 import type { RacerResult, RacerView } from '../race/types';
 import { type Challenge, type ChallengeEvidence, type ChallengeOutcome, type ChallengeSetup, judge } from './Challenge';
 import { attemptStart, challengeSettings } from './challengeSettings';
+import type { BezierPath } from '../mlp/connectivity';
+import { rememberBezierInto } from './goals';
 
 /** The student's racer id in an attempt (and in a class round, each player's own). */
 export const YOU = 'you';
@@ -75,13 +77,25 @@ export class ChallengeAttempt {
     return !this.race.isOver();
   }
 
+  /** Where the student's racer and the twin ended (the round must be over): the two ends of the curve the goal trains. */
+  endPoints(): { you: number[]; twin: number[] | undefined } {
+    if (!this.race.isOver()) throw new Error('the attempt is still running');
+    return { you: Array.from(this.you.position), twin: this.twin && Array.from(this.twin.position) };
+  }
+
   /** Changes the student's knobs mid-run (validated as in a class; the twin keeps its own). */
   retune(optimizer: unknown): void {
     this.race.retune(YOU, optimizer);
   }
 
-  /** The results, judged (computed once; the round must be over). */
-  finish(): { evidence: ChallengeEvidence; outcome: ChallengeOutcome; results: RacerResult[] } {
+  /**
+   * The results, judged (computed once; the round must be over). `known`: work
+   * already done elsewhere for this attempt, used by the first call instead of
+   * doing it again — the Bézier curve between the two racers, trained (off the
+   * browser's main thread) with `curveTrainingOf`'s options between
+   * `endPoints()`.
+   */
+  finish(known: { bezier?: BezierPath } = {}): { evidence: ChallengeEvidence; outcome: ChallengeOutcome; results: RacerResult[] } {
     if (!this.race.isOver()) throw new Error('the attempt is still running');
     if (!this.finished) {
       const results = this.race.results();
@@ -98,6 +112,7 @@ export class ChallengeAttempt {
         pathByTick: this.landscape.dim > 2 ? this.pathByTick : undefined,
         memo: new Map(),
       };
+      if (known.bezier) rememberBezierInto(evidence.memo, known.bezier);
       this.finished = { evidence, outcome: judge(this.challenge.goal, this.challenge.goal.measure(evidence)) };
     }
     return {

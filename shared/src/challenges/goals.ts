@@ -124,12 +124,32 @@ export function weightNorm(L: MlpLandscape, theta: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
+/** Where `bezierBetween` keeps the trained curve in an attempt's memo. */
+const BEZIER = 'bezier';
+
+/**
+ * How an attempt's Bézier curve is trained: the setup's steps and learning
+ * rate (the challenge's initial ones when the setup has none), and the
+ * attempt's seed for the curve's draws of t. A curve trained elsewhere with
+ * exactly these (the browser trains it in a worker) is the one the goal judges.
+ */
+export function curveTrainingOf(ev: Pick<ChallengeEvidence, 'challenge' | 'setup' | 'seed'>): { steps: number; lr: number; seed: number } {
+  const curve = ev.setup.curve ?? ev.challenge.initial.curve ?? { steps: 0, lr: 0.1 };
+  return { steps: curve.steps, lr: curve.lr, seed: ev.seed };
+}
+
 /** The trained Bézier curve between the two racers' networks (steps and lr from the setup's `curve`). */
 export function bezierBetween(ev: ChallengeEvidence): BezierPath {
-  return memo(ev, 'bezier', () => {
-    const curve = ev.setup.curve ?? ev.challenge.initial.curve ?? { steps: 0, lr: 0.1 };
-    return trainBezierPath(ev.landscape, ev.you.endPoint, ev.twin!.endPoint, { steps: curve.steps, lr: curve.lr, seed: ev.seed });
-  });
+  return memo(ev, BEZIER, () => trainBezierPath(ev.landscape, ev.you.endPoint, ev.twin!.endPoint, curveTrainingOf(ev)));
+}
+
+/**
+ * Puts a curve trained elsewhere (with `curveTrainingOf`'s options, between
+ * the same two end points) where `bezierBetween` reads it, so judging does
+ * not train it again.
+ */
+export function rememberBezierInto(memoOfEvidence: Map<string, unknown>, path: BezierPath): void {
+  memoOfEvidence.set(BEZIER, path);
 }
 
 /** The loss along the straight segment between the two racers' networks. */

@@ -17,6 +17,7 @@
  *   challengeRoomSettings(challenge): settings JSON a host applies to run it as a round (with `challenge: id`)
  *   challengePicture(kind, attempt): PictureData    // what the client draws after success
  *   sliceMapSpec(spec), raceSpaceNote(landscape)   // the slice a network attempt is drawn on, and what its racer there is
+ *   curveTrainingOf(evidence): { steps, lr, seed }  // the Bézier training a goal judges (a worker trains it; finish({ bezier }))
  */
 export { IDEAS, IDEA_IDS, type IdeaId } from './ideas';
 export {
@@ -51,5 +52,5 @@ export {
   type CurvesPicture,
   type BarsPicture,
 } from './pictures';
-export { weightNorm, endBasin, gradientBalance, referenceRun } from './goals';
+export { weightNorm, endBasin, gradientBalance, referenceRun, curveTrainingOf, bezierBetween, lineBetween } from './goals';
 export { raceSpaceNote, sliceMapSpec, SLICE_RACE_NOTE } from './raceSpace';

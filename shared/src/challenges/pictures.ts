@@ -291,18 +291,29 @@ function barrierPicture(a: ChallengeAttempt): CurvesPicture {
   const ev = a.finish().evidence;
   const line = lineBetween(ev);
   const curve = bezierBetween(ev);
+  const ends = Math.max(...line.endpointLosses);
+  const f = (v: number) => Number(v.toPrecision(3));
+  const lineBarrier = Math.max(0, line.barrier);
+  const curveBarrier = Math.max(0, curve.barrier);
+  const allowed = a.challenge.goal.stars[0];
   return {
     kind: 'curves',
     title: 'Loss along the paths between the two networks',
-    caption: `Straight line: highest point ${Number(line.barrier.toPrecision(3))} above the ends. Trained curve: ${Number(Math.max(0, curve.barrier).toPrecision(3))}.`,
-    xLabel: 'position along the path (0 = your network, 1 = the twin)',
+    caption:
+      `The ends: your network at loss ${f(line.endpointLosses[0])}, the twin at ${f(line.endpointLosses[1])}. ` +
+      `The straight line climbs ${f(lineBarrier)} above the higher end; the trained curve ${f(curveBarrier)}, ${curveBarrier <= allowed ? 'within' : 'more than'} the allowed ${f(allowed)}.`,
+    xLabel: 'position along the path (0 = you, 1 = the twin)',
     yLabel: 'loss',
     log: spansDecades([...line.losses, ...curve.losses]),
     series: [
       { label: 'straight line', xs: line.ts, ys: line.losses },
       { label: 'trained curve', xs: curve.ts, ys: curve.losses },
     ],
-    marks: [],
+    marks: [
+      { axis: 'y', at: ends, label: 'the ends' },
+      { axis: 'y', at: ends + allowed, label: `ends + ${f(allowed)}` },
+      { axis: 'y', at: ends + lineBarrier, label: `the straight line’s highest, +${f(lineBarrier)}` },
+    ],
   };
 }
 

@@ -82,6 +82,8 @@ export interface BezierOptions {
   seed?: Seed;
   /** Points of the returned loss curve, t evenly spaced in [0, 1], default 41. */
   n?: number;
+  /** Called after each training step with the steps done so far (a worker reports its progress with it). */
+  onStep?: (done: number) => void;
 }
 
 export interface BezierPath extends PathLoss {
@@ -169,6 +171,7 @@ export function trainBezierPath(
     } else {
       for (let i = 0; i < dim; i++) control[i] -= lr * step[i];
     }
+    opts.onStep?.(k + 1);
   }
   return { ...curve(), control, initialBarrier, trainingLoss };
 }

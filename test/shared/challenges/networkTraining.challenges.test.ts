@@ -9,8 +9,8 @@
  * 'just-the-right-size' and 'keep-the-weights-small' are played in the
  * browser, so their tasks, hints and explanations are measured here sentence
  * by sentence (over 50 networks, one per attempt seed, each run with the
- * challenge's own rules). The other two are not offered by the client until
- * theirs are.
+ * challenge's own rules). 'one-valley' is too, in networkValley.challenges.test.ts;
+ * 'small-batches-flat-ends' is not offered by the client until its sentences are measured.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChallengeAttempt, layerGradientNorms, weightNorm, type ChallengeSetup, type MlpLandscape } from '@gradient-rally/shared';
