@@ -124,9 +124,11 @@ export function judgeResult(
   result: RacerResult,
   settings: RaceSettings,
   landscape: Landscape,
+  /** Where this racer started (a race record's join), when the start rule is not 'shared'. */
+  racerStart?: readonly number[],
 ): ChallengeOutcome | null {
   if (challenge.goal.needs !== 'result') return null;
-  const start = settings.startRule.kind === 'shared' ? settings.startRule.point : result.endPoint;
+  const start = settings.startRule.kind === 'shared' ? settings.startRule.point : racerStart ? Array.from(racerStart) : result.endPoint;
   const evidence: ChallengeEvidence = {
     challenge,
     setup: { optimizer: result.optimizer as unknown as ChallengeSetup['optimizer'] },
