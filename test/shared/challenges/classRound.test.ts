@@ -19,6 +19,7 @@ import {
   parseRoomSettings,
   passedText,
   Race,
+  resultsToCsv,
   SpecError,
   type Challenge,
 } from '@gradient-rally/shared';
@@ -139,6 +140,16 @@ describe('a class round judged row by row', () => {
   it('with chosen starts, each row is judged from its own start (newtons-compass: the distance of the start from the axis)', () => {
     const { verdicts } = classRound(all.find((c) => c.id === 'newtons-compass')!);
     expect(verdicts.get('hinted')).toMatchObject({ pass: true, value: 0.5 });
+  });
+
+  it('the CSV export carries each row’s verdict only when the round ran a challenge', () => {
+    const { verdicts, results } = classRound(offered[0]);
+    const rows = results.map((r) => ({ ...r, name: r.id, knobChanges: 0, verdict: verdicts.get(r.id) }));
+    const [header, ...lines] = resultsToCsv(rows).trim().split('\r\n');
+    expect(header.endsWith(',goal_passed,goal_stars,goal_value')).toBe(true);
+    const hinted = lines.find((l) => l.includes(',hinted,'))!;
+    expect(hinted).toMatch(/,true,1,0\.02\d*$/);
+    expect(resultsToCsv(rows.map(({ verdict: _v, ...r }) => r))).not.toContain('goal_passed');
   });
 
   it('no challenge, no verdicts', () => {
