@@ -162,6 +162,12 @@ export function checkRoomChallenge(
 }
 
 /**
+ * The memoised values of a goal (goals.ts) that depend only on the round's settings, seed and the
+ * racer's start, never on the racer's own run: rows from the same start share them.
+ */
+const START_ONLY_MEMO = ['reference', 'full-batch', 'full-batch-lambda', 'balance'];
+
+/**
  * Judges every row of a class round's results against the challenge's goal
  * (`judgeResult`), by racer id; `starts` are the racers' starts from the race
  * record (needed when players chose them). Rows of a goal that needs the whole
@@ -175,8 +181,14 @@ export function judgeClassRound(
   starts: ReadonlyMap<string, readonly number[]>,
 ): Map<string, ChallengeOutcome> {
   const verdicts = new Map<string, ChallengeOutcome>();
+  // A reference run costs a whole round (Adam on Rosenbrock: ~40 ms); rows from one start share it.
+  const byStart = new Map<string, Map<string, unknown>>();
   for (const r of results) {
-    const v = judgeResult(ch, r, settings, landscape, starts.get(r.id));
+    const start = settings.startRule.kind === 'shared' ? settings.startRule.point : starts.get(r.id);
+    const key = JSON.stringify(start ?? null);
+    const memo = new Map(byStart.get(key));
+    const v = judgeResult(ch, r, settings, landscape, starts.get(r.id), memo);
+    byStart.set(key, new Map([...memo].filter(([k]) => START_ONLY_MEMO.includes(k))));
     if (v) verdicts.set(r.id, v);
   }
   return verdicts;

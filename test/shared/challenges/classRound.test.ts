@@ -14,6 +14,7 @@ import {
   classRoundChallenges,
   classRoundRefusal,
   judgeRaceResults,
+  judgeResult,
   mergeRoomSettings,
   parseRaceSettings,
   parseRoomSettings,
@@ -140,6 +141,20 @@ describe('a class round judged row by row', () => {
   it('with chosen starts, each row is judged from its own start (newtons-compass: the distance of the start from the axis)', () => {
     const { verdicts } = classRound(all.find((c) => c.id === 'newtons-compass')!);
     expect(verdicts.get('hinted')).toMatchObject({ pass: true, value: 0.5 });
+  });
+
+  it('rows from one start share the reference run, and get the verdicts each would get alone (rosenbrock-momentum)', () => {
+    const c = all.find((x) => x.id === 'rosenbrock-momentum')!;
+    const { settings } = parseRoomSettings({ ...challengeRoomSettings(c), seed: 3 });
+    const { countdownSeconds: _c, challenge: id, ...raceSettings } = settings;
+    const race = new Race(raceSettings, 3);
+    for (const m of [0, 0.5, 0.8, 0.9, 0.95]) race.addRacer(`m${m}`, { optimizer: { kind: 'sgd', lr: 0.002, momentum: m } });
+    while (!race.isOver()) race.tick();
+    const results = race.results();
+    const shared = judgeRaceResults(id, race, results)!;
+    const alone = results.map((r) => judgeResult(c, r, race.settings, race.landscape));
+    expect(results.map((r) => shared.get(r.id))).toEqual(alone);
+    expect(new Set(alone.map((v) => v?.valueText)).size).toBeGreaterThan(2);
   });
 
   it('the CSV export carries each row’s verdict only when the round ran a challenge', () => {
