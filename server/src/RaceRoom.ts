@@ -8,6 +8,7 @@ import {
   ErrorCode,
   isClientMessageType,
   joinOptionsSchema,
+  mergeRoomSettings,
   PATCH_MS,
   parseClientMessageOfType,
   ROOM_NAME,
@@ -401,7 +402,7 @@ export class RaceRoom extends Room<RaceState> {
     const message = parsed.value;
     if (message.type === ClientMessageType.hostSettings && !this.model.settingsRefusal(actor, message.payload.secret)) {
       // A network is built (its center trained) in a race worker first: the event loop never waits through it.
-      const input = { ...this.model.settingsJson, ...message.payload.settings };
+      const input = mergeRoomSettings(this.model.settingsJson, message.payload.settings);
       const prepared = this.deps.prepareSettings?.(input);
       if (prepared) {
         void prepared.then((p) => {

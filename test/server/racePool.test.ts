@@ -45,7 +45,7 @@ async function tickAndWait(runner: RaceRunner, withRanks: boolean): Promise<Race
 }
 
 async function results(runner: RaceRunner) {
-  const job = runner.score();
+  const job = runner.score(null);
   let r = job.continue(() => true);
   await until(() => (r = r ?? job.continue(() => true)) !== null, 60_000, 'results');
   return r!;

@@ -51,7 +51,7 @@ describe('RaceRunner', () => {
       expect(resumed.advance(t % 10 === 0)).toEqual(original.advance(t % 10 === 0));
     }
     const done = (r: typeof original) => {
-      const job = r.score();
+      const job = r.score(null);
       let results = job.continue(() => true);
       while (!results) results = job.continue(() => true);
       return results;

@@ -125,7 +125,9 @@ describe('roomSettingsSchema agrees with parseRoomSettings (and so with parseRac
         expect(r.success, JSON.stringify(r.error?.issues[0])).toBe(true);
         expect(r.data).toEqual(parsed);
         // The race settings are parseRaceSettings' output, field for field.
-        const { countdownSeconds, ...race } = parsed;
+        // No challenge named: the room's own field is null, and the rest is the race's.
+        const { countdownSeconds, challenge, ...race } = parsed;
+        expect(challenge).toBeNull();
         expect(race).toEqual(parseRaceSettings(Object.fromEntries(Object.entries(input).filter(([k]) => k !== 'countdownSeconds'))));
         expect(raceSettingsSchema.parse(JSON.parse(JSON.stringify(race)))).toEqual(race);
         expect(countdownSeconds).toBe((input as { countdownSeconds?: number }).countdownSeconds ?? 3);

@@ -184,6 +184,7 @@ export class HostDashboard {
     );
     this.shell.side.replaceChildren(this.tabs.element, this.board.side);
     this.shell.overlay.replaceChildren(this.board.overlay);
+    this.board.showGoal(this.screen.goal.element);
     this.projectorActions.replaceChildren(
       watch
         ? h(

@@ -1,5 +1,8 @@
 import {
   BUDGET_RANGE,
+  challengeById,
+  challengeCatalogue,
+  classRoundRefusal,
   COUNTDOWN_SECONDS_RANGE,
   DEFAULT_KNOB_RANGES,
   DEFAULT_PRESET,
@@ -39,6 +42,7 @@ const OFFERED_SCORING = ['robust-loss', 'lowest-loss'] as const;
 /** The form's three steps, in the order a host sets a round up. */
 type Step = 'terrain' | 'round' | 'students';
 const STEP_OF: Record<SettingsField, Step> = {
+  challenge: 'terrain',
   landscape: 'terrain',
   roundSeconds: 'round',
   startRule: 'round',
@@ -210,9 +214,10 @@ export class HostSettingsForm {
     this.element.replaceChildren(h('h2', {}, 'Round settings'), this.summary, this.tabs.element);
   }
 
-  /** "Sharp vs flat · 60 s · score: robust loss · 7 optimizers, 8 knobs open". */
+  /** "Sharp vs flat · 60 s · score: robust loss · 7 optimizers, 8 knobs open", after "Challenge: …" when one is set. */
   private summaryText(s: RoomSettingsView): string {
-    const title = this.info?.title ?? this.currentEntry(s)?.title ?? 'Your formula';
+    const challenge = s.challenge ? challengeById(s.challenge) : undefined;
+    const title = `${challenge ? `Challenge: ${challenge.title} · ` : ''}${this.info?.title ?? this.currentEntry(s)?.title ?? 'Your formula'}`;
     const length = s.roundSeconds === null ? `budget ${s.budget}` : `${s.roundSeconds} s`;
     const open = KNOB_NAMES.length - s.lockedKnobs.length;
     return `${title} · ${length} · score: ${scoringRuleName(s.scoring)} · ${s.allowedOptimizers.length} optimizer${s.allowedOptimizers.length === 1 ? '' : 's'}, ${open} of ${KNOB_NAMES.length} knobs open`;
@@ -271,6 +276,7 @@ export class HostSettingsForm {
         );
     });
     return [
+      ...this.challengeChoice(),
       h(
         'p',
         { class: 'note' },
@@ -285,6 +291,43 @@ export class HostSettingsForm {
       h('div', { class: 'field-row' }, preview, useFormula),
       this.status('formula'),
     ];
+  }
+
+  /**
+   * The challenge to run as this round: its preset comes with it (terrain, round, optimizers, locks) and
+   * everyone sees its goal; the results judge each player. A new terrain or rule clears it (the server
+   * says so in the settings it echoes). Challenges a round cannot judge are listed, disabled, with why.
+   */
+  private challengeChoice(): HTMLElement[] {
+    const all = challengeCatalogue();
+    const select = this.bind(
+      h(
+        'select',
+        { onchange: () => this.change('challenge', { challenge: select.value === '' ? null : select.value }) },
+        h('option', { value: '' }, 'None: set the round up yourself'),
+        ...all.map((c, i) =>
+          h(
+            'option',
+            { value: c.id, disabled: classRoundRefusal(c) !== null },
+            `${i + 1}. ${c.title}${classRoundRefusal(c) ? ' (solo only)' : ''}`,
+          ),
+        ),
+      ),
+      (s) => s.challenge ?? '',
+    );
+    const task = h('p', { class: 'challenge-task', 'aria-live': 'polite' });
+    this.syncs.push((s) => {
+      const ch = s.challenge ? challengeById(s.challenge) : undefined;
+      task.textContent = ch ? `Goal: ${ch.task} Each player's result is judged against it.` : '';
+    });
+    const solo = all.filter((c) => classRoundRefusal(c));
+    const why = h(
+      'details',
+      { class: 'note' },
+      h('summary', {}, `Why ${solo.length} challenges are solo only`),
+      h('ul', {}, ...solo.map((c) => h('li', {}, h('strong', {}, `${c.title}: `), `${classRoundRefusal(c)}.`))),
+    );
+    return [field('Run a challenge as this round', select, this.status('challenge')), task, why];
   }
 
   private roundStep(): HTMLElement[] {

@@ -127,7 +127,7 @@ export class PlayerView {
       'knobs',
       { label: 'Panels' },
     );
-    this.shell.side.replaceChildren(this.ownLine, this.nameNote, this.message, this.tabs.element);
+    this.shell.side.replaceChildren(this.ownLine, this.screen.goal.element, this.nameNote, this.message, this.tabs.element);
     this.boundary.element.hidden = true;
     this.screen.onRows = (rows, state) => this.onRows(rows, state);
     this.screen.onPhase = (phase) => {

@@ -2,6 +2,7 @@ import { scoringExplanation, type ResultsMessage, type RoomSettings } from '@gra
 import type { RacerStyle } from '../arena/racerStyle';
 import type { RacerRow } from '../net/raceViewModel';
 import { h } from '../ui/elements';
+import { passedLine } from './ChallengeGoal';
 import { podiumElement } from './podium';
 
 /**
@@ -72,6 +73,12 @@ export class ProjectorBoard {
       rows.length === 0 ? 'Waiting for the first player…' : `${rows.length} player${rows.length === 1 ? '' : 's'} in the game`;
   }
 
+  /** The round's goal (a challenge round's `ChallengeGoal`), shown over the arena in the lobby and during the race. */
+  showGoal(goal: HTMLElement): void {
+    goal.classList.add('projector-goal');
+    this.overlay.prepend(goal);
+  }
+
   showResults(results: ResultsMessage | undefined, settings: RoomSettings | undefined, styleOf: (id: string) => RacerStyle): void {
     if (!results) {
       this.podium.hidden = true;
@@ -83,6 +90,8 @@ export class ProjectorBoard {
       podiumElement(results.rows, results.scoring, styleOf, { big: true }),
       h('p', { class: 'note' }, scoringExplanation(settings)),
     );
+    const passed = passedLine(results.rows);
+    if (passed) this.podium.insertBefore(h('p', { class: 'challenge-passed' }, passed), this.podium.children[1]);
     this.podium.hidden = false;
   }
 }

@@ -17,10 +17,11 @@ import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
 import { download, h } from '../ui/elements';
 import { loadUPlot } from '../ui/loadUPlot';
+import { passedLine, verdictText } from './ChallengeGoal';
 import { podiumElement } from './podium';
 
 /** The results table's columns, each cell labelled with its header (a narrow panel shows each row as a card). */
-const COLUMNS = ['Rank', 'Nickname', 'Score', 'At rest after', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class'] as const;
+const COLUMNS = ['Rank', 'Nickname', 'Score', 'At rest after', 'Final loss', 'Robust loss', 'λmax (sharpness)', 'Class', 'Goal'] as const;
 
 /** "The host ended the round after 12 s." */
 function endedText(results: ResultsMessage, settings: RoomSettings | undefined): string {
@@ -74,11 +75,14 @@ export class ResultsPanel {
     const f = (v: number | null) => (v === null ? '—' : formatNumber(v));
     const cell = (i: number, text: HTMLElement | string, num = false) =>
       h('td', { class: num ? 'num' : undefined, role: 'cell', 'data-label': COLUMNS[i] }, text);
+    // A challenge round's rows are judged against its goal (the server's verdicts): a "Goal" column, and "N of M passed".
+    const passed = passedLine(rows);
+    const columns = passed ? COLUMNS : COLUMNS.slice(0, -1);
     // Explicit roles: the narrow layout restyles rows as cards, and the table must stay a table to assistive technology.
     const table = h(
       'table',
       { 'aria-label': 'Results', role: 'table' },
-      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...COLUMNS.map((t) => h('th', { scope: 'col', role: 'columnheader' }, t)))),
+      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...columns.map((t) => h('th', { scope: 'col', role: 'columnheader' }, t)))),
       h(
         'tbody',
         { role: 'rowgroup' },
@@ -95,6 +99,7 @@ export class ResultsPanel {
             cell(5, f(r.robustLoss), true),
             cell(6, f(r.lambdaMax), true),
             cell(7, resultClassText(r)),
+            passed ? cell(8, verdictText(r.verdict)) : null,
           );
         }),
       ),
@@ -107,6 +112,7 @@ export class ResultsPanel {
       { class: 'panel results' },
       h('h2', {}, `Results, round ${results.round}`),
       h('p', { class: 'note' }, endedText(results, settings)),
+      passed ? h('p', { class: 'challenge-passed' }, passed) : null,
       podium,
       h('div', { class: 'table-scroll' }, table),
       h('p', { class: 'note' }, scoringExplanation(settings)),

@@ -17,6 +17,7 @@ import { onServerMessage } from '../net/serverMessages';
 import { h } from '../ui/elements';
 import type { ScreenShell } from '../ui/ScreenShell';
 import { SessionDisplay } from '../workshop/SessionDisplay';
+import { ChallengeGoal } from './ChallengeGoal';
 import { ResultsPanel } from './ResultsPanel';
 
 /**
@@ -31,6 +32,8 @@ export class RoomScreen {
   readonly resultsHost = h('div');
   /** Title and lesson of the room's landscape. */
   readonly lessonPanel = h('section', { class: 'panel' });
+  /** The goal of the challenge the round runs (placed by the player's view and the projector). */
+  readonly goal = new ChallengeGoal();
   /** The session: the instructor's note, the scoreboard across rounds, the previous round's ghosts. */
   readonly session: SessionDisplay;
   results: ResultsMessage | undefined;
@@ -97,6 +100,7 @@ export class RoomScreen {
     const info = this.fields.landscape(state);
     this.settings = settings;
     this.landscapeInfo = info ?? this.landscapeInfo;
+    if (settings) this.goal.show(settings.challenge);
     // The landscape changes with the settings; its info (title, bounds) arrives in the same patch.
     const key = settings && info ? JSON.stringify(settings.landscape) : '';
     if (settings && info && key !== this.landscapeKey) {
@@ -112,6 +116,7 @@ export class RoomScreen {
       // A new round starts from the terrain's own view; during the race the view follows the racers.
       if (state.phase === 'lobby' || state.phase === 'countdown') this.stage.fit();
       if (state.phase !== 'results') {
+        this.goal.showVerdict(null);
         this.results = undefined;
         this.stage.model.replayFraction = undefined;
         this.resultsHost.replaceChildren();
@@ -189,6 +194,7 @@ export class RoomScreen {
     this.resultsPanel = new ResultsPanel(m, this.landscapeSpec, this.stage, this.ownId, this.settings);
     this.resultsHost.replaceChildren(this.resultsPanel.element);
     this.resultsPanel.replay();
+    this.goal.showVerdict(m.rows.find((r) => r.id === this.ownId)?.verdict ?? null);
     this.onResults(m);
   }
 

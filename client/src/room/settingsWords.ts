@@ -10,6 +10,7 @@ import { formatNumber, KNOB_NAMES, KNOBS, knobLabel, knobSlot, NUMERIC_KNOBS, ty
 
 /** The host form's fields, as the settings paths name them. */
 export type SettingsField =
+  | 'challenge'
   | 'landscape'
   | 'roundSeconds'
   | 'startRule'
@@ -25,6 +26,7 @@ export type SettingsField =
 
 /** Names the host sees, for the fields whose name is not a knob's. */
 const FIELD_NAMES: Record<SettingsField, string> = {
+  challenge: 'Challenge',
   landscape: 'Terrain',
   roundSeconds: 'Round length',
   startRule: 'Start',

@@ -1,6 +1,8 @@
 import {
+  judgeRaceResults,
   Race,
   resumeRace,
+  type ChallengeOutcome,
   type OptimizerSpec,
   type RaceRecord,
   type RacerResult,
@@ -33,13 +35,16 @@ export interface RaceFrame {
   ranks: ReadonlyMap<string, number> | null;
 }
 
+/** A racer's result, judged against the round's challenge when it runs one (`judgeRaceResults`). */
+export type ScoredResult = RacerResult & { verdict?: ChallengeOutcome };
+
 /**
  * Results being computed, a racer at a time: `continue` works until `stop()`
  * says so and returns the ranked results once they are all done, else null.
  * A room calls it again on later event-loop turns until it has them.
  */
 export interface ScoringJob {
-  continue(stop: () => boolean): RacerResult[] | null;
+  continue(stop: () => boolean): ScoredResult[] | null;
 }
 
 /**
@@ -71,8 +76,8 @@ export interface RaceRunner {
   record(): RaceRecord;
   /** The record's events after `from`, and its tick: what a checkpoint appends. */
   recordTail(from: RecordCounts): RecordTail;
-  /** Starts computing the results (robust loss, curvature, notes). */
-  score(): ScoringJob;
+  /** Starts computing the results (robust loss, curvature, notes), judged against the challenge `challenge` when not null. */
+  score(challenge: string | null): ScoringJob;
   /** Why the race cannot go on (its worker failed on it), or null; the room then ends the round. */
   readonly failure: string | null;
   /** The room is done with this race (a worker frees it). */
@@ -106,6 +111,15 @@ export function frameOf(race: Race, withRanks: boolean): RaceFrame {
     })),
     ranks: withRanks ? new Map(race.standings().map((s) => [s.id, s.rank])) : null,
   };
+}
+
+/** Results with their verdicts (here and in a race worker). */
+export function judged(results: RacerResult[], verdicts: ReadonlyMap<string, ChallengeOutcome> | null): ScoredResult[] {
+  if (!verdicts) return results;
+  return results.map((r) => {
+    const verdict = verdicts.get(r.id);
+    return verdict ? { ...r, verdict } : r;
+  });
 }
 
 class LocalRaceRunner implements RaceRunner {
@@ -152,13 +166,14 @@ class LocalRaceRunner implements RaceRunner {
 
   dispose(): void {}
 
-  score(): ScoringJob {
-    const steps = this.race.resultsStepwise();
+  score(challenge: string | null): ScoringJob {
+    const race = this.race;
+    const steps = race.resultsStepwise();
     return {
       continue(stop) {
         for (;;) {
           const r = steps.next();
-          if (r.done) return r.value;
+          if (r.done) return judged(r.value, judgeRaceResults(challenge, race, r.value));
           if (stop()) return null;
         }
       },

@@ -2,6 +2,7 @@ import {
   checkRacerOptimizer,
   ClientMessageType,
   ErrorCode,
+  mergeRoomSettings,
   parseRoomSettings,
   RETUNE_LIMIT,
   SLOW_FIELDS_MS,
@@ -269,7 +270,11 @@ export class RoomModel {
       model.race = model.runners.resume(record);
       model.frame = model.race.frame(false);
       if (cp.phase === 'scoring')
-        model.scoring = { job: model.race.score(), reason: cp.scoringReason ?? 'the round ended', endedBy: cp.scoringEndedBy };
+        model.scoring = {
+          job: model.race.score(model.settings.challenge),
+          reason: cp.scoringReason ?? 'the round ended',
+          endedBy: cp.scoringEndedBy,
+        };
     } else if (cp.phase !== 'lobby') {
       model.phase = 'lobby'; // a phase that needs a race cannot go on without one
     }
@@ -577,7 +582,7 @@ export class RoomModel {
   private changeSettings(patch: Record<string, unknown>): Outcome<Effect> {
     const target = nextPhase(this.phase, 'settings');
     if (target === null) return refuse(ErrorCode.wrongPhase, refusalText('settings', this.phase));
-    this.applySettings({ ...this.settingsInput, ...patch });
+    this.applySettings(mergeRoomSettings(this.settingsInput, patch));
     if (this.phase === 'results') this.toLobby();
     return NONE;
   }
@@ -589,7 +594,7 @@ export class RoomModel {
     const full = this.session.refuseStart();
     if (full) return refuse(ErrorCode.wrongPhase, full);
     this.roundSeed = this.fixedSeed ?? this.random.seed();
-    const { countdownSeconds: _countdown, ...raceSettings } = this.settings;
+    const { countdownSeconds: _countdown, challenge: _challenge, ...raceSettings } = this.settings;
     this.race?.dispose();
     this.race = this.runners.start({ ...raceSettings, seed: this.roundSeed }, this.roundSeed);
     this.results = null;
@@ -804,7 +809,11 @@ export class RoomModel {
     this.phase = target;
     this.frame = this.race.frame(true);
     this.refreshRanks(this.frame);
-    this.scoring = { job: this.race.score(), reason, endedBy: event === 'end' ? 'host' : event === 'timeUp' ? 'time' : 'shutdown' };
+    this.scoring = {
+      job: this.race.score(this.settings.challenge),
+      reason,
+      endedBy: event === 'end' ? 'host' : event === 'timeUp' ? 'time' : 'shutdown',
+    };
   }
 
   private toLobby(): void {

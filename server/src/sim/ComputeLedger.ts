@@ -187,8 +187,12 @@ export class ComputeLedger implements RoomCompute {
   private price(given: RaceSettings, landscape?: LandscapeShape): Price {
     const known = this.byObject.get(given);
     if (known) return known;
-    // A room's settings carry its countdown too, which costs nothing (and the race settings parser refuses).
-    const { countdownSeconds: _countdown, ...settings } = given as RaceSettings & { countdownSeconds?: number };
+    // A room's settings carry its countdown and challenge too, which cost nothing (and the race settings parser refuses).
+    const {
+      countdownSeconds: _countdown,
+      challenge: _challenge,
+      ...settings
+    } = given as RaceSettings & { countdownSeconds?: number; challenge?: string | null };
     // The seed changes nothing in the cost; rooms that differ only by it share a price.
     const { seed: _seed, ...rest } = settings;
     const key = JSON.stringify(rest);

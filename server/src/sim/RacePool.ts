@@ -3,7 +3,6 @@ import type {
   LandscapeShape,
   OptimizerSpec,
   RaceRecord,
-  RacerResult,
   RaceSettings,
   RecordCounts,
   RecordTail,
@@ -12,7 +11,7 @@ import type {
   TrailSnapshot,
 } from '@gradient-rally/shared';
 import type { Logger } from '../logger';
-import type { RaceFrame, RaceRunner, RaceRunnerFactory, ScoringJob } from '../room/RaceRunner';
+import type { RaceFrame, RaceRunner, RaceRunnerFactory, ScoredResult, ScoringJob } from '../room/RaceRunner';
 import { BUSY_COUNT, BUSY_RACE, BUSY_SLOTS, type WorkerCommand, type WorkerReport } from './racePoolProtocol';
 
 export interface RacePoolOptions {
@@ -238,7 +237,7 @@ class WorkerRaceRunner implements RaceRunner {
   private readonly events: Pick<RaceRecord, 'racers' | 'changes' | 'removals'>;
   /** Posted commands not yet answered (a report answers the first answerable one and everything before it). */
   private unanswered: WorkerCommand[] = [];
-  private results: RacerResult[] | null = null;
+  private results: ScoredResult[] | null = null;
   private readonly trailAsks = new Map<number, { ok: (s: TrailSnapshot) => void; no: (e: Error) => void }>();
   private nextAsk = 1;
   private resumes = 0;
@@ -359,8 +358,8 @@ class WorkerRaceRunner implements RaceRunner {
     };
   }
 
-  score(): ScoringJob {
-    this.post({ op: 'score', race: this.id });
+  score(challenge: string | null): ScoringJob {
+    this.post({ op: 'score', race: this.id, challenge });
     return {
       // Results arrive from the worker; a failed race ends with none.
       continue: () => this.results ?? (this.failure ? [] : null),

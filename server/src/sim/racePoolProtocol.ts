@@ -2,14 +2,13 @@ import type {
   LandscapeShape,
   OptimizerSpec,
   RaceRecord,
-  RacerResult,
   RaceSettings,
   RecordTail,
   RoomSettings,
   Seed,
   TrailSnapshot,
 } from '@gradient-rally/shared';
-import type { RaceFrame } from '../room/RaceRunner';
+import type { RaceFrame, ScoredResult } from '../room/RaceRunner';
 
 /**
  * The messages between the main thread and a race worker (`raceWorker.ts`).
@@ -30,7 +29,8 @@ export type WorkerCommand =
   /** A frame without ticking (with ranks), answered with a frame. */
   | { op: 'frame'; race: number }
   | { op: 'trails'; race: number; ask: number }
-  | { op: 'score'; race: number }
+  /** Results, judged against the challenge when not null. */
+  | { op: 'score'; race: number; challenge: string | null }
   | { op: 'drop'; race: number }
   /** Parse room settings here (a network's landscape is built, its center trained): answered with `settings`. `race` is 0. */
   | { op: 'settings'; race: 0; ask: number; input: Record<string, unknown> };
@@ -42,7 +42,7 @@ export type WorkerReport =
   /** A started or resumed race is ready: the head of its record (what `Race.record()` holds besides the events). */
   | { op: 'ready'; race: number; settings: RaceSettings; seed: Seed; frame: RaceFrame; tail: RecordTail }
   | { op: 'trails'; race: number; ask: number; snapshot: TrailSnapshot }
-  | { op: 'results'; race: number; results: RacerResult[]; frame: RaceFrame; tail: RecordTail }
+  | { op: 'results'; race: number; results: ScoredResult[]; frame: RaceFrame; tail: RecordTail }
   /** A command the race refused (a `SpecError`: e.g. a start where the loss is not finite); the race goes on. */
   | { op: 'refused'; race: number; command: string; message: string }
   /** The race cannot go on (a record that does not replay, a bug): the room ends the round. */

@@ -7,8 +7,8 @@
  * main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseRoomSettings, Race, resumeRaceStepwise, SpecError, type RacerResult, type RecordCounts } from '@gradient-rally/shared';
-import { frameOf } from '../room/RaceRunner';
+import { judgeRaceResults, parseRoomSettings, Race, resumeRaceStepwise, SpecError, type RecordCounts } from '@gradient-rally/shared';
+import { frameOf, judged } from '../room/RaceRunner';
 import { BUSY_COUNT, BUSY_RACE, type RaceWorkerData, type WorkerCommand, type WorkerReport } from './racePoolProtocol';
 
 /** Longest piece of sliced work (replay, results) before the worker looks at its other races. */
@@ -174,7 +174,7 @@ function handle(cmd: WorkerCommand): void {
         sliced(id, h, () => {
           const r = steps.next();
           if (!r.done) return false;
-          const results: RacerResult[] = r.value;
+          const results = judged(r.value, judgeRaceResults(cmd.challenge, race, r.value));
           post({ op: 'results', race: id, results, frame: frameOf(race, true), tail: tailOf(h, race) });
           return true;
         });

@@ -139,9 +139,13 @@ export function judgeResult(
   result: RacerResult,
   settings: RaceSettings,
   landscape: Landscape,
+  /** Where this racer started (a race record's join), when the start rule is not 'shared'. */
+  racerStart?: readonly number[],
+  /** Values the goal memoises (`ChallengeEvidence.memo`): a caller judging many rows may pass ones that do not depend on the row. */
+  memo: Map<string, unknown> = new Map(),
 ): ChallengeOutcome | null {
   if (challenge.goal.needs !== 'result') return null;
-  const start = settings.startRule.kind === 'shared' ? settings.startRule.point : result.endPoint;
+  const start = settings.startRule.kind === 'shared' ? settings.startRule.point : racerStart ? Array.from(racerStart) : result.endPoint;
   const evidence: ChallengeEvidence = {
     challenge,
     setup: { optimizer: result.optimizer as unknown as ChallengeSetup['optimizer'] },
@@ -150,7 +154,7 @@ export function judgeResult(
     landscape,
     you: result,
     start: start.length === landscape.dim ? start : result.endPoint,
-    memo: new Map(),
+    memo,
   };
   return judge(challenge.goal, challenge.goal.measure(evidence));
 }

@@ -15,6 +15,12 @@
  *   judgeResult(challenge, resultRow, settings, landscape): ChallengeOutcome | null   // a class round's row
  *   challengeSettings(challenge, setup, seed): RaceSettings   checkSetup(challenge, setup)   attemptStart(…)
  *   challengeRoomSettings(challenge): settings JSON a host applies to run it as a round (with `challenge: id`)
+ *   classRoundRefusal(challenge): string | null     // why it is judged in solo only (a 'run' goal, a network choice, damping)
+ *   classRoundChallenges()                          // those a host can run as a round
+ *   mergeRoomSettings(current, patch)               // the server's merge: a challenge applies its round; changing a field of it clears it
+ *   checkRoomChallenge(input, path)                 // parseRoomSettings' check of `challenge` (fills its round in)
+ *   judgeClassRound(challenge, results, settings, landscape, starts): Map<id, ChallengeOutcome>   passedText(verdicts)
+ *   judgeRaceResults(id | null, race, results)      // the same, where a room's race computed its results
  *   challengePicture(kind, attempt): PictureData    // what the client draws after success
  *   sliceMapSpec(spec), raceSpaceNote(landscape)   // the slice a network attempt is drawn on, and what its racer there is
  *   curveTrainingOf(evidence): { steps, lr, seed }  // the Bézier training a goal judges (a worker trains it; finish({ bezier }))
@@ -44,6 +50,17 @@ export {
   checkAttemptSeed,
   ATTEMPT_SEED_RANGE,
 } from './challengeSettings';
+export {
+  CHALLENGE_ROUND_FIELDS,
+  challengeRoomSettings,
+  checkRoomChallenge,
+  classRoundChallenges,
+  classRoundRefusal,
+  judgeClassRound,
+  judgeRaceResults,
+  mergeRoomSettings,
+  passedText,
+} from './classRound';
 export {
   challengePicture,
   lineSearchTrace,

@@ -25,7 +25,8 @@ const specObject = z.object({ kind: z.string().min(1).max(40) }).catchall(jsonVa
 /**
  * Host settings travel as plain JSON, partial, and are validated whole by
  * `parseRoomSettings` after the room merges them over its current settings
- * (field names: those of `parseRaceSettings` plus `countdownSeconds`), so the
+ * (field names: those of `parseRaceSettings` plus `countdownSeconds` and
+ * `challenge`; the merge is `mergeRoomSettings`), so the
  * client can check them with the very same function.
  */
 const settingsObject = z.record(z.string().max(40), jsonValue);

@@ -32,7 +32,7 @@
  * | `setKnobs`        | `{ optimizer: OptimizerSpec JSON }`       | player; lobby, or live during the race (rate-limited, each change recorded with its tick) |
  * | `chooseStart`     | `{ point: [x, y] }`                       | player; before their race starts, start rule `choose` |
  * | `requestSnapshot` | `{}`                                      | anyone; answered with `snapshot` |
- * | `host:settings`   | `{ secret, settings }` (room settings JSON, partial) | host; lobby or results (merged over the current settings, then validated whole by `parseRoomSettings`) |
+ * | `host:settings`   | `{ secret, settings }` (room settings JSON, partial) | host; lobby or results (merged over the current settings by `mergeRoomSettings`, then validated whole by `parseRoomSettings`; `challenge: id` applies a challenge's round) |
  * | `host:start`      | `{ secret }`                              | host; lobby or results → countdown → race |
  * | `host:pause`      | `{ secret }`                              | host; race |
  * | `host:resume`     | `{ secret }`                              | host; race (paused) |

@@ -133,6 +133,8 @@ export const raceSettingsSchema = z.object({
 /** What the room plays with: the race settings plus the countdown (`parseRoomSettings`). */
 export const roomSettingsSchema = raceSettingsSchema.extend({
   countdownSeconds: num.min(COUNTDOWN_SECONDS_RANGE[0]).max(COUNTDOWN_SECONDS_RANGE[1]),
+  /** The challenge this round runs (its id; `challengeRoomSettings`), or null. */
+  challenge: z.string().max(80).nullable().default(null),
 });
 export type RoomSettings = z.infer<typeof roomSettingsSchema>;
 
@@ -218,5 +220,15 @@ export const resultRowSchema = racerResultSchema.extend({
   name: z.string(),
   /** Knob changes this player made during the round. */
   knobChanges: int.min(0),
+  /** In a challenge round: the row judged against the challenge's goal (`judgeClassRound`). */
+  verdict: z
+    .object({
+      pass: z.boolean(),
+      stars: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
+      value: num.nullable(),
+      valueText: z.string(),
+      summary: z.string(),
+    })
+    .optional(),
 });
 export type ResultRow = z.infer<typeof resultRowSchema>;

@@ -36,6 +36,13 @@ export const RESULT_COLUMNS: readonly Column[] = Object.freeze<Column[]>([
   ['note', (r) => r.note],
 ]);
 
+/** A challenge round's verdict on each row (`ResultRow.verdict`): written only when the round ran a challenge. */
+export const CHALLENGE_COLUMNS: readonly Column[] = Object.freeze<Column[]>([
+  ['goal_passed', (r) => (r.verdict ? r.verdict.pass : undefined)],
+  ['goal_stars', (r) => r.verdict?.stars],
+  ['goal_value', (r) => r.verdict?.value],
+]);
+
 /** Text a spreadsheet would evaluate as a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -47,10 +54,11 @@ export function csvCell(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Results as CSV: a header, then one row per player in rank order, CRLF line ends. */
+/** Results as CSV: a header, then one row per player in rank order, CRLF line ends (a challenge round adds its goal's columns). */
 export function resultsToCsv(rows: readonly ResultRow[]): string {
-  const lines = [RESULT_COLUMNS.map(([header]) => header).join(',')];
-  for (const r of rows) lines.push(RESULT_COLUMNS.map(([, cell]) => csvCell(cell(r))).join(','));
+  const columns = rows.some((r) => r.verdict) ? [...RESULT_COLUMNS, ...CHALLENGE_COLUMNS] : RESULT_COLUMNS;
+  const lines = [columns.map(([header]) => header).join(',')];
+  for (const r of rows) lines.push(columns.map(([, cell]) => csvCell(cell(r))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
