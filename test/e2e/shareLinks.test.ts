@@ -128,6 +128,8 @@ describe('shared links', () => {
     await expect.poll(() => page.getByLabel('Momentum').inputValue()).toBe('0.5');
     expect(Number(await page.getByLabel('Learning rate').inputValue())).toBeLessThan(99);
     await expect.poll(() => page.getByRole('button', { name: 'Run', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 30_000 }).toContain('Loss');
+    await framesPainted(page);
     await screenshot(page, 'share-bad-link');
 
     // A formula that cannot be drawn: the first terrain, and the reason.
@@ -155,6 +157,9 @@ describe('shared links', () => {
     await expect.poll(() => page.getByLabel('Momentum').inputValue()).toBe('0.9');
     await expect.poll(() => page.locator('.link-fixed').textContent(), { timeout: 20_000 }).toContain('Learning rate: 0.002');
     await expect.poll(() => page.getByText(/^Ready: SGD, lr 0\.002, momentum 0\.9/).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 30_000 }).toContain('Loss');
+    await framesPainted(page);
+    await screenshot(page, 'share-challenge-pinned');
     // A value the challenge fixes is refused by name.
     await page.goto(`${url}/?challenge=rosenbrock-momentum&noise=1&lr=0.002`);
     await expect.poll(() => page.getByRole('alert').filter({ hasText: '“noise”' }).textContent(), { timeout: 20_000 }).toContain('fixed');

@@ -1,6 +1,7 @@
 import {
   landmarksOf,
   analyze,
+  clampKnob,
   createLandscape,
   DEFAULT_PRESET,
   describeOptimizer,
@@ -317,7 +318,10 @@ export class SoloView {
       info.kind === 'expression'
         ? `Your own terrain: f(x, y) = ${info.formula}. Nobody has marked its minima: run optimizers from the same start and compare where they settle.`
         : `${info.lesson}${info.formula ? ` f = ${info.formula}` : ''}`;
-    this.knobs = pinHiddenKnobs(optimizerSpecToKnobs(this.settings.defaultOptimizer), this.pinned, this.hidden);
+    // A link's hidden knobs go with the player to another terrain, inside that terrain's ranges (they cannot be turned there).
+    const knobs = pinHiddenKnobs(optimizerSpecToKnobs(this.settings.defaultOptimizer), this.pinned, this.hidden);
+    for (const k of NUMERIC_KNOBS) knobs[k] = clampKnob(this.settings.knobRanges, k, knobs[k]);
+    this.knobs = knobs;
     this.knobsPanel.setLimits(this.limits());
     this.knobsPanel.setValues(this.knobs);
     this.showContrast();

@@ -14,7 +14,7 @@ export type { Mode };
  * a second tab of the hosting browser opens as its projector view),
  * `/?host=CODE&watch` that projector view,
  * `/?solo` the sandbox, `/?challenges` the list of guided challenges,
- * `/?challenge=ID` one challenge, `/?library=ID` a terrain another instructor shared.
+ * `/?challenge=ID` one challenge (both may carry a shared setup and `hide=`, see share/setupLink.ts), `/?library=ID` a terrain another instructor shared.
  *
  * Screens see it only as a `ScreenShell` (slots, status setters, address) and
  * reach other screens through the bus's `navigate` event.
