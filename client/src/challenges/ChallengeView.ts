@@ -330,7 +330,7 @@ export class ChallengeView {
 
   private reset(): void {
     this.pause();
-    this.link.follow(this.knobs, this.extras.start);
+    this.knobs = this.link.follow(this.knobs, this.extras.start);
     this.attempt = undefined;
     this.stage.model.racers.clear();
     this.chart.reset();

@@ -6,6 +6,7 @@ import {
   encodeChallengeLink,
   fixedByLinkText,
   linkProblemsText,
+  pinHiddenKnobs,
   type ChallengeLink,
   type LinkControl,
 } from './setupLink';
@@ -57,8 +58,13 @@ export class ChallengeLinking {
     return this.opened.hidden.filter((c): c is KnobName | 'optimizer' => c !== 'terrain' && c !== 'start');
   }
 
-  /** The student changed the setup: the address bar follows, and the share panel offers what is on screen. */
-  follow(knobs: KnobValues, start: [number, number] | undefined): void {
+  /**
+   * The student changed the setup (a knob, a start, a hint's setting): returns the knobs with the link's
+   * hidden ones kept at the link's values (so the line saying they are fixed stays true); the address bar
+   * follows, and the share panel offers what is on screen.
+   */
+  follow(turned: KnobValues, start: [number, number] | undefined): KnobValues {
+    const knobs = pinHiddenKnobs(turned, this.opened.knobs, this.opened.hidden);
     this.current = { knobs, hidden: this.opened.hidden, ...(start ? { start } : {}) };
     const c = this.ch.controls;
     const offered: { control: LinkControl; label: string }[] = [
@@ -71,6 +77,7 @@ export class ChallengeLinking {
     this.share.setControls(offered.filter((o) => !this.hides(o.control)));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.writeAddress(), ADDRESS_DELAY_MS);
+    return knobs;
   }
 
   private query(extra: readonly LinkControl[]): string {
