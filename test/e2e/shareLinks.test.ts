@@ -149,14 +149,20 @@ describe('shared links', () => {
       .toContain('Beat Adam with momentum alone');
     await expect.poll(() => page.getByLabel('Learning rate').isVisible(), { timeout: 20_000 }).toBe(true);
 
-    await page.goto(`${url}/?challenge=rosenbrock-momentum&lr=0.002&momentum=0.9&hide=lr`);
+    await page.goto(`${url}/?challenge=rosenbrock-momentum&lr=0.0015&momentum=0.5&hide=lr`);
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 })
       .toContain('Beat Adam with momentum alone');
     await expect.poll(() => page.getByLabel('Learning rate').count()).toBe(0);
-    await expect.poll(() => page.getByLabel('Momentum').inputValue()).toBe('0.9');
-    await expect.poll(() => page.locator('.link-fixed').textContent(), { timeout: 20_000 }).toContain('Learning rate: 0.002');
-    await expect.poll(() => page.getByText(/^Ready: SGD, lr 0\.002, momentum 0\.9/).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByLabel('Momentum').inputValue()).toBe('0.5');
+    await expect.poll(() => page.locator('.link-fixed').textContent(), { timeout: 20_000 }).toContain('Learning rate: 0.0015');
+    await expect.poll(() => page.getByText(/^Ready: SGD, lr 0\.0015, momentum 0\.5/).isVisible(), { timeout: 20_000 }).toBe(true);
+    // The last hint's setting (lr 0.002, momentum 0.9) turns what is shown; the hidden learning rate stays the link's.
+    await page.getByRole('button', { name: 'Show a hint' }).click();
+    await page.getByRole('button', { name: 'Show hint 2 of 3' }).click();
+    await page.getByRole('button', { name: 'Show hint 3 of 3' }).click();
+    await page.getByRole('button', { name: 'Use this setting' }).click();
+    await expect.poll(() => page.getByText(/^Ready: SGD, lr 0\.0015, momentum 0\.9/).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.locator('#legend').textContent(), { timeout: 30_000 }).toContain('Loss');
     await framesPainted(page);
     await screenshot(page, 'share-challenge-pinned');
