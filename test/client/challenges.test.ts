@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChallengeAttempt, challengeCatalogue, challengeSettings, knobsForKind } from '@gradient-rally/shared';
+import { ChallengeAttempt, challengeCatalogue, challengeSettings, knobsForKind, raceSpaceNote, sliceMapSpec } from '@gradient-rally/shared';
 import {
   controlsFromHint,
   knobsOfSetup,
@@ -17,6 +17,8 @@ describe('challenge controls → setup', () => {
       ...challengeCatalogue()
         .slice(0, 15)
         .map((c) => c.id),
+      'beyond-the-slice',
+      'shape-of-a-path',
       'deep-and-vanishing',
       'just-the-right-size',
       'keep-the-weights-small',
@@ -35,6 +37,17 @@ describe('challenge controls → setup', () => {
     expect(setupFromControls(ch, settings, knobs, {}).network).toEqual({ activation: 'sigmoid', init: 'xavier' });
     const scaled = setupFromControls(ch, settings, knobs, { network: { activation: 'tanh', initScale: 3 } });
     expect(() => new ChallengeAttempt(ch, scaled, 1)).toThrow(/network\.initScale/);
+  });
+
+  it('the slice ⇄ every-weight control reaches the attempt, and the map drawn is the same slice either way', () => {
+    const ch = playable.find((c) => c.id === 'beyond-the-slice')!;
+    const settings = challengeSettings(ch, ch.initial, 1);
+    const knobs = knobsOfSetup(ch.initial);
+    const onSlice = new ChallengeAttempt(ch, setupFromControls(ch, settings, knobs, {}), 4);
+    const every = new ChallengeAttempt(ch, setupFromControls(ch, settings, knobs, { network: { slice: false } }), 4);
+    expect([onSlice.landscape.dim, every.landscape.dim]).toEqual([2, 42]);
+    expect(sliceMapSpec(every.settings.landscape)).toEqual(onSlice.settings.landscape);
+    expect(raceSpaceNote(every.landscape)).toContain('the other 40 directions');
   });
 
   it.each(playable.map((c) => [c.id, c] as const))(

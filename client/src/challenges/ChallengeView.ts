@@ -31,6 +31,7 @@ import type { ScreenShell } from '../ui/ScreenShell';
 import { ChallengeLinking } from '../share/ChallengeLinking';
 import { loadProgress, recordPass, saveProgress, starsText } from './challengeProgress';
 import { barsPictureView } from './BarsPictureView';
+import { RaceSpacePanel } from './RaceSpacePanel';
 import { type ChallengeExtras, controlsFromHint, dampingOf, networkOf, playableInBrowser, setupFromControls } from './challengeSetup';
 import { terrainPictureView } from './TerrainPictureView';
 import './challenges.css';
@@ -83,6 +84,8 @@ export class ChallengeView {
   private startWeightNorm = 0;
   /** Networks: the gradient of each layer at the start of the next run, so a choice shows its effect before running. */
   private readonly gradientsPanel: HTMLElement | undefined;
+  /** 'Beyond the slice': race on the slice or on every weight, the map staying the slice. */
+  private readonly raceSpace: RaceSpacePanel | undefined;
   /** The terrain spec the arena shows (a network challenge draws each attempt's own network). */
   private shownSpec = '';
   private readonly speed = h(
@@ -188,6 +191,13 @@ export class ChallengeView {
       this.networkNumbers.set(key, input);
     }
     if (ch.pictures.includes('layer-norms')) this.gradientsPanel = h('section', { class: 'panel', 'aria-label': 'Layer gradients' });
+    if (c.network?.slice) {
+      const nParams = (createLandscape({ ...ch.landscape, slice: false } as typeof ch.landscape) as MlpLandscape).network.nParams;
+      this.raceSpace = new RaceSpacePanel(nParams, this.extras.network?.slice ?? true, (slice) => {
+        this.extras = { ...this.extras, network: { ...this.extras.network, slice } };
+        this.reset();
+      });
+    }
 
     const index = challengeCatalogue().indexOf(ch);
     shell.setPhase(`Challenge ${index + 1} of ${challengeCatalogue().length}`);
@@ -240,6 +250,7 @@ export class ChallengeView {
         startNote,
         this.status,
       ),
+      this.raceSpace?.element,
       this.networkSelects.size || this.networkNumbers.size
         ? h(
             'section',
@@ -346,6 +357,7 @@ export class ChallengeView {
     }
     this.attempt = attempt;
     this.showAttemptTerrain(attempt);
+    this.raceSpace?.show(attempt);
     this.showGradients(attempt);
     this.startWeightNorm = this.weightNormOf(attempt);
     this.showWeightNorm();
@@ -358,11 +370,13 @@ export class ChallengeView {
 
   /** Networks: the arena draws this attempt's own network (each choice and each run's seed builds a different one). */
   private showAttemptTerrain(a: ChallengeAttempt): void {
-    const spec = JSON.stringify(a.settings.landscape);
+    // Racing on every weight or on the slice, 'Beyond the slice' draws the same slice.
+    const map = this.raceSpace?.mapOf(a) ?? { spec: a.settings.landscape, landscape: a.landscape };
+    const spec = JSON.stringify(map.spec);
     if (spec === this.shownSpec) return;
     this.shownSpec = spec;
-    this.stage.model.landmarks = landmarksOf(a.landscape.info);
-    void this.stage.showLandscape(a.settings.landscape, a.landscape.info.bounds);
+    this.stage.model.landmarks = landmarksOf(map.landscape.info);
+    void this.stage.showLandscape(map.spec, map.landscape.info.bounds);
   }
 
   /** ‖w‖ over the network's real weights where the racer is now (0 on a 2-D terrain). */
@@ -434,6 +448,7 @@ export class ChallengeView {
       const v = a.you;
       this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.`;
       this.showWeightNorm();
+      this.raceSpace?.show(a);
       this.updateDiagnostics();
       if (!going) {
         this.pause();
@@ -481,7 +496,7 @@ export class ChallengeView {
         h('p', { class: 'challenge-explanation' }, this.ch.explanation),
         ...this.terrainPictures(a),
         ...this.barPictures(a),
-        h('p', { class: 'note' }, this.pictureNote()),
+        h('p', { class: 'note' }, this.pictureNote(a)),
         chart.element,
       );
       if (next)
@@ -501,9 +516,9 @@ export class ChallengeView {
     this.result.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }
 
-  /** The challenge's pictures drawn on a terrain (path, eigen-directions, line-search trials), each computed by shared from this run. */
+  /** The challenge's pictures drawn on a terrain (path, eigen-directions, line-search trials, a network path's own PCA plane), each computed by shared from this run. */
   private terrainPictures(a: ChallengeAttempt): HTMLElement[] {
-    const kinds = this.ch.pictures.filter((k) => k === 'path' || k === 'eigen' || k === 'trials');
+    const kinds = this.ch.pictures.filter((k) => k === 'path' || k === 'eigen' || k === 'trials' || k === 'pca-plane');
     // Every terrain picture draws the path: with none listed, the path alone (on a 2-D terrain; a network's path stays on the big map).
     if (!kinds.length && a.landscape.dim > 2) return [];
     return (kinds.length ? kinds : (['path'] as const)).map((k) => terrainPictureView(challengePicture(k, a) as TerrainPicture));
@@ -515,9 +530,9 @@ export class ChallengeView {
   }
 
   /** Where to look at the pictures of this run. */
-  private pictureNote(): string {
+  private pictureNote(a: ChallengeAttempt): string {
     const parts = [
-      this.ch.networkPerSeed
+      a.landscape.dim > 2
         ? 'The big map shows the loss on a plane through the starting network, and your racer where it projects onto that plane (training moves every one of the network’s weights, many more directions than the map’s two).'
         : 'Your path also stays drawn on the big terrain map, from the start marker to where the racer ended.',
     ];
@@ -550,6 +565,7 @@ export class ChallengeView {
               if (this.dampingInput) this.dampingInput.value = String(extras.damping ?? 0);
               for (const [key, select] of this.networkSelects) select.value = String(extras.network?.[key] ?? '');
               for (const [key, input] of this.networkNumbers) input.value = String(extras.network?.[key] ?? '');
+              this.raceSpace?.setSlice(extras.network?.slice ?? true);
               this.startButton.hidden = !this.ch.controls.start || extras.start === this.ch.initial.start;
               this.reset();
             },

@@ -30,12 +30,18 @@ export interface ChallengeExtras {
 
 /**
  * Network challenges the browser plays: those whose controls and pictures it
- * draws (activation, initialisation and its scale, weight decay λ,
- * per-layer gradients, ‖w‖ as it trains, the loss curve) and whose explanation is measured sentence by sentence
+ * draws (the slice or every weight, activation, initialisation and its scale, weight decay λ,
+ * per-layer gradients, ‖w‖ as it trains, the path on its own PCA plane, the loss curve) and whose explanation is measured sentence by sentence
  * (test/shared/challenges/network*.challenges.test.ts). The others wait for
- * their views (spectra, the PCA plane, the Bézier barrier) and measurements.
+ * their views (spectra, the Bézier barrier) and measurements.
  */
-const NETWORK_CHALLENGES_PLAYABLE: ReadonlySet<string> = new Set(['deep-and-vanishing', 'just-the-right-size', 'keep-the-weights-small']);
+const NETWORK_CHALLENGES_PLAYABLE: ReadonlySet<string> = new Set([
+  'beyond-the-slice',
+  'shape-of-a-path',
+  'deep-and-vanishing',
+  'just-the-right-size',
+  'keep-the-weights-small',
+]);
 
 /**
  * Challenges the browser can play today: every one on a 2-D terrain, and the

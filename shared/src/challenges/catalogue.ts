@@ -540,8 +540,8 @@ const networkSlice = define({
     { text: 'Race on every weight with SGD at lr 1.', try: { optimizer: sgd(1), network: { slice: false } } },
   ],
   explanation:
-    'The slice is a plane through the starting network along two random directions: a racer on it changes only two numbers, and the lowest loss anywhere on that plane is above 0.1. ' +
-    'The network has 42 weights; racing on all of them, SGD at lr 1 brings the loss below 0.01. ' +
+    'The slice is a plane through the starting network along two random directions: a racer on it changes only two numbers, and in nearly every network the lowest loss anywhere on that plane is above 0.1. ' +
+    'The network has 42 weights and biases; racing on all of them, SGD at lr 1 brings the loss below 0.01. ' +
     'A slice is a picture of the loss, not the space the network trains in.',
   pictures: ['path', 'loss-curve'],
   goal: finalLoss([0.1, 0.01, 0.003]),
@@ -591,8 +591,9 @@ const pcaPath = define({
     { text: 'Try SGD at lr 1.', try: { optimizer: sgd(1) } },
   ],
   explanation:
-    'The map is a plane through the starting network along two random directions, and the path through 114 weights hardly shows on it: the racer seems to barely move. ' +
-    'The plane of the path’s own two principal directions (Li et al. 2018) shows it whole: those two directions hold over 95 % of the path’s spread.',
+    'The map is a plane through the starting network along two random directions, and the path through 114 weights and biases hardly shows on it: that plane holds less than a tenth of the path’s spread, so the racer seems to barely move. ' +
+    'The plane of the path’s own two principal directions (Li et al. 2018) shows it whole: with SGD at lr 1, with momentum or with Adam, those two directions hold over 95 % of the path’s spread. ' +
+    'At lr 3 or more the path spreads over more directions, and they hold less.',
   pictures: ['pca-plane', 'path'],
   goal: secondsToTarget(0.01, [10, 4, 2]),
 });

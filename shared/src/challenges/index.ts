@@ -16,6 +16,7 @@
  *   challengeSettings(challenge, setup, seed): RaceSettings   checkSetup(challenge, setup)   attemptStart(…)
  *   challengeRoomSettings(challenge): settings JSON a host applies to run it as a round (with `challenge: id`)
  *   challengePicture(kind, attempt): PictureData    // what the client draws after success
+ *   sliceMapSpec(spec), raceSpaceNote(landscape)   // the slice a network attempt is drawn on, and what its racer there is
  */
 export { IDEAS, IDEA_IDS, type IdeaId } from './ideas';
 export {
@@ -51,3 +52,4 @@ export {
   type BarsPicture,
 } from './pictures';
 export { weightNorm, endBasin, gradientBalance, referenceRun } from './goals';
+export { raceSpaceNote, sliceMapSpec, SLICE_RACE_NOTE } from './raceSpace';

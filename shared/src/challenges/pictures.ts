@@ -5,7 +5,7 @@ import type { PresetOptimizer } from '../landscapes/preset';
 import { hessianEigenvaluesLanczos, smoothSpectralDensity, spectralDensity } from '../mlp/curvature';
 import { layerGradientNorms } from '../mlp/layerGradients';
 import type { MlpLandscape } from '../mlp/MlpLandscape';
-import { trajectoryPlane } from '../mlp/trajectoryPlane';
+import { planeShareOfPath, trajectoryPlane } from '../mlp/trajectoryPlane';
 import { createOptimizer } from '../optimizers/Optimizer';
 import { Rng } from '../random/Rng';
 import type { PictureKind } from './Challenge';
@@ -224,6 +224,11 @@ function layerNormsPicture(a: ChallengeAttempt): BarsPicture {
   };
 }
 
+/** "2 %", or "under 1 %" where rounding would say 0. */
+function percentText(share: number): string {
+  return share < 0.005 ? 'under 1 %' : `${Math.round(100 * share)} %`;
+}
+
 function pcaPicture(a: ChallengeAttempt): TerrainPicture {
   const L = a.landscape;
   const { plane, explained } = trajectoryPlane(a.pathByTick);
@@ -261,10 +266,13 @@ function pcaPicture(a: ChallengeAttempt): TerrainPicture {
     }
   }
   const pct = Math.round(100 * (explained[0] + explained[1]));
+  // The map's random plane, measured the same way: what the arena could show of this path.
+  const onMap = (L as MlpLandscape).plane ? planeShareOfPath((L as MlpLandscape).plane, a.pathByTick) : null;
+  const mapText = onMap === null ? '' : ` The map’s random plane holds ${percentText(onMap)}.`;
   return {
     kind: 'terrain',
     title: 'Your path on its own principal plane',
-    caption: `The loss on the plane of the path’s two principal directions, which hold ${pct} % of its spread (${Math.round(100 * explained[0])} % and ${Math.round(100 * explained[1])} %).`,
+    caption: `The loss on the plane of the path’s two principal directions, which hold ${pct} % of its spread (${Math.round(100 * explained[0])} % and ${Math.round(100 * explained[1])} %).${mapText}`,
     bounds,
     n,
     values,

@@ -48,7 +48,7 @@ export { tridiagonalEigen } from './tridiagonalEigen';
 export { evaluateClassifier, decisionBoundaryGrid } from './generalisation';
 export { linearInterpolationLoss, trainBezierPath, type PathLoss, type BezierOptions, type BezierPath } from './connectivity';
 export { PlaneProjection } from './PlaneProjection';
-export { trajectoryPlane } from './trajectoryPlane';
+export { planeShareOfPath, trajectoryPlane } from './trajectoryPlane';
 // Fast kernels (WebAssembly SIMD, generated per network shape): the slice loss
 // grid by row ranges (for worker pools) and a fused minibatch Adam step.
 export {

@@ -81,3 +81,36 @@ export function trajectoryPlane(
   }
   return { plane: new PlaneProjection(center, first.v, second.v), explained: [first.value / total, second.value / total] };
 }
+
+/**
+ * The share of a path's spread a plane holds: Σ‖P(θ_i − θ_n)‖² over
+ * Σ‖θ_i − θ_n‖², with θ_n the path's last point and P the orthogonal
+ * projection onto the plane's directions. It is the measure
+ * `trajectoryPlane`'s `explained` adds up, so the map's random plane and
+ * the path's own principal plane compare directly (challenge 'shape-of-a-path').
+ * 0 for a path that never moved.
+ *
+ * @example
+ *   planeShareOfPath(landscape.plane, attempt.pathByTick); // 0.02: the map shows 2 % of the path
+ */
+export function planeShareOfPath(plane: PlaneProjection, points: readonly ArrayLike<number>[]): number {
+  const dim = plane.center.length;
+  if (points.length === 0) return 0;
+  const ab = new Float64Array(2);
+  const last = points[points.length - 1];
+  const liftedLast = new Float64Array(dim);
+  plane.projectInto(last, ab);
+  plane.liftInto(ab[0], ab[1], liftedLast);
+  const lifted = new Float64Array(dim);
+  let total = 0;
+  let held = 0;
+  for (const p of points) {
+    plane.projectInto(p, ab);
+    plane.liftInto(ab[0], ab[1], lifted);
+    for (let q = 0; q < dim; q++) {
+      total += (p[q] - last[q]) ** 2;
+      held += (lifted[q] - liftedLast[q]) ** 2;
+    }
+  }
+  return total > 0 ? held / total : 0;
+}

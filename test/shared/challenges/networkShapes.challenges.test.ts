@@ -9,7 +9,8 @@
  * 'deep-and-vanishing' is played in the browser, so its task, hints and
  * explanation are measured here sentence by sentence (over 50 networks, one
  * per attempt seed, with the challenge's own landscape for each choice).
- * The other three are not offered by the client until theirs are.
+ * 'beyond-the-slice' and 'shape-of-a-path' are played too; theirs are measured
+ * in networkSpace.challenges.test.ts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChallengeAttempt, layerGradientNorms, type ChallengeSetup, type MlpLandscape } from '@gradient-rally/shared';
