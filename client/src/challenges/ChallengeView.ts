@@ -30,20 +30,13 @@ import { field, h } from '../ui/elements';
 import { KnobsPanel } from '../ui/KnobsPanel';
 import { LossChart } from '../ui/LossChart';
 import type { ScreenShell } from '../ui/ScreenShell';
+import { ChallengeLinking } from '../share/ChallengeLinking';
 import { loadProgress, recordPass, saveProgress, starsText } from './challengeProgress';
 import { barsPictureView } from './BarsPictureView';
 import { RaceSpacePanel } from './RaceSpacePanel';
 import { CurvePanel } from './CurvePanel';
 import { curvesPictureView } from './CurvesPictureView';
-import {
-  type ChallengeExtras,
-  controlsFromHint,
-  dampingOf,
-  knobsOfSetup,
-  networkOf,
-  playableInBrowser,
-  setupFromControls,
-} from './challengeSetup';
+import { type ChallengeExtras, controlsFromHint, dampingOf, networkOf, playableInBrowser, setupFromControls } from './challengeSetup';
 import { terrainPictureView } from './TerrainPictureView';
 import './challenges.css';
 
@@ -110,9 +103,9 @@ export class ChallengeView {
   );
 
   /** Opens a challenge by id; an unknown or not-yet-playable id shows a message and a way to the list. */
-  static open(shell: ScreenShell, id: string): ChallengeView | undefined {
+  static open(shell: ScreenShell, id: string, search = ''): ChallengeView | undefined {
     const ch = challengeById(id);
-    if (ch && playableInBrowser(ch)) return new ChallengeView(shell, ch);
+    if (ch && playableInBrowser(ch)) return new ChallengeView(shell, ch, search);
     shell.setLayout('landing');
     shell.screen.append(
       h(
@@ -132,14 +125,24 @@ export class ChallengeView {
     return undefined;
   }
 
+  /** The link's setup, hidden controls, notice and share panel (`share/ChallengeLinking.ts`). */
+  private readonly link: ChallengeLinking;
+
   private constructor(
     shell: ScreenShell,
     private readonly ch: Challenge,
+    search: string,
   ) {
     document.body.classList.add('challenge-screen');
     this.settings = challengeSettings(ch, ch.initial, 1);
-    this.knobs = knobsOfSetup(ch.initial);
-    this.extras = { start: ch.initial.start, damping: dampingOf(ch.initial), network: networkOf(ch, ch.initial), curve: ch.initial.curve };
+    this.link = new ChallengeLinking(shell, ch, search);
+    this.knobs = this.link.opened.knobs;
+    this.extras = {
+      start: this.link.opened.start ?? ch.initial.start,
+      damping: dampingOf(ch.initial),
+      network: networkOf(ch, ch.initial),
+      curve: ch.initial.curve,
+    };
     const stage = (this.stage = shell.arena());
     stage.model.racers.clear();
     stage.model.diagnostics = undefined;
@@ -151,6 +154,7 @@ export class ChallengeView {
         locked: this.settings.lockedKnobs,
         mlp: (ch.landscape as { kind: string }).kind === 'mlp',
         hideLocked: true,
+        hidden: this.link.hiddenKnobs,
       },
       this.knobs,
       (k) => this.onKnobs(k),
@@ -242,10 +246,12 @@ export class ChallengeView {
     );
     this.result.hidden = true;
     this.startButton.hidden = true;
-    const startNote = c.start
-      ? h('p', { class: 'note' }, 'Tap or click the terrain to choose where your racer starts.', ' ', this.startButton)
-      : undefined;
+    const startNote =
+      c.start && !this.link.hides('start')
+        ? h('p', { class: 'note' }, 'Tap or click the terrain to choose where your racer starts.', ' ', this.startButton)
+        : undefined;
     const panels: (HTMLElement | undefined)[] = [
+      this.link.notice,
       this.result,
       h(
         'section',
@@ -299,17 +305,21 @@ export class ChallengeView {
       ),
       this.diagnostics.element,
       this.chart.element,
+      this.link.share.element,
     ];
     shell.side.replaceChildren(...panels.filter((p): p is HTMLElement => p !== undefined));
     shell.setHint(
-      c.start ? 'Tap the terrain to choose your start. Drag to pan, pinch or scroll to zoom.' : 'Drag to pan, pinch or scroll to zoom.',
+      c.start && !this.link.hides('start')
+        ? 'Tap the terrain to choose your start. Drag to pan, pinch or scroll to zoom.'
+        : 'Drag to pan, pinch or scroll to zoom.',
     );
     this.offs.push(
       bus.on('arena-clicked', ({ x, y }) => {
-        if (c.start) this.useStart([x, y]);
+        if (c.start && !this.link.hides('start')) this.useStart([x, y]);
       }),
     );
     this.showBest();
+    this.startButton.hidden = !c.start || this.extras.start === ch.initial.start;
     if ((ch.landscape as { kind: string }).kind !== 'mlp') {
       const info = createLandscape(ch.landscape).info;
       stage.model.landmarks = landmarksOf(info);
@@ -366,6 +376,7 @@ export class ChallengeView {
   private reset(): void {
     this.pause();
     this.curvePanel?.cancel();
+    this.knobs = this.link.follow(this.knobs, this.extras.start);
     this.attempt = undefined;
     this.stage.model.racers.clear();
     this.chart.reset();
@@ -648,6 +659,7 @@ export class ChallengeView {
   destroy(): void {
     this.pause();
     this.curvePanel?.dispose();
+    this.link.destroy();
     this.offs.forEach((off) => off());
     this.stage.model.diagnostics = undefined;
     document.body.classList.remove('challenge-screen');

@@ -1,6 +1,7 @@
 import {
   landmarksOf,
   analyze,
+  clampKnob,
   createLandscape,
   DEFAULT_PRESET,
   describeOptimizer,
@@ -11,8 +12,13 @@ import {
   parseOptimizerSpec,
   roundUpdates,
   formatScore,
+  knobApplies,
+  knobLabel,
+  KNOBS,
+  NUMERIC_KNOBS,
   scoringExplanation,
   stepCost,
+  type Bounds2D,
   type KnobValues,
   type RaceSettings,
 } from '@gradient-rally/shared';
@@ -27,11 +33,25 @@ import { DEFAULT_LIMITS, KnobsPanel, type KnobLimits } from '../ui/KnobsPanel';
 import { PanelTabs } from '../ui/PanelTabs';
 import { LossChart } from '../ui/LossChart';
 import type { ScreenShell } from '../ui/ScreenShell';
+import { ShareLinkPanel, type HideableControl } from '../share/ShareLinkPanel';
+import {
+  catalogueId,
+  decodeSoloLink,
+  encodeSoloLink,
+  fixedByLinkText,
+  linkProblemsText,
+  linkTerrainOf,
+  pinHiddenKnobs,
+  soloTerrainOf,
+  type LinkControl,
+} from '../share/setupLink';
 import { BEST_SCORES_KEY, bestKey, parseBestTable, recordBest, SOLO_RACER, SoloRound, soloSettings, type SoloTerrain } from './soloRound';
 
 const CUSTOM = '__expression__';
 /** Round ticks per second of real time: 1 plays a round as long as a class's. */
 const SPEEDS = [1, 5, 20, 100] as const;
+/** The address bar follows the setup this long after the last change (a dragged slider writes once). */
+const ADDRESS_DELAY_MS = 300;
 
 /**
  * Solo play: any terrain of shared's catalogue (or a formula typed live),
@@ -39,6 +59,10 @@ const SPEEDS = [1, 5, 20, 100] as const;
  * browser with no server. When the run ends it shows the score under the
  * round's rule, the "what happened" note a class would read, and the best
  * score on the terrain (kept in this browser).
+ *
+ * The setup is a link (`share/setupLink.ts`): the page opens the one its
+ * address names, the address bar follows every change, "Copy link" hands it
+ * on, and controls the link hides are left out (a line says so).
  */
 export class SoloView {
   private terrain: SoloTerrain | undefined;
@@ -76,8 +100,23 @@ export class SoloView {
   private readonly knobsPanel: KnobsPanel;
   private readonly boundary = new DecisionBoundary();
   private readonly stage: ArenaStage;
+  /** Controls the opening link hides, and the knobs it set (kept while its optimizer is chosen). */
+  private readonly hidden: readonly LinkControl[];
+  private readonly pinned: KnobValues;
+  /** A linked formula's view (solo's own formulas use the default one). */
+  private formulaBounds: Bounds2D | undefined;
+  private addressTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly linkNotice = h('div', { class: 'link-notice' });
+  private readonly share: ShareLinkPanel;
 
-  constructor(private readonly shell: ScreenShell) {
+  /** `search`: the address's query that opened solo (`?solo&terrain=…`), read by `decodeSoloLink`. */
+  constructor(
+    private readonly shell: ScreenShell,
+    search = '',
+  ) {
+    const linked = decodeSoloLink(search);
+    this.hidden = linked.link.hidden;
+    this.pinned = linked.link.knobs;
     const stage = (this.stage = shell.arena());
     stage.model.racers.clear();
     const catalogue = landscapeCatalogue();
@@ -89,9 +128,12 @@ export class SoloView {
     const exprField = this.formula.element;
     exprField.hidden = true;
     const onPick = () => {
-      exprField.hidden = select.value !== CUSTOM;
+      exprField.hidden = select.value !== CUSTOM || this.hidden.includes('terrain');
       if (select.value === CUSTOM) this.tryExpression();
-      else this.useTerrain(catalogue[Number(select.value)]);
+      else {
+        this.formulaBounds = undefined;
+        this.useTerrain(catalogue[Number(select.value)]);
+      }
     };
     select.addEventListener('change', onPick);
     // Typing a formula only changes the terrain while "Your own formula…" is the one chosen.
@@ -115,14 +157,17 @@ export class SoloView {
       },
     });
     this.knobsPanel = new KnobsPanel(this.limits(), this.knobs, (k) => this.onKnobs(k));
+    this.share = new ShareLinkPanel((extra) => this.shareUrl(extra));
     this.contrast.hidden = true;
     this.scorePanel.hidden = true;
     this.presetStart.hidden = true;
+    const landscapeField = field('Landscape', select);
+    landscapeField.hidden = this.hidden.includes('terrain');
     const terrainPanel = h(
       'section',
       { class: 'panel' },
       h('h2', {}, 'Terrain'),
-      field('Landscape', select),
+      landscapeField,
       // The box right under the choice: on a phone its messages stay in view while typing.
       exprField,
       this.lesson,
@@ -150,23 +195,114 @@ export class SoloView {
     this.tabs = new PanelTabs(
       [
         { id: 'terrain', label: 'Terrain', content: [terrainPanel], tabOrder: 3 },
-        { id: 'score', label: 'Run', content: [this.scorePanel, this.contrast, runPanel], tabOrder: 1 },
+        { id: 'score', label: 'Run', content: [this.scorePanel, this.contrast, runPanel, this.share.element], tabOrder: 1 },
         { id: 'knobs', label: 'Knobs', content: [this.knobsPanel.element], tabOrder: 2 },
         { id: 'more', label: 'Charts', content: [this.diagnostics.element, this.boundary.element, this.chart.element], tabOrder: 4 },
       ],
       'score',
       { label: 'Panels' },
     );
-    shell.side.replaceChildren(this.tabs.element);
+    shell.side.replaceChildren(this.linkNotice, this.tabs.element);
     shell.setPhase('Solo');
-    this.offs.push(bus.on('arena-clicked', ({ x, y }) => this.useStart([x, y])));
-    onPick();
+    this.offs.push(
+      bus.on('arena-clicked', ({ x, y }) => {
+        if (!this.hidden.includes('start')) this.useStart([x, y]);
+      }),
+    );
+    // The linked terrain (the first of the catalogue for a plain `/?solo`), then its knobs and start.
+    const t = linked.link.terrain;
+    if ('id' in t) select.value = String(catalogue.findIndex((e) => catalogueId(e) === t.id));
+    else {
+      select.value = CUSTOM;
+      this.formula.input.value = t.formula;
+      this.formulaBounds = t.bounds;
+    }
+    exprField.hidden = select.value !== CUSTOM || this.hidden.includes('terrain');
+    this.useTerrain(linked.terrain);
+    this.knobs = pinHiddenKnobs(linked.link.knobs, this.pinned, this.hidden);
+    this.knobsPanel.setValues(this.knobs);
+    this.customStart = linked.link.start;
+    this.reset();
+    this.showLinkNotice(linkProblemsText(linked.problems), linked.terrain.title);
+  }
+
+  /** What the opening link could not use (in words naming each field), and which controls it fixes. */
+  private showLinkNotice(problems: string, terrainTitle: string): void {
+    const fixed = fixedByLinkText(this.hidden, this.knobs, terrainTitle, formatNumber);
+    this.linkNotice.replaceChildren(
+      ...(problems ? [h('p', { class: 'error', role: 'alert' }, problems)] : []),
+      ...(fixed ? [h('p', { class: 'note link-fixed' }, 'Some controls are fixed by this link: ', fixed, '.')] : []),
+    );
+    this.linkNotice.hidden = !problems && !fixed;
+  }
+
+  /** The setup as it stands, as a link query (no `?`), with `extraHidden` hidden too. */
+  private linkQuery(extraHidden: readonly LinkControl[] = []): string | undefined {
+    if (!this.terrain || !this.settings) return undefined;
+    const hidden = [...new Set([...this.hidden, ...extraHidden])];
+    const link = {
+      terrain: linkTerrainOf(this.terrain.spec),
+      knobs: this.knobs,
+      hidden,
+      ...(this.customStart ? { start: this.customStart } : {}),
+    };
+    try {
+      return encodeSoloLink(link, this.settings);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The address bar follows the setup, a moment after the last change. */
+  private followAddress(): void {
+    clearTimeout(this.addressTimer);
+    this.addressTimer = setTimeout(() => this.writeAddress(), ADDRESS_DELAY_MS);
+  }
+
+  private writeAddress(): void {
+    clearTimeout(this.addressTimer);
+    const q = this.linkQuery();
+    if (q) this.shell.setPath(`/?${q}`);
+  }
+
+  /** The link "Copy link" hands on: this page's address for the setup (keeping `?server=`), with the chosen controls hidden. */
+  private shareUrl(extraHidden: readonly LinkControl[]): string {
+    this.writeAddress();
+    const url = new URL(location.href);
+    const server = url.searchParams.get('server');
+    url.search = `?${this.linkQuery(extraHidden) ?? 'solo'}${server ? `&server=${encodeURIComponent(server)}` : ''}`;
+    url.hash = '';
+    return url.href;
+  }
+
+  /** The controls the share panel offers to hide: those shown now and not hidden already. */
+  private offerHiding(): void {
+    const kind = this.knobs.kind;
+    const mlp = this.settings?.landscape.kind === 'mlp';
+    const list: HideableControl[] = [
+      { control: 'terrain', label: 'Terrain' },
+      { control: 'start', label: 'Start' },
+      { control: 'optimizer', label: 'Optimizer' },
+      ...NUMERIC_KNOBS.filter((k) => knobApplies(kind, k) && (!KNOBS[k].dataOnly || mlp)).map((k) => ({
+        control: k,
+        label: knobLabel(kind, k),
+      })),
+      { control: 'schedule', label: 'Schedule' },
+    ];
+    this.share.setControls(list.filter((c) => !this.hidden.includes(c.control)));
   }
 
   /** Uses the typed formula when it can be drawn; otherwise the box says what is wrong and the terrain stays. */
   private tryExpression(): void {
     const ok = this.formula.check();
-    if (ok) this.useTerrain({ spec: ok.spec, preset: DEFAULT_PRESET });
+    if (!ok) return;
+    if (!this.formulaBounds) return this.useTerrain({ spec: ok.spec, preset: DEFAULT_PRESET });
+    // A linked formula keeps the link's view: its range is checked over that view.
+    try {
+      this.useTerrain(soloTerrainOf({ formula: ok.spec.expr, bounds: this.formulaBounds }));
+    } catch (e) {
+      this.formula.showProblem(e instanceof Error ? e.message.replace(/^[\w.[\]]+: /, '') : String(e));
+    }
   }
 
   private useTerrain(terrain: SoloTerrain): void {
@@ -182,15 +318,17 @@ export class SoloView {
       info.kind === 'expression'
         ? `Your own terrain: f(x, y) = ${info.formula}. Nobody has marked its minima: run optimizers from the same start and compare where they settle.`
         : `${info.lesson}${info.formula ? ` f = ${info.formula}` : ''}`;
-    this.knobs = optimizerSpecToKnobs(this.settings.defaultOptimizer);
+    // A link's hidden knobs go with the player to another terrain, inside that terrain's ranges (they cannot be turned there).
+    const knobs = pinHiddenKnobs(optimizerSpecToKnobs(this.settings.defaultOptimizer), this.pinned, this.hidden);
+    for (const k of NUMERIC_KNOBS) knobs[k] = clampKnob(this.settings.knobRanges, k, knobs[k]);
+    this.knobs = knobs;
     this.knobsPanel.setLimits(this.limits());
     this.knobsPanel.setValues(this.knobs);
     this.showContrast();
     const touch = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+    const view = touch ? 'Drag to pan, pinch to zoom.' : 'Drag to pan, scroll to zoom.';
     this.shell.setHint(
-      touch
-        ? 'Tap the terrain to choose where your racer starts. Drag to pan, pinch to zoom.'
-        : 'Click the terrain to choose where your racer starts. Drag to pan, scroll to zoom.',
+      this.hidden.includes('start') ? view : `${touch ? 'Tap' : 'Click'} the terrain to choose where your racer starts. ${view}`,
     );
     this.stage.model.landmarks = landmarksOf(info);
     void this.stage.showLandscape(this.settings.landscape, info.bounds);
@@ -200,12 +338,14 @@ export class SoloView {
   private limits(): KnobLimits {
     const s = this.settings;
     if (!s) return DEFAULT_LIMITS;
-    return { optimizers: s.allowedOptimizers, ranges: s.knobRanges, locked: s.lockedKnobs, mlp: s.landscape.kind === 'mlp' };
+    const hidden = this.hidden.filter((c): c is Exclude<LinkControl, 'terrain' | 'start'> => c !== 'terrain' && c !== 'start');
+    return { optimizers: s.allowedOptimizers, ranges: s.knobRanges, locked: s.lockedKnobs, mlp: s.landscape.kind === 'mlp', hidden };
   }
 
   /** The lesson's suggested comparison, one button per setting to try. */
   private showContrast(): void {
-    const list = this.terrain?.preset.contrast ?? [];
+    // The comparison turns the knobs: a link that hides some leaves it out.
+    const list = this.hidden.some((c) => c !== 'terrain' && c !== 'start') ? [] : (this.terrain?.preset.contrast ?? []);
     this.contrast.hidden = list.length === 0;
     this.contrast.replaceChildren(
       h('h2', {}, 'Try the comparison'),
@@ -240,7 +380,9 @@ export class SoloView {
   }
 
   private onKnobs(k: KnobValues): void {
-    this.knobs = k;
+    this.knobs = pinHiddenKnobs(k, this.pinned, this.hidden);
+    this.offerHiding();
+    this.followAddress();
     const round = this.round;
     // Mid-run the knobs retune the racer, as in class; before a run or after it they set up the next one.
     if (round?.started && !round.isOver()) {
@@ -264,7 +406,7 @@ export class SoloView {
     if (!this.terrain) return;
     this.round = undefined;
     this.scorePanel.hidden = true;
-    this.presetStart.hidden = !this.customStart;
+    this.presetStart.hidden = !this.customStart || this.hidden.includes('start');
     try {
       this.settings = soloSettings(this.terrain, this.customStart);
     } catch (e) {
@@ -275,6 +417,8 @@ export class SoloView {
       this.settings = soloSettings(this.terrain);
     }
     const s = this.settings;
+    this.offerHiding();
+    this.followAddress();
     this.rules.textContent = roundRulesText(s);
     try {
       this.round = new SoloRound(s, this.optimizerSpec());
@@ -402,6 +546,7 @@ export class SoloView {
 
   destroy(): void {
     this.pause();
+    clearTimeout(this.addressTimer);
     this.tabs?.destroy();
     this.offs.forEach((off) => off());
   }

@@ -14,7 +14,7 @@ export type { Mode };
  * a second tab of the hosting browser opens as its projector view),
  * `/?host=CODE&watch` that projector view,
  * `/?solo` the sandbox, `/?challenges` the list of guided challenges,
- * `/?challenge=ID` one challenge, `/?library=ID` a terrain another instructor shared.
+ * `/?challenge=ID` one challenge (both may carry a shared setup and `hide=`, see share/setupLink.ts), `/?library=ID` a terrain another instructor shared.
  *
  * Screens see it only as a `ScreenShell` (slots, status setters, address) and
  * reach other screens through the bus's `navigate` event.
@@ -96,8 +96,9 @@ export class App implements ScreenShell {
   route(url: URL): void {
     const q = url.searchParams;
     if (q.get('bench') === 'racers') return void this.showBench(Number(q.get('n') ?? 40));
-    if (q.has('solo')) return void this.showSolo();
-    if (q.has('challenge')) return void this.showChallenge(q.get('challenge') ?? '');
+    // A solo or challenge address is also a setup to open (share/setupLink.ts reads the rest of the query).
+    if (q.has('solo')) return void this.showSolo(url.search);
+    if (q.has('challenge')) return void this.showChallenge(q.get('challenge') ?? '', url.search);
     if (q.has('challenges')) return void this.showChallenges();
     if (q.get('play')) return void this.showPlayer(q.get('play')!, undefined);
     if (q.get('host')) return void this.showHost(q.get('host')!, q.has('watch') ? 'watch' : undefined);
@@ -202,10 +203,11 @@ export class App implements ScreenShell {
     this.arena();
   }
 
-  async showSolo(): Promise<void> {
+  /** Solo; `search` is a shared setup's query (`?solo&terrain=…&lr=…&hide=…`), read once here. */
+  async showSolo(search = ''): Promise<void> {
     this.enter('solo', '/?solo');
     const { SoloView } = await import('../solo/SoloView');
-    const view = new SoloView(this);
+    const view = new SoloView(this, search);
     this.onLeave(() => view.destroy());
   }
 
@@ -216,11 +218,11 @@ export class App implements ScreenShell {
     showChallengeList(this);
   }
 
-  /** One challenge (an unknown id shows the list with a message). */
-  async showChallenge(id: string): Promise<void> {
+  /** One challenge (an unknown id shows the list with a message); `search` may carry a starting setup and `hide=`. */
+  async showChallenge(id: string, search = ''): Promise<void> {
     this.enter('solo', `/?challenge=${encodeURIComponent(id)}`);
     const { ChallengeView } = await import('../challenges/ChallengeView');
-    const view = ChallengeView.open(this, id);
+    const view = ChallengeView.open(this, id, search);
     if (view) this.onLeave(() => view.destroy());
   }
 

@@ -34,6 +34,8 @@ export interface KnobLimits {
   mlp: boolean;
   /** Leave locked knobs out instead of showing them disabled (a challenge shows only what the student may turn). */
   hideLocked?: boolean;
+  /** Controls a shared link hides (the optimizer choice, knobs by name): left out, whatever the locks. */
+  hidden?: readonly (KnobName | 'optimizer')[];
 }
 
 /** Every optimizer, shared's default ranges, nothing locked. */
@@ -98,8 +100,12 @@ export class KnobsPanel {
     return this.limits.locked.includes(k);
   }
 
+  private isHidden(k: KnobName | 'optimizer'): boolean {
+    return this.limits.hidden?.includes(k) ?? false;
+  }
+
   private shows(k: KnobName): boolean {
-    if (this.limits.hideLocked && this.isLocked(k)) return false;
+    if ((this.limits.hideLocked && this.isLocked(k)) || this.isHidden(k)) return false;
     return knobApplies(this.values.kind, k) && (!KNOBS[k].dataOnly || this.limits.mlp);
   }
 
@@ -129,8 +135,8 @@ export class KnobsPanel {
       ...kinds.map((k) => h('option', { value: k, selected: k === v.kind }, OPTIMIZER_LABELS[k])),
     );
     const children: HTMLElement[] = [];
-    if (!this.limits.hideLocked || kinds.length > 1) children.push(field('Optimizer', kindSel));
-    if (!(this.limits.hideLocked && this.isLocked('lr'))) children.push(this.lrField());
+    if ((!this.limits.hideLocked || kinds.length > 1) && !this.isHidden('optimizer')) children.push(field('Optimizer', kindSel));
+    if (!(this.limits.hideLocked && this.isLocked('lr')) && !this.isHidden('lr')) children.push(this.lrField());
     for (const k of SLIDER_KNOBS) {
       if (this.shows(k)) children.push(this.sliderField(k));
       if (k === 'momentum' && nesterovApplies(v.kind) && this.shows('momentum')) {
@@ -149,10 +155,12 @@ export class KnobsPanel {
       { disabled: this.isLocked('schedule'), onchange: () => this.commit({ schedule: sched.value as ScheduleChoice }) },
       ...SCHEDULE_CHOICES.map((c) => h('option', { value: c, selected: v.schedule === c }, SCHEDULE_LABELS[c])),
     );
-    if (!this.limits.hideLocked || !this.isLocked('schedule')) children.push(field(KNOBS.schedule.label, sched));
+    if ((!this.limits.hideLocked || !this.isLocked('schedule')) && !this.isHidden('schedule'))
+      children.push(field(KNOBS.schedule.label, sched));
     if (this.shows('batchSize')) children.push(this.numberField('batchSize', 1, `${KNOBS.batchSize.label} (0 = full batch)`));
-    if (this.limits.locked.length && !this.limits.hideLocked)
-      children.push(h('p', { class: 'note' }, `Locked for this round: ${this.limits.locked.map((k) => knobLabel(v.kind, k)).join(', ')}.`));
+    const lockedShown = this.limits.locked.filter((k) => !this.isHidden(k));
+    if (lockedShown.length && !this.limits.hideLocked)
+      children.push(h('p', { class: 'note' }, `Locked for this round: ${lockedShown.map((k) => knobLabel(v.kind, k)).join(', ')}.`));
     this.body.replaceChildren(...children);
   }
 
