@@ -72,7 +72,13 @@ export class ProjectorBoard {
       rows.length === 0 ? 'Waiting for the first player…' : `${rows.length} player${rows.length === 1 ? '' : 's'} in the game`;
   }
 
-  showResults(results: ResultsMessage | undefined, settings: RoomSettings | undefined, styleOf: (id: string) => RacerStyle): void {
+  /** `action`: a button under the podium (the class view). */
+  showResults(
+    results: ResultsMessage | undefined,
+    settings: RoomSettings | undefined,
+    styleOf: (id: string) => RacerStyle,
+    action?: HTMLElement,
+  ): void {
     if (!results) {
       this.podium.hidden = true;
       this.podium.replaceChildren();
@@ -82,6 +88,7 @@ export class ProjectorBoard {
       h('h2', {}, `Round ${results.round}: the podium`),
       podiumElement(results.rows, results.scoring, styleOf, { big: true }),
       h('p', { class: 'note' }, scoringExplanation(settings)),
+      ...(action ? [action] : []),
     );
     this.podium.hidden = false;
   }

@@ -17,6 +17,7 @@ import type { ArenaStage } from '../arena/ArenaStage';
 import { racerStyle } from '../arena/racerStyle';
 import { download, h } from '../ui/elements';
 import { loadUPlot } from '../ui/loadUPlot';
+import { ClassView } from './ClassView';
 import { podiumElement } from './podium';
 
 /** The results table's columns, each cell labelled with its header (a narrow panel shows each row as a card). */
@@ -113,6 +114,7 @@ export class ResultsPanel {
       h(
         'div',
         { class: 'buttons' },
+        this.classViewButton(),
         this.replayButton,
         h(
           'button',
@@ -162,6 +164,28 @@ export class ResultsPanel {
         }
       });
     } else lineText.textContent = 'Needs at least two finishers.';
+  }
+
+  /** A button opening the class view of this round (the panel has one; the projector's podium asks for another). */
+  classViewButton(): HTMLButtonElement {
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        title: 'Every path and end point together, and one dot per student',
+        onclick: () => this.openClassView(),
+      },
+      'Class view',
+    );
+  }
+
+  /** Every path and end point of the round, and a knob against the score or sharpness, one dot per student. */
+  openClassView(): void {
+    this.replayButton.textContent = 'Replay trajectories';
+    cancelAnimationFrame(this.replayTimer);
+    this.stage.model.replayFraction = undefined; // the paths are drawn whole, not as far as a replay had got
+    new ClassView(this.results, this.stage).open();
   }
 
   /** Plays every trail from the start to its end together, over four seconds. */
