@@ -7,6 +7,7 @@ import {
   knobValueOf,
   pathsBounds,
   scoreShades,
+  sharedEndRanks,
   thinPath,
   variedKnobs,
   type ClassRow,
@@ -70,7 +71,7 @@ describe('the scatter of a knob against a measure', () => {
       expect(axisFraction(s.x, lr)).toBeLessThan(1);
     }
     expect(s.x.ticks.map((t) => t.text)).toEqual(['0.001', '0.01', '0.1']);
-    expect(s.y.label).toBe('Score: lowest loss (lower is better)');
+    expect(s.y.label).toBe('Score (lowest loss)');
   });
 
   it('switching the measure to λmax moves the dots to each end point’s sharpness', () => {
@@ -133,6 +134,24 @@ describe('end points and paths', () => {
     expect(shades.get(scored.at(-1)!.id)).toBe(1);
     expect(shades.get('di')).toBeNull();
     expect(scoreShades([{ id: 'a', score: 1 }]).get('a')).toBe(0);
+  });
+
+  it('names every racer that ended at the same place on the one disc drawn there, best first', () => {
+    const at: Record<string, [number, number]> = { a: [0, 0], b: [0.5, 0], c: [100, 100] };
+    const shared = sharedEndRanks(
+      [
+        { id: 'b', rank: 2 },
+        { id: 'a', rank: 1 },
+        { id: 'c', rank: 3 },
+        { id: 'gone', rank: 4 },
+      ],
+      (id) => at[id],
+      1,
+    );
+    expect(shared.get('a')).toEqual([1, 2]);
+    expect(shared.get('b')).toEqual([1, 2]);
+    expect(shared.get('c')).toEqual([3]);
+    expect(shared.has('gone')).toBe(false);
   });
 
   it('thins a long path evenly, keeping its start and its end point', () => {

@@ -8,8 +8,10 @@ import {
   classScatter,
   type ClassMeasure,
   type ClassScatter,
+  measureDirection,
   pathsBounds,
   scoreShades,
+  sharedEndRanks,
   thinPath,
   variedKnobs,
 } from './classPlot';
@@ -69,10 +71,15 @@ export class ClassView {
   private readonly tableHost = h('div', { class: 'table-scroll' });
   private readonly readout = h('p', { class: 'class-readout', 'aria-live': 'polite' }, 'Tap or hover a dot for the student’s name.');
   private readonly changedNote = h('p', { class: 'note' });
+  private readonly direction = h('p', { class: 'note' });
+  /** The name shown beside the dot last hovered, focused or tapped. */
+  private dotName: SVGTextElement | undefined;
 
+  /** `ownId`: the viewing player's racer, marked "(you)" (none for the host). */
   constructor(
     private readonly results: ResultsMessage,
     private readonly stage: ArenaStage,
+    private readonly ownId?: string,
   ) {
     const rows = results.rows;
     const styleOf = (id: string): RacerStyle => stage.model.racers.get(id)?.style ?? racerStyle(rows.findIndex((r) => r.id === id));
@@ -113,6 +120,7 @@ export class ClassView {
           ),
           this.plotHost,
           this.readout,
+          this.direction,
           this.changedNote,
           this.tableHost,
         ),
@@ -169,12 +177,19 @@ export class ClassView {
           }),
         );
     });
-    // End points over every path, the best last so it is on top.
+    // End points over every path, the best last so it is on top; racers that ended together share its number.
+    const endAt = (id: string): [number, number] | undefined => {
+      const r = rows.find((o) => o.id === id);
+      if (!r || r.status === 'diverged' || !finite(r.drawnEndPoint[0]) || !finite(r.drawnEndPoint[1])) return undefined;
+      return [px(r.drawnEndPoint[0]), py(r.drawnEndPoint[1])];
+    };
+    const together = sharedEndRanks(rows, endAt, 8);
     for (const r of [...rows].reverse()) {
       const [ex, ey] = r.drawnEndPoint;
       if (!finite(ex) || !finite(ey)) continue;
       const x = px(ex);
       const y = py(ey);
+      const label = (together.get(r.id) ?? [r.rank]).join('·');
       const shade = shades.get(r.id);
       const name = `${r.name}: ${r.status === 'diverged' ? 'diverged here' : `rank ${r.rank}, score ${formatScore(this.results.scoring, r.score)}`}`;
       if (shade === null || shade === undefined || r.status === 'diverged')
@@ -185,8 +200,8 @@ export class ClassView {
             'g',
             { class: 'class-end', 'data-id': r.id },
             s('title', {}, name),
-            s('circle', { cx: x, cy: y, r: 16, fill: shadeColour(shade) }),
-            s('text', { x, y, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, String(r.rank)),
+            s('circle', { cx: x, cy: y, r: Math.max(16, 6 + 6 * label.length), fill: shadeColour(shade) }),
+            s('text', { x, y, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, label),
           ),
         );
     }
@@ -203,7 +218,7 @@ export class ClassView {
           'li',
           {},
           h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph),
-          ` ${r.rank}. ${r.name} `,
+          ` ${r.rank}. ${r.name}${r.id === this.ownId ? ' (you)' : ''} `,
           r.status === 'diverged' || shade === null || shade === undefined
             ? h('span', { class: 'note' }, r.status === 'diverged' ? '✕ diverged' : '✕ no score')
             : h('span', { class: 'swatch', style: `background:${shadeColour(shade)}`, 'aria-hidden': 'true' }),
@@ -233,7 +248,9 @@ export class ClassView {
     const measure = this.measureSelect.value as ClassMeasure;
     const plot = classScatter(this.results.rows, knob, measure, this.results.scoring);
     const shades = scoreShades(this.results.rows);
+    this.dotName = undefined;
     this.plotHost.replaceChildren(this.scatterSvg(plot, shades));
+    this.direction.textContent = measureDirection(measure);
     this.plotHost.dataset.knob = knob;
     this.plotHost.dataset.measure = measure;
     this.changedNote.textContent =
@@ -259,10 +276,16 @@ export class ClassView {
           'tbody',
           {},
           ...plot.points.map((p) =>
-            h('tr', {}, h('td', {}, p.name), h('td', { class: 'num' }, p.xText), h('td', { class: 'num' }, p.yText)),
+            h(
+              'tr',
+              { class: p.id === this.ownId ? 'own' : undefined },
+              h('td', {}, this.nameOf(p)),
+              h('td', { class: 'num' }, p.xText),
+              h('td', { class: 'num' }, p.yText),
+            ),
           ),
           ...plot.apart.map((a) =>
-            h('tr', { class: 'apart' }, h('td', {}, a.name), h('td', { class: 'num' }, a.xText), h('td', {}, `✕ ${a.reason}`)),
+            h('tr', { class: 'apart' }, h('td', {}, this.nameOf(a)), h('td', { class: 'num' }, a.xText), h('td', {}, `✕ ${a.reason}`)),
           ),
         ),
       ),
@@ -352,6 +375,27 @@ export class ClassView {
     return svg;
   }
 
+  private nameOf(p: { id: string; name: string }): string {
+    return p.id === this.ownId ? `${p.name} (you)` : p.name;
+  }
+
+  /** Writes `name` beside the mark (left of it when the mark is in the right half), over everything else. */
+  private nameBeside(el: SVGElement, name: string): void {
+    const svg = el.ownerSVGElement;
+    if (!svg) return;
+    const box = (el as SVGGraphicsElement).getBBox();
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    const left = x > svg.viewBox.baseVal.width / 2;
+    this.dotName ??= s('text', { class: 'dot-name', 'aria-hidden': 'true' });
+    this.dotName.textContent = name;
+    this.dotName.setAttribute('x', String(left ? x - 18 : x + 18));
+    this.dotName.setAttribute('y', String(y));
+    this.dotName.setAttribute('text-anchor', left ? 'end' : 'start');
+    this.dotName.setAttribute('dominant-baseline', 'central');
+    svg.append(this.dotName);
+  }
+
   /**
    * A focusable mark that names its student on hover, focus or tap (in the readout under the plot). Its own
    * label leaves the knob's name out: the player's page still has its knob inputs, found by those names.
@@ -365,6 +409,7 @@ export class ClassView {
       this.readout.textContent = text;
       for (const other of this.plotHost.querySelectorAll('.class-dot.active')) other.classList.remove('active');
       el.classList.add('active');
+      this.nameBeside(el, label.split(':')[0]);
     };
     el.addEventListener('pointerenter', show);
     el.addEventListener('focus', show);

@@ -57,7 +57,7 @@ export class ResultsPanel {
     readonly results: ResultsMessage,
     landscapeSpec: LandscapeSpec | undefined,
     private readonly stage: ArenaStage,
-    ownId: string | undefined,
+    private readonly ownId: string | undefined,
     settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
@@ -185,7 +185,7 @@ export class ResultsPanel {
     this.replayButton.textContent = 'Replay trajectories';
     cancelAnimationFrame(this.replayTimer);
     this.stage.model.replayFraction = undefined; // the paths are drawn whole, not as far as a replay had got
-    new ClassView(this.results, this.stage).open();
+    new ClassView(this.results, this.stage, this.ownId).open();
   }
 
   /** Plays every trail from the start to its end together, over four seconds. */

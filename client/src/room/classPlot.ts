@@ -162,10 +162,43 @@ export interface ClassScatter {
   changedKnobs: number;
 }
 
-/** The measure's name on the y-axis and in the table header, with which way is better. */
+/** The measure's name on the y-axis and in the table header. */
 export function measureLabel(measure: ClassMeasure, scoring: Pick<ScoringRule, 'kind'> | undefined): string {
-  if (measure === 'lambdaMax') return 'Sharpness λmax (lower is flatter)';
-  return `Score: ${scoringRuleName(scoring)} (lower is better)`;
+  if (measure === 'lambdaMax') return 'Sharpness λmax';
+  return `Score (${scoringRuleName(scoring)})`;
+}
+
+/** Which way is better on the measure's axis, said under the plot. */
+export function measureDirection(measure: ClassMeasure): string {
+  return measure === 'lambdaMax'
+    ? 'Lower is flatter: λmax is the steepest curvature where the racer ended.'
+    : 'Lower is better: the lowest score wins the round.';
+}
+
+/**
+ * For each row, the ranks of every row that ended at the same place on the
+ * picture (within `radius`, in its units), best first: tied racers share an
+ * end point, and the one disc drawn there must name them all ("1·2").
+ */
+export function sharedEndRanks(
+  rows: readonly Pick<ClassRow, 'id' | 'rank'>[],
+  at: (id: string) => [number, number] | undefined,
+  radius: number,
+): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const r of rows) {
+    const p = at(r.id);
+    if (!p) continue;
+    const ranks = rows
+      .filter((o) => {
+        const q = at(o.id);
+        return q !== undefined && Math.hypot(q[0] - p[0], q[1] - p[1]) <= radius;
+      })
+      .map((o) => o.rank)
+      .sort((a, b) => a - b);
+    out.set(r.id, ranks);
+  }
+  return out;
 }
 
 /** The knob's name on the x-axis (shared's label and, for a kind whose knob has its own name, that too). */
