@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Client } from 'colyseus.js';
 import type { ResultRow } from '@gradient-rally/shared';
@@ -59,6 +60,18 @@ async function dots(dialog: Locator): Promise<{ name: string; cx: number; cy: nu
       cy: Number(e.getAttribute('cy')),
     })),
   );
+}
+
+/** Serious and critical axe violations (WCAG 2.1 A and AA) inside the open class view. */
+async function seriousViolations(page: Page, screen: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .include('dialog.class-view')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(result.passes.length, screen).toBeGreaterThan(5);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${screen}: ${v.id} on ${v.nodes[0]?.target.join(' ')}: ${v.help}`);
 }
 
 describe('the class view after a round with four players', () => {
@@ -166,6 +179,7 @@ describe('the class view after a round with four players', () => {
     expect(await dialog.locator('.dot-name').textContent()).toBe(byLr[0].name);
     await framesPainted(host);
     await screenshot(host, 'class-view-desktop');
+    expect(await seriousViolations(host, 'class view, desktop')).toEqual([]);
 
     // The measure: sharpness λmax at each end point.
     await measure.selectOption('lambdaMax');
@@ -205,12 +219,15 @@ describe('the class view after a round with four players', () => {
     await expect.poll(() => phoneDialog.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await phoneDialog.locator('polyline.class-path').count()).toBe(4);
     expect(await phoneDialog.locator('circle.class-dot').count()).toBe(4);
-    expect(await phoneDialog.getByRole('table', { name: 'Class scatter as a table' }).locator('tr.own').textContent()).toContain('Ada (you)');
+    expect(await phoneDialog.getByRole('table', { name: 'Class scatter as a table' }).locator('tr.own').textContent()).toContain(
+      'Ada (you)',
+    );
     const fits = await phoneDialog.evaluate((d) => ({ width: d.getBoundingClientRect().width, scroll: d.scrollWidth, inner: innerWidth }));
     expect(fits.width).toBeLessThanOrEqual(fits.inner);
     expect(fits.scroll).toBeLessThanOrEqual(fits.inner);
     await framesPainted(ada);
     await screenshot(ada, 'class-view-phone');
+    expect(await seriousViolations(ada, 'class view, phone')).toEqual([]);
     const dot = phoneDialog.locator('circle.class-dot[aria-label^="Cy:"]');
     await dot.scrollIntoViewIfNeeded();
     await dot.tap();
