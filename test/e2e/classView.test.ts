@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Client } from 'colyseus.js';
-import type { ResultRow } from '@gradient-rally/shared';
+import { landscapeCatalogue, type ResultRow } from '@gradient-rally/shared';
 import { framesPainted, launchBrowser, screenshot, startServer, watchErrors } from './harness';
 import { type Bot, joinPlayer } from '../server/harness';
 import type { GameServer } from '../../server/src/createGameServer';
@@ -237,4 +237,80 @@ describe('the class view after a round with four players', () => {
     await screenshot(ada, 'class-view-phone-scatter');
     expect(errors).toEqual([]);
   }, 240_000);
+
+  it('keeps diverged students and those without the knob apart, with the reason, on Rosenbrock', async () => {
+    const entry = landscapeCatalogue().find((c) => c.spec.kind === 'rosenbrock')!;
+    const host = await newPage({ viewport: { width: 1400, height: 900 } });
+    await host.goto(`${url}/`);
+    await host.getByRole('button', { name: 'Host a game' }).click();
+    const codeBox = host.getByLabel('Join code');
+    await expect.poll(async () => (await codeBox.textContent())?.trim().length ?? 0, { timeout: 20_000 }).toBe(6);
+    const code = (await codeBox.textContent())!.trim();
+    await host.getByRole('tab', { name: '1 · Terrain' }).click();
+    await host.getByRole('radiogroup', { name: 'Landscape' }).getByText(entry.title).click();
+    await expect.poll(() => host.getByRole('radio', { name: entry.title }).isChecked(), { timeout: 10_000 }).toBe(true);
+    // Eve's step is the largest the preset allows, and on Rosenbrock's valley it diverges (the round's rules say so).
+    const racers: [string, Record<string, unknown>][] = [
+      ['Ann', { kind: 'sgd', lr: 0.001 }],
+      ['Eve', { kind: 'sgd', lr: 0.1 }],
+      ['Gus', { kind: 'adagrad', lr: 0.1 }],
+      ['Hal', { kind: 'sgd', lr: 0.002, momentum: 0.9 }],
+    ];
+    const client = new Client(url.replace(/^http/, 'ws'));
+    const mine: Bot[] = [];
+    for (const [name, optimizer] of racers) {
+      const bot = await joinPlayer(client, code, { name });
+      bots.push(bot);
+      mine.push(bot);
+      bot.send('setKnobs', { optimizer });
+    }
+    await expect
+      .poll(() => [...mine[0].state.players.values()].map((p) => JSON.parse(p.optimizerJson).kind).sort(), { timeout: 10_000 })
+      .toEqual(['adagrad', 'sgd', 'sgd', 'sgd']);
+    await host.getByRole('tab', { name: '2 · Round' }).click();
+    const seconds = host.getByLabel('Round length (seconds)');
+    await seconds.fill('6');
+    await seconds.press('Enter');
+    await expect.poll(() => host.locator('#phase').textContent(), { timeout: 10_000 }).toContain('(round: 6 s)');
+    await host.getByRole('button', { name: 'Start race' }).click();
+    const results = (await mine[0].next('results', () => true, 90_000)) as { rows: ResultRow[] };
+    for (const b of mine) expect(b.errors).toEqual([]);
+    const eve = results.rows.find((r) => r.name === 'Eve')!;
+    expect(eve.status).toBe('diverged');
+
+    await expect.poll(() => host.getByRole('table', { name: 'Results' }).locator('tbody tr').count(), { timeout: 20_000 }).toBe(4);
+    await host.getByRole('button', { name: 'Class view' }).click();
+    const dialog = host.getByRole('dialog', { name: 'Class view, round 1' });
+    await expect.poll(() => dialog.isVisible(), { timeout: 10_000 }).toBe(true);
+    // The preset scores time to a target nobody reached in 6 s: no dots, every student above the plot and in the table.
+    const table = dialog.getByRole('table', { name: 'Class scatter as a table' });
+    expect(await dots(dialog)).toEqual([]);
+    expect(await table.locator('tr.apart td:last-child').allTextContents()).toEqual(
+      [...results.rows].sort((a, b) => a.rank - b.rank).map((r) => (r.name === 'Eve' ? '✕ diverged' : '✕ never reached the target')),
+    );
+    await framesPainted(host);
+    await screenshot(host, 'class-view-no-score');
+    // Sharpness: three dots, Eve a cross in the row above the plot, and in the table with the reason.
+    await dialog.getByLabel('Measure (y-axis)').selectOption('lambdaMax');
+    await expect.poll(async () => (await dots(dialog)).map((d) => d.name).sort()).toEqual(['Ann', 'Gus', 'Hal']);
+    expect(await dialog.locator('.class-dot-apart').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).toEqual([
+      'Eve: 0.1, diverged',
+    ]);
+    expect(await table.locator('tr.apart').textContent()).toContain('✕ diverged');
+    // Her path, as far as this page saw it before she diverged (a tick or two may be all), is dashed; the others solid.
+    expect(await dialog.locator(`polyline.class-path[data-id="${eve.id}"]:not([stroke-dasharray])`).count()).toBe(0);
+    expect(await dialog.locator('polyline.class-path:not([stroke-dasharray])').count()).toBe(3);
+    await framesPainted(host);
+    await screenshot(host, 'class-view-diverged');
+    // Momentum: Adagrad has none, so Gus joins Eve above the plot.
+    await dialog.getByLabel('Knob (x-axis)').selectOption('momentum');
+    await expect.poll(() => table.locator('tr.apart').count()).toBe(2);
+    expect(await table.locator('tr.apart').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Adagrad has no momentum')]),
+    );
+    expect((await dots(dialog)).map((d) => d.name).sort()).toEqual(['Ann', 'Hal']);
+    await framesPainted(host);
+    await screenshot(host, 'class-view-diverged-momentum');
+    expect(errors).toEqual([]);
+  }, 180_000);
 });

@@ -50,6 +50,9 @@ export function shadeColour(t: number): string {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
+/** The end point of a racer the rule gave no score (it ended there, but e.g. never reached the target). */
+const NO_SCORE = '#9a9ab0';
+
 const MEASURE_NAMES: Readonly<Record<ClassMeasure, string>> = { score: 'Score', lambdaMax: 'Sharpness λmax' };
 
 /**
@@ -192,7 +195,7 @@ export class ClassView {
       const label = (together.get(r.id) ?? [r.rank]).join('·');
       const shade = shades.get(r.id);
       const name = `${r.name}: ${r.status === 'diverged' ? 'diverged here' : `rank ${r.rank}, score ${formatScore(this.results.scoring, r.score)}`}`;
-      if (shade === null || shade === undefined || r.status === 'diverged')
+      if (r.status === 'diverged')
         svg.append(s('path', { class: 'class-end class-end-apart', 'data-id': r.id, d: cross(x, y, 14) }, s('title', {}, name)));
       else
         svg.append(
@@ -200,7 +203,13 @@ export class ClassView {
             'g',
             { class: 'class-end', 'data-id': r.id },
             s('title', {}, name),
-            s('circle', { cx: x, cy: y, r: Math.max(16, 6 + 6 * label.length), fill: shadeColour(shade) }),
+            // Grey: it ended here, but the rule gave it no score (a target never reached).
+            s('circle', {
+              cx: x,
+              cy: y,
+              r: Math.max(16, 6 + 6 * label.length),
+              fill: shade === null || shade === undefined ? NO_SCORE : shadeColour(shade),
+            }),
             s('text', { x, y, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, label),
           ),
         );
@@ -219,9 +228,13 @@ export class ClassView {
           {},
           h('span', { class: 'glyph', style: `color:${st.css}`, 'aria-hidden': 'true' }, st.glyph),
           ` ${r.rank}. ${r.name}${r.id === this.ownId ? ' (you)' : ''} `,
-          r.status === 'diverged' || shade === null || shade === undefined
-            ? h('span', { class: 'note' }, r.status === 'diverged' ? '✕ diverged' : '✕ no score')
-            : h('span', { class: 'swatch', style: `background:${shadeColour(shade)}`, 'aria-hidden': 'true' }),
+          r.status === 'diverged'
+            ? h('span', { class: 'note' }, '✕ diverged')
+            : h('span', {
+                class: 'swatch',
+                style: `background:${shade === null || shade === undefined ? NO_SCORE : shadeColour(shade)}`,
+                'aria-hidden': 'true',
+              }),
           r.status === 'diverged' ? '' : ` ${formatScore(this.results.scoring, r.score)}`,
         );
       }),
@@ -237,6 +250,7 @@ export class ClassView {
         best && worst && best !== worst
           ? ` (blue ${formatScore(this.results.scoring, best.score)}, best, to red ${formatScore(this.results.scoring, worst.score)}, worst)`
           : '',
+        rows.some((r) => r.status !== 'diverged' && r.score === null) ? '; grey: no score' : '',
         '; a cross marks where a diverged racer was last seen.',
       ),
       legend,
@@ -299,7 +313,7 @@ export class ClassView {
     const H = 440;
     const left = 86;
     const right = 20;
-    const apartRow = plot.apart.length ? 56 : 0;
+    const apartRow = plot.apart.length ? 64 : 0;
     const top = 16 + apartRow;
     const bottom = 66;
     const plotW = W - left - right;
@@ -332,18 +346,27 @@ export class ClassView {
       ),
     );
     svg.append(axes);
-    if (plot.apart.length) {
-      const y = 16 + apartRow / 2;
+    if (!plot.points.length)
       svg.append(
         s(
           'text',
-          { x: left - 8, y, 'text-anchor': 'end', 'dominant-baseline': 'central', class: 'apart-label', 'aria-hidden': 'true' },
-          'not plotted',
+          { x: left + plotW / 2, y: top + plotH / 2, 'text-anchor': 'middle', class: 'apart-label', 'aria-hidden': 'true' },
+          'No student has this measure: see the table',
         ),
       );
-      plot.apart.forEach((a, i) => {
-        // At their knob value when they have one, else side by side from the left.
-        const x = a.x !== null ? X(a.x) : left + 18 + i * 26;
+    if (plot.apart.length) {
+      const y = 22 + apartRow / 2;
+      svg.append(
+        s(
+          'text',
+          { x: left, y: 16, 'dominant-baseline': 'central', class: 'apart-label', 'aria-hidden': 'true' },
+          'Not plotted (see the table):',
+        ),
+      );
+      let noKnob = 0;
+      plot.apart.forEach((a) => {
+        // At their knob value when they have one, else side by side in the margin left of the axis.
+        const x = a.x !== null ? X(a.x) : 16 + (noKnob++ % 3) * 24;
         svg.append(
           this.marker(
             s('path', { d: cross(x, y, 10), class: 'class-dot class-dot-apart', 'data-id': a.id }),
