@@ -182,9 +182,6 @@ export class ResultsPanel {
 
   /** Every path and end point of the round, and a knob against the score or sharpness, one dot per student. */
   openClassView(): void {
-    this.replayButton.textContent = 'Replay trajectories';
-    cancelAnimationFrame(this.replayTimer);
-    this.stage.model.replayFraction = undefined; // the paths are drawn whole, not as far as a replay had got
     new ClassView(this.results, this.stage, this.ownId).open();
   }
 
