@@ -213,7 +213,8 @@ export class HostDashboard {
     this.shell.setProjector(mode);
     const styleOf = (id: string) =>
       this.screen.stage.model.racers.get(id)?.style ?? racerStyle(this.screen.results?.rows.findIndex((r) => r.id === id) ?? 0);
-    this.board.showResults(mode === 'results' ? this.screen.results : undefined, this.screen.settings, styleOf);
+    const results = mode === 'results' ? this.screen.results : undefined;
+    this.board.showResults(results, this.screen.settings, styleOf, results && this.screen.classViewButton());
   }
 
   private setCode(code: string): void {

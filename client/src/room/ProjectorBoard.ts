@@ -79,7 +79,13 @@ export class ProjectorBoard {
     this.overlay.prepend(goal);
   }
 
-  showResults(results: ResultsMessage | undefined, settings: RoomSettings | undefined, styleOf: (id: string) => RacerStyle): void {
+  /** `action`: a button under the podium (the class view). */
+  showResults(
+    results: ResultsMessage | undefined,
+    settings: RoomSettings | undefined,
+    styleOf: (id: string) => RacerStyle,
+    action?: HTMLElement,
+  ): void {
     if (!results) {
       this.podium.hidden = true;
       this.podium.replaceChildren();
@@ -89,6 +95,7 @@ export class ProjectorBoard {
       h('h2', {}, `Round ${results.round}: the podium`),
       podiumElement(results.rows, results.scoring, styleOf, { big: true }),
       h('p', { class: 'note' }, scoringExplanation(settings)),
+      ...(action ? [action] : []),
     );
     const passed = passedLine(results.rows);
     if (passed) this.podium.insertBefore(h('p', { class: 'challenge-passed' }, passed), this.podium.children[1]);

@@ -18,6 +18,7 @@ import { racerStyle } from '../arena/racerStyle';
 import { download, h } from '../ui/elements';
 import { loadUPlot } from '../ui/loadUPlot';
 import { passedLine, verdictText } from './ChallengeGoal';
+import { ClassView } from './ClassView';
 import { podiumElement } from './podium';
 
 /** The results table's columns, each cell labelled with its header (a narrow panel shows each row as a card). */
@@ -57,7 +58,7 @@ export class ResultsPanel {
     readonly results: ResultsMessage,
     landscapeSpec: LandscapeSpec | undefined,
     private readonly stage: ArenaStage,
-    ownId: string | undefined,
+    private readonly ownId: string | undefined,
     settings: RoomSettings | undefined,
   ) {
     const rows = results.rows;
@@ -119,6 +120,7 @@ export class ResultsPanel {
       h(
         'div',
         { class: 'buttons' },
+        this.classViewButton(),
         this.replayButton,
         h(
           'button',
@@ -168,6 +170,25 @@ export class ResultsPanel {
         }
       });
     } else lineText.textContent = 'Needs at least two finishers.';
+  }
+
+  /** A button opening the class view of this round (the panel has one; the projector's podium asks for another). */
+  classViewButton(): HTMLButtonElement {
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        title: 'Every path and end point together, and one dot per student',
+        onclick: () => this.openClassView(),
+      },
+      'Class view',
+    );
+  }
+
+  /** Every path and end point of the round, and a knob against the score or sharpness, one dot per student. */
+  openClassView(): void {
+    new ClassView(this.results, this.stage, this.ownId).open();
   }
 
   /** Plays every trail from the start to its end together, over four seconds. */

@@ -198,6 +198,11 @@ export class RoomScreen {
     this.onResults(m);
   }
 
+  /** The results' "Class view" button, for another place that shows the results (the projector's podium). */
+  classViewButton(): HTMLButtonElement | undefined {
+    return this.resultsPanel?.classViewButton();
+  }
+
   get tick(): number {
     return this.lastTick;
   }
