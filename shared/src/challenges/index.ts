@@ -44,10 +44,20 @@ export {
 } from './challengeSettings';
 export {
   challengePicture,
+  startSpectrumPicture,
   lineSearchTrace,
   type PictureData,
   type TerrainPicture,
   type CurvesPicture,
   type BarsPicture,
 } from './pictures';
-export { weightNorm, endBasin, gradientBalance, referenceRun } from './goals';
+export {
+  weightNorm,
+  endBasin,
+  gradientBalance,
+  referenceRun,
+  fullBatchSharpness,
+  fullBatchOptimizer,
+  rememberFullBatchSharpnessInto,
+  type ReferenceContext,
+} from './goals';
