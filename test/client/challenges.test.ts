@@ -17,8 +17,10 @@ describe('challenge controls → setup', () => {
       ...challengeCatalogue()
         .slice(0, 15)
         .map((c) => c.id),
+      'the-networks-saddle',
       'deep-and-vanishing',
       'just-the-right-size',
+      'small-batches-flat-ends',
       'keep-the-weights-small',
     ]);
   });

@@ -30,6 +30,7 @@ import { LossChart } from '../ui/LossChart';
 import type { ScreenShell } from '../ui/ScreenShell';
 import { loadProgress, recordPass, saveProgress, starsText } from './challengeProgress';
 import { barsPictureView } from './BarsPictureView';
+import { ChallengeCurvature } from './ChallengeCurvature';
 import {
   type ChallengeExtras,
   controlsFromHint,
@@ -90,6 +91,8 @@ export class ChallengeView {
   private startWeightNorm = 0;
   /** Networks: the gradient of each layer at the start of the next run, so a choice shows its effect before running. */
   private readonly gradientsPanel: HTMLElement | undefined;
+  /** Networks whose lesson is curvature: λmax beside the batch size, the full-batch reference and the spectra, from a worker. */
+  private readonly curvature: ChallengeCurvature | undefined;
   /** The terrain spec the arena shows (a network challenge draws each attempt's own network). */
   private shownSpec = '';
   private readonly speed = h(
@@ -188,6 +191,8 @@ export class ChallengeView {
       });
       this.networkNumbers.set(key, input);
     }
+    this.curvature = ChallengeCurvature.for(ch);
+    if (this.curvature?.readout) this.knobsPanel.element.append(this.curvature.readout);
     if (ch.pictures.includes('layer-norms')) this.gradientsPanel = h('section', { class: 'panel', 'aria-label': 'Layer gradients' });
 
     const index = challengeCatalogue().indexOf(ch);
@@ -255,6 +260,7 @@ export class ChallengeView {
         : undefined,
       this.gradientsPanel,
       this.knobsPanel.element,
+      this.curvature?.startPanel,
       this.dampingInput
         ? h(
             'section',
@@ -339,6 +345,7 @@ export class ChallengeView {
       return;
     }
     this.attempt = attempt;
+    this.curvature?.attemptReady(attempt);
     this.showAttemptTerrain(attempt);
     this.showGradients(attempt);
     this.startWeightNorm = this.weightNormOf(attempt);
@@ -428,6 +435,7 @@ export class ChallengeView {
       const v = a.you;
       this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.`;
       this.showWeightNorm();
+      this.curvature?.racerMoved(a);
       this.updateDiagnostics();
       if (!going) {
         this.pause();
@@ -445,6 +453,15 @@ export class ChallengeView {
   private judge(a: ChallengeAttempt): void {
     if (this.judged === a) return;
     this.judged = a;
+    // A goal against a reference run waits for the worker training it (started with the attempt).
+    const waiting = this.curvature?.beforeJudging(a, (text) => {
+      if (this.attempt === a) this.status.textContent = text;
+    });
+    if (waiting) void waiting.then(() => this.attempt === a && this.announce(a));
+    else this.announce(a);
+  }
+
+  private announce(a: ChallengeAttempt): void {
     const { outcome } = a.finish();
     this.status.textContent = `Run ${this.runs} over: ${outcome.summary}`;
     if (outcome.pass && outcome.value !== null) {
@@ -475,6 +492,7 @@ export class ChallengeView {
         h('p', { class: 'challenge-explanation' }, this.ch.explanation),
         ...this.terrainPictures(a),
         ...this.barPictures(a),
+        ...(this.curvature?.pictures(a) ?? []),
         h('p', { class: 'note' }, this.pictureNote()),
         chart.element,
       );
@@ -573,6 +591,7 @@ export class ChallengeView {
 
   destroy(): void {
     this.pause();
+    this.curvature?.destroy();
     this.offs.forEach((off) => off());
     this.stage.model.diagnostics = undefined;
     document.body.classList.remove('challenge-screen');
