@@ -53,7 +53,7 @@ const RECORD = () => {
 };
 
 /** Runs the current setup at the fastest speed, waits for the verdict, and returns it with the long tasks meanwhile. */
-async function runToVerdict(page: Page): Promise<{ verdict: string; longTasks: number[] }> {
+async function runToVerdict(page: Page): Promise<{ verdict: string; longTasks: number[]; judgedMs: number }> {
   await page.getByLabel('Speed').selectOption('100');
   await page.evaluate(() => {
     (window as unknown as { longTasks: number[] }).longTasks = [];
@@ -62,7 +62,8 @@ async function runToVerdict(page: Page): Promise<{ verdict: string; longTasks: n
   const result = page.getByRole('region', { name: 'Result' });
   await expect.poll(() => result.isVisible(), { timeout: 90_000 }).toBe(true);
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.slice());
-  return { verdict: (await result.getByRole('heading', { level: 2 }).first().textContent()) ?? '', longTasks };
+  const judgedMs = await page.evaluate(() => performance.getEntriesByName('challenge judged').at(-1)?.duration ?? Number.NaN);
+  return { verdict: (await result.getByRole('heading', { level: 2 }).first().textContent()) ?? '', longTasks, judgedMs };
 }
 
 /** The same judging done on the page's main thread, timed in this browser (the design the worker replaced). */
@@ -79,8 +80,8 @@ async function judgedOnMainThread(challengeId: string, setup: unknown, seed: num
   return `on the main thread instead: judging ${Math.round(r.judgeMs)} ms, the spectrum picture ${Math.round(r.spectrumMs)} ms`;
 }
 
-const summary = (ms: number[]) =>
-  `${ms.length} long tasks, longest ${Math.round(Math.max(0, ...ms))} ms, total ${Math.round(ms.reduce((a, b) => a + b, 0))} ms`;
+const summary = (r: { longTasks: number[]; judgedMs: number }) =>
+  `judging on the main thread ${Math.round(r.judgedMs)} ms; ${r.longTasks.length} long tasks from Run to the verdict, longest ${Math.round(Math.max(0, ...r.longTasks))} ms`;
 
 describe('curvature challenges', () => {
   it('small batches on a desktop: λmax beside the batch size, the full-batch reference from a worker, a pass with batches of 4', async () => {
@@ -99,7 +100,7 @@ describe('curvature challenges', () => {
     // Full batches (the initial setup) do not pass: λmax ends where the reference's does.
     const first = await runToVerdict(page);
     expect(first.verdict).toBe('Not yet');
-    console.log(`challenge 21, full batch, Run → verdict: ${summary(first.longTasks)}`);
+    console.log(`challenge 21, full batch, Run → verdict: ${summary(first)}`);
 
     const hints = page.getByRole('list', { name: 'Hints' });
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: /Show (a hint|hint \d of 3)/ }).click();
@@ -126,7 +127,7 @@ describe('curvature challenges', () => {
     await page.getByRole('button', { name: 'Reset' }).click();
 
     const second = await runToVerdict(page);
-    console.log(`challenge 21, batches of 4, Run → verdict: ${summary(second.longTasks)}`);
+    console.log(`challenge 21, batches of 4, Run → verdict: ${summary(second)}`);
     const statuses = await page.evaluate(() =>
       (window as unknown as { statuses: string[] }).statuses.filter((s) => s.startsWith('Judging')),
     );
@@ -184,7 +185,7 @@ describe('curvature challenges', () => {
     expect(await page.getByLabel('Learning rate').first().inputValue()).toBe('0.5');
 
     const second = await runToVerdict(page);
-    console.log(`challenge 17 on a phone, lr 0.5, Run → verdict: ${summary(second.longTasks)}`);
+    console.log(`challenge 17 on a phone, lr 0.5, Run → verdict: ${summary(second)}`);
     expect(second.verdict).toBe('Passed!');
     const result = page.getByRole('region', { name: 'Result' });
     expect(await result.textContent()).toContain('SGD at lr 0.5 escapes');

@@ -462,6 +462,8 @@ export class ChallengeView {
   }
 
   private announce(a: ChallengeAttempt): void {
+    // The main thread's share of judging (results, goal, explanation), in the browser's performance timeline.
+    const began = performance.now();
     const { outcome } = a.finish();
     this.status.textContent = `Run ${this.runs} over: ${outcome.summary}`;
     if (outcome.pass && outcome.value !== null) {
@@ -470,6 +472,7 @@ export class ChallengeView {
       this.showBest();
     }
     this.showResult(a, outcome);
+    performance.measure('challenge judged', { start: began });
   }
 
   private showResult(a: ChallengeAttempt, outcome: ChallengeOutcome): void {
