@@ -28,9 +28,11 @@ describe('challenge controls → setup', () => {
         .slice(0, 15)
         .map((c) => c.id),
       'beyond-the-slice',
+      'the-networks-saddle',
       'shape-of-a-path',
       'deep-and-vanishing',
       'just-the-right-size',
+      'small-batches-flat-ends',
       'keep-the-weights-small',
       'one-valley',
     ]);

@@ -36,6 +36,7 @@ import { barsPictureView } from './BarsPictureView';
 import { RaceSpacePanel } from './RaceSpacePanel';
 import { CurvePanel } from './CurvePanel';
 import { curvesPictureView } from './CurvesPictureView';
+import { ChallengeCurvature } from './ChallengeCurvature';
 import { type ChallengeExtras, controlsFromHint, dampingOf, networkOf, playableInBrowser, setupFromControls } from './challengeSetup';
 import { terrainPictureView } from './TerrainPictureView';
 import './challenges.css';
@@ -94,6 +95,8 @@ export class ChallengeView {
   private readonly gradientsPanel: HTMLElement | undefined;
   /** 'Beyond the slice': race on the slice or on every weight, the map staying the slice. */
   private readonly raceSpace: RaceSpacePanel | undefined;
+  /** Networks whose lesson is curvature: λmax beside the batch size, the full-batch reference and the spectra, from a worker. */
+  private readonly curvature: ChallengeCurvature | undefined;
   /** The terrain spec the arena shows (a network challenge draws each attempt's own network). */
   private shownSpec = '';
   private readonly speed = h(
@@ -208,6 +211,8 @@ export class ChallengeView {
         this.extras = { ...this.extras, curve };
         this.reset();
       });
+    this.curvature = ChallengeCurvature.for(ch);
+    if (this.curvature?.readout) this.knobsPanel.element.append(this.curvature.readout);
     if (ch.pictures.includes('layer-norms')) this.gradientsPanel = h('section', { class: 'panel', 'aria-label': 'Layer gradients' });
     if (c.network?.slice) {
       const nParams = (createLandscape({ ...ch.landscape, slice: false } as typeof ch.landscape) as MlpLandscape).network.nParams;
@@ -287,6 +292,7 @@ export class ChallengeView {
       this.gradientsPanel,
       this.knobsPanel.element,
       this.curvePanel?.element,
+      this.curvature?.startPanel,
       this.dampingInput
         ? h(
             'section',
@@ -391,6 +397,7 @@ export class ChallengeView {
       return;
     }
     this.attempt = attempt;
+    this.curvature?.attemptReady(attempt);
     this.showAttemptTerrain(attempt);
     this.raceSpace?.show(attempt);
     this.showGradients(attempt);
@@ -491,6 +498,7 @@ export class ChallengeView {
       this.status.textContent = `Step ${v.updates}, loss ${formatNumber(v.loss)}.${a.twin ? ` The twin: loss ${formatNumber(a.twin.loss)}.` : ''}`;
       this.showWeightNorm();
       this.raceSpace?.show(a);
+      this.curvature?.racerMoved(a);
       this.updateDiagnostics();
       if (!going) {
         this.pause();
@@ -516,6 +524,17 @@ export class ChallengeView {
       // A worker that failed leaves the goal to train the curve itself, here.
       if (t.kind === 'trained') known = { bezier: t.bezier };
     }
+    // A goal against a reference run waits for the worker training it (started with the attempt).
+    const waiting = this.curvature?.beforeJudging(a, (text) => {
+      if (this.attempt === a) this.status.textContent = text;
+    });
+    if (waiting) void waiting.then(() => this.attempt === a && this.announce(a, known));
+    else this.announce(a, known);
+  }
+
+  private announce(a: ChallengeAttempt, known: Parameters<ChallengeAttempt['finish']>[0] = {}): void {
+    // The main thread's share of judging (results, goal, explanation), in the browser's performance timeline.
+    const began = performance.now();
     const { outcome } = a.finish(known);
     this.status.textContent = `Run ${this.runs} over: ${outcome.summary}`;
     if (outcome.pass && outcome.value !== null) {
@@ -524,6 +543,7 @@ export class ChallengeView {
       this.showBest();
     }
     this.showResult(a, outcome);
+    performance.measure('challenge judged', { start: began });
   }
 
   private showResult(a: ChallengeAttempt, outcome: ChallengeOutcome): void {
@@ -549,6 +569,7 @@ export class ChallengeView {
         ...this.terrainPictures(a),
         ...this.barPictures(a),
         ...this.barrierPictures(a),
+        ...(this.curvature?.pictures(a) ?? []),
         h('p', { class: 'note' }, this.pictureNote(a)),
         chart.element,
       );
@@ -660,6 +681,7 @@ export class ChallengeView {
     this.pause();
     this.curvePanel?.dispose();
     this.link.destroy();
+    this.curvature?.destroy();
     this.offs.forEach((off) => off());
     this.stage.model.diagnostics = undefined;
     document.body.classList.remove('challenge-screen');

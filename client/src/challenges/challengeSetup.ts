@@ -33,15 +33,17 @@ export interface ChallengeExtras {
 /**
  * Network challenges the browser plays: those whose controls and pictures it
  * draws (the slice or every weight, activation, initialisation and its scale, weight decay λ,
- * per-layer gradients, ‖w‖ as it trains, the path on its own PCA plane, the loss curve, a twin racer and the
- * Bézier curve between the two) and whose explanation is measured sentence by sentence
- * (test/shared/challenges/network*.challenges.test.ts). The others wait for their views (spectra) and measurements.
+ * per-layer gradients, ‖w‖ as it trains, λmax beside the batch size, the spectra, the path on its own PCA plane,
+ * the loss curve, a twin racer and the Bézier curve between the two) and whose explanation is measured sentence
+ * by sentence (test/shared/challenges/network*.challenges.test.ts): all eight.
  */
 const NETWORK_CHALLENGES_PLAYABLE: ReadonlySet<string> = new Set([
   'beyond-the-slice',
+  'the-networks-saddle',
   'shape-of-a-path',
   'deep-and-vanishing',
   'just-the-right-size',
+  'small-batches-flat-ends',
   'keep-the-weights-small',
   'one-valley',
 ]);
@@ -79,7 +81,9 @@ export function dampingOf(setup: ChallengeSetup): number {
  * where it may be chosen.
  */
 export function setupFromControls(ch: Challenge, settings: RaceSettings, knobs: KnobValues, extras: ChallengeExtras): ChallengeSetup {
-  const spec = knobsToOptimizerSpec(knobs, { totalUpdates: roundUpdates(settings) });
+  // On a network the batch size is a knob too (0 = the full data set): the spec carries it only when data-backed.
+  const dataBacked = (ch.landscape as { kind: string }).kind === 'mlp';
+  const spec = knobsToOptimizerSpec(knobs, { totalUpdates: roundUpdates(settings), dataBacked });
   const initialDamping = (ch.initial.optimizer as { damping?: unknown }).damping;
   // Damping is part of the challenge's own optimizer (Newton's), never of another kind the student picks.
   if (knobs.kind === ch.initial.optimizer.kind && (ch.controls.damping || initialDamping !== undefined)) {

@@ -121,6 +121,12 @@ export interface ChallengeGoal {
   format(value: number): string;
   /** Why a run that produced no number did not pass, in a few words. */
   missing: string;
+  /**
+   * The reference run the measure compares against ('full-batch': `fullBatchSharpness`). It depends
+   * only on the network and the optimizer without its batch size, so a client computes it while the
+   * racer trains (in a worker) and hands it in through `rememberFullBatchSharpnessInto`.
+   */
+  reference?: 'full-batch';
 }
 
 /** Everything a goal and a picture may read about one finished attempt. */

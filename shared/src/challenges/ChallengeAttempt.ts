@@ -35,6 +35,11 @@ export class ChallengeAttempt {
   readonly trails = new Map<string, number[]>();
   /** Networks: the student's parameters at the start and after every tick. */
   readonly pathByTick: Float64Array[] = [];
+  /**
+   * Values the goal and the pictures compute once (a reference run, a trained curve), kept
+   * with the attempt so one computed elsewhere (a worker's) can be handed in before `finish()`.
+   */
+  readonly memo = new Map<string, unknown>();
   private finished: { evidence: ChallengeEvidence; outcome: ChallengeOutcome } | undefined;
 
   /** Throws `SpecError` (naming the field) for a setup outside the challenge's controls or rules. */
@@ -110,7 +115,7 @@ export class ChallengeAttempt {
         start: this.start,
         lossByTick: this.lossByTick,
         pathByTick: this.landscape.dim > 2 ? this.pathByTick : undefined,
-        memo: new Map(),
+        memo: this.memo,
       };
       if (known.bezier) rememberBezierInto(evidence.memo, known.bezier);
       this.finished = { evidence, outcome: judge(this.challenge.goal, this.challenge.goal.measure(evidence)) };

@@ -570,7 +570,7 @@ const networkSaddle = define({
   explanation:
     'With tiny weights the network starts almost exactly on a critical point: the gradient is below 0.001 and the loss is ln 2 ≈ 0.693. ' +
     'Its Hessian there has a negative eigenvalue: the point is a saddle, not a minimum, and at lr 0.05 SGD does not get off it within the round. ' +
-    'SGD at lr 0.5 escapes and then slows down again near loss 0.2, where the Hessian still has a negative eigenvalue: another saddle.',
+    'SGD at lr 0.5 escapes and then slows down again at a loss between 0.15 and 0.35, where the Hessian still has a negative eigenvalue: another saddle.',
   pictures: ['spectrum', 'loss-curve'],
   goal: finalLoss([0.3, 0.1, 0.01]),
 });
@@ -669,7 +669,7 @@ const batchSharpness = define({
     { text: 'Try batches of 4.', try: { optimizer: sgd(0.5, { batchSize: 4 }) } },
   ],
   explanation:
-    'On full batches at lr 0.5 the network ends where λmax is around 0.3. ' +
+    'On full batches at lr 0.5 the network ends where λmax is between 0.1 and 1, about 0.3 in the typical network. ' +
     'On batches of 4 examples the same network, at the same learning rate, ends where λmax is at most 0.7 times that, in nine networks out of ten or more: a flatter place.',
   pictures: ['spectrum', 'loss-curve'],
   goal: {
@@ -682,6 +682,7 @@ const batchSharpness = define({
     stars: [0.7, 0.55, 0.45],
     format: (v) => formatNumber(v),
     missing: 'the racer did not reach loss 0.05',
+    reference: 'full-batch',
   },
 });
 

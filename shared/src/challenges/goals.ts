@@ -17,7 +17,7 @@ import type { ChallengeEvidence, ChallengeGoal } from './Challenge';
 const seconds = (v: number) => `${formatNumber(v)} s`;
 const notDiverged = (ev: ChallengeEvidence) => ev.you.status !== 'diverged' && ev.you.finalLoss !== null;
 
-function memo<T>(ev: ChallengeEvidence, key: string, compute: () => T): T {
+function memo<T>(ev: Pick<ChallengeEvidence, 'memo'>, key: string, compute: () => T): T {
   if (!ev.memo.has(key)) ev.memo.set(key, compute());
   return ev.memo.get(key) as T;
 }
@@ -63,8 +63,18 @@ export function flatBasinScore(stars: readonly [number, number, number]): Challe
   };
 }
 
-/** A reference racer with `optimizer` from the attempt's start, under the same settings and seed. */
-export function referenceRun(ev: ChallengeEvidence, optimizer: PresetOptimizer, key = 'reference') {
+/**
+ * What a reference run needs of an attempt: its rules, seed, network and start, and the memo
+ * it is kept in. An attempt that has not run yet has all of these, so a reference can be
+ * computed while the student's racer trains (the browser does it in a worker).
+ */
+export type ReferenceContext = Pick<ChallengeEvidence, 'settings' | 'seed' | 'landscape' | 'start' | 'memo'>;
+
+/**
+ * A reference racer with `optimizer` from the attempt's start, under the same settings and seed.
+ * `onProgress` hears the fraction of the round done after each tick (a worker reports it).
+ */
+export function referenceRun(ev: ReferenceContext, optimizer: PresetOptimizer, key = 'reference', onProgress?: (done: number) => void) {
   return memo(ev, key, () => {
     const race = new Race(
       { ...ev.settings, startRule: { kind: 'choose' }, lockedKnobs: [], allowedOptimizers: [optimizer.kind], defaultOptimizer: optimizer },
@@ -72,8 +82,12 @@ export function referenceRun(ev: ChallengeEvidence, optimizer: PresetOptimizer, 
     );
     const drawnStart = ev.landscape.dim === 2 ? ev.start : [0, 0];
     const v = race.addRacer('reference', { optimizer, start: drawnStart });
-    while (!race.isOver()) race.tick();
     const s = ev.settings;
+    const ticks = s.roundSeconds === null ? null : s.roundSeconds * s.tickRate;
+    for (let t = 1; !race.isOver(); t++) {
+      race.tick();
+      if (onProgress && ticks) onProgress(Math.min(1, t / ticks));
+    }
     return {
       seconds: v.finishUpdates === null ? null : v.finishUpdates / (s.stepsPerTick * s.tickRate),
       position: Array.from(v.position),
@@ -99,14 +113,30 @@ export function fractionOfReference(reference: PresetOptimizer, name: string, st
   };
 }
 
-/** The largest Hessian eigenvalue at the end of a full-batch reference run (same network, same learning rate). */
-export function fullBatchSharpness(ev: ChallengeEvidence): number {
-  return memo(ev, 'full-batch-lambda', () => {
-    const spec = { ...(ev.you.optimizer as unknown as Record<string, unknown>) };
-    delete spec.batchSize;
-    const ref = referenceRun(ev, spec as PresetOptimizer, 'full-batch');
+const FULL_BATCH_SHARPNESS = 'full-batch-lambda';
+
+/** The student's optimizer without its batch size: the full-batch reference's. */
+export function fullBatchOptimizer(optimizer: unknown): PresetOptimizer {
+  const spec = { ...(optimizer as Record<string, unknown>) };
+  delete spec.batchSize;
+  return spec as unknown as PresetOptimizer;
+}
+
+/**
+ * The largest Hessian eigenvalue at the end of a full-batch reference run (same network, same
+ * learning rate). It depends only on the network (the seed) and the optimizer without its batch
+ * size, so it can be computed before or while the student's racer trains.
+ */
+export function fullBatchSharpness(ev: ReferenceContext & { you: { optimizer: unknown } }, onProgress?: (done: number) => void): number {
+  return memo(ev, FULL_BATCH_SHARPNESS, () => {
+    const ref = referenceRun(ev, fullBatchOptimizer(ev.you.optimizer), 'full-batch', onProgress);
     return topHessianEigenvalues(ev.landscape, ref.position, 1)[0];
   });
+}
+
+/** Hands an attempt the full-batch sharpness computed elsewhere (a worker), so judging does not run the reference again. */
+export function rememberFullBatchSharpnessInto(memoOfAttempt: Map<string, unknown>, lambdaMax: number): void {
+  memoOfAttempt.set(FULL_BATCH_SHARPNESS, lambdaMax);
 }
 
 /** ‖∂L/∂W‖ of the first layer over the last, at the network's start. */

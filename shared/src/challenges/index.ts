@@ -63,11 +63,24 @@ export {
 } from './classRound';
 export {
   challengePicture,
+  startSpectrumPicture,
   lineSearchTrace,
   type PictureData,
   type TerrainPicture,
   type CurvesPicture,
   type BarsPicture,
 } from './pictures';
-export { weightNorm, endBasin, gradientBalance, referenceRun, curveTrainingOf, bezierBetween, lineBetween } from './goals';
+export {
+  weightNorm,
+  endBasin,
+  gradientBalance,
+  referenceRun,
+  fullBatchSharpness,
+  fullBatchOptimizer,
+  rememberFullBatchSharpnessInto,
+  type ReferenceContext,
+  curveTrainingOf,
+  bezierBetween,
+  lineBetween,
+} from './goals';
 export { raceSpaceNote, sliceMapSpec, SLICE_RACE_NOTE } from './raceSpace';

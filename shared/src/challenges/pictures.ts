@@ -187,12 +187,10 @@ function lossCurve(a: ChallengeAttempt): CurvesPicture {
   };
 }
 
-function spectrumPicture(a: ChallengeAttempt): CurvesPicture {
+function spectrumPicture(a: ChallengeAttempt, withEnd = true): CurvesPicture {
   const L = a.landscape;
-  const at = [
-    { label: 'at the start', p: a.start },
-    { label: 'at the end', p: Array.from(a.you.position) },
-  ];
+  const at = [{ label: 'at the start', p: a.start }];
+  if (withEnd) at.push({ label: 'at the end', p: Array.from(a.you.position) });
   const dens = at.map(({ p }) => spectralDensity(L, p, { steps: Math.min(L.dim, 60), seed: 1 }));
   const lo = Math.min(...dens.map((d) => d.nodes[0]));
   const hi = Math.max(...dens.map((d) => d.nodes[d.nodes.length - 1]));
@@ -210,6 +208,14 @@ function spectrumPicture(a: ChallengeAttempt): CurvesPicture {
     series: dens.map((d, i) => ({ label: at[i].label, xs, ys: Array.from(smoothSpectralDensity(d, xs, sigma)) })),
     marks: [{ axis: 'x', at: 0, label: '0' }],
   };
+}
+
+/**
+ * The Hessian's eigenvalue density at the attempt's start alone: what a student can look at
+ * before running (the start's negative eigenvalues are the way off a saddle).
+ */
+export function startSpectrumPicture(a: ChallengeAttempt): CurvesPicture {
+  return { ...spectrumPicture(a, false), title: 'The Hessian’s eigenvalues at the start' };
 }
 
 function layerNormsPicture(a: ChallengeAttempt): BarsPicture {

@@ -1,0 +1,204 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { bundleScenario, framesPainted, launchBrowser, SHOTS, startServer, watchErrors } from './harness';
+import type { GameServer } from '../../server/src/createGameServer';
+
+/**
+ * The curvature challenges in a real browser: 21 'small-batches-flat-ends' on
+ * a desktop (λmax beside the batch size as the racer trains, the full-batch
+ * reference trained in a worker and shown, a pass with batches of 4 and the
+ * spectrum picture) and 17 'the-networks-saddle' on a phone with touch (the
+ * start's spectrum with the task, the hints, a pass with the hint's lr 0.5,
+ * the spectrum at the start and the end). Long tasks on the main thread are
+ * recorded from Run to the verdict and printed.
+ */
+let server: GameServer;
+let url: string;
+let browser: Browser;
+const errors: string[] = [];
+const DIR = resolve(SHOTS, 'challenges');
+
+beforeAll(async () => {
+  ({ server, url } = await startServer());
+  browser = await launchBrowser();
+  mkdirSync(DIR, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  expect(errors).toEqual([]);
+});
+
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  await framesPainted(page);
+  await page.screenshot({ path: resolve(DIR, `${name}.png`), fullPage });
+}
+
+/** Records every main-thread task over 50 ms (the Long Tasks API) and every status line the page shows. */
+const RECORD = () => {
+  const w = window as unknown as { longTasks: number[]; statuses: string[] };
+  w.longTasks = [];
+  w.statuses = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.longTasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: false });
+  new MutationObserver(() => {
+    for (const s of document.querySelectorAll('[role=status]')) {
+      const t = s.textContent ?? '';
+      if (t && w.statuses[w.statuses.length - 1] !== t) w.statuses.push(t);
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+};
+
+/** Runs the current setup at the fastest speed, waits for the verdict, and returns it with the long tasks meanwhile. */
+async function runToVerdict(page: Page): Promise<{ verdict: string; longTasks: number[]; judgedMs: number }> {
+  await page.getByLabel('Speed').selectOption('100');
+  await page.evaluate(() => {
+    (window as unknown as { longTasks: number[] }).longTasks = [];
+  });
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const result = page.getByRole('region', { name: 'Result' });
+  await expect.poll(() => result.isVisible(), { timeout: 90_000 }).toBe(true);
+  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.slice());
+  const judgedMs = await page.evaluate(() => performance.getEntriesByName('challenge judged').at(-1)?.duration ?? Number.NaN);
+  return { verdict: (await result.getByRole('heading', { level: 2 }).first().textContent()) ?? '', longTasks, judgedMs };
+}
+
+/** The same judging done on the page's main thread, timed in this browser (the design the worker replaced). */
+async function judgedOnMainThread(challengeId: string, setup: unknown, seed: number): Promise<string> {
+  // A blank page of the same browser (the game's CSP allows no inline script).
+  const blank = await browser.newPage();
+  await blank.setContent('<!doctype html><title>judging on the main thread</title>');
+  await blank.addScriptTag({ content: await bundleScenario('test/e2e/curvatureScenario.ts', 'judgeOnMainThread') });
+  const r = await blank.evaluate(
+    ([id, s, n]) => (window as unknown as { __run: (...a: unknown[]) => { judgeMs: number; spectrumMs: number } }).__run(id, s, n),
+    [challengeId, setup, seed] as const,
+  );
+  await blank.close();
+  return `on the main thread instead: judging ${Math.round(r.judgeMs)} ms, the spectrum picture ${Math.round(r.spectrumMs)} ms`;
+}
+
+const summary = (r: { longTasks: number[]; judgedMs: number }) =>
+  `judging on the main thread ${Math.round(r.judgedMs)} ms; ${r.longTasks.length} long tasks from Run to the verdict, longest ${Math.round(Math.max(0, ...r.longTasks))} ms`;
+
+describe('curvature challenges', () => {
+  it('small batches on a desktop: λmax beside the batch size, the full-batch reference from a worker, a pass with batches of 4', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, errors);
+    await page.addInitScript(RECORD);
+    await page.goto(`${url}/?challenge=small-batches-flat-ends`);
+    await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('Small batches, flat ends');
+    const batch = page.getByLabel('Batch size');
+    expect(await batch.count()).toBe(1);
+    expect(await page.getByLabel('Learning rate').count()).toBe(0);
+    const readout = page.getByTestId('lambda-readout');
+    // The worker trains the full-batch reference of this run's network as soon as the attempt exists.
+    await expect.poll(() => readout.textContent(), { timeout: 60_000 }).toMatch(/Full-batch training of this network ends at λmax [\d.]+/);
+
+    // Full batches (the initial setup) do not pass: λmax ends where the reference's does.
+    const first = await runToVerdict(page);
+    expect(first.verdict).toBe('Not yet');
+    console.log(`challenge 21, full batch, Run → verdict: ${summary(first)}`);
+
+    const hints = page.getByRole('list', { name: 'Hints' });
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: /Show (a hint|hint \d of 3)/ }).click();
+    expect(await hints.getByRole('listitem').count()).toBe(3);
+    await page.getByRole('button', { name: 'Use this setting' }).click();
+    expect(await batch.inputValue()).toBe('4');
+    await shot(page, 'curvature-batches-task-desktop');
+
+    // λmax beside the batch size as the racer trains (slowly enough to watch it change).
+    await page.getByLabel('Speed').selectOption('5');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => readout.textContent(), { timeout: 30_000 }).toMatch(/λmax now: [\d.]+/);
+    const seen = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          seen.add(/λmax now: ([\d.e-]+)/.exec((await readout.textContent()) ?? '')?.[1] ?? '');
+          return seen.size;
+        },
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThanOrEqual(3);
+    await shot(page, 'curvature-batches-training-desktop');
+    await page.getByRole('button', { name: 'Reset' }).click();
+
+    const second = await runToVerdict(page);
+    console.log(`challenge 21, batches of 4, Run → verdict: ${summary(second)}`);
+    const statuses = await page.evaluate(() =>
+      (window as unknown as { statuses: string[] }).statuses.filter((s) => s.startsWith('Judging')),
+    );
+    console.log(`judging statuses seen: ${JSON.stringify(statuses)}`);
+    expect(second.verdict).toBe('Passed!');
+    const result = page.getByRole('region', { name: 'Result' });
+    expect(await result.textContent()).toContain('λmax as a fraction of full-batch training’s');
+    expect(await result.textContent()).toContain('On batches of 4 examples the same network');
+    await expect
+      .poll(() => result.getByRole('img', { name: /The Hessian’s eigenvalues.*at the start.*at the end/ }).count(), { timeout: 60_000 })
+      .toBe(1);
+    expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
+    await result.scrollIntoViewIfNeeded();
+    await shot(page, 'curvature-batches-passed-desktop', true);
+    console.log(
+      `challenge 21, batches of 4, seed 3: ${await judgedOnMainThread('small-batches-flat-ends', { optimizer: { kind: 'sgd', lr: 0.5, batchSize: 4 } }, 3)}`,
+    );
+    await page.close();
+  });
+
+  it('the first saddle on a phone: the start’s spectrum with the task, the hints, a pass at lr 0.5 with the spectrum at start and end', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
+    const page = await context.newPage();
+    watchErrors(page, errors);
+    await page.addInitScript(RECORD);
+    await page.goto(`${url}/?challenges`);
+    const item = page.getByRole('listitem').filter({ hasText: 'The network’s first saddle' });
+    await item.getByRole('link', { name: 'The network’s first saddle' }).tap();
+    expect(page.url()).toMatch(/\?challenge=the-networks-saddle$/);
+    await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('a hundred times smaller');
+    const startSpectrum = page.getByRole('region', { name: 'Spectrum at the start' });
+    await expect
+      .poll(() => startSpectrum.getByRole('img', { name: /Smallest: -[\d.]+ at the start/ }).count(), { timeout: 60_000 })
+      .toBe(1);
+    for (const name of ['Learning rate', 'Momentum', 'Gradient noise']) {
+      const box = (await page.getByLabel(name).first().boundingBox())!;
+      expect(box.height, name).toBeGreaterThanOrEqual(44);
+    }
+    await shot(page, 'curvature-saddle-task-phone');
+    await shot(page, 'curvature-saddle-task-phone-full', true);
+
+    const first = await runToVerdict(page);
+    expect(first.verdict).toBe('Not yet');
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: /Show (a hint|hint \d of 3)/ }).tap();
+    const hints = page.getByRole('list', { name: 'Hints' });
+    expect(await hints.textContent()).toContain('The spectrum at the start has negative eigenvalues');
+    await hints.scrollIntoViewIfNeeded();
+    await shot(page, 'curvature-saddle-hints-phone');
+    await page.getByRole('button', { name: 'Use this setting' }).tap();
+    expect(await page.getByLabel('Learning rate').first().inputValue()).toBe('0.5');
+
+    const second = await runToVerdict(page);
+    console.log(`challenge 17 on a phone, lr 0.5, Run → verdict: ${summary(second)}`);
+    expect(second.verdict).toBe('Passed!');
+    const result = page.getByRole('region', { name: 'Result' });
+    expect(await result.textContent()).toContain('SGD at lr 0.5 escapes');
+    await expect
+      .poll(() => result.getByRole('img', { name: /The Hessian’s eigenvalues.*at the start.*at the end/ }).count(), { timeout: 60_000 })
+      .toBe(1);
+    expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
+    await result.scrollIntoViewIfNeeded();
+    await shot(page, 'curvature-saddle-passed-phone');
+    await shot(page, 'curvature-saddle-passed-phone-full', true);
+    console.log(
+      `challenge 17 on a phone, lr 0.5, seed 2: ${await judgedOnMainThread('the-networks-saddle', { optimizer: { kind: 'sgd', lr: 0.5 } }, 2)}`,
+    );
+    await context.close();
+  });
+});
