@@ -1,10 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { challengeCatalogue } from '@gradient-rally/shared';
-import { framesPainted, launchBrowser, SHOTS, startServer, watchErrors } from './harness';
-import type { GameServer } from '../../server/src/createGameServer';
+import { watchErrors } from './harness';
+import { challengeTestBed, runToVerdict, shot } from './challengeScreen';
 
 /**
  * Guided challenges in a real browser (issue 10): the list from the landing
@@ -14,42 +11,13 @@ import type { GameServer } from '../../server/src/createGameServer';
  * touch, a start chosen by tapping the terrain, and a network challenge built
  * from its selects and played to a pass.
  */
-let server: GameServer;
-let url: string;
-let browser: Browser;
-const errors: string[] = [];
-const DIR = resolve(SHOTS, 'challenges');
-
-beforeAll(async () => {
-  ({ server, url } = await startServer());
-  browser = await launchBrowser();
-  mkdirSync(DIR, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  await framesPainted(page);
-  await page.screenshot({ path: resolve(DIR, `${name}.png`), fullPage });
-}
-
-/** Runs the current setup at the fastest speed and waits for the verdict. */
-async function runToVerdict(page: Page): Promise<string> {
-  await page.getByLabel('Speed').selectOption('100');
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  const result = page.getByRole('region', { name: 'Result' });
-  await expect.poll(() => result.isVisible(), { timeout: 60_000 }).toBe(true);
-  return (await result.getByRole('heading', { level: 2 }).first().textContent()) ?? '';
-}
+const bed = challengeTestBed();
 
 describe('challenges', () => {
   it('are listed from the landing page, played to a pass, and remembered', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    watchErrors(page, errors);
-    await page.goto(`${url}/`);
+    const page = await bed.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, bed.errors);
+    await page.goto(`${bed.url}/`);
     await page.getByRole('button', { name: 'Challenges' }).click();
     const list = page.getByRole('list', { name: 'Challenges' });
     await expect.poll(() => list.getByRole('listitem').count()).toBe(challengeCatalogue().length);
@@ -91,7 +59,7 @@ describe('challenges', () => {
     await shot(page, 'passed-desktop');
 
     // Progress survives a reload: the list shows the stars.
-    await page.goto(`${url}/?challenges`);
+    await page.goto(`${bed.url}/?challenges`);
     await page.reload();
     const item = page.getByRole('listitem').filter({ hasText: 'Momentum in a long valley' });
     expect(await item.getByLabel(`Passed, ${stars} of 3 stars`).count()).toBe(1);
@@ -103,7 +71,7 @@ describe('challenges', () => {
     ).toBe(1);
 
     // Any challenge opens directly by its link, its own knobs shown.
-    await page.goto(`${url}/?challenge=booth-edge`);
+    await page.goto(`${bed.url}/?challenge=booth-edge`);
     await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('The edge of stability');
     expect(await page.getByLabel('Learning rate').count()).toBe(1);
     expect(await page.getByLabel('Momentum').count()).toBe(0);
@@ -116,21 +84,21 @@ describe('challenges', () => {
     await shot(page, 'passed-booth-desktop');
 
     // An unknown id says so and leads back to the list.
-    await page.goto(`${url}/?challenge=no-such-thing`);
+    await page.goto(`${bed.url}/?challenge=no-such-thing`);
     expect(await page.getByRole('alert').filter({ hasText: 'no challenge called' }).count()).toBe(1);
     await page.close();
   });
 
   it('plays on a phone: the start chosen by tapping the terrain', async () => {
-    const context = await browser.newContext({
+    const context = await bed.browser.newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
       deviceScaleFactor: 2,
     });
     const page = await context.newPage();
-    watchErrors(page, errors);
-    await page.goto(`${url}/?challenges`);
+    watchErrors(page, bed.errors);
+    await page.goto(`${bed.url}/?challenges`);
     await expect.poll(() => page.getByRole('list', { name: 'Challenges' }).getByRole('listitem').count()).toBe(challengeCatalogue().length);
     await shot(page, 'list-phone');
     await page.getByRole('link', { name: 'Pick your basin' }).tap();
@@ -154,15 +122,15 @@ describe('challenges', () => {
   });
 
   it('plays a network challenge on a phone: the network built from its selects, the layer gradients shown before and after', async () => {
-    const context = await browser.newContext({
+    const context = await bed.browser.newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
       deviceScaleFactor: 2,
     });
     const page = await context.newPage();
-    watchErrors(page, errors);
-    await page.goto(`${url}/?challenges`);
+    watchErrors(page, bed.errors);
+    await page.goto(`${bed.url}/?challenges`);
     const item = page.getByRole('listitem').filter({ hasText: 'Deep and vanishing' });
     await item.getByRole('link', { name: 'Deep and vanishing' }).tap();
     expect(page.url()).toMatch(/\?challenge=deep-and-vanishing$/);
@@ -198,9 +166,9 @@ describe('challenges', () => {
   });
 
   it('plays weight decay on a desktop: λ typed in, ‖w‖ shown as it trains, the hint’s setting passes', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    watchErrors(page, errors);
-    await page.goto(`${url}/?challenge=keep-the-weights-small`);
+    const page = await bed.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, bed.errors);
+    await page.goto(`${bed.url}/?challenge=keep-the-weights-small`);
     await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('Keep the weights small');
     const lambda = page.getByLabel('Weight decay λ');
     expect(await lambda.inputValue()).toBe('0');
@@ -227,9 +195,9 @@ describe('challenges', () => {
   });
 
   it('plays the initial-scale challenge: the loss and gradients at the start change with the scale typed in', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    watchErrors(page, errors);
-    await page.goto(`${url}/?challenge=just-the-right-size`);
+    const page = await bed.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, bed.errors);
+    await page.goto(`${bed.url}/?challenge=just-the-right-size`);
     await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('three times too large');
     const gradients = page.getByRole('region', { name: 'Layer gradients' });
     const startLoss = async () => Number(/Loss at the start: ([\d.]*\d(?:e[+-]?\d+)?)/.exec((await gradients.textContent()) ?? '')![1]);

@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { bundleScenario, framesPainted, launchBrowser, SHOTS, startServer, watchErrors } from './harness';
-import type { GameServer } from '../../server/src/createGameServer';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { bundleScenario, watchErrors } from './harness';
+import { challengeTestBed, runToVerdict, shot } from './challengeScreen';
 
 /**
  * The curvature challenges in a real browser: 21 'small-batches-flat-ends' on
@@ -14,27 +12,7 @@ import type { GameServer } from '../../server/src/createGameServer';
  * the spectrum at the start and the end). Long tasks on the main thread are
  * recorded from Run to the verdict and printed.
  */
-let server: GameServer;
-let url: string;
-let browser: Browser;
-const errors: string[] = [];
-const DIR = resolve(SHOTS, 'challenges');
-
-beforeAll(async () => {
-  ({ server, url } = await startServer());
-  browser = await launchBrowser();
-  mkdirSync(DIR, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  await framesPainted(page);
-  await page.screenshot({ path: resolve(DIR, `${name}.png`), fullPage });
-}
+const bed = challengeTestBed();
 
 /** Records every main-thread task over 50 ms (the Long Tasks API) and every status line the page shows. */
 const RECORD = () => {
@@ -53,23 +31,20 @@ const RECORD = () => {
 };
 
 /** Runs the current setup at the fastest speed, waits for the verdict, and returns it with the long tasks meanwhile. */
-async function runToVerdict(page: Page): Promise<{ verdict: string; longTasks: number[]; judgedMs: number }> {
-  await page.getByLabel('Speed').selectOption('100');
+async function runTimed(page: Page): Promise<{ verdict: string; longTasks: number[]; judgedMs: number }> {
   await page.evaluate(() => {
     (window as unknown as { longTasks: number[] }).longTasks = [];
   });
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  const result = page.getByRole('region', { name: 'Result' });
-  await expect.poll(() => result.isVisible(), { timeout: 90_000 }).toBe(true);
+  const verdict = await runToVerdict(page);
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.slice());
   const judgedMs = await page.evaluate(() => performance.getEntriesByName('challenge judged').at(-1)?.duration ?? Number.NaN);
-  return { verdict: (await result.getByRole('heading', { level: 2 }).first().textContent()) ?? '', longTasks, judgedMs };
+  return { verdict, longTasks, judgedMs };
 }
 
 /** The same judging done on the page's main thread, timed in this browser (the design the worker replaced). */
 async function judgedOnMainThread(challengeId: string, setup: unknown, seed: number): Promise<string> {
   // A blank page of the same browser (the game's CSP allows no inline script).
-  const blank = await browser.newPage();
+  const blank = await bed.browser.newPage();
   await blank.setContent('<!doctype html><title>judging on the main thread</title>');
   await blank.addScriptTag({ content: await bundleScenario('test/e2e/curvatureScenario.ts', 'judgeOnMainThread') });
   const r = await blank.evaluate(
@@ -85,10 +60,10 @@ const summary = (r: { longTasks: number[]; judgedMs: number }) =>
 
 describe('curvature challenges', () => {
   it('small batches on a desktop: λmax beside the batch size, the full-batch reference from a worker, a pass with batches of 4', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    watchErrors(page, errors);
+    const page = await bed.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchErrors(page, bed.errors);
     await page.addInitScript(RECORD);
-    await page.goto(`${url}/?challenge=small-batches-flat-ends`);
+    await page.goto(`${bed.url}/?challenge=small-batches-flat-ends`);
     await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('Small batches, flat ends');
     const batch = page.getByLabel('Batch size');
     expect(await batch.count()).toBe(1);
@@ -98,7 +73,7 @@ describe('curvature challenges', () => {
     await expect.poll(() => readout.textContent(), { timeout: 60_000 }).toMatch(/Full-batch training of this network ends at λmax [\d.]+/);
 
     // Full batches (the initial setup) do not pass: λmax ends where the reference's does.
-    const first = await runToVerdict(page);
+    const first = await runTimed(page);
     expect(first.verdict).toBe('Not yet');
     console.log(`challenge 21, full batch, Run → verdict: ${summary(first)}`);
 
@@ -126,7 +101,7 @@ describe('curvature challenges', () => {
     await shot(page, 'curvature-batches-training-desktop');
     await page.getByRole('button', { name: 'Reset' }).click();
 
-    const second = await runToVerdict(page);
+    const second = await runTimed(page);
     console.log(`challenge 21, batches of 4, Run → verdict: ${summary(second)}`);
     const statuses = await page.evaluate(() =>
       (window as unknown as { statuses: string[] }).statuses.filter((s) => s.startsWith('Judging')),
@@ -149,16 +124,16 @@ describe('curvature challenges', () => {
   });
 
   it('the first saddle on a phone: the start’s spectrum with the task, the hints, a pass at lr 0.5 with the spectrum at start and end', async () => {
-    const context = await browser.newContext({
+    const context = await bed.browser.newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
       deviceScaleFactor: 2,
     });
     const page = await context.newPage();
-    watchErrors(page, errors);
+    watchErrors(page, bed.errors);
     await page.addInitScript(RECORD);
-    await page.goto(`${url}/?challenges`);
+    await page.goto(`${bed.url}/?challenges`);
     const item = page.getByRole('listitem').filter({ hasText: 'The network’s first saddle' });
     await item.getByRole('link', { name: 'The network’s first saddle' }).tap();
     expect(page.url()).toMatch(/\?challenge=the-networks-saddle$/);
@@ -174,7 +149,7 @@ describe('curvature challenges', () => {
     await shot(page, 'curvature-saddle-task-phone');
     await shot(page, 'curvature-saddle-task-phone-full', true);
 
-    const first = await runToVerdict(page);
+    const first = await runTimed(page);
     expect(first.verdict).toBe('Not yet');
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: /Show (a hint|hint \d of 3)/ }).tap();
     const hints = page.getByRole('list', { name: 'Hints' });
@@ -184,7 +159,7 @@ describe('curvature challenges', () => {
     await page.getByRole('button', { name: 'Use this setting' }).tap();
     expect(await page.getByLabel('Learning rate').first().inputValue()).toBe('0.5');
 
-    const second = await runToVerdict(page);
+    const second = await runTimed(page);
     console.log(`challenge 17 on a phone, lr 0.5, Run → verdict: ${summary(second)}`);
     expect(second.verdict).toBe('Passed!');
     const result = page.getByRole('region', { name: 'Result' });

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { framesPainted, launchBrowser, SHOTS, startServer, watchErrors } from './harness';
-import type { GameServer } from '../../server/src/createGameServer';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { watchErrors } from './harness';
+import { challengeTestBed, CHALLENGE_SHOTS, runToVerdict, shot } from './challengeScreen';
 
 /**
  * Challenges 16 'Beyond the slice' and 18 'The shape of a path' in a real
@@ -14,22 +13,7 @@ import type { GameServer } from '../../server/src/createGameServer';
  * the path on its own principal plane, captioned with the shares both
  * planes hold).
  */
-let server: GameServer;
-let url: string;
-let browser: Browser;
-const errors: string[] = [];
-const DIR = resolve(SHOTS, 'challenges');
-
-beforeAll(async () => {
-  ({ server, url } = await startServer());
-  browser = await launchBrowser();
-  mkdirSync(DIR, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
+const bed = challengeTestBed();
 
 const VIEWPORTS = {
   desktop: { viewport: { width: 1400, height: 900 } },
@@ -37,24 +21,10 @@ const VIEWPORTS = {
 } as const;
 
 async function open(name: keyof typeof VIEWPORTS): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(VIEWPORTS[name]);
+  const context = await bed.browser.newContext(VIEWPORTS[name]);
   const page = await context.newPage();
-  watchErrors(page, errors);
+  watchErrors(page, bed.errors);
   return { context, page };
-}
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  await framesPainted(page);
-  await page.screenshot({ path: resolve(DIR, `${name}.png`), fullPage });
-}
-
-/** Runs the current setup at the fastest speed and waits for the verdict. */
-async function runToVerdict(page: Page): Promise<string> {
-  await page.getByLabel('Speed').selectOption('100');
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  const result = page.getByRole('region', { name: 'Result' });
-  await expect.poll(() => result.isVisible(), { timeout: 60_000 }).toBe(true);
-  return (await result.getByRole('heading', { level: 2 }).first().textContent()) ?? '';
 }
 
 async function showHints(page: Page, n: number): Promise<void> {
@@ -68,7 +38,7 @@ describe('beyond the slice and the shape of a path', () => {
   for (const where of ['phone', 'desktop'] as const) {
     it(`plays 'Beyond the slice' on a ${where}: on the slice it fails, on every weight at lr 1 it passes, the map still the slice`, async () => {
       const { context, page } = await open(where);
-      await page.goto(`${url}/?challenges`);
+      await page.goto(`${bed.url}/?challenges`);
       const item = page.getByRole('listitem').filter({ hasText: 'Beyond the slice' });
       await item.getByRole('link', { name: 'Beyond the slice' }).click();
       expect(page.url()).toMatch(/\?challenge=beyond-the-slice$/);
@@ -106,13 +76,13 @@ describe('beyond the slice and the shape of a path', () => {
       await result.scrollIntoViewIfNeeded();
       await shot(page, `slice-passed-${where}`);
       await shot(page, `slice-passed-${where}-full`, true);
-      await result.screenshot({ path: resolve(DIR, `slice-explanation-${where}.png`) });
+      await result.screenshot({ path: resolve(CHALLENGE_SHOTS, `slice-explanation-${where}.png`) });
       await context.close();
     });
 
     it(`plays 'The shape of a path' on a ${where}: the third hint's setting passes, and the path shows whole on its own plane`, async () => {
       const { context, page } = await open(where);
-      await page.goto(`${url}/?challenge=shape-of-a-path`);
+      await page.goto(`${bed.url}/?challenge=shape-of-a-path`);
       await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('then look at its path');
       await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
       await shot(page, `path-task-${where}`);
@@ -136,7 +106,7 @@ describe('beyond the slice and the shape of a path', () => {
       await own.scrollIntoViewIfNeeded();
       await shot(page, `path-passed-${where}`);
       await shot(page, `path-passed-${where}-full`, true);
-      await result.screenshot({ path: resolve(DIR, `path-explanation-${where}.png`) });
+      await result.screenshot({ path: resolve(CHALLENGE_SHOTS, `path-explanation-${where}.png`) });
       await context.close();
     });
   }

@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { bundleScenario, framesPainted, launchBrowser, SHOTS, startServer, watchErrors } from './harness';
-import type { GameServer } from '../../server/src/createGameServer';
+import type { Page } from 'playwright-core';
+import { bundleScenario, watchErrors } from './harness';
+import { challengeTestBed, runToVerdict, shot } from './challengeScreen';
 
 /**
  * Challenge 23, 'Two networks, one valley', played to a pass through the UI
@@ -14,41 +12,11 @@ import type { GameServer } from '../../server/src/createGameServer';
  * shown, and after the pass the barrier picture beside the explanation.
  * Also measures what judging would cost on Chromium's main thread.
  */
-let server: GameServer;
-let url: string;
-let browser: Browser;
-const errors: string[] = [];
-const DIR = resolve(SHOTS, 'challenges');
-
-beforeAll(async () => {
-  ({ server, url } = await startServer());
-  browser = await launchBrowser();
-  mkdirSync(DIR, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  await framesPainted(page);
-  await page.screenshot({ path: resolve(DIR, `${name}.png`), fullPage });
-}
-
-/** Runs the current setup at the fastest speed and waits for the verdict (the curve trains after the round). */
-async function runToVerdict(page: Page, tap = false): Promise<string> {
-  await page.getByLabel('Speed').selectOption('100');
-  const run = page.getByRole('button', { name: 'Run', exact: true });
-  await (tap ? run.tap() : run.click());
-  const result = page.getByRole('region', { name: 'Result' });
-  await expect.poll(() => result.isVisible(), { timeout: 90_000 }).toBe(true);
-  return (await result.getByRole('heading', { level: 2 }).first().textContent()) ?? '';
-}
+const bed = challengeTestBed();
 
 async function playToPass(page: Page, device: 'desktop' | 'phone'): Promise<void> {
   const tap = device === 'phone';
-  await page.goto(`${url}/?challenge=one-valley`);
+  await page.goto(`${bed.url}/?challenge=one-valley`);
   await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('Two networks, one valley');
   await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
   // Who is who on the map: the twin races beside the student's racer.
@@ -74,7 +42,7 @@ async function playToPass(page: Page, device: 'desktop' | 'phone'): Promise<void
   await expect.poll(() => curve.locator('[role=alert]').textContent()).toBe('');
 
   // The straight line (no training) climbs far above the ends: not yet, and the two paths are drawn.
-  expect(await runToVerdict(page, tap)).toBe('Not yet');
+  expect(await runToVerdict(page, { tap })).toBe('Not yet');
   const result = page.getByRole('region', { name: 'Result' });
   expect(await result.textContent()).toMatch(/Not yet: highest point of the curve above its ends: [\d.]+ \(the goal: 0\.05 or less\)/);
   // Both networks reach the task's loss 0.01, and the result says where each ended.
@@ -145,29 +113,29 @@ async function playToPass(page: Page, device: 'desktop' | 'phone'): Promise<void
 describe('one-valley in the browser', () => {
   it('plays to a pass on a desktop', async () => {
     // Axe scans a page of its own context.
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await bed.browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    watchErrors(page, errors);
+    watchErrors(page, bed.errors);
     await playToPass(page, 'desktop');
     await context.close();
   }, 240_000);
 
   it('plays to a pass on a phone with touch', async () => {
-    const context = await browser.newContext({
+    const context = await bed.browser.newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
       deviceScaleFactor: 2,
     });
     const page = await context.newPage();
-    watchErrors(page, errors);
+    watchErrors(page, bed.errors);
     await playToPass(page, 'phone');
     await context.close();
   }, 240_000);
 
   it('judging at the most training costs more than a frame on the main thread (why the curve trains in a worker)', async () => {
     const code = await bundleScenario('test/e2e/valleyTiming.ts', 'valleyTiming');
-    const page = await browser.newPage();
+    const page = await bed.browser.newPage();
     await page.setContent('<!doctype html><title>timing</title>');
     await page.addScriptTag({ content: code });
     const rows = (await page.evaluate(() => (window as unknown as { __run: () => unknown }).__run())) as {

@@ -1,4 +1,5 @@
 import type { Landscape } from '../landscapes/Landscape';
+import { PRESET_SETTING_FIELDS } from '../landscapes/preset';
 import { DEFAULT_KNOB_RANGES } from '../race/knobs';
 import { presetSettingsPatch } from '../race/presetSettings';
 import type { Race } from '../race/Race';
@@ -20,19 +21,7 @@ import { challengeLandscape } from './challengeSettings';
  */
 
 /** The room settings fields a challenge's round sets (every one of them, so nothing of the last round carries over). */
-export const CHALLENGE_ROUND_FIELDS = [
-  'landscape',
-  'startRule',
-  'roundSeconds',
-  'budget',
-  'tickRate',
-  'stepsPerTick',
-  'scoring',
-  'knobRanges',
-  'defaultOptimizer',
-  'allowedOptimizers',
-  'lockedKnobs',
-] as const;
+export const CHALLENGE_ROUND_FIELDS = ['landscape', ...PRESET_SETTING_FIELDS, 'allowedOptimizers', 'lockedKnobs'] as const;
 
 /**
  * Why this challenge cannot be run as a class round (one sentence for the

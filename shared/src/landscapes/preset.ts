@@ -13,6 +13,18 @@
 /** Optimizer spec JSON (`createOptimizer` fields). */
 export type PresetOptimizer = { kind: string } & Record<string, unknown>;
 
+/** The fields of `PresetSettings`: what a preset (a terrain's, an entry's, a challenge's) may set in a round's settings. */
+export const PRESET_SETTING_FIELDS = [
+  'startRule',
+  'roundSeconds',
+  'budget',
+  'tickRate',
+  'stepsPerTick',
+  'scoring',
+  'knobRanges',
+  'defaultOptimizer',
+] as const;
+
 export interface PresetSettings {
   startRule?: { kind: 'shared'; point: [number, number] } | { kind: 'random' } | { kind: 'choose' };
   roundSeconds?: number | null;

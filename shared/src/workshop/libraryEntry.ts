@@ -2,7 +2,7 @@ import { SpecError, describeValue } from '../spec/SpecError';
 import { asObject, rejectUnknownKeys } from '../spec/fields';
 import { createLandscape } from '../landscapes/createLandscape';
 import type { Landscape, LandscapeSpec } from '../landscapes/Landscape';
-import type { PresetContrast, PresetOptimizer, PresetSettings, TerrainPreset } from '../landscapes/preset';
+import { PRESET_SETTING_FIELDS, type PresetContrast, type PresetOptimizer, type PresetSettings, type TerrainPreset } from '../landscapes/preset';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../optimizers/optimizerSpec';
 import { checkRacerOptimizer, defaultOptimizerFor, parseSettingsWithLandscape, type RaceSettings } from '../race/RaceSettings';
 import { DEFAULT_KNOB_RANGES } from '../race/knobs';
@@ -70,16 +70,7 @@ export const LIBRARY_LIMITS = Object.freeze({
 export const LIBRARY_CLASS_SIZE = 40;
 
 /** The preset fields an entry may set (those of `PresetSettings`). */
-export const PRESET_SETTING_FIELDS = [
-  'startRule',
-  'roundSeconds',
-  'budget',
-  'tickRate',
-  'stepsPerTick',
-  'scoring',
-  'knobRanges',
-  'defaultOptimizer',
-] as const;
+export { PRESET_SETTING_FIELDS };
 
 /** The export / import file: `{ format, version, entries }`. */
 export const LIBRARY_FILE_FORMAT = 'gradient-rally/landscape-library';
