@@ -13,6 +13,7 @@ import {
   parseLibraryEntry,
   parseLibraryFile,
   parseRoomSettings,
+  raceSettingsOfRoom,
   presetSettingsPatch,
   SESSION_RULES,
   sessionRuleExplanation,
@@ -174,7 +175,7 @@ describe('the terrain cost rule (the room cost model, as a server applies it)', 
           const allowed = patch.allowedOptimizers as string[];
           expect(allowed.every((k) => fits.find((f) => f.kind === k)!.fits)).toBe(true);
           // What the server would check (race/cost.ts's suggested use): one player on anything allowed, a class on the default.
-          const { countdownSeconds: _c, ...settings } = parseRoomSettings(patch).settings;
+          const settings = raceSettingsOfRoom(parseRoomSettings(patch).settings);
           expect(() => checkRoomCost(settings, 1, SUGGESTED_ROOM_BUDGET)).not.toThrow();
           expect(() => checkRoomCost(settings, LIBRARY_CLASS_SIZE, SUGGESTED_ROOM_BUDGET, { assume: 'default' })).not.toThrow();
           expect(checkEntryCost(entry).msPerSecond).toBeCloseTo(

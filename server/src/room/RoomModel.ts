@@ -4,6 +4,7 @@ import {
   ErrorCode,
   mergeRoomSettings,
   parseRoomSettings,
+  raceSettingsOfRoom,
   RETUNE_LIMIT,
   SLOW_FIELDS_MS,
   SpecError,
@@ -594,7 +595,7 @@ export class RoomModel {
     const full = this.session.refuseStart();
     if (full) return refuse(ErrorCode.wrongPhase, full);
     this.roundSeed = this.fixedSeed ?? this.random.seed();
-    const { countdownSeconds: _countdown, challenge: _challenge, ...raceSettings } = this.settings;
+    const raceSettings = raceSettingsOfRoom(this.settings);
     this.race?.dispose();
     this.race = this.runners.start({ ...raceSettings, seed: this.roundSeed }, this.roundSeed);
     this.results = null;

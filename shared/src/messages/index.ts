@@ -86,5 +86,5 @@ export * from './serverMessages';
 export * from './raceSchemas';
 export * from './stateView';
 export * from './workshopSchemas';
-export { parseRoomSettings } from './roomSettings';
+export { parseRoomSettings, raceSettingsOfRoom } from './roomSettings';
 export { nicknameAllowed, nicknameProblem, NICKNAME_NOTES, numberedNickname, tidyNickname } from './nicknames';

@@ -3,6 +3,7 @@ import { checkRoomChallenge } from '../challenges/classRound';
 import { parseSettingsWithLandscape } from '../race/RaceSettings';
 import { asObject, checkNumber } from '../spec/fields';
 import { COUNTDOWN_SECONDS_RANGE, DEFAULT_COUNTDOWN_SECONDS } from './constants';
+import type { RaceSettings } from '../race/RaceSettings';
 import type { RoomSettings } from './raceSchemas';
 
 /**
@@ -26,4 +27,15 @@ export function parseRoomSettings(json: unknown, path = 'settings'): { settings:
       : checkNumber(countdownSeconds, `${path}.countdownSeconds`, { min: COUNTDOWN_SECONDS_RANGE[0], max: COUNTDOWN_SECONDS_RANGE[1] });
   const { settings, landscape } = parseSettingsWithLandscape(raceInput, path);
   return { settings: { ...settings, countdownSeconds: countdown, challenge }, landscape };
+}
+
+/**
+ * The race settings inside a room's settings: the room's own fields
+ * (`countdownSeconds`, `challenge`) left out, as `parseRaceSettings` and the
+ * cost model take them. One place, so a room field added later cannot leak
+ * into a race.
+ */
+export function raceSettingsOfRoom(room: RoomSettings): RaceSettings {
+  const { countdownSeconds: _countdown, challenge: _challenge, ...race } = room;
+  return race;
 }

@@ -2,7 +2,13 @@ import { SpecError, describeValue } from '../spec/SpecError';
 import { asObject, rejectUnknownKeys } from '../spec/fields';
 import { createLandscape } from '../landscapes/createLandscape';
 import type { Landscape, LandscapeSpec } from '../landscapes/Landscape';
-import { PRESET_SETTING_FIELDS, type PresetContrast, type PresetOptimizer, type PresetSettings, type TerrainPreset } from '../landscapes/preset';
+import {
+  PRESET_SETTING_FIELDS,
+  type PresetContrast,
+  type PresetOptimizer,
+  type PresetSettings,
+  type TerrainPreset,
+} from '../landscapes/preset';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../optimizers/optimizerSpec';
 import { checkRacerOptimizer, defaultOptimizerFor, parseSettingsWithLandscape, type RaceSettings } from '../race/RaceSettings';
 import { DEFAULT_KNOB_RANGES } from '../race/knobs';
