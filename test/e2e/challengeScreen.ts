@@ -64,3 +64,8 @@ export async function runToVerdict(page: Page, { tap = false, timeout = 90_000 }
   await expect.poll(() => result.isVisible(), { timeout }).toBe(true);
   return (await result.getByRole('heading', { level: 2 }).first().textContent()) ?? '';
 }
+
+/** Waits until the arena's terrain is drawn (its legend names the loss range): a network's map is computed in a worker and takes seconds on a busy machine. */
+export async function mapDrawn(page: Page, timeout = 60_000): Promise<void> {
+  await expect.poll(() => page.locator('#legend').textContent(), { timeout }).toContain('Loss');
+}

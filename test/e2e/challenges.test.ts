@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { challengeCatalogue } from '@gradient-rally/shared';
 import { watchErrors } from './harness';
-import { challengeTestBed, runToVerdict, shot } from './challengeScreen';
+import { challengeTestBed, mapDrawn, runToVerdict, shot } from './challengeScreen';
 
 /**
  * Guided challenges in a real browser (issue 10): the list from the landing
@@ -27,7 +27,7 @@ describe('challenges', () => {
     await list.getByRole('link', { name: 'Momentum in a long valley' }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('only momentum may change');
     expect(page.url()).toMatch(/\?challenge=matyas-momentum$/);
-    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 20_000 }).toContain('Loss');
+    await mapDrawn(page);
     // Only the knob the challenge lets the student turn is shown.
     expect(await page.getByLabel('Momentum').count()).toBe(1);
     expect(await page.getByLabel('Learning rate').count()).toBe(0);
@@ -102,7 +102,7 @@ describe('challenges', () => {
     await expect.poll(() => page.getByRole('list', { name: 'Challenges' }).getByRole('listitem').count()).toBe(challengeCatalogue().length);
     await shot(page, 'list-phone');
     await page.getByRole('link', { name: 'Pick your basin' }).tap();
-    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 20_000 }).toContain('Loss');
+    await mapDrawn(page);
     await shot(page, 'task-phone');
     // No knob to turn here: only the start.
     expect(await page.getByLabel('Learning rate').count()).toBe(0);
@@ -135,7 +135,7 @@ describe('challenges', () => {
     await item.getByRole('link', { name: 'Deep and vanishing' }).tap();
     expect(page.url()).toMatch(/\?challenge=deep-and-vanishing$/);
     await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('six-layer network');
-    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 30_000 }).toContain('Loss');
+    await mapDrawn(page);
     const gradients = page.getByRole('region', { name: 'Layer gradients' });
     // Six sigmoid layers: the first layer's gradient starts below 1/100 of the last's, and the panel says so before any run.
     expect(await gradients.getByRole('status').textContent()).toContain('below 1/100');
@@ -189,7 +189,7 @@ describe('challenges', () => {
     expect(await result.textContent()).toContain('Weight decay adds (λ/2)‖w‖²');
     expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
     // The arena draws this attempt's own network (a slice through its starting weights) once the worker has it.
-    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
+    await mapDrawn(page);
     await shot(page, 'network-weight-decay-passed-desktop');
     await page.close();
   });
@@ -211,7 +211,7 @@ describe('challenges', () => {
     const result = page.getByRole('region', { name: 'Result' });
     expect(await result.textContent()).toContain('He initialisation draws each weight with variance 2');
     expect(await result.getByRole('img', { name: /Gradient size per layer, at the start/ }).count()).toBe(1);
-    await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
+    await mapDrawn(page);
     await shot(page, 'network-init-scale-passed-desktop', true);
     await page.close();
   });

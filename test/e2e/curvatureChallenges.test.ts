@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundleScenario, watchErrors } from './harness';
-import { challengeTestBed, runToVerdict, shot } from './challengeScreen';
+import { challengeTestBed, mapDrawn, runToVerdict, shot } from './challengeScreen';
 
 /**
  * The curvature challenges in a real browser: 21 'small-batches-flat-ends' on
@@ -65,6 +65,7 @@ describe('curvature challenges', () => {
     await page.addInitScript(RECORD);
     await page.goto(`${bed.url}/?challenge=small-batches-flat-ends`);
     await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('Small batches, flat ends');
+    await mapDrawn(page);
     const batch = page.getByLabel('Batch size');
     expect(await batch.count()).toBe(1);
     expect(await page.getByLabel('Learning rate').count()).toBe(0);
@@ -138,6 +139,7 @@ describe('curvature challenges', () => {
     await item.getByRole('link', { name: 'The network’s first saddle' }).tap();
     expect(page.url()).toMatch(/\?challenge=the-networks-saddle$/);
     await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('a hundred times smaller');
+    await mapDrawn(page);
     const startSpectrum = page.getByRole('region', { name: 'Spectrum at the start' });
     await expect
       .poll(() => startSpectrum.getByRole('img', { name: /Smallest: -[\d.]+ at the start/ }).count(), { timeout: 60_000 })

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { watchErrors } from './harness';
-import { challengeTestBed, CHALLENGE_SHOTS, runToVerdict, shot } from './challengeScreen';
+import { CHALLENGE_SHOTS, challengeTestBed, mapDrawn, runToVerdict, shot } from './challengeScreen';
 
 /**
  * Challenges 16 'Beyond the slice' and 18 'The shape of a path' in a real
@@ -43,7 +43,7 @@ describe('beyond the slice and the shape of a path', () => {
       await item.getByRole('link', { name: 'Beyond the slice' }).click();
       expect(page.url()).toMatch(/\?challenge=beyond-the-slice$/);
       await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('loss of 0.1 or lower');
-      await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
+      await mapDrawn(page);
       const space = page.getByRole('region', { name: 'What the racer changes' });
       expect(await page.getByLabel('Race on').inputValue()).toBe('slice');
       expect(await space.textContent()).toContain('Racing on the slice: the racer changes only the map’s two coordinates');
@@ -84,7 +84,7 @@ describe('beyond the slice and the shape of a path', () => {
       const { context, page } = await open(where);
       await page.goto(`${bed.url}/?challenge=shape-of-a-path`);
       await expect.poll(() => page.getByRole('region', { name: 'Goal' }).textContent()).toContain('then look at its path');
-      await expect.poll(() => page.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
+      await mapDrawn(page);
       await shot(page, `path-task-${where}`);
       expect(await runToVerdict(page)).toBe('Not yet');
       await showHints(page, 3);
