@@ -97,6 +97,12 @@ export class HostSettingsForm {
    * unticking boxes quickly would otherwise compute the next change from the old one.
    */
   private sentDefault: OptimizerKind | undefined;
+  /**
+   * The optimizers this form last sent as allowed while that change is unanswered or its state
+   * patch has not come: a patch from before it must not tick a box the host just unticked (the
+   * next untick would then send it back as allowed).
+   */
+  private sentAllowed: string[] | undefined;
   private info: RoomLandscapeInfo | undefined;
   private built = false;
   private key = '';
@@ -114,6 +120,8 @@ export class HostSettingsForm {
     this.settings = settings;
     this.info = info;
     if (settings.defaultOptimizer.kind === this.sentDefault) this.sentDefault = undefined;
+    // A patch after the server answered the last change of the list shows that change (answers come before patches).
+    if (!this.pending.some((p) => p.field === 'allowedOptimizers')) this.sentAllowed = undefined;
     if (!this.built) this.build();
     for (const sync of this.syncs) sync(settings, false);
   }
@@ -133,6 +141,7 @@ export class HostSettingsForm {
    */
   refuse(message: string, path: string | undefined): void {
     const sent = this.pending.shift() ?? { field: 'landscape', at: 'landscape' };
+    if (sent.field === 'allowedOptimizers') this.sentAllowed = undefined;
     const r = plainRefusal(path, message, sent.field);
     this.showRefusal(sent.at, r.text, r.field);
   }
@@ -155,17 +164,21 @@ export class HostSettingsForm {
     if (this.settings) for (const sync of this.syncs) sync(this.settings, true);
   }
 
-  /** Every change goes through here: clear old notes, say "Saving…" where it was made, send. */
-  private change(field: SettingsField, patch: Record<string, unknown>, at: StatusKey = field): void {
+  /** Every change goes through here: clear old notes, say "Saving…" where it was made, send. True when it left the page. */
+  private change(field: SettingsField, patch: Record<string, unknown>, at: StatusKey = field): boolean {
     for (const st of this.statuses.values()) {
       st.saved.textContent = '';
       st.refused.textContent = '';
     }
     const local = this.send(patch);
-    if (local !== undefined) return this.showRefusal(at, local);
+    if (local !== undefined) {
+      this.showRefusal(at, local);
+      return false;
+    }
     this.pending.push({ field, at });
     const st = this.statuses.get(at);
     if (st) st.saved.textContent = 'Saving…';
+    return true;
   }
 
   /** The "Saved" / refusal lines of a field, placed right under its control. */
@@ -394,10 +407,10 @@ export class HostSettingsForm {
             patch.defaultOptimizer = next;
             this.sentDefault = next.kind as OptimizerKind;
           }
-          this.change('allowedOptimizers', patch);
+          if (this.change('allowedOptimizers', patch)) this.sentAllowed = allowed;
         },
       });
-      return this.bindCheck(box, () => this.allowed().includes(k));
+      return this.bindCheck(box, () => (this.sentAllowed ?? this.allowed()).includes(k));
     });
     const rangeRows = NUMERIC_KNOBS.map((k) => {
       const [min, max] = KNOB_HARD_LIMITS[k];
