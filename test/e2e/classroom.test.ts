@@ -203,6 +203,7 @@ describe('a classroom round in the browser', () => {
     await host.reload();
     await expect.poll(async () => (await host.getByLabel('Join code').textContent())?.trim(), { timeout: 20_000 }).toBe(code);
     await expect.poll(() => host.locator('ul[aria-label="Players"] li').count(), { timeout: 15_000 }).toBe(3);
+    expect(host.url()).not.toContain('watch'); // its own lock went with the old page: still the host, not a projector
     mark('host back after reload');
     expect(errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   });

@@ -33,17 +33,27 @@ async function codeOf(host: Page): Promise<string> {
 }
 
 describe('two hosts', () => {
-  it('a second tab watches as the projector; hosting moves only when asked, and the first tab says so', async () => {
+  // Web Locks where the page is a secure context (https, localhost); a classroom server on plain http
+  // over the LAN has none, and the tabs fall back to asking on a BroadcastChannel.
+  it.each([
+    { how: 'web locks', locks: true },
+    { how: 'the BroadcastChannel fallback', locks: false },
+  ])('a second tab watches as the projector; hosting moves only when asked, and the first tab says so ($how)', async ({ locks }) => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    if (!locks) await ctx.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
     const first = await ctx.newPage();
     watchErrors(first, errors);
     await first.goto(`${url}/`);
     await first.getByRole('button', { name: 'Host a game' }).click();
     const code = await codeOf(first);
+    expect(await first.evaluate(() => typeof navigator.locks)).toBe(locks ? 'object' : 'undefined');
 
     // The same host link in a second tab of the same browser: the projector view of the same game.
+    // With locks, a hosting tab whose main thread is busy (a loaded classroom laptop; CI once lost
+    // exactly this race against a 300 ms answer wait) still counts: its lock is held by the browser.
     const second = await ctx.newPage();
     watchErrors(second, errors);
+    const busy = locks ? first.evaluate(() => { const until = performance.now() + 2500; while (performance.now() < until); }) : undefined;
     await second.goto(`${url}/?host=${code}`);
     await expect.poll(() => second.url(), { timeout: 15_000 }).toContain('watch');
     await expect.poll(() => second.locator('body').getAttribute('data-projector'), { timeout: 15_000 }).toBe('lobby');
@@ -58,14 +68,15 @@ describe('two hosts', () => {
     await expect.poll(() => second.locator('.name-wall li').allTextContents(), { timeout: 15_000 }).toEqual(['● Ada']);
     expect(await first.getByRole('button', { name: 'Start race' }).isEnabled()).toBe(true);
     expect(await first.getByText('Hosting moved').count()).toBe(0);
-    await screenshot(second, 'two-hosts-projector-window');
+    await busy;
+    if (locks) await screenshot(second, 'two-hosts-projector-window');
 
     // Hosting moves to the second window only when asked; the first says so and offers both ways back.
     await second.getByRole('button', { name: 'Host from this window' }).click();
     await expect.poll(() => first.getByRole('heading', { name: 'Hosting moved to another window' }).count(), { timeout: 15_000 }).toBe(1);
     expect(await first.getByRole('button', { name: 'Start race' }).count()).toBe(0); // no live-looking buttons left
     await expect.poll(() => second.getByRole('button', { name: 'Start race' }).isEnabled(), { timeout: 15_000 }).toBe(true);
-    await screenshot(first, 'two-hosts-moved');
+    if (locks) await screenshot(first, 'two-hosts-moved');
 
     // The first window becomes the projector: the second keeps hosting.
     await first.getByRole('button', { name: 'Use this window as the projector' }).click();
