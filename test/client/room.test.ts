@@ -11,7 +11,7 @@ import {
   type ResultRow,
 } from '@gradient-rally/shared';
 import { phaseText, racerRows, RoomFields, secondsLeft, type RoomStateLike } from '../../client/src/net/raceViewModel';
-import { limitsFromSettings } from '../../client/src/room/PlayerView';
+import { limitsFromSettings, ownPlace } from '../../client/src/room/PlayerView';
 
 function player(over: Partial<PlayerView>): PlayerView {
   return {
@@ -81,6 +81,18 @@ describe('room state → view model', () => {
   it('server ranks win over loss order when present', () => {
     const rows = racerRows(state({ a: player({ name: 'A', loss: 5, rank: 1 }), b: player({ name: 'B', loss: 1, rank: 2 }) }));
     expect(rows.map((r) => r.name)).toEqual(['A', 'B']);
+  });
+  it("the own line's place is the podium's: ties share it, and the live order stands in before ranks exist", () => {
+    const place = (players: Record<string, Partial<PlayerView>>, own: string) => {
+      const rows = racerRows(state(Object.fromEntries(Object.entries(players).map(([id, p]) => [id, player(p)]))), own);
+      return ownPlace(rows, rows.find((r) => r.own)!);
+    };
+    const tie = { a: { name: 'A', rank: 1, slot: 0 }, b: { name: 'B', rank: 1, slot: 1 }, c: { name: 'C', rank: 3, slot: 2 } };
+    expect(place(tie, 'a')).toBe('tied for 1st');
+    expect(place(tie, 'b')).toBe('tied for 1st'); // listed second, yet not "2nd"
+    expect(place(tie, 'c')).toBe('3rd');
+    expect(place({ a: { loss: 0.5 }, b: { loss: 0.1 }, c: { loss: 0.9 } }, 'a')).toBe('2nd');
+    expect(place({ a: { rank: 12 }, b: { rank: 22 }, c: { rank: 23 } }, 'c')).toBe('23rd');
   });
   it('phase text and time left', () => {
     expect(secondsLeft(state({}), 50)).toBe(8); // (200 − 40) ticks × 50 ms

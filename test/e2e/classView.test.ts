@@ -235,6 +235,13 @@ describe('the class view after a round with four players', () => {
     expect(await phoneDialog.locator('.dot-name').textContent()).toBe('Cy');
     await framesPainted(ada);
     await screenshot(ada, 'class-view-phone-scatter');
+
+    // The host opens the next round: the class view, a picture of round 1, closes on the phones too
+    // (it once stayed open over the new lobby and race).
+    await host.getByRole('button', { name: 'Exit projector view' }).click();
+    await host.getByRole('button', { name: 'Next round' }).click();
+    await expect.poll(() => phoneDialog.count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => ada.locator('#phase').textContent(), { timeout: 10_000 }).not.toMatch(/results/i);
     expect(errors).toEqual([]);
   }, 240_000);
 

@@ -246,6 +246,12 @@ describe('a class on phones, a teacher at a projector', () => {
     expect(await tied.count()).toBe(1);
     const tiedNames = (await tied.locator('.podium-names li').allTextContents()).map((t) => t.replace(/^\S+\s/, ''));
     expect(tiedNames.sort()).toEqual(['Cy', 'Di']);
+    // Their own lines say the same place as the podium (they once said "2nd of 4" and "3rd of 4", the live order).
+    const place = (await tied.locator('.place').textContent()) ?? '';
+    const ownLines = await Promise.all([students.landscape, di].map((p) => p.locator('.own-status').textContent()));
+    for (const line of ownLines) expect(line).toMatch(/ · tied for \d+(st|nd|rd|th) of 4 · /);
+    expect(ownLines[0]!.match(/tied for \S+/)![0]).toBe(ownLines[1]!.match(/tied for \S+/)![0]);
+    expect(place.toLowerCase()).toBe(ownLines[0]!.match(/tied for \S+/)![0]);
     expect(await tied.locator('.podium-score').count()).toBe(1);
     expect(await tied.locator('.podium-settled').textContent()).toMatch(/^(at rest after \d+\.\d s|still moving at the end)$/);
     expect(await host.locator('.projector-podium .note').textContent()).toMatch(/^Score: the .+, lower wins\b/);

@@ -40,6 +40,17 @@ function ordinal(n: number): string {
   return `${n}${ORDINALS[(v - 20) % 10] ?? ORDINALS[v] ?? ORDINALS[0]}`;
 }
 
+/**
+ * The player's own place in words, from the same ranks the podium and the
+ * results table use (ties share a rank: "tied for 1st"); before the server
+ * ranks anyone, the place in the leaderboard's order.
+ */
+export function ownPlace(rows: readonly Pick<RacerRow, 'rank'>[], own: Pick<RacerRow, 'rank'>): string {
+  if (own.rank <= 0) return ordinal(rows.indexOf(own) + 1);
+  const tied = rows.some((r) => r !== own && r.rank === own.rank);
+  return tied ? `tied for ${ordinal(own.rank)}` : ordinal(own.rank);
+}
+
 /** Host settings → what the knobs panel allows. */
 export function limitsFromSettings(
   settings: Pick<RoomSettings, 'allowedOptimizers' | 'knobRanges' | 'lockedKnobs'>,
@@ -225,10 +236,10 @@ export class PlayerView {
     this.knobs.setValues(this.knobValues);
   }
 
-  /** "◆ Ada (you) · 2nd of 5 · loss 0.123 · racing" above the panels. */
+  /** "◆ Ada (you) · 2nd of 5 · loss 0.123 · racing" above the panels ("tied for 1st of 3" when the results share a place). */
   private showOwn(rows: RacerRow[]): void {
     const own = this.own;
-    const place = own ? rows.indexOf(own) + 1 : 0;
+    const place = own ? ownPlace(rows, own) : '';
     const key = own ? `${own.glyph}|${own.css}|${own.name}|${place}|${rows.length}|${own.lossText}|${own.statusText}` : '';
     if (key === this.ownKey) return;
     this.ownKey = key;
@@ -238,7 +249,7 @@ export class PlayerView {
       h('span', { class: 'glyph', style: `color:${own.css}`, 'aria-hidden': 'true' }, own.glyph),
       ' ',
       h('strong', {}, own.name),
-      racing ? ` · ${ordinal(place)} of ${rows.length}` : ` · ${rows.length} in the game`,
+      racing ? ` · ${place} of ${rows.length}` : ` · ${rows.length} in the game`,
       racing ? h('span', {}, ' · loss ', h('strong', {}, own.lossText)) : '',
       ` · ${own.statusText}`,
     );

@@ -51,6 +51,7 @@ function endedText(results: ResultsMessage, settings: RoomSettings | undefined):
 export class ResultsPanel {
   readonly element: HTMLElement;
   private replayTimer = 0;
+  private classView: ClassView | undefined;
   /** Says "Replaying…" while the trails play (they start by themselves when results arrive). */
   private readonly replayButton = h('button', { type: 'button', onclick: () => this.replay() }, 'Replay trajectories');
 
@@ -188,7 +189,16 @@ export class ResultsPanel {
 
   /** Every path and end point of the round, and a knob against the score or sharpness, one dot per student. */
   openClassView(): void {
-    new ClassView(this.results, this.stage, this.ownId).open();
+    this.classView?.dialog.close();
+    this.classView = new ClassView(this.results, this.stage, this.ownId);
+    this.classView.open();
+  }
+
+  /** The round is over for this panel (the next one starts): its class view, a snapshot of this round, closes with it. */
+  destroy(): void {
+    this.classView?.dialog.close();
+    this.classView = undefined;
+    cancelAnimationFrame(this.replayTimer);
   }
 
   /** Plays every trail from the start to its end together, over four seconds. */

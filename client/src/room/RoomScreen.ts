@@ -118,6 +118,8 @@ export class RoomScreen {
       if (state.phase !== 'results') {
         this.goal.showVerdict(null);
         this.results = undefined;
+        this.resultsPanel?.destroy();
+        this.resultsPanel = undefined;
         this.stage.model.replayFraction = undefined;
         this.resultsHost.replaceChildren();
       }
@@ -191,6 +193,7 @@ export class RoomScreen {
 
   showResults(m: ResultsMessage): void {
     this.results = m;
+    this.resultsPanel?.destroy();
     this.resultsPanel = new ResultsPanel(m, this.landscapeSpec, this.stage, this.ownId, this.settings);
     this.resultsHost.replaceChildren(this.resultsPanel.element);
     this.resultsPanel.replay();
