@@ -53,7 +53,12 @@ describe('two hosts', () => {
     // exactly this race against a 300 ms answer wait) still counts: its lock is held by the browser.
     const second = await ctx.newPage();
     watchErrors(second, errors);
-    const busy = locks ? first.evaluate(() => { const until = performance.now() + 2500; while (performance.now() < until); }) : undefined;
+    const busy = locks
+      ? first.evaluate(() => {
+          const until = performance.now() + 2500;
+          while (performance.now() < until);
+        })
+      : undefined;
     await second.goto(`${url}/?host=${code}`);
     await expect.poll(() => second.url(), { timeout: 15_000 }).toContain('watch');
     await expect.poll(() => second.locator('body').getAttribute('data-projector'), { timeout: 15_000 }).toBe('lobby');

@@ -34,9 +34,7 @@ export class HostPresence {
     if (manager) {
       // Queued if a tab we take over from still holds it; granted as soon as that tab lets go.
       void manager
-        .request(channelName(code), () =>
-          this.released ? undefined : new Promise<void>((resolve) => (this.releaseLock = resolve)),
-        )
+        .request(channelName(code), () => (this.released ? undefined : new Promise<void>((resolve) => (this.releaseLock = resolve))))
         .catch(() => undefined);
     }
     this.channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(channelName(code)) : undefined;
