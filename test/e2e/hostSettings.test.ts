@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { matchMaker } from '@colyseus/core';
 import { DEFAULT_KNOB_RANGES, landscapeCatalogue, ROUND_DEFAULTS } from '@gradient-rally/shared';
 import { framesPainted, launchBrowser, screenshot, startServer, watchErrors } from './harness';
 import type { GameServer } from '../../server/src/createGameServer';
@@ -161,6 +162,34 @@ describe('host settings form', () => {
     await expect.poll(() => refusal.textContent(), { timeout: 10_000 }).toMatch(/^Keep at least one optimizer ticked/);
     const ticked = await boxes.evaluateAll((els) => els.filter((e) => (e as HTMLInputElement).checked).length);
     expect(ticked).toBe(1);
+    await host.close();
+  });
+
+  it('a terrain tile picked before the answer to an untick comes (slow Wi-Fi) builds on the untick, and is saved', async () => {
+    const host = await hostPage();
+    const code = (await host.getByLabel('Join code').textContent())!.trim();
+    // From here every frame the server sends this host reaches it 1.2 s late, in order, as on a slow classroom network.
+    const room = matchMaker.getLocalRoomById(code) as unknown as { clients: { ref: { send: (...a: unknown[]) => void } }[] };
+    for (const c of room.clients) {
+      const send = c.ref.send.bind(c.ref);
+      c.ref.send = (...a: unknown[]) => void setTimeout(() => send(...a), 1200);
+    }
+    await host.getByRole('tab', { name: '3 · Students' }).click();
+    const adam = host.getByRole('group', { name: 'Optimizers players may pick' }).getByRole('checkbox', { name: 'Adam', exact: true });
+    await expect.poll(() => adam.isChecked(), { timeout: 10_000 }).toBe(true);
+    await adam.uncheck();
+    // At once, before the server's answer: the Goldstein–Price tile, whose preset starts players on Adam.
+    const entry = landscapeCatalogue().find((c) => c.spec.kind === 'goldstein-price')!;
+    expect(entry.preset.settings.defaultOptimizer?.kind).toBe('adam');
+    await host.getByRole('tab', { name: '1 · Terrain' }).click();
+    await host.getByRole('radiogroup', { name: 'Landscape' }).getByText(entry.title).click();
+    // The tile's change knew of the untick, so it allowed Adam again itself (its players start on Adam) and was saved;
+    // built on the room's old list, it sent no list and the server refused a start on an optimizer it no longer allowed.
+    await expect.poll(() => statusOf(host, 'landscape').textContent(), { timeout: 15_000 }).toBe('Saved');
+    await expect.poll(() => host.locator('.settings-summary').textContent(), { timeout: 10_000 }).toContain(entry.title);
+    await host.getByRole('tab', { name: '3 · Students' }).click();
+    await expect.poll(() => adam.isChecked(), { timeout: 10_000 }).toBe(true);
+    expect(errors).toEqual([]);
     await host.close();
   });
 

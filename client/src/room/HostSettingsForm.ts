@@ -102,7 +102,7 @@ export class HostSettingsForm {
    * patch has not come: a patch from before it must not tick a box the host just unticked (the
    * next untick would then send it back as allowed).
    */
-  private sentAllowed: string[] | undefined;
+  private sentAllowed: OptimizerKind[] | undefined;
   private info: RoomLandscapeInfo | undefined;
   private built = false;
   private key = '';
@@ -407,10 +407,10 @@ export class HostSettingsForm {
             patch.defaultOptimizer = next;
             this.sentDefault = next.kind as OptimizerKind;
           }
-          if (this.change('allowedOptimizers', patch)) this.sentAllowed = allowed;
+          if (this.change('allowedOptimizers', patch)) this.sentAllowed = allowed as OptimizerKind[];
         },
       });
-      return this.bindCheck(box, () => (this.sentAllowed ?? this.allowed()).includes(k));
+      return this.bindCheck(box, () => this.allowed().includes(k));
     });
     const rangeRows = NUMERIC_KNOBS.map((k) => {
       const [min, max] = KNOB_HARD_LIMITS[k];
@@ -496,8 +496,9 @@ export class HostSettingsForm {
     return this.bind(input, read);
   }
 
+  /** The allowed optimizers as this form last sent them, or else as the room's settings say (a terrain tile sent right after an untick keeps it). */
   private allowed(): OptimizerKind[] {
-    return this.settings?.allowedOptimizers ?? [...OPTIMIZER_KINDS];
+    return this.sentAllowed ?? this.settings?.allowedOptimizers ?? [...OPTIMIZER_KINDS];
   }
 
   private ranges(): KnobRanges {
