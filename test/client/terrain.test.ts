@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { contourLines } from '../../client/src/terrain/contours';
-import { lossScaleFor, viridisTable } from '../../client/src/terrain/colorScale';
+import { formatLoss, legendTicks, lossScaleFor, minimaInView, viridisTable } from '../../client/src/terrain/colorScale';
 import { terrainPixels } from '../../client/src/terrain/terrainImage';
 import { computeTerrain } from '../../client/src/terrain/computeTerrain';
+import { createLandscape, landscapeCatalogue, lossGrid } from '@gradient-rally/shared';
 
 /** x² + y² on an n×n grid over [-1, 1]², row-major with row i at y = -1 + 2i/(n-1). */
 function bowl(n: number): Float64Array {
@@ -119,6 +120,27 @@ describe('computeTerrain (the worker job) on shared landscapes', () => {
       const ring = line.rings.find((q) => q.every((c) => Math.abs(c) < 0.99))!;
       for (let p = 0; p < ring.length; p += 2) expect(Math.hypot(ring[p], ring[p + 1])).toBeCloseTo(Math.sqrt(line.value), 1);
     }
+  });
+
+  it("the legend's lowest value is never above a known minimum in view (a sharp pit between two samples once read 0.313 beside a racer at 0.295)", () => {
+    for (const entry of landscapeCatalogue()) {
+      const L = createLandscape(entry.spec);
+      const bounds = L.info.bounds;
+      const floor = minimaInView(L.info.points, bounds);
+      // The arena's resolutions: a phone's (128) to a projector's (512).
+      for (const n of [128, 256, 512]) {
+        const r = computeTerrain({ id: 1, spec: entry.spec, bounds, n, hillShade: false, levels: 0 });
+        for (const v of floor) expect(r.scale.min, `${entry.title} at ${n}²`).toBeLessThanOrEqual(v);
+        // The legend's first tick says that lowest value.
+        expect(legendTicks(r.scale)[0].text).toBe(formatLoss(r.scale.min));
+      }
+    }
+    // Sharp vs flat: the pit is narrower than a 128-sample spacing, so the samples alone stop above it.
+    const sharp = landscapeCatalogue().find((e) => e.spec.kind === 'sharp-vs-flat')!;
+    const L = createLandscape(sharp.spec);
+    const pit = Math.min(...minimaInView(L.info.points, L.info.bounds));
+    expect(lossScaleFor(lossGrid(L, { ...L.info.bounds, n: 128 }), false).min).toBeGreaterThan(pit);
+    expect(computeTerrain({ id: 3, spec: sharp.spec, bounds: L.info.bounds, n: 128, hillShade: false, levels: 0 }).scale.min).toBe(pit);
   });
 
   it('a bad spec throws the shared SpecError message', () => {

@@ -1,4 +1,4 @@
-import { formatNumber } from '@gradient-rally/shared';
+import { type Bounds2D, formatNumber, type KnownPoint } from '@gradient-rally/shared';
 import { interpolateViridis } from 'd3-scale-chromatic';
 
 /**
@@ -19,8 +19,14 @@ export interface LossScale {
   readonly delta: number;
 }
 
-/** Builds the scale for a grid of losses; non-finite entries are ignored. */
-export function lossScaleFor(values: ArrayLike<number>, wideRange: boolean): LossScale {
+/**
+ * Builds the scale for a grid of losses; non-finite entries are ignored.
+ * `floor`: losses the picture must reach although no grid sample hits them
+ * (a terrain's known minima in view — a sharp pit narrower than a sample
+ * spacing), so that the legend's lowest value is never above a racer resting
+ * at the bottom of a minimum.
+ */
+export function lossScaleFor(values: ArrayLike<number>, wideRange: boolean, floor: readonly number[] = []): LossScale {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -29,12 +35,28 @@ export function lossScaleFor(values: ArrayLike<number>, wideRange: boolean): Los
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  for (const v of floor) if (Number.isFinite(v) && v < min && min !== Infinity) min = v;
   if (min === Infinity) return { kind: 'linear', min: 0, max: 1, delta: 0 };
   if (max === min) max = min + 1;
   if (!wideRange) return { kind: 'linear', min, max, delta: 0 };
   // δ = 1e-6 of the range: six decades of structure above the lowest loss, the
   // deepest well visible without turning one pixel into the whole dark end.
   return { kind: 'log', min, max, delta: (max - min) * 1e-6 };
+}
+
+/** The loss values of a landscape's known minima inside `bounds` (what `lossScaleFor`'s `floor` takes). */
+export function minimaInView(points: readonly KnownPoint[], bounds: Bounds2D): number[] {
+  return points
+    .filter(
+      (p) =>
+        (p.kind === 'global-minimum' || p.kind === 'local-minimum') &&
+        p.point.length === 2 &&
+        p.point[0] >= bounds.xMin &&
+        p.point[0] <= bounds.xMax &&
+        p.point[1] >= bounds.yMin &&
+        p.point[1] <= bounds.yMax,
+    )
+    .map((p) => p.value);
 }
 
 /** Maps a loss to [0, 1] (clamped); NaN for non-finite input. */
@@ -53,6 +75,9 @@ export function normaliseLoss(scale: LossScale, v: number): number {
 
 /** Inverse of `normaliseLoss` (for legend ticks and contour levels). */
 export function lossAt(scale: LossScale, t: number): number {
+  // The ends are the scale's own numbers: exp(log δ) − δ is not exactly 0, and a legend read "-3.25e-19" for a minimum of 0.
+  if (t <= 0) return scale.min;
+  if (t >= 1) return scale.max;
   if (scale.kind === 'linear') return scale.min + t * (scale.max - scale.min);
   const lo = Math.log(scale.delta);
   const hi = Math.log(scale.max - scale.min + scale.delta);

@@ -1,5 +1,5 @@
 import { createLandscape, lossGrid, type Bounds2D } from '@gradient-rally/shared';
-import { lossScaleFor, viridisTable, type LossScale } from './colorScale';
+import { lossScaleFor, minimaInView, viridisTable, type LossScale } from './colorScale';
 import { contourLines, type ContourLine } from './contours';
 import { terrainPixels } from './terrainImage';
 
@@ -38,7 +38,7 @@ export function computeTerrain(job: TerrainJob, now: () => number = () => 0): Te
   const t0 = now();
   const grid = lossGrid(landscape, { ...job.bounds, n: job.n });
   const t1 = now();
-  const scale = lossScaleFor(grid, landscape.info.wideRange);
+  const scale = lossScaleFor(grid, landscape.info.wideRange, minimaInView(landscape.info.points, job.bounds));
   const rgba = terrainPixels(grid, job.n, scale, (table ??= viridisTable()), job.hillShade);
   const t2 = now();
   const contours = job.levels > 0 ? contoursAtMost(grid, job.n, job.bounds, scale, job.levels, 256) : [];

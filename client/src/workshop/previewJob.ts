@@ -15,7 +15,7 @@ import {
   type MlpLandscape,
   type OptimizerFit,
 } from '@gradient-rally/shared';
-import { lossScaleFor, viridisTable, type LossScale } from '../terrain/colorScale';
+import { lossScaleFor, minimaInView, viridisTable, type LossScale } from '../terrain/colorScale';
 import { terrainPixels } from '../terrain/terrainImage';
 import { CLASS_RGB, isMlpLandscape } from '../ui/DecisionBoundary';
 
@@ -102,7 +102,7 @@ export function computePreview(job: PreviewJob, now: () => number = () => 0): Pr
   const bounds = landscape.info.bounds;
   const n = mlp ? gridSize(mlp) : 96;
   const grid = lossGrid(landscape, { ...bounds, n });
-  const scale = lossScaleFor(grid, landscape.info.wideRange);
+  const scale = lossScaleFor(grid, landscape.info.wideRange, minimaInView(landscape.info.points, bounds));
   const rgba = terrainPixels(grid, n, scale, (table ??= viridisTable()), true);
   const t2 = now();
   const boundary = mlp ? boundaryPreview(mlp) : null;
