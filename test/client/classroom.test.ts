@@ -119,6 +119,11 @@ describe("the host's refusals in plain words", () => {
       [{ knobRanges: { momentum: [0, 2] } }, 'knobRanges', /^Highest Momentum must be between 0 and 0\.999, not 2\.$/],
       [{ startRule: { kind: 'shared', point: [-9, 0] } }, 'startRule', /^The start point's x must be between -3 and 3, not -9\.$/],
       [{ landscape: { kind: 'expression', expr: 'sin(x ^ (' } }, 'landscape', /^Terrain: expected a number/],
+      [
+        { allowedOptimizers: ['sgd', 'adamw'], defaultOptimizer: { kind: 'adam', lr: 0.01 } },
+        'defaultOptimizer',
+        /^Players cannot start on Adam: it is not ticked among the optimizers players may pick \(SGD, AdamW\)\. Tick it under “3 · Students” first\.$/,
+      ],
     ];
     for (const [patch, field, text] of cases) {
       const e = refusal(patch);

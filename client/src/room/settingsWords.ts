@@ -1,4 +1,5 @@
 import { formatNumber, KNOB_NAMES, KNOBS, knobLabel, knobSlot, NUMERIC_KNOBS, type NumericKnob } from '@gradient-rally/shared';
+import { optimizerName } from '../net/raceViewModel';
 
 /**
  * What the host reads when a setting is refused: the field's own name and
@@ -75,6 +76,14 @@ export function plainRefusal(path: string | undefined, message: string, fallback
   if ((m = /^must have min ≤ max, got \[(\S+), (\S+)\]$/.exec(rest)))
     return { field, text: `${subject}: the lowest (${m[1]}) must not be above the highest (${m[2]}).` };
   if (/^must allow at least one of/.test(rest)) return { field, text: 'Keep at least one optimizer ticked: players need one to race.' };
+  // A start on an optimizer the round does not allow: say it with the optimizers' names and what to do.
+  if (field === 'defaultOptimizer' && (m = /^must be one of (.+), got "(\w+)"$/.exec(rest))) {
+    const names = [...m[1].matchAll(/'(\w+)'/g)].map((k) => optimizerName(k[1]));
+    return {
+      field,
+      text: `Players cannot start on ${optimizerName(m[2])}: it is not ticked among the optimizers players may pick (${names.join(', ')}). Tick it under “3 · Students” first.`,
+    };
+  }
   const sentence = rest.replace(/\s*\n[\s\S]*$/, ''); // a formula's caret drawing is for terminals
   return { field, text: `${subject}: ${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}` };
 }
