@@ -458,12 +458,21 @@ describe('challenge links', () => {
     expect(fixedByChallengeLinkText(link, String)).toBe('Learning rate: 0.5; Activation: relu; Initialisation: He');
     const hint = controlsFromHint(deep, deep.hints.find((h) => h.try?.network)!);
     expect(hint.extras.network?.activation).toBe('tanh');
-    expect(pinHiddenExtras(hint.extras, link).network).toMatchObject({ activation: 'relu', init: 'he' });
+    expect(pinHiddenExtras(deep, hint.extras, link).network).toMatchObject({ activation: 'relu', init: 'he' });
     const slice = challengeById('beyond-the-slice')!;
     expect(fixedByChallengeLinkText(decodeChallengeLink(slice, '?raceOn=weights&hide=raceOn').link, String)).toBe('Race on: every weight');
     const curve = challengeById('one-valley')!;
     const c = decodeChallengeLink(curve, '?curveSteps=1000&hide=curveSteps,curveLr').link;
     expect(fixedByChallengeLinkText(c, String)).toBe('Curve training steps: 1000; Curve step size (lr): 0.05');
-    expect(pinHiddenExtras({ curve: { steps: 5, lr: 1 } }, c).curve).toEqual({ steps: 1000, lr: 0.05 });
+    expect(pinHiddenExtras(curve, { curve: { steps: 5, lr: 1 } }, c).curve).toEqual({ steps: 1000, lr: 0.05 });
+    // A hint that names a start ('Start near (−2, −2)') does not move a start the link fixes.
+    const basin = challengeById('pick-a-basin')!;
+    const startHint = controlsFromHint(basin, basin.hints.find((h) => h.try?.start)!);
+    expect(startHint.extras.start).toEqual([-2, -2]);
+    const pinnedStart = decodeChallengeLink(basin, '?start=1.5,1.5&hide=start');
+    expect(pinnedStart.problems).toEqual([]);
+    expect(pinHiddenExtras(basin, startHint.extras, pinnedStart.link).start).toEqual([1.5, 1.5]);
+    expect(pinHiddenExtras(basin, startHint.extras, decodeChallengeLink(basin, '?hide=start').link).start).toEqual(basin.initial.start);
+    expect(pinHiddenExtras(basin, startHint.extras, decodeChallengeLink(basin, '').link).start).toEqual([-2, -2]);
   });
 });

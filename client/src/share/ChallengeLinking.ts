@@ -94,7 +94,7 @@ export class ChallengeLinking {
    */
   follow(turned: KnobValues, extras: ChallengeExtras): { knobs: KnobValues; extras: ChallengeExtras } {
     const knobs = pinHiddenKnobs(turned, this.opened.knobs, this.opened.hidden);
-    const pinned = pinHiddenExtras(extras, this.opened);
+    const pinned = pinHiddenExtras(this.ch, extras, this.opened);
     this.current = {
       knobs,
       hidden: this.opened.hidden,

@@ -635,12 +635,14 @@ export function challengeExtrasOf(ch: Challenge, link: ChallengeLink): Challenge
 }
 
 /**
- * Keeps a link's hidden extra controls at the link's values (a hint's "Use this setting" turns only
+ * Keeps a link's hidden start and extra controls at the link's values (a hint's "Use this setting" turns only
  * what the student can see, so the line saying the rest is fixed stays true).
  */
-export function pinHiddenExtras(extras: ChallengeExtras, pinned: ChallengeLink): ChallengeExtras {
+export function pinHiddenExtras(ch: Challenge, extras: ChallengeExtras, pinned: ChallengeLink): ChallengeExtras {
   const hides = (c: ChallengeControl) => pinned.hidden.includes(c);
   const out: ChallengeExtras = { ...extras };
+  // A hint may name a start ('Start near (−2, −2)'): a link that fixes the start keeps its own.
+  if (hides('start') && ch.controls.start) out.start = pinned.start ?? ch.initial.start;
   if (hides('damping') && pinned.damping !== undefined) out.damping = pinned.damping;
   for (const [key, control] of Object.entries(NETWORK_LINK_KEYS) as [keyof NetworkChoice, ChallengeExtraControl][]) {
     const v = pinned.network?.[key];
