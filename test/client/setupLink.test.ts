@@ -4,6 +4,7 @@ import {
   challengeById,
   challengeCatalogue,
   challengeSettings,
+  checkSetup,
   knobApplies,
   KNOBS,
   knobsForKind,
@@ -12,10 +13,17 @@ import {
   MAX_EXPRESSION_LENGTH,
   NUMERIC_KNOBS,
   SCHEDULE_CHOICES,
+  type Challenge,
   type KnobValues,
 } from '@gradient-rally/shared';
 import {
   catalogueId,
+  CHALLENGE_EXTRA_CONTROLS,
+  challengeExtrasOf,
+  fixedByChallengeLinkText,
+  offersControl,
+  pinHiddenExtras,
+  type ChallengeControl,
   decodeChallengeLink,
   decodeSoloLink,
   encodeChallengeLink,
@@ -32,6 +40,7 @@ import {
   type SoloLink,
 } from '../../client/src/share/setupLink';
 import { soloSettings } from '../../client/src/solo/soloRound';
+import { type ChallengeExtras, controlsFromHint, setupFromControls } from '../../client/src/challenges/challengeSetup';
 
 const catalogue = landscapeCatalogue();
 const ids = catalogue.map(catalogueId);
@@ -281,5 +290,189 @@ describe('challenge links', () => {
       message: expect.stringContaining('outside'),
     });
     expect(challengeById(ch.id)).toBe(ch);
+  });
+
+  /** The setup a challenge link opens: what the screen's controls hold, as the attempt runs it. */
+  const setupOfLink = (ch: Challenge, query: string) => {
+    const r = decodeChallengeLink(ch, query);
+    return { ...r, setup: setupFromControls(ch, challengeSettings(ch, ch.initial, 1), r.link.knobs, challengeExtrasOf(ch, r.link)) };
+  };
+
+  /** The controls a challenge's link may hide: start, optimizer, every knob, and the challenge's own controls it offers. */
+  const hideable = (ch: Challenge): ChallengeControl[] => [
+    'start',
+    'optimizer',
+    ...NUMERIC_KNOBS,
+    'schedule',
+    ...CHALLENGE_EXTRA_CONTROLS.filter((x) => offersControl(ch, x)),
+  ];
+
+  /** A random setup a student could make on a challenge's screen: an offered optimizer, its knobs and its own controls inside their ranges. */
+  function studentSetupArb(ch: Challenge) {
+    const c = ch.controls;
+    const s = challengeSettings(ch, ch.initial, 1);
+    const within = ([lo, hi]: readonly [number, number]) => fc.double({ min: lo, max: hi, noNaN: true });
+    const maybe = <T>(offered: unknown, arb: () => fc.Arbitrary<T>) => (offered ? arb() : fc.constant(undefined));
+    const knobArbs: Record<string, fc.Arbitrary<number>> = {};
+    for (const name of NUMERIC_KNOBS)
+      if (c.knobs.includes(name))
+        knobArbs[name] =
+          KNOBS[name].scale === 'integer'
+            ? fc.integer({ min: Math.ceil(s.knobRanges[name][0]), max: Math.floor(s.knobRanges[name][1]) })
+            : within(s.knobRanges[name]);
+    return fc.record({
+      kind: fc.constantFrom(...c.optimizers),
+      turned: fc.record(knobArbs),
+      schedule: fc.constantFrom(...SCHEDULE_CHOICES),
+      damping: maybe(c.damping, () => within(c.damping!)),
+      activation: maybe(c.network?.activation, () => fc.constantFrom(...c.network!.activation!)),
+      init: maybe(c.network?.init, () => fc.constantFrom(...c.network!.init!)),
+      initScale: maybe(c.network?.initScale, () => within(c.network!.initScale!)),
+      weightDecay: maybe(c.network?.weightDecay, () => within(c.network!.weightDecay!)),
+      slice: maybe(c.network?.slice, () => fc.boolean()),
+      curve: maybe(c.curve, () =>
+        fc.record({ steps: fc.integer({ min: c.curve!.steps[0], max: c.curve!.steps[1] }), lr: within(c.curve!.lr) }),
+      ),
+      hidden: fc.subarray(hideable(ch)),
+    });
+  }
+
+  it("round trip of every challenge's own controls (damping, the network's build, the race's space, the curve) over random values inside its ranges: every link opens its own setup", () => {
+    for (const ch of challenges) {
+      const c = ch.controls;
+      const s = challengeSettings(ch, ch.initial, 1);
+      fc.assert(
+        fc.property(studentSetupArb(ch), (r) => {
+          // The knobs panel's values on that optimizer (as it switches kinds), the offered knobs turned.
+          const knobs = { ...decodeChallengeLink(ch, `?optimizer=${r.kind}`).link.knobs };
+          for (const [name, x] of Object.entries(r.turned))
+            if (knobApplies(r.kind, name as never)) (knobs as Record<string, unknown>)[name] = x;
+          if (c.knobs.includes('schedule')) knobs.schedule = r.schedule;
+          const opened = challengeExtrasOf(ch, decodeChallengeLink(ch, '').link);
+          const extras: ChallengeExtras = { ...opened, network: opened.network && { ...opened.network } };
+          if (r.damping !== undefined) extras.damping = r.damping;
+          for (const key of ['activation', 'init', 'initScale', 'weightDecay', 'slice'] as const)
+            if (r[key] !== undefined) extras.network = { ...extras.network, [key]: r[key] };
+          if (r.curve) extras.curve = r.curve;
+          const setup = setupFromControls(ch, s, knobs, extras);
+          expect(() => checkSetup(ch, setup)).not.toThrow();
+          const query = encodeChallengeLink(ch, { knobs, ...extras, hidden: r.hidden });
+          expect(query.length).toBeLessThan(MAX_LINK_LENGTH);
+          expect(query.startsWith(`challenge=${ch.id}`)).toBe(true);
+          const back = setupOfLink(ch, `?${query}`);
+          expect(back.problems, `${ch.id}: ${query}`).toEqual([]);
+          expect(back.setup, `${ch.id}: ${query}`).toEqual(setup);
+          expect(new Set(back.link.hidden)).toEqual(new Set(r.hidden));
+          // And the link of what was read is the same link.
+          expect(encodeChallengeLink(ch, back.link)).toBe(query);
+        }),
+        { numRuns: 25 },
+      );
+    }
+  });
+
+  it('a choice of the challenge’s own is a readable key, left out where it is the starting one', () => {
+    const deep = challengeById('deep-and-vanishing')!;
+    const r = setupOfLink(deep, '?challenge=deep-and-vanishing&activation=tanh&init=he&hide=activation');
+    expect(r.problems).toEqual([]);
+    expect(r.setup.network).toMatchObject({ activation: 'tanh', init: 'he' });
+    expect(encodeChallengeLink(deep, r.link)).toBe('challenge=deep-and-vanishing&activation=tanh&init=he&hide=activation');
+    // Sigmoid with Xavier is where the challenge starts: nothing to write.
+    expect(encodeChallengeLink(deep, { ...r.link, network: { activation: 'sigmoid', init: 'xavier' }, hidden: [] })).toBe(
+      'challenge=deep-and-vanishing',
+    );
+    const wd = challengeById('keep-the-weights-small')!;
+    expect(setupOfLink(wd, '?l2=0.005').setup.network?.weightDecay).toBe(0.005);
+    const slice = challengeById('beyond-the-slice')!;
+    expect(setupOfLink(slice, '?raceOn=weights').setup.network?.slice).toBe(false);
+    const curve = challengeById('one-valley')!;
+    expect(setupOfLink(curve, '?curveSteps=1000&curveLr=1').setup.curve).toEqual({ steps: 1000, lr: 1 });
+    const newton = challengeById('trust-region')!;
+    expect((setupOfLink(newton, '?damping=1').setup.optimizer as { damping?: number }).damping).toBe(1);
+  });
+
+  it('each bad value of a challenge’s own control is named, and that one setting stays at its default while the rest applies', () => {
+    const cases: [string, string, string, RegExp][] = [
+      ['deep-and-vanishing', 'activation=softmax', 'activation', /one of sigmoid, tanh, relu; got “softmax”/],
+      ['deep-and-vanishing', 'init=lecun', 'init', /one of xavier, he; got “lecun”/],
+      ['just-the-right-size', 'initScale=9', 'initScale', /from 0\.1 to 5; got “9”/],
+      ['just-the-right-size', 'initScale=1x', 'initScale', /must be a number; got “1x”/],
+      ['keep-the-weights-small', 'l2=0.5', 'l2', /Weight decay λ\) must be from 0 to 0\.1; got “0\.5”/],
+      ['keep-the-weights-small', `l2=${'1'.repeat(40)}`, 'l2', /must be a number/],
+      ['trust-region', 'damping=-1', 'damping', /from 0 to 10; got “-1”/],
+      ['one-valley', 'curveSteps=1.5', 'curveSteps', /whole number; got “1\.5”/],
+      ['one-valley', 'curveSteps=5000', 'curveSteps', /from 0 to 2000/],
+      ['one-valley', 'curveLr=0', 'curveLr', /from 0\.01 to 2; got “0”/],
+      ['beyond-the-slice', 'raceOn=all', 'raceOn', /slice or weights; got “all”/],
+    ];
+    for (const [id, bad, field, message] of cases) {
+      const ch = challengeById(id)!;
+      const plain = setupOfLink(ch, '').setup;
+      const r = setupOfLink(ch, `?challenge=${id}&${bad}`);
+      expect(r.problems, `${id} ${bad}`).toHaveLength(1);
+      expect(r.problems[0].field).toBe(field);
+      expect(r.problems[0].message).toMatch(message);
+      expect(r.setup, `${id} ${bad}`).toEqual(plain);
+    }
+    // The rest of the link still applies: tanh is taken, the bad initialisation is Xavier (the challenge's own).
+    const deep = challengeById('deep-and-vanishing')!;
+    const r = setupOfLink(deep, '?activation=tanh&init=lecun&lr=0.2');
+    expect(r.problems.map((p) => p.field)).toEqual(['init']);
+    expect(r.setup.network).toMatchObject({ activation: 'tanh', init: 'xavier' });
+    expect(r.setup.optimizer.lr).toBe(0.2);
+  });
+
+  it('a key for a control the challenge does not offer is named, never applied; hide= may name only the controls it offers', () => {
+    const values: Record<string, string> = {
+      damping: '1',
+      activation: 'tanh',
+      init: 'he',
+      initScale: '1',
+      l2: '0.005',
+      raceOn: 'weights',
+      curveSteps: '100',
+      curveLr: '1',
+    };
+    let refused = 0;
+    for (const ch of challenges) {
+      const plain = setupOfLink(ch, '').setup;
+      for (const control of CHALLENGE_EXTRA_CONTROLS) {
+        if (offersControl(ch, control)) continue;
+        const r = setupOfLink(ch, `?challenge=${ch.id}&${control}=${values[control]}&hide=${control}`);
+        expect(
+          r.problems.map((p) => p.field),
+          `${ch.id} ${control}`,
+        ).toEqual([control, 'hide']);
+        expect(r.problems[0].message).toMatch(/this challenge has no .* control/);
+        expect(r.setup, `${ch.id} ${control}`).toEqual(plain);
+        expect(r.link.hidden).toEqual([]);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(challenges.length * 6);
+  });
+
+  it('hidden choices of the challenge’s own are named with their values, and a hint turns only what is shown', () => {
+    const deep = challengeById('deep-and-vanishing')!;
+    const { link } = decodeChallengeLink(deep, '?activation=relu&init=he&hide=lr,activation,init');
+    expect(fixedByChallengeLinkText(link, String)).toBe('Learning rate: 0.5; Activation: relu; Initialisation: He');
+    const hint = controlsFromHint(deep, deep.hints.find((h) => h.try?.network)!);
+    expect(hint.extras.network?.activation).toBe('tanh');
+    expect(pinHiddenExtras(deep, hint.extras, link).network).toMatchObject({ activation: 'relu', init: 'he' });
+    const slice = challengeById('beyond-the-slice')!;
+    expect(fixedByChallengeLinkText(decodeChallengeLink(slice, '?raceOn=weights&hide=raceOn').link, String)).toBe('Race on: every weight');
+    const curve = challengeById('one-valley')!;
+    const c = decodeChallengeLink(curve, '?curveSteps=1000&hide=curveSteps,curveLr').link;
+    expect(fixedByChallengeLinkText(c, String)).toBe('Curve training steps: 1000; Curve step size (lr): 0.05');
+    expect(pinHiddenExtras(curve, { curve: { steps: 5, lr: 1 } }, c).curve).toEqual({ steps: 1000, lr: 0.05 });
+    // A hint that names a start ('Start near (−2, −2)') does not move a start the link fixes.
+    const basin = challengeById('pick-a-basin')!;
+    const startHint = controlsFromHint(basin, basin.hints.find((h) => h.try?.start)!);
+    expect(startHint.extras.start).toEqual([-2, -2]);
+    const pinnedStart = decodeChallengeLink(basin, '?start=1.5,1.5&hide=start');
+    expect(pinnedStart.problems).toEqual([]);
+    expect(pinHiddenExtras(basin, startHint.extras, pinnedStart.link).start).toEqual([1.5, 1.5]);
+    expect(pinHiddenExtras(basin, startHint.extras, decodeChallengeLink(basin, '?hide=start').link).start).toEqual(basin.initial.start);
+    expect(pinHiddenExtras(basin, startHint.extras, decodeChallengeLink(basin, '').link).start).toEqual([-2, -2]);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { framesPainted, launchBrowser, screenshot, startServer, watchErrors } from './harness';
 import type { GameServer } from '../../server/src/createGameServer';
+import { runToVerdict } from './challengeScreen';
 
 /**
  * Shareable setups (issue 10): a solo setup is a link. The teacher sets up
@@ -9,7 +10,8 @@ import type { GameServer } from '../../server/src/createGameServer';
  * another browser gets the same setup (the same loss after the same steps)
  * without those controls, and a line saying the link fixes them. A bad link
  * opens solo with a message naming the bad field; a challenge link carries a
- * starting setup and `hide=` too; and the same on a 390×844 touch phone.
+ * starting setup and `hide=` too, the challenge's own choices (a network's
+ * activation and initialisation) included; and the same on a 390×844 touch phone.
  */
 let server: GameServer;
 let url: string;
@@ -174,6 +176,63 @@ describe('shared links', () => {
     await page.getByLabel('Momentum').fill('0.5');
     await expect.poll(() => page.url()).toMatch(/challenge=rosenbrock-momentum&lr=0\.002&momentum=0\.5$/);
     await screenshot(page, 'share-challenge');
+    expect(errors).toEqual([]);
+  });
+
+  it("a network challenge's link carries the network's build: the same choices shown and the same run in another browser, a hidden choice named", async () => {
+    const teacher = await open();
+    await teacher.goto(`${url}/?challenge=deep-and-vanishing`);
+    const activation = (page: Page) => page.getByLabel('Activation', { exact: true });
+    const init = (page: Page) => page.getByLabel('Initialisation', { exact: true });
+    await expect.poll(() => activation(teacher).isVisible(), { timeout: 20_000 }).toBe(true);
+    await activation(teacher).selectOption('relu');
+    await init(teacher).selectOption('he');
+    // The address bar follows the network's build, as it follows the knobs.
+    await expect.poll(() => teacher.url()).toMatch(/\?challenge=deep-and-vanishing&activation=relu&init=he$/);
+    const share = teacher.getByRole('region', { name: 'Share this setup' });
+    await share.getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => share.getByRole('status').textContent()).toBe('Link copied.');
+    const link = await teacher.evaluate(() => navigator.clipboard.readText());
+    expect(link).toMatch(/\?challenge=deep-and-vanishing&activation=relu&init=he$/);
+    const verdict = await runToVerdict(teacher);
+    const over = (page: Page) => page.getByText(/^Run 1 over:/).textContent();
+    const teacherOver = await over(teacher);
+    expect(teacherOver).toMatch(/^Run 1 over: /);
+
+    // A student in another browser opens it: relu with He shown, and the same run (the same network, seed 1).
+    const student = await open();
+    await student.goto(link);
+    await expect.poll(() => activation(student).inputValue(), { timeout: 20_000 }).toBe('relu');
+    expect(await init(student).inputValue()).toBe('he');
+    expect(await student.getByRole('alert').filter({ hasText: 'could not be used' }).count()).toBe(0);
+    expect(await runToVerdict(student)).toBe(verdict);
+    expect(await over(student)).toBe(teacherOver);
+    await screenshot(student, 'share-network-student');
+
+    // Hide the activation in the copied link: it is absent for the next student and named with its value.
+    await share.getByRole('button', { name: 'Activation', exact: true }).click();
+    await share.getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => share.getByRole('status').textContent()).toBe('Link copied, with the chosen controls hidden.');
+    const pinned = await teacher.evaluate(() => navigator.clipboard.readText());
+    expect(pinned).toMatch(/\?challenge=deep-and-vanishing&activation=relu&init=he&hide=activation$/);
+    const pinnedStudent = await open();
+    await pinnedStudent.goto(pinned);
+    await expect
+      .poll(() => pinnedStudent.locator('.link-fixed').textContent(), { timeout: 20_000 })
+      .toBe('Some controls are fixed by this link: Activation: relu.');
+    await expect.poll(() => init(pinnedStudent).inputValue(), { timeout: 20_000 }).toBe('he');
+    expect(await activation(pinnedStudent).count()).toBe(0);
+    // What the link fixes is not offered for hiding again; the rest is.
+    const pinnedShare = pinnedStudent.getByRole('region', { name: 'Share this setup' });
+    await expect.poll(() => pinnedShare.getByRole('button', { name: 'Initialisation', exact: true }).count()).toBe(1);
+    expect(await pinnedShare.getByRole('button', { name: 'Activation', exact: true }).count()).toBe(0);
+    await expect.poll(() => pinnedStudent.locator('#legend').textContent(), { timeout: 60_000 }).toContain('Loss');
+    await framesPainted(pinnedStudent);
+    await screenshot(pinnedStudent, 'share-network-pinned-open');
+    expect(await runToVerdict(pinnedStudent)).toBe(verdict);
+    expect(await over(pinnedStudent)).toBe(teacherOver);
+    await expect.poll(() => pinnedStudent.url()).toMatch(/activation=relu&init=he&hide=activation$/);
+    await screenshot(pinnedStudent, 'share-network-pinned');
     expect(errors).toEqual([]);
   });
 

@@ -37,7 +37,7 @@ import { RaceSpacePanel } from './RaceSpacePanel';
 import { CurvePanel } from './CurvePanel';
 import { curvesPictureView } from './CurvesPictureView';
 import { ChallengeCurvature } from './ChallengeCurvature';
-import { type ChallengeExtras, controlsFromHint, dampingOf, networkOf, playableInBrowser, setupFromControls } from './challengeSetup';
+import { type ChallengeExtras, controlsFromHint, playableInBrowser, setupFromControls } from './challengeSetup';
 import { terrainPictureView } from './TerrainPictureView';
 import './challenges.css';
 
@@ -140,12 +140,7 @@ export class ChallengeView {
     this.settings = challengeSettings(ch, ch.initial, 1);
     this.link = new ChallengeLinking(shell, ch, search);
     this.knobs = this.link.opened.knobs;
-    this.extras = {
-      start: this.link.opened.start ?? ch.initial.start,
-      damping: dampingOf(ch.initial),
-      network: networkOf(ch, ch.initial),
-      curve: ch.initial.curve,
-    };
+    this.extras = this.link.openedExtras;
     const stage = (this.stage = shell.arena());
     stage.model.racers.clear();
     stage.model.diagnostics = undefined;
@@ -163,7 +158,7 @@ export class ChallengeView {
       (k) => this.onKnobs(k),
     );
     this.knobsPanel.element.hidden = c.knobs.length === 0 && c.optimizers.length === 1;
-    if (c.damping) {
+    if (c.damping && !this.link.hides('damping')) {
       const [lo, hi] = c.damping;
       const input = h('input', { type: 'number', min: lo, max: hi, step: 'any', value: String(this.extras.damping ?? 0) });
       input.addEventListener('change', () => {
@@ -179,7 +174,7 @@ export class ChallengeView {
       ['init', INIT_NAMES],
     ] as const) {
       const options = c.network?.[key];
-      if (!options) continue;
+      if (!options || this.link.hidesNetwork(key)) continue;
       const current = this.extras.network?.[key];
       const select = h('select', {}, ...options.map((o) => h('option', { value: o, selected: o === current }, names[o] ?? o)));
       select.addEventListener('change', () => {
@@ -193,7 +188,7 @@ export class ChallengeView {
       ['weightDecay', `${KNOBS.weightDecay.label} λ`],
     ] as const) {
       const range = c.network?.[key];
-      if (!range) continue;
+      if (!range || this.link.hidesNetwork(key)) continue;
       const [lo, hi] = range;
       const input = h('input', { type: 'number', min: lo, max: hi, step: 'any', value: String(this.extras.network?.[key] ?? lo) });
       input.addEventListener('change', () => {
@@ -207,19 +202,29 @@ export class ChallengeView {
       this.networkNumbers.set(key, input);
     }
     if (c.curve)
-      this.curvePanel = new CurvePanel(c.curve, ch.initial.curve ?? { steps: c.curve.steps[0], lr: c.curve.lr[0] }, (curve) => {
-        this.extras = { ...this.extras, curve };
-        this.reset();
-      });
+      this.curvePanel = new CurvePanel(
+        c.curve,
+        this.extras.curve ?? { steps: c.curve.steps[0], lr: c.curve.lr[0] },
+        (curve) => {
+          this.extras = { ...this.extras, curve };
+          this.reset();
+        },
+        { steps: this.link.hides('curveSteps'), lr: this.link.hides('curveLr') },
+      );
     this.curvature = ChallengeCurvature.for(ch);
     if (this.curvature?.readout) this.knobsPanel.element.append(this.curvature.readout);
     if (ch.pictures.includes('layer-norms')) this.gradientsPanel = h('section', { class: 'panel', 'aria-label': 'Layer gradients' });
     if (c.network?.slice) {
       const nParams = (createLandscape({ ...ch.landscape, slice: false } as typeof ch.landscape) as MlpLandscape).network.nParams;
-      this.raceSpace = new RaceSpacePanel(nParams, this.extras.network?.slice ?? true, (slice) => {
-        this.extras = { ...this.extras, network: { ...this.extras.network, slice } };
-        this.reset();
-      });
+      this.raceSpace = new RaceSpacePanel(
+        nParams,
+        this.extras.network?.slice ?? true,
+        (slice) => {
+          this.extras = { ...this.extras, network: { ...this.extras.network, slice } };
+          this.reset();
+        },
+        !this.link.hidesNetwork('slice'),
+      );
     }
 
     const index = challengeCatalogue().indexOf(ch);
@@ -275,7 +280,7 @@ export class ChallengeView {
         this.status,
       ),
       this.raceSpace?.element,
-      this.networkSelects.size || this.networkNumbers.size
+      this.networkSelects.size || this.networkNumbers.size || c.network?.weightDecay
         ? h(
             'section',
             { class: 'panel controls', 'aria-label': 'Network' },
@@ -382,7 +387,7 @@ export class ChallengeView {
   private reset(): void {
     this.pause();
     this.curvePanel?.cancel();
-    this.knobs = this.link.follow(this.knobs, this.extras.start);
+    ({ knobs: this.knobs, extras: this.extras } = this.link.follow(this.knobs, this.extras));
     this.attempt = undefined;
     this.stage.model.racers.clear();
     this.chart.reset();

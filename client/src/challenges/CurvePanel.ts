@@ -35,6 +35,8 @@ export class CurvePanel {
     private readonly range: { steps: readonly [number, number]; lr: readonly [number, number] },
     initial: Curve,
     private readonly onChange: (curve: Curve) => void,
+    /** Fields a link fixes (`hide=curveSteps,curveLr`): left out, the run keeps the link's value. */
+    hidden: { steps?: boolean; lr?: boolean } = {},
     private readonly makeWorker: () => Worker = () => new Worker(new URL('./curve.worker.ts', import.meta.url), { type: 'module' }),
   ) {
     this.values = { ...initial };
@@ -54,8 +56,8 @@ export class CurvePanel {
         { class: 'note' },
         'After the race the curve’s middle point is trained downhill by plain gradient descent. With 0 steps the curve is the straight line.',
       ),
-      field(`${CURVE_STEPS_LABEL} (${s0} to ${s1})`, this.stepsInput),
-      field(`${CURVE_LR_LABEL} (${l0} to ${l1})`, this.lrInput),
+      hidden.steps ? undefined : field(`${CURVE_STEPS_LABEL} (${s0} to ${s1})`, this.stepsInput),
+      hidden.lr ? undefined : field(`${CURVE_LR_LABEL} (${l0} to ${l1})`, this.lrInput),
       this.message,
       this.progress,
       this.progressText,

@@ -30,7 +30,8 @@ export class RaceSpacePanel {
   /** The slice an attempt is drawn on, built once per network. */
   private map: { key: string; spec: LandscapeSpec; landscape: Landscape } | undefined;
 
-  constructor(nParams: number, slice: boolean, onChange: (slice: boolean) => void) {
+  /** `choosable` false: a link fixes the choice (`hide=raceOn`), so the panel says what the racer is without the select. */
+  constructor(nParams: number, slice: boolean, onChange: (slice: boolean) => void, choosable = true) {
     this.select = h(
       'select',
       {},
@@ -42,7 +43,7 @@ export class RaceSpacePanel {
       'section',
       { class: 'panel controls', 'aria-label': 'What the racer changes' },
       h('h2', {}, 'What the racer changes'),
-      field('Race on', this.select),
+      choosable ? field('Race on', this.select) : undefined,
       this.note,
       this.readout,
     );

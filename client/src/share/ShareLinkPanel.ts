@@ -3,8 +3,8 @@ import type { LinkControl } from './setupLink';
 import './share.css';
 
 /** A control a link can hide, as the panel names it. */
-export interface HideableControl {
-  control: LinkControl;
+export interface HideableControl<C extends string = LinkControl> {
+  control: C;
   label: string;
 }
 
@@ -16,14 +16,18 @@ export interface HideableControl {
  * hands out a pinned experiment. `linkOf(extraHidden)` returns the absolute
  * link of the setup as it stands, with those controls hidden too.
  */
-export class ShareLinkPanel {
+export class ShareLinkPanel<C extends string = LinkControl> {
   readonly element: HTMLElement;
   private readonly status = h('p', { role: 'status', class: 'note share-status' });
   private readonly box = h('input', { type: 'text', readOnly: true, 'aria-label': 'Link to this setup', class: 'share-link' });
   private readonly toggles = h('div', { class: 'buttons share-hide', role: 'group', 'aria-label': 'Hide in the shared link' });
-  private readonly pressed = new Set<LinkControl>();
+  private readonly pressed = new Set<C>();
 
-  constructor(private readonly linkOf: (extraHidden: readonly LinkControl[]) => string) {
+  /** `about`: what the link carries, in a sentence (a challenge's link carries the challenge's own controls too). */
+  constructor(
+    private readonly linkOf: (extraHidden: readonly C[]) => string,
+    private readonly about = 'The link opens this terrain, start, optimizer and knobs. The address bar follows them too.',
+  ) {
     this.box.hidden = true;
     this.box.addEventListener('focus', () => this.box.select());
     const canShare = typeof navigator !== 'undefined' && typeof navigator.share === 'function';
@@ -37,7 +41,7 @@ export class ShareLinkPanel {
       'section',
       { class: 'panel controls', 'aria-label': 'Share this setup' },
       h('h2', {}, 'Share this setup'),
-      h('p', { class: 'note' }, 'The link opens this terrain, start, optimizer and knobs. The address bar follows them too.'),
+      h('p', { class: 'note' }, this.about),
       h('p', { class: 'note' }, 'Hide in the link (for a pinned experiment, students will not see these):'),
       this.toggles,
       buttons,
@@ -47,7 +51,7 @@ export class ShareLinkPanel {
   }
 
   /** The controls offered for hiding (those the screen shows now); a pressed one that is no longer offered is let go. */
-  setControls(list: readonly HideableControl[]): void {
+  setControls(list: readonly HideableControl<C>[]): void {
     for (const c of [...this.pressed]) if (!list.some((l) => l.control === c)) this.pressed.delete(c);
     this.toggles.replaceChildren(
       ...list.map(({ control, label }) => {

@@ -23,11 +23,13 @@ import {
   type Challenge,
   type KnobName,
   type KnobValues,
+  type NetworkChoice,
   type NumericKnob,
   type OptimizerKind,
   type RaceSettings,
   type ScheduleChoice,
 } from '@gradient-rally/shared';
+import { type ChallengeExtras, dampingOf, networkOf } from '../challenges/challengeSetup';
 import { soloSettings, type SoloTerrain } from '../solo/soloRound';
 
 /**
@@ -41,6 +43,11 @@ import { soloSettings, type SoloTerrain } from '../solo/soloRound';
  *   `samRadius`, `weightDecay`, `batchSize`, `schedule`) plus `optimizer`
  *   and `nesterov`; `start=x,y`; a formula is `formula=…` with optional
  *   `bounds=xMin,xMax,yMin,yMax`; `hide=` lists controls the link fixes.
+ * - A challenge's own controls have their own keys (`CHALLENGE_EXTRA_CONTROLS`):
+ *   `damping=1`, `activation=tanh`, `init=xavier`, `initScale=0.75`,
+ *   `l2=0.005` (the network's own penalty (λ/2)‖w‖², not the optimizer's
+ *   `weightDecay` knob), `raceOn=weights`, `curveSteps=1000`, `curveLr=1`;
+ *   a key for a control the challenge does not offer is a problem.
  * - Every value is checked against shared's rules (the round's allowed
  *   optimizers, knob ranges and locks, shared's formula parser and its
  *   limits, the terrain's view for a start). A value that fails is named in
@@ -86,11 +93,53 @@ export interface SoloLink {
   hidden: LinkControl[];
 }
 
+/**
+ * The controls only a challenge's screen offers, each its own link key (and `hide=` name): Newton's
+ * damping, the network's build (activation, initialisation, its scale, the penalty λ on the real
+ * weights as `l2` — a different thing from the optimizer's `weightDecay` knob), the race's space
+ * ('Beyond the slice') and the Bézier curve's training.
+ */
+export const CHALLENGE_EXTRA_CONTROLS = ['damping', 'activation', 'init', 'initScale', 'l2', 'raceOn', 'curveSteps', 'curveLr'] as const;
+export type ChallengeExtraControl = (typeof CHALLENGE_EXTRA_CONTROLS)[number];
+/** What a challenge link may name in `hide=`. */
+export type ChallengeControl = LinkControl | ChallengeExtraControl;
+
+/** The link key of each network choice a challenge may offer. */
+export const NETWORK_LINK_KEYS = {
+  activation: 'activation',
+  init: 'init',
+  initScale: 'initScale',
+  weightDecay: 'l2',
+  slice: 'raceOn',
+} as const satisfies Record<keyof NetworkChoice, ChallengeExtraControl>;
+
+/** What each extra control is called on the challenge screen (the curve's two as `CurvePanel` labels its fields). */
+export const CHALLENGE_EXTRA_LABELS: Readonly<Record<ChallengeExtraControl, string>> = {
+  damping: 'Damping λ',
+  activation: 'Activation',
+  init: 'Initialisation',
+  initScale: 'Initial scale',
+  l2: 'Weight decay λ',
+  raceOn: 'Race on',
+  curveSteps: 'Curve training steps',
+  curveLr: 'Curve step size (lr)',
+};
+
+/**
+ * A challenge's setup in a link: the knobs, and the challenge's own controls (each present exactly when
+ * the challenge offers it: decoding fills in the challenge's starting value where the link says nothing).
+ */
 export interface ChallengeLink {
   knobs: KnobValues;
   /** Challenges whose controls let the student choose a start. */
   start?: [number, number];
-  hidden: LinkControl[];
+  /** Newton's damping λ (`controls.damping`). */
+  damping?: number;
+  /** The network choices the challenge offers (`controls.network`), only those. */
+  network?: NetworkChoice;
+  /** The Bézier curve's training (`controls.curve`). */
+  curve?: { steps: number; lr: number };
+  hidden: ChallengeControl[];
 }
 
 // ───────────────────────── the query's text ─────────────────────────
@@ -248,7 +297,7 @@ function decodeKnobs(q: Map<string, string>, defaults: KnobValues, rules: KnobRu
   return k;
 }
 
-function decodeHidden(q: Map<string, string>, allowed: readonly LinkControl[], problems: LinkProblem[]): LinkControl[] {
+function decodeHidden<C extends string>(q: Map<string, string>, allowed: readonly C[], problems: LinkProblem[]): C[] {
   const text = q.get('hide');
   if (text === undefined || text === '') return [];
   const names = text.split(',').map((s) => s.trim());
@@ -256,10 +305,10 @@ function decodeHidden(q: Map<string, string>, allowed: readonly LinkControl[], p
     problems.push({ field: 'hide', message: `lists ${names.length} controls, more than the ${MAX_HIDDEN} allowed, so nothing is hidden` });
     return [];
   }
-  const out: LinkControl[] = [];
+  const out: C[] = [];
   for (const n of names) {
     if ((allowed as readonly string[]).includes(n)) {
-      if (!out.includes(n as LinkControl)) out.push(n as LinkControl);
+      if (!out.includes(n as C)) out.push(n as C);
     } else if (n)
       problems.push({ field: 'hide', message: `names ${quoted(n)}, which is not a control here (one of ${allowed.join(', ')})` });
   }
@@ -287,9 +336,9 @@ function decodeStart(q: Map<string, string>, problems: LinkProblem[], check: (p:
   return p;
 }
 
-/** Controls hidden by a link, in `LINK_CONTROLS`'s order (a stable link for the same setup). */
-function hiddenText(hidden: readonly LinkControl[]): string {
-  return LINK_CONTROLS.filter((c) => hidden.includes(c)).join(',');
+/** Controls hidden by a link, in `LINK_CONTROLS`'s order, a challenge's own after them (a stable link for the same setup). */
+function hiddenText(hidden: readonly ChallengeControl[]): string {
+  return [...LINK_CONTROLS, ...CHALLENGE_EXTRA_CONTROLS].filter((c) => hidden.includes(c)).join(',');
 }
 
 // ───────────────────────── solo ─────────────────────────
@@ -412,11 +461,130 @@ function formulaProblem(e: unknown): string {
 
 // ───────────────────────── challenges ─────────────────────────
 
-/** What a challenge link may hide: the controls a challenge shows (never its terrain). */
-const CHALLENGE_CONTROLS: readonly LinkControl[] = LINK_CONTROLS.filter((c) => c !== 'terrain');
+/** The link key of a network choice back to the choice. */
+const NETWORK_KEY_OF = Object.fromEntries(Object.entries(NETWORK_LINK_KEYS).map(([k, v]) => [v, k])) as Record<
+  ChallengeExtraControl,
+  keyof NetworkChoice | undefined
+>;
+
+/** Whether a challenge's screen offers one of the extra controls. */
+export function offersControl(ch: Challenge, control: ChallengeExtraControl): boolean {
+  const c = ch.controls;
+  if (control === 'damping') return c.damping !== undefined;
+  if (control === 'curveSteps' || control === 'curveLr') return c.curve !== undefined;
+  const key = NETWORK_KEY_OF[control];
+  return key !== undefined && c.network?.[key] !== undefined && c.network[key] !== false;
+}
+
+/** What a challenge link may hide: the controls a challenge shows (never its terrain), its own extras where it offers them. */
+function challengeControls(ch: Challenge): ChallengeControl[] {
+  return [...LINK_CONTROLS.filter((c) => c !== 'terrain'), ...CHALLENGE_EXTRA_CONTROLS.filter((c) => offersControl(ch, c))];
+}
 
 function challengeRules(ch: Challenge, s: RaceSettings): KnobRules {
   return { ...rulesOf(s), allowedOptimizers: [...ch.controls.optimizers] };
+}
+
+/** The challenge's starting value of each extra control it offers (what its plain link opens with). */
+function startingExtras(ch: Challenge): Pick<ChallengeLink, 'damping' | 'network' | 'curve'> {
+  const c = ch.controls;
+  const out: Pick<ChallengeLink, 'damping' | 'network' | 'curve'> = {};
+  if (c.damping) out.damping = dampingOf(ch.initial);
+  if (c.network) {
+    const initial = networkOf(ch, ch.initial) ?? {};
+    const network: Record<string, unknown> = {};
+    for (const control of CHALLENGE_EXTRA_CONTROLS) {
+      const key = NETWORK_KEY_OF[control];
+      if (!key || !offersControl(ch, control)) continue;
+      // Racing on the slice is what a network challenge does unless told otherwise (as `RaceSpacePanel` opens).
+      const v = key === 'slice' ? (initial.slice ?? true) : initial[key];
+      if (v !== undefined) network[key] = v;
+    }
+    out.network = network as NetworkChoice;
+  }
+  if (c.curve) out.curve = ch.initial.curve ? { ...ch.initial.curve } : { steps: c.curve.steps[0], lr: c.curve.lr[0] };
+  return out;
+}
+
+/** An extra control's value in a link, as written after `key=` (undefined where the link has none). */
+function extraValue(link: Pick<ChallengeLink, 'damping' | 'network' | 'curve'>, control: ChallengeExtraControl): string | undefined {
+  if (control === 'damping') return link.damping === undefined ? undefined : num(link.damping);
+  if (control === 'curveSteps') return link.curve && num(link.curve.steps);
+  if (control === 'curveLr') return link.curve && num(link.curve.lr);
+  const key = NETWORK_KEY_OF[control]!;
+  const v = link.network?.[key];
+  if (v === undefined) return undefined;
+  if (key === 'slice') return v ? 'slice' : 'weights';
+  return typeof v === 'number' ? num(v) : String(v);
+}
+
+function encodeExtras(ch: Challenge, link: ChallengeLink): [string, string][] {
+  const base = startingExtras(ch);
+  const out: [string, string][] = [];
+  for (const control of CHALLENGE_EXTRA_CONTROLS) {
+    if (!offersControl(ch, control)) continue;
+    const v = extraValue(link, control);
+    if (v !== undefined && v !== extraValue(base, control)) out.push([control, v]);
+  }
+  return out;
+}
+
+/** A number a link gives a challenge's own control: inside the control's range (a whole number where it counts steps), else a problem. */
+function rangedNumber(
+  text: string,
+  field: ChallengeExtraControl,
+  [lo, hi]: readonly [number, number],
+  whole: boolean,
+  problems: LinkProblem[],
+): number | undefined {
+  const x = parseNumber(text);
+  const label = CHALLENGE_EXTRA_LABELS[field];
+  if (x === undefined) problems.push({ field, message: `(${label}) must be a number; got ${quoted(text)}` });
+  else if (whole && !Number.isInteger(x)) problems.push({ field, message: `(${label}) must be a whole number; got ${quoted(text)}` });
+  else if (x < lo || x > hi) problems.push({ field, message: `(${label}) must be from ${lo} to ${hi}; got ${quoted(text)}` });
+  else return x;
+  return undefined;
+}
+
+function decodeExtras(
+  ch: Challenge,
+  q: Map<string, string>,
+  problems: LinkProblem[],
+): Pick<ChallengeLink, 'damping' | 'network' | 'curve'> {
+  const c = ch.controls;
+  const out = startingExtras(ch);
+  for (const control of CHALLENGE_EXTRA_CONTROLS) {
+    const text = q.get(control);
+    if (text === undefined) continue;
+    const label = CHALLENGE_EXTRA_LABELS[control];
+    if (!offersControl(ch, control)) {
+      problems.push({ field: control, message: `(${label}) was left out: this challenge has no ${label.toLowerCase()} control` });
+      continue;
+    }
+    if (control === 'damping') out.damping = rangedNumber(text, control, c.damping!, false, problems) ?? out.damping;
+    else if (control === 'curveSteps' || control === 'curveLr') {
+      const steps = control === 'curveSteps';
+      const x = rangedNumber(text, control, steps ? c.curve!.steps : c.curve!.lr, steps, problems);
+      if (x !== undefined) out.curve = { ...out.curve!, [steps ? 'steps' : 'lr']: x };
+    } else {
+      const key = NETWORK_KEY_OF[control]!;
+      const offered = c.network![key];
+      const network = out.network!;
+      if (key === 'slice') {
+        if (text === 'slice' || text === 'weights') network.slice = text === 'slice';
+        else problems.push({ field: control, message: `(${label}) must be slice or weights; got ${quoted(text)}` });
+      } else if (key === 'initScale' || key === 'weightDecay') {
+        const x = rangedNumber(text, control, offered as readonly [number, number], false, problems);
+        if (x !== undefined) network[key] = x;
+      } else if ((offered as readonly string[]).includes(text)) (network as Record<string, unknown>)[key] = text;
+      else
+        problems.push({
+          field: control,
+          message: `(${label}) must be one of ${(offered as readonly string[]).join(', ')}; got ${quoted(text)}`,
+        });
+    }
+  }
+  return out;
 }
 
 /** A challenge's setup as a query (no `?`): `challenge=ID&…`, only what differs from the challenge's starting setup. */
@@ -427,14 +595,17 @@ export function encodeChallengeLink(ch: Challenge, link: ChallengeLink): string 
   if (ch.controls.start && link.start && !(s0 && s0[0] === link.start[0] && s0[1] === link.start[1]))
     entries.push(['start', link.start.map(num).join(',')]);
   entries.push(...encodeKnobs(link.knobs, optimizerSpecToKnobs(ch.initial.optimizer), challengeRules(ch, s)));
-  if (link.hidden.length) entries.push(['hide', hiddenText(link.hidden)]);
+  entries.push(...encodeExtras(ch, link));
+  const hidden = link.hidden.filter((c) => (challengeControls(ch) as readonly string[]).includes(c));
+  if (hidden.length) entries.push(['hide', hiddenText(hidden)]);
   return writeLinkQuery(entries);
 }
 
 /**
- * Reads a challenge link (`/?challenge=ID&lr=…&hide=…`) against the
+ * Reads a challenge link (`/?challenge=ID&lr=…&activation=tanh&hide=…`) against the
  * challenge's own controls: a knob it fixes, an optimizer it does not offer,
- * a start where it gives one, a value outside its ranges are problems.
+ * a start where it gives none, a key for a control it does not offer, a value
+ * outside its ranges or choices are problems.
  */
 export function decodeChallengeLink(ch: Challenge, search: string): { link: ChallengeLink; problems: LinkProblem[] } {
   const problems = tooLong(search);
@@ -446,10 +617,67 @@ export function decodeChallengeLink(ch: Challenge, search: string): { link: Chal
     else problems.push({ field: 'start', message: 'is fixed in this challenge' });
   }
   const knobs = decodeKnobs(q, optimizerSpecToKnobs(ch.initial.optimizer), challengeRules(ch, s), problems);
-  const hidden = decodeHidden(q, CHALLENGE_CONTROLS, problems);
-  const link: ChallengeLink = { knobs, hidden };
+  const extras = decodeExtras(ch, q, problems);
+  const hidden = decodeHidden(q, challengeControls(ch), problems);
+  const link: ChallengeLink = { knobs, ...extras, hidden };
   if (start) link.start = start;
   return { link, problems };
+}
+
+/** What the challenge screen's controls hold when it opens a link (the challenge's own values where the link says nothing). */
+export function challengeExtrasOf(ch: Challenge, link: ChallengeLink): ChallengeExtras {
+  return {
+    start: link.start ?? ch.initial.start,
+    damping: link.damping ?? dampingOf(ch.initial),
+    network: networkOf(ch, { network: link.network }),
+    curve: link.curve ?? ch.initial.curve,
+  };
+}
+
+/**
+ * Keeps a link's hidden start and extra controls at the link's values (a hint's "Use this setting" turns only
+ * what the student can see, so the line saying the rest is fixed stays true).
+ */
+export function pinHiddenExtras(ch: Challenge, extras: ChallengeExtras, pinned: ChallengeLink): ChallengeExtras {
+  const hides = (c: ChallengeControl) => pinned.hidden.includes(c);
+  const out: ChallengeExtras = { ...extras };
+  // A hint may name a start ('Start near (−2, −2)'): a link that fixes the start keeps its own.
+  if (hides('start') && ch.controls.start) out.start = pinned.start ?? ch.initial.start;
+  if (hides('damping') && pinned.damping !== undefined) out.damping = pinned.damping;
+  for (const [key, control] of Object.entries(NETWORK_LINK_KEYS) as [keyof NetworkChoice, ChallengeExtraControl][]) {
+    const v = pinned.network?.[key];
+    if (hides(control) && v !== undefined) out.network = { ...out.network, [key]: v };
+  }
+  if (pinned.curve && (hides('curveSteps') || hides('curveLr'))) {
+    const curve = out.curve ?? pinned.curve;
+    out.curve = { steps: hides('curveSteps') ? pinned.curve.steps : curve.steps, lr: hides('curveLr') ? pinned.curve.lr : curve.lr };
+  }
+  return out;
+}
+
+const INIT_WORDS: Record<string, string> = { xavier: 'Xavier', he: 'He' };
+
+/** "Optimizer: SGD; Activation: tanh; Initialisation: Xavier" — the values a challenge link fixes, for the line that says so. */
+export function fixedByChallengeLinkText(link: ChallengeLink, format: (x: number) => string): string {
+  const parts: string[] = [];
+  const knobPart = fixedByLinkText(
+    link.hidden.filter((c): c is LinkControl => (LINK_CONTROLS as readonly string[]).includes(c)),
+    link.knobs,
+    undefined,
+    format,
+  );
+  if (knobPart) parts.push(knobPart);
+  for (const control of CHALLENGE_EXTRA_CONTROLS) {
+    if (!link.hidden.includes(control)) continue;
+    const text = extraValue(link, control);
+    if (text === undefined) continue;
+    let shown = text;
+    if (control === 'raceOn') shown = link.network?.slice ? 'the slice' : 'every weight';
+    else if (control === 'init') shown = INIT_WORDS[text] ?? text;
+    else if (control !== 'activation') shown = format(Number(text));
+    parts.push(`${CHALLENGE_EXTRA_LABELS[control]}: ${shown}`);
+  }
+  return parts.join('; ');
 }
 
 // ───────────────────────── hidden controls ─────────────────────────
@@ -459,7 +687,7 @@ export function decodeChallengeLink(ch: Challenge, search: string): { link: Chal
  * link's (another kind's knob of the same name means something else, e.g.
  * β1 for momentum, so it starts from that kind's default instead).
  */
-export function pinHiddenKnobs(k: KnobValues, pinned: KnobValues, hidden: readonly LinkControl[]): KnobValues {
+export function pinHiddenKnobs(k: KnobValues, pinned: KnobValues, hidden: readonly ChallengeControl[]): KnobValues {
   if (k.kind !== pinned.kind) return k;
   const out = { ...k };
   for (const name of NUMERIC_KNOBS) if (hidden.includes(name)) out[name] = pinned[name];
