@@ -146,8 +146,21 @@ describe('the spectrum picture’s eigenvalue ticks', () => {
         { L: a.landscape, at: a.you.position },
       ]);
       const { strips } = checked[0];
+      // The zoom, when drawn, holds every negative eigenvalue of a row inside its range, and counts the rest.
+      if (strips.zoom) {
+        const half = strips.zoom.half;
+        strips.zoom.rows.forEach((z, k) => {
+          const row = p.eigenvalues![k];
+          const inside = row.values.filter((v, i) => row.signs[i] < 0 && v >= -half).length;
+          expect(z.ticks.filter((t) => t.sign < 0)).toHaveLength(inside);
+          expect(z.below).toBe(row.values.filter((v) => v < -half).length);
+        });
+        // Some row's negatives were crushed: all within a tenth of the main axis of 0.
+        const x = curvesXScale(p);
+        expect(checked.some((c) => c.exact[0] < 0 && -c.exact[0] < (x.hi - x.lo) / (2 * MIN_ZOOM))).toBe(true);
+      }
       console.log(
-        `${ch.id} seed ${seed}: negative ticks at the start ${checked[0].negative}, at the end ${checked[1].negative}; zoom ${strips.zoom ? `±${strips.zoom.half}` : 'none (the negatives are apart from 0 on the main axis)'}`,
+        `${ch.id} seed ${seed}: negative ticks at the start ${checked[0].negative}, at the end ${checked[1].negative}; zoom ${strips.zoom ? `±${strips.zoom.half}, below it ${strips.zoom.rows.map((z) => z.below).join(' / ')}` : 'none (the negatives are apart from 0 on the main axis)'}`,
       );
       const words = eigenStripsDescription(p.eigenvalues!, strips);
       expect(words).toContain(`at the start: ${checked[0].negative} negative`);

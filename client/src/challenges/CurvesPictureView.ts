@@ -126,7 +126,7 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
   const strips = eigen.length ? eigenStrips(eigen, x) : null;
   // Under the plot: the main strip's rows, then the x axis's ticks and label, then the zoomed strip (its title, rows, ticks).
   const mainStripH = strips ? strips.main.length * STRIP_ROW + 4 : 0;
-  const zoomH = strips?.zoom ? 20 + strips.zoom.rows.length * STRIP_ROW + 18 : 0;
+  const zoomH = strips?.zoom ? 26 + strips.zoom.rows.length * STRIP_ROW + 22 : 0;
   const HEIGHT = BASE_HEIGHT + mainStripH + zoomH;
   const right = strips?.zoom ? 30 : PAD.right;
   const allPositive = ys.every((y) => !Number.isFinite(y) || y >= 0);
@@ -252,9 +252,18 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
               }),
             );
         }
-        const out = [row.below ? `${row.below}‹` : '', row.above ? `+${row.above}` : ''].filter(Boolean).join(' ');
-        if (strip === 'zoom' && out)
-          root.append(svg('text', { x: WIDTH - 2, y: r(y0 + STRIP_ROW - 4), 'text-anchor': 'end', class: 'curves-tick' }, out));
+        if (strip === 'zoom' && row.below)
+          root.append(
+            svg(
+              'text',
+              { x: PAD.left + 2, y: r(y0 + STRIP_ROW - 4), class: 'curves-tick eigen-out', 'data-row': row.label, 'data-below': row.below },
+              `‹${row.below}`,
+            ),
+          );
+        if (strip === 'zoom' && row.above)
+          root.append(
+            svg('text', { x: WIDTH - 2, y: r(y0 + STRIP_ROW - 4), 'text-anchor': 'end', class: 'curves-tick eigen-out' }, `+${row.above}`),
+          );
       });
     rowsAt(strips.main, PAD.top + plotH + 3, 'main');
     if (strips.zoom) {
@@ -264,7 +273,7 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
         svg(
           'text',
           { x: PAD.left, y: top + 10, class: 'curves-label' },
-          `Zoomed near 0: ${formatNumber(-half)} to ${formatNumber(half)} (${Math.round((x.hi - x.lo) / (2 * half))}× wider)`,
+          `Near 0, magnified ${Math.round((x.hi - x.lo) / (2 * half))}×: ${formatNumber(-half)} to ${formatNumber(half)}`,
         ),
       );
       const stripTop = top + 20;
@@ -272,7 +281,7 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
       const stripBottom = stripTop + rows.length * STRIP_ROW;
       root.append(
         svg('rect', { x: PAD.left, y: stripTop, width: plotW, height: rows.length * STRIP_ROW, class: 'curves-plot' }),
-        svg('line', { x1: r(zx(0)), x2: r(zx(0)), y1: stripTop, y2: stripBottom, class: 'curves-mark' }),
+        svg('line', { x1: r(zx(0)), x2: r(zx(0)), y1: stripTop, y2: stripBottom, class: 'curves-mark eigen-zoom-zero' }),
       );
       for (const t of linearTicks(-half, half, 4)) {
         root.append(
@@ -306,15 +315,22 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
         'p',
         {},
         h('span', { class: 'eigen-key-negative' }, '▼'),
-        ` negative eigenvalue: a way down (below −${formatNumber(Math.max(...eigen.map((e) => e.tolerance)))}); `,
+        ' a negative eigenvalue: a way down; ',
         h('span', { class: 'eigen-key-other' }, '|'),
         ' any other',
+        strips.zoom ? '; ‹N, +N: below, above the magnified range' : '',
       ),
       h(
         'ul',
         {},
-        ...strips.main.map((m) =>
-          h('li', {}, `${m.label}: `, h('strong', {}, `${m.negative} negative`), `, ${m.zero} about 0, ${m.positive} positive`),
+        ...strips.main.map((m, k) =>
+          h(
+            'li',
+            {},
+            `${m.label}: `,
+            h('strong', {}, `${m.negative} negative`),
+            ` (below −${formatNumber(eigen[k].tolerance)}), ${m.zero} about 0, ${m.positive} positive`,
+          ),
         ),
       ),
     );

@@ -32,7 +32,11 @@ export interface EigenStripRow {
 export interface EigenStrips {
   /** On the density's axis [lo, hi]: every eigenvalue. */
   main: EigenStripRow[];
-  /** Around 0, [−half, half], when it magnifies at least `MIN_ZOOM` times; null when the main strip shows the negatives apart from 0. */
+  /**
+   * Around 0, [−half, half]: when some row's negative eigenvalues all lie within 1/(2·MIN_ZOOM) of the main
+   * axis's width of 0 (crushed into its 0 line), wide enough for the most negative of every such row; other
+   * rows' ticks outside it are counted in `below` / `above`. Null when every row's negatives stand apart from 0.
+   */
   zoom: { half: number; rows: EigenStripRow[] } | null;
 }
 
@@ -69,12 +73,17 @@ function stripRow(r: EigenvalueRow, lo: number, hi: number): EigenStripRow {
 /** The strips for eigenvalue rows under a density drawn over the axis [lo, hi] (which must hold every eigenvalue). */
 export function eigenStrips(rows: readonly EigenvalueRow[], axis: { lo: number; hi: number }): EigenStrips {
   const main = rows.map((r) => stripRow(r, axis.lo, axis.hi));
-  let lowest = 0;
-  for (const r of rows) for (let i = 0; i < r.values.length; i++) if (r.signs[i] < 0) lowest = Math.min(lowest, r.values[i]);
-  if (!(lowest < 0)) return { main, zoom: null };
-  // A quarter more than the most negative, rounded up to 1, 2 or 5 × 10^k: the zoom's axis reads in round numbers.
-  const half = niceCeil(1.25 * -lowest);
-  if (2 * half * MIN_ZOOM > axis.hi - axis.lo) return { main, zoom: null };
+  // Each row's zoom: a quarter more than its most negative, rounded up to 1, 2 or 5 × 10^k so the axis reads in round numbers.
+  // A row needs it when that range is at least MIN_ZOOM times narrower than the main axis; the widest such range serves them all.
+  let half = 0;
+  for (const r of rows) {
+    let lowest = 0;
+    for (let i = 0; i < r.values.length; i++) if (r.signs[i] < 0) lowest = Math.min(lowest, r.values[i]);
+    if (!(lowest < 0)) continue;
+    const own = niceCeil(1.25 * -lowest);
+    if (2 * own * MIN_ZOOM <= axis.hi - axis.lo) half = Math.max(half, own);
+  }
+  if (half === 0) return { main, zoom: null };
   return { main, zoom: { half, rows: rows.map((r) => stripRow(r, -half, half)) } };
 }
 
@@ -90,7 +99,7 @@ export function eigenStripsDescription(rows: readonly EigenvalueRow[], strips: E
     return `${r.label}: ${negText}, ${m.zero} about 0 (within ${f(r.tolerance)}), ${posText}`;
   });
   const zoom = strips.zoom
-    ? ` A second strip zooms to ${f(-strips.zoom.half)} to ${f(strips.zoom.half)} around 0, where the negative ones lie apart.`
+    ? ` A second strip magnifies ${f(-strips.zoom.half)} to ${f(strips.zoom.half)} around 0, where the negative ones lie apart.`
     : '';
   return `Every eigenvalue as a tick under the curve. ${parts.join('. ')}.${zoom}`;
 }
