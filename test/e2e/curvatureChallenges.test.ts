@@ -1,7 +1,8 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { bundleScenario, watchErrors } from './harness';
-import { challengeTestBed, mapDrawn, runToVerdict, shot } from './challengeScreen';
+import { CHALLENGE_SHOTS, challengeTestBed, mapDrawn, runToVerdict, shot } from './challengeScreen';
 
 /**
  * The curvature challenges in a real browser: 21 'small-batches-flat-ends' on
@@ -167,6 +168,9 @@ describe('curvature challenges', () => {
     const rows = await negativeTicksDrawn(result.getByRole('img', { name: /The Hessian’s eigenvalues/ }));
     expect(rows['at the start']).toBeGreaterThanOrEqual(1);
     console.log(`challenge 21 passed, negative ticks drawn per row: ${JSON.stringify(rows)}`);
+    const spectrum = result.getByRole('img', { name: /The Hessian’s eigenvalues/ });
+    await spectrum.scrollIntoViewIfNeeded();
+    await spectrum.screenshot({ path: resolve(CHALLENGE_SHOTS, 'curvature-batches-spectrum-desktop.png') });
     await result.scrollIntoViewIfNeeded();
     await shot(page, 'curvature-batches-passed-desktop', true);
     console.log(
