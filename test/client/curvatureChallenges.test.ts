@@ -11,7 +11,7 @@ import {
 } from '@gradient-rally/shared';
 import { answerCurvatureJob, type CurvatureAnswer, type CurvatureJob } from '../../client/src/challenges/curvatureJob';
 import { axisScale, curvesDescription, curvesXScale, decadeTicks, linearTicks } from '../../client/src/challenges/CurvesPictureView';
-import { eigenStrips, eigenStripsDescription, MIN_ZOOM } from '../../client/src/challenges/eigenvalueStrips';
+import { spectrumTicks, spectrumTicksDescription, MIN_ZOOM } from '../../client/src/challenges/spectrumTicks';
 
 /** Runs one worker job in Node and collects what it posts. */
 function answers(job: CurvatureJob): CurvatureAnswer[] {
@@ -82,7 +82,7 @@ describe('the spectrum picture’s eigenvalue ticks', () => {
     const rows = p.eigenvalues!;
     expect(rows.map((r) => r.label)).toEqual(p.series.map((s) => s.label));
     const x = curvesXScale(p);
-    const strips = eigenStrips(rows, x);
+    const strips = spectrumTicks(rows, x);
     return points.map(({ L, at }, k) => {
       const exact = everyEigenvalue(L, at);
       const scale = Math.max(Math.abs(exact[0]), Math.abs(exact[exact.length - 1]));
@@ -162,7 +162,7 @@ describe('the spectrum picture’s eigenvalue ticks', () => {
       console.log(
         `${ch.id} seed ${seed}: negative ticks at the start ${checked[0].negative}, at the end ${checked[1].negative}; zoom ${strips.zoom ? `±${strips.zoom.half}, below it ${strips.zoom.rows.map((z) => z.below).join(' / ')}` : 'none (the negatives are apart from 0 on the main axis)'}`,
       );
-      const words = eigenStripsDescription(p.eigenvalues!, strips);
+      const words = spectrumTicksDescription(p.eigenvalues!, strips);
       expect(words).toContain(`at the start: ${checked[0].negative} negative`);
       expect(words).toContain(`at the end: ${checked[1].negative ? `${checked[1].negative} negative` : 'none negative'}`);
     }
@@ -175,9 +175,9 @@ describe('the spectrum picture’s eigenvalue ticks', () => {
       signs: values.map((v) => (v < -1e-3 ? -1 : v > 1e-3 ? 1 : 0)) as (-1 | 0 | 1)[],
       tolerance: 1e-3,
     });
-    expect(eigenStrips([row([-0.5, 0, 1.8])], { lo: -0.6, hi: 1.9 }).zoom).toBeNull();
-    expect(eigenStrips([row([0, 0.2, 4])], { lo: -0.2, hi: 4.2 }).zoom).toBeNull();
-    const z = eigenStrips([row([-0.013, -0.0001, 0, 0.5])], { lo: -0.04, hi: 0.53 }).zoom!;
+    expect(spectrumTicks([row([-0.5, 0, 1.8])], { lo: -0.6, hi: 1.9 }).zoom).toBeNull();
+    expect(spectrumTicks([row([0, 0.2, 4])], { lo: -0.2, hi: 4.2 }).zoom).toBeNull();
+    const z = spectrumTicks([row([-0.013, -0.0001, 0, 0.5])], { lo: -0.04, hi: 0.53 }).zoom!;
     expect(z.half).toBe(0.02);
     // −0.0001 is within the tolerance: drawn, but not as a negative tick.
     expect(z.rows[0].ticks.map((t) => t.sign)).toEqual([0, 0, -1]);

@@ -1,6 +1,6 @@
 import { type CurvesPicture, formatNumber } from '@gradient-rally/shared';
 import { h } from '../ui/elements';
-import { type EigenStripRow, eigenStrips, eigenStripsDescription } from './eigenvalueStrips';
+import { type EigenStripRow, spectrumTicks, spectrumTicksDescription } from './spectrumTicks';
 
 /** Okabe–Ito colours (as the racers), each series also with its own dash so it reads without colour. */
 const SERIES_STYLES = [
@@ -123,7 +123,7 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
   const ys = p.series.flatMap((s) => s.ys);
   const eigen = p.eigenvalues ?? [];
   const x = curvesXScale(p);
-  const strips = eigen.length ? eigenStrips(eigen, x) : null;
+  const strips = eigen.length ? spectrumTicks(eigen, x) : null;
   // Under the plot: the main strip's rows, then the x axis's ticks and label, then the zoomed strip (its title, rows, ticks).
   const mainStripH = strips ? strips.main.length * STRIP_ROW + 4 : 0;
   const zoomH = strips?.zoom ? 26 + strips.zoom.rows.length * STRIP_ROW + 22 : 0;
@@ -334,7 +334,7 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
         ),
       ),
     );
-  const description = strips ? `${curvesDescription(p)} ${eigenStripsDescription(eigen, strips)}` : curvesDescription(p);
+  const description = strips ? `${curvesDescription(p)} ${spectrumTicksDescription(eigen, strips)}` : curvesDescription(p);
   return h(
     'figure',
     { class: 'challenge-picture curves-picture', role: 'img', 'aria-label': description },

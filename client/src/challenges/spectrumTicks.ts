@@ -71,7 +71,7 @@ function stripRow(r: EigenvalueRow, lo: number, hi: number): EigenStripRow {
 }
 
 /** The strips for eigenvalue rows under a density drawn over the axis [lo, hi] (which must hold every eigenvalue). */
-export function eigenStrips(rows: readonly EigenvalueRow[], axis: { lo: number; hi: number }): EigenStrips {
+export function spectrumTicks(rows: readonly EigenvalueRow[], axis: { lo: number; hi: number }): EigenStrips {
   const main = rows.map((r) => stripRow(r, axis.lo, axis.hi));
   // Each row's zoom: a quarter more than its most negative, rounded up to 1, 2 or 5 × 10^k so the axis reads in round numbers.
   // A row needs it when that range is at least MIN_ZOOM times narrower than the main axis; the widest such range serves them all.
@@ -88,7 +88,7 @@ export function eigenStrips(rows: readonly EigenvalueRow[], axis: { lo: number; 
 }
 
 /** The strips in words (the figure's text alternative gets the same numbers the ticks show). */
-export function eigenStripsDescription(rows: readonly EigenvalueRow[], strips: EigenStrips): string {
+export function spectrumTicksDescription(rows: readonly EigenvalueRow[], strips: EigenStrips): string {
   const f = formatNumber;
   const parts = rows.map((r, k) => {
     const m = strips.main[k];
