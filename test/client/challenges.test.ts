@@ -18,6 +18,8 @@ import {
   setupFromControls,
 } from '../../client/src/challenges/challengeSetup';
 import { parseProgress, recordPass, starsText } from '../../client/src/challenges/challengeProgress';
+import { TRIAL_DOT } from '../../client/src/challenges/TerrainPictureView';
+import { NON_FINITE_RGB, viridisTable } from '../../client/src/terrain/colorScale';
 
 const playable = challengeCatalogue().filter(playableInBrowser);
 
@@ -149,5 +151,31 @@ describe('challenge progress', () => {
     expect(parseProgress('not json', ids)).toEqual({});
     expect(parseProgress('[1,2]', ids)).toEqual({});
     expect(starsText(2)).toBe('★★☆');
+  });
+});
+
+/** WCAG 2 relative luminance of an sRGB colour (0–255 channels). */
+function luminance([r, g, b]: readonly number[]): number {
+  const lin = (c: number) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+const contrast = (a: readonly number[], b: readonly number[]) => {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+};
+const rgbOf = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+
+describe('line-search trial dots on the terrain picture', () => {
+  it('read on every colour of the map: the fill or its ring stands out at least 3:1 (WCAG’s bar for graphics)', () => {
+    const lut = viridisTable();
+    const colours = [...Array.from({ length: 256 }, (_, i) => Array.from(lut.subarray(i * 3, i * 3 + 3))), [...NON_FINITE_RGB]];
+    const best = colours.map((c) => Math.max(contrast(rgbOf(TRIAL_DOT.fill), c), contrast(rgbOf(TRIAL_DOT.ring), c)));
+    const fillOnly = colours.map((c) => contrast(rgbOf(TRIAL_DOT.fill), c));
+    console.log(
+      `trial dot on the map's 257 colours: fill alone ${Math.min(...fillOnly).toFixed(2)}:1 at worst; fill or ring ${Math.min(...best).toFixed(2)}:1 at worst`,
+    );
+    // The fill alone fails on the yellows (what the dots looked like before their ring).
+    expect(Math.min(...fillOnly)).toBeLessThan(3);
+    expect(Math.min(...best)).toBeGreaterThanOrEqual(3);
   });
 });

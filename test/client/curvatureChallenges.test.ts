@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { challengeById, fullBatchSharpness, runChallenge, type ChallengeSetup, type CurvesPicture } from '@gradient-rally/shared';
+import {
+  ChallengeAttempt,
+  challengeById,
+  fullBatchSharpness,
+  hessianEigenvaluesLanczos,
+  runChallenge,
+  type ChallengeSetup,
+  type CurvesPicture,
+  type Landscape,
+} from '@gradient-rally/shared';
 import { answerCurvatureJob, type CurvatureAnswer, type CurvatureJob } from '../../client/src/challenges/curvatureJob';
-import { axisScale, curvesDescription, decadeTicks, linearTicks } from '../../client/src/challenges/CurvesPictureView';
+import { axisScale, curvesDescription, curvesXScale, decadeTicks, linearTicks } from '../../client/src/challenges/CurvesPictureView';
+import { spectrumTicks, spectrumTicksDescription, MIN_ZOOM } from '../../client/src/challenges/spectrumTicks';
 
 /** Runs one worker job in Node and collects what it posts. */
 function answers(job: CurvatureJob): CurvatureAnswer[] {
@@ -51,6 +61,127 @@ describe('the curvature worker’s jobs', () => {
     const p = (a as { picture: CurvesPicture }).picture;
     expect(p.series.map((s) => s.label)).toEqual(['at the start']);
     expect(p.caption).toMatch(/Smallest: -0\.0\d+ at the start/);
+  });
+});
+
+/** Every Hessian eigenvalue by Lanczos run to the full dimension (exact, and another method than the picture's dense Jacobi). */
+const everyEigenvalue = (L: Landscape, p: ArrayLike<number>) =>
+  hessianEigenvaluesLanczos(L, p, L.dim, { which: 'smallest', maxIterations: L.dim }).values;
+
+function pictureOf(job: CurvatureJob): CurvesPicture {
+  const [a] = answers(job);
+  expect(a.kind).toBe('picture');
+  return (a as { picture: CurvesPicture }).picture;
+}
+
+describe('the spectrum picture’s eigenvalue ticks', () => {
+  const saddle = challengeById('the-networks-saddle')!;
+
+  /** The ticks the view draws for one picture, held against every eigenvalue computed another way at each point. */
+  function checkTicks(p: CurvesPicture, points: { L: Landscape; at: ArrayLike<number> }[]) {
+    const rows = p.eigenvalues!;
+    expect(rows.map((r) => r.label)).toEqual(p.series.map((s) => s.label));
+    const x = curvesXScale(p);
+    const strips = spectrumTicks(rows, x);
+    return points.map(({ L, at }, k) => {
+      const exact = everyEigenvalue(L, at);
+      const scale = Math.max(Math.abs(exact[0]), Math.abs(exact[exact.length - 1]));
+      expect(rows[k].values).toHaveLength(L.dim);
+      rows[k].values.forEach((v, i) => expect(Math.abs(v - exact[i])).toBeLessThan(1e-9 * scale));
+      // Negative: below 1e-4 of the largest |λ|, as the race results classify a point (a tick at −1e-7 beside 0.5 is rounding-size curvature).
+      const negative = exact.filter((v) => v < -1e-4 * scale).length;
+      const main = strips.main[k];
+      expect(main.negative).toBe(negative);
+      expect(main.ticks.filter((t) => t.sign < 0)).toHaveLength(negative);
+      expect(main.negative + main.zero + main.positive).toBe(L.dim);
+      // Every eigenvalue is a tick on the main strip, where the density's axis puts it.
+      expect(main.ticks).toHaveLength(L.dim);
+      for (const t of main.ticks) expect(t.at).toBeCloseTo((t.value - x.lo) / (x.hi - x.lo), 12);
+      expect(main.ticks.filter((t) => t.sign < 0).every((t) => t.value < 0)).toBe(true);
+      return { exact, negative, strips, scale };
+    });
+  }
+
+  it('at the start of the first saddle: every eigenvalue a tick, the negative ones counted as shared counts them, and a zoom that spreads them apart from 0', () => {
+    for (const seed of [1, 2, 3]) {
+      const p = pictureOf({ id: seed, kind: 'start-spectrum', challengeId: saddle.id, setup: saddle.initial, seed });
+      const a = new ChallengeAttempt(saddle, saddle.initial, seed);
+      const [{ exact, negative, strips }] = checkTicks(p, [{ L: a.landscape, at: a.start }]);
+      expect(negative).toBeGreaterThanOrEqual(2);
+      // The caption's smallest is the leftmost tick.
+      expect(p.caption).toContain(`Smallest: ${Number(exact[0].toPrecision(3))} at the start`);
+      // On the density's axis −0.013 sits within 3 % of the axis from 0: the zoom is drawn, at least 5× wider.
+      const x = curvesXScale(p);
+      expect(-exact[0] / (x.hi - x.lo)).toBeLessThan(0.03);
+      const zoom = strips.zoom!;
+      expect(zoom).not.toBeNull();
+      expect((x.hi - x.lo) / (2 * zoom.half)).toBeGreaterThanOrEqual(MIN_ZOOM);
+      const z = zoom.rows[0];
+      expect(z.below).toBe(0);
+      expect(z.ticks.filter((t) => t.sign < 0)).toHaveLength(negative);
+      for (const t of z.ticks) expect(t.at).toBeCloseTo((t.value + zoom.half) / (2 * zoom.half), 12);
+      // The most negative sits at least a fifth of the zoomed strip left of 0 (its range is at most 2.5 × |λmin| each side).
+      expect(0.5 - Math.min(...z.ticks.map((t) => t.at))).toBeGreaterThanOrEqual(0.2);
+      expect(z.ticks.length + z.above).toBe(a.landscape.dim);
+      console.log(
+        `saddle seed ${seed}: λmin ${exact[0].toPrecision(3)}, λmax ${exact[exact.length - 1].toPrecision(3)}; ${negative} negative ticks; zoom ±${zoom.half} (${((x.hi - x.lo) / (2 * zoom.half)).toFixed(0)}× wider), ${z.above} beyond it`,
+      );
+    }
+  });
+
+  it('start and end after a pass, on both curvature challenges: the rows’ ticks are each point’s eigenvalues', () => {
+    const runs = [
+      { ch: saddle, setup: { optimizer: { kind: 'sgd', lr: 0.5 } } as ChallengeSetup, seed: 2 },
+      {
+        ch: challengeById('small-batches-flat-ends')!,
+        setup: { optimizer: { kind: 'sgd', lr: 0.5, batchSize: 4 } } as ChallengeSetup,
+        seed: 3,
+      },
+    ];
+    for (const { ch, setup, seed } of runs) {
+      const p = pictureOf({ id: 1, kind: 'spectrum', challengeId: ch.id, setup, seed });
+      const a = runChallenge(ch, setup, seed);
+      const checked = checkTicks(p, [
+        { L: a.landscape, at: a.start },
+        { L: a.landscape, at: a.you.position },
+      ]);
+      const { strips } = checked[0];
+      // The zoom, when drawn, holds every negative eigenvalue of a row inside its range, and counts the rest.
+      if (strips.zoom) {
+        const half = strips.zoom.half;
+        strips.zoom.rows.forEach((z, k) => {
+          const row = p.eigenvalues![k];
+          const inside = row.values.filter((v, i) => row.signs[i] < 0 && v >= -half).length;
+          expect(z.ticks.filter((t) => t.sign < 0)).toHaveLength(inside);
+          expect(z.below).toBe(row.values.filter((v) => v < -half).length);
+        });
+        // Some row's negatives were crushed: all within a tenth of the main axis of 0.
+        const x = curvesXScale(p);
+        expect(checked.some((c) => c.exact[0] < 0 && -c.exact[0] < (x.hi - x.lo) / (2 * MIN_ZOOM))).toBe(true);
+      }
+      console.log(
+        `${ch.id} seed ${seed}: negative ticks at the start ${checked[0].negative}, at the end ${checked[1].negative}; zoom ${strips.zoom ? `±${strips.zoom.half}, below it ${strips.zoom.rows.map((z) => z.below).join(' / ')}` : 'none (the negatives are apart from 0 on the main axis)'}`,
+      );
+      const words = spectrumTicksDescription(p.eigenvalues!, strips);
+      expect(words).toContain(`at the start: ${checked[0].negative} negative`);
+      expect(words).toContain(`at the end: ${checked[1].negative ? `${checked[1].negative} negative` : 'none negative'}`);
+    }
+  });
+
+  it('no zoom where the negative eigenvalues already lie apart from 0, and none without a negative one', () => {
+    const row = (values: number[]) => ({
+      label: 'r',
+      values,
+      signs: values.map((v) => (v < -1e-3 ? -1 : v > 1e-3 ? 1 : 0)) as (-1 | 0 | 1)[],
+      tolerance: 1e-3,
+    });
+    expect(spectrumTicks([row([-0.5, 0, 1.8])], { lo: -0.6, hi: 1.9 }).zoom).toBeNull();
+    expect(spectrumTicks([row([0, 0.2, 4])], { lo: -0.2, hi: 4.2 }).zoom).toBeNull();
+    const z = spectrumTicks([row([-0.013, -0.0001, 0, 0.5])], { lo: -0.04, hi: 0.53 }).zoom!;
+    expect(z.half).toBe(0.02);
+    // −0.0001 is within the tolerance: drawn, but not as a negative tick.
+    expect(z.rows[0].ticks.map((t) => t.sign)).toEqual([0, 0, -1]);
+    expect(z.rows[0].above).toBe(1);
   });
 });
 

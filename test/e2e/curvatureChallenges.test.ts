@@ -1,7 +1,8 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { bundleScenario, watchErrors } from './harness';
-import { challengeTestBed, mapDrawn, runToVerdict, shot } from './challengeScreen';
+import { CHALLENGE_SHOTS, challengeTestBed, mapDrawn, runToVerdict, shot } from './challengeScreen';
 
 /**
  * The curvature challenges in a real browser: 21 'small-batches-flat-ends' on
@@ -53,6 +54,54 @@ async function judgedOnMainThread(challengeId: string, setup: unknown, seed: num
   );
   await blank.close();
   return `on the main thread instead: judging ${Math.round(r.judgeMs)} ms, the spectrum picture ${Math.round(r.spectrumMs)} ms`;
+}
+
+/**
+ * The spectrum picture's negative eigenvalues as the page draws them: each a ▼ tick at least 3 px
+ * wide, the counts under the picture equal to the ticks drawn, and on the zoomed strip (when there
+ * is one) every negative tick left of its 0 line by a visible gap. Returns the negative ticks per row.
+ */
+async function negativeTicksDrawn(figure: Locator): Promise<Record<string, number>> {
+  const drawn = await figure.evaluate((el) => {
+    const ticks = [...el.querySelectorAll<SVGGraphicsElement>('.eigen-tick.negative')].map((t) => {
+      const b = t.getBoundingClientRect();
+      return {
+        strip: t.dataset.strip,
+        row: t.dataset.row ?? '',
+        value: Number(t.dataset.eigenvalue),
+        left: b.left,
+        right: b.right,
+        width: b.width,
+      };
+    });
+    const zero = el.querySelector<SVGGraphicsElement>('.eigen-zoom-zero')?.getBoundingClientRect();
+    const counts = [...el.querySelectorAll('.eigen-key li')].map((li) => li.textContent ?? '');
+    const below = Object.fromEntries(
+      [...el.querySelectorAll<SVGElement>('.eigen-out[data-below]')].map((t) => [t.dataset.row ?? '', Number(t.dataset.below)]),
+    );
+    return { ticks, zeroX: zero ? zero.left + zero.width / 2 : null, counts, below };
+  });
+  const perRow: Record<string, number> = {};
+  for (const t of drawn.ticks.filter((t) => t.strip === 'main')) perRow[t.row] = (perRow[t.row] ?? 0) + 1;
+  for (const [row, n] of Object.entries(perRow))
+    expect(
+      drawn.counts.some((c) => c.startsWith(`${row}: ${n} negative`)),
+      row,
+    ).toBe(true);
+  for (const t of drawn.ticks) {
+    expect(t.value).toBeLessThan(0);
+    expect(t.width).toBeGreaterThanOrEqual(3);
+  }
+  const zoomed = drawn.ticks.filter((t) => t.strip === 'zoom');
+  if (drawn.zeroX !== null) {
+    // Each row's negatives are on the zoomed strip or counted left of it (‹N).
+    for (const [row, n] of Object.entries(perRow))
+      expect(zoomed.filter((t) => t.row === row).length + (drawn.below[row] ?? 0), row).toBe(n);
+    // The ▼ ends left of the 0 line, or for the least negative at least its centre does.
+    for (const t of zoomed) expect((t.left + t.right) / 2).toBeLessThan(drawn.zeroX);
+    expect(Math.min(...zoomed.map((t) => t.left))).toBeLessThan(drawn.zeroX - 20);
+  }
+  return perRow;
 }
 
 const summary = (r: { longTasks: number[]; judgedMs: number }) =>
@@ -116,6 +165,12 @@ describe('curvature challenges', () => {
       .poll(() => result.getByRole('img', { name: /The Hessian’s eigenvalues.*at the start.*at the end/ }).count(), { timeout: 60_000 })
       .toBe(1);
     expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
+    const rows = await negativeTicksDrawn(result.getByRole('img', { name: /The Hessian’s eigenvalues/ }));
+    expect(rows['at the start']).toBeGreaterThanOrEqual(1);
+    console.log(`challenge 21 passed, negative ticks drawn per row: ${JSON.stringify(rows)}`);
+    const spectrum = result.getByRole('img', { name: /The Hessian’s eigenvalues/ });
+    await spectrum.scrollIntoViewIfNeeded();
+    await spectrum.screenshot({ path: resolve(CHALLENGE_SHOTS, 'curvature-batches-spectrum-desktop.png') });
     await result.scrollIntoViewIfNeeded();
     await shot(page, 'curvature-batches-passed-desktop', true);
     console.log(
@@ -144,6 +199,10 @@ describe('curvature challenges', () => {
     await expect
       .poll(() => startSpectrum.getByRole('img', { name: /Smallest: -[\d.]+ at the start/ }).count(), { timeout: 60_000 })
       .toBe(1);
+    const startFigure = startSpectrum.getByRole('img', { name: /Smallest/ });
+    expect(await startFigure.getAttribute('aria-label')).toMatch(/at the start: \d+ negative \(-[\d.]+ to -[\d.e-]+\)/);
+    expect((await negativeTicksDrawn(startFigure))['at the start']).toBeGreaterThanOrEqual(2);
+    expect(await startFigure.locator('.eigen-zoom-zero').count()).toBe(1);
     for (const name of ['Learning rate', 'Momentum', 'Gradient noise']) {
       const box = (await page.getByLabel(name).first().boundingBox())!;
       expect(box.height, name).toBeGreaterThanOrEqual(44);
@@ -170,6 +229,11 @@ describe('curvature challenges', () => {
       .poll(() => result.getByRole('img', { name: /The Hessian’s eigenvalues.*at the start.*at the end/ }).count(), { timeout: 60_000 })
       .toBe(1);
     expect(await result.getByRole('img', { name: /Loss of your run/ }).count()).toBe(1);
+    const passedRows = await negativeTicksDrawn(result.getByRole('img', { name: /The Hessian’s eigenvalues/ }));
+    expect(passedRows['at the start']).toBeGreaterThanOrEqual(2);
+    console.log(`challenge 17 passed, negative ticks drawn per row: ${JSON.stringify(passedRows)}`);
+    await result.getByRole('img', { name: /The Hessian’s eigenvalues/ }).scrollIntoViewIfNeeded();
+    await shot(page, 'curvature-saddle-spectrum-phone');
     await result.scrollIntoViewIfNeeded();
     await shot(page, 'curvature-saddle-passed-phone');
     await shot(page, 'curvature-saddle-passed-phone-full', true);

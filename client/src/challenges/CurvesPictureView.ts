@@ -1,5 +1,6 @@
 import { type CurvesPicture, formatNumber } from '@gradient-rally/shared';
 import { h } from '../ui/elements';
+import { type EigenStripRow, spectrumTicks, spectrumTicksDescription } from './spectrumTicks';
 
 /** Okabe–Ito colours (as the racers), each series also with its own dash so it reads without colour. */
 const SERIES_STYLES = [
@@ -12,8 +13,16 @@ const SERIES_STYLES = [
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** The drawing's own units (the SVG scales to the panel's width; text scales with it). */
 const WIDTH = 360;
-const HEIGHT = 220;
+const BASE_HEIGHT = 220;
 const PAD = { left: 46, right: 12, top: 12, bottom: 38 };
+/** A spectrum's eigenvalue ticks: one strip row per series, this tall, in drawing units. */
+const STRIP_ROW = 16;
+/**
+ * A negative eigenvalue's tick: Paul Tol's 'bright' red beside his grey, told apart with every
+ * kind of colour blindness and drawn with a ▼ on top as well, so it reads without colour.
+ */
+const NEGATIVE_TICK = '#ee6677';
+const OTHER_TICK = '#bbbbbb';
 
 type Scale = { lo: number; hi: number; log: boolean };
 /** Each picture's clip path needs an id of its own on the page. */
@@ -80,6 +89,12 @@ function toUnit(s: Scale, x: number): number {
   return s.log ? (Math.log10(x) - Math.log10(s.lo)) / (Math.log10(s.hi) - Math.log10(s.lo)) : (x - s.lo) / (s.hi - s.lo);
 }
 
+/** The x axis of a curve picture: every series' xs, every mark on x, and every eigenvalue tick. */
+export function curvesXScale(p: CurvesPicture): Scale {
+  const eigen = (p.eigenvalues ?? []).flatMap((r) => r.values);
+  return axisScale([...p.series.flatMap((s) => s.xs), ...p.marks.filter((m) => m.axis === 'x').map((m) => m.at), ...eigen], false, false);
+}
+
 /** The text alternative: each series' start, end, lowest and highest point in words. */
 export function curvesDescription(p: CurvesPicture): string {
   const parts = p.series.map((s) => {
@@ -105,13 +120,20 @@ export function curvesDescription(p: CurvesPicture): string {
  * text alternative says in words where each curve starts, ends, and peaks.
  */
 export function curvesPictureView(p: CurvesPicture): HTMLElement {
-  const xs = p.series.flatMap((s) => s.xs);
   const ys = p.series.flatMap((s) => s.ys);
-  const x = axisScale([...xs, ...p.marks.filter((m) => m.axis === 'x').map((m) => m.at)], false, false);
+  const eigen = p.eigenvalues ?? [];
+  const x = curvesXScale(p);
+  const strips = eigen.length ? spectrumTicks(eigen, x) : null;
+  // Under the plot: the main strip's rows, then the x axis's ticks and label, then the zoomed strip (its title, rows, ticks).
+  const mainStripH = strips ? strips.main.length * STRIP_ROW + 4 : 0;
+  const zoomH = strips?.zoom ? 26 + strips.zoom.rows.length * STRIP_ROW + 22 : 0;
+  const HEIGHT = BASE_HEIGHT + mainStripH + zoomH;
+  const right = strips?.zoom ? 30 : PAD.right;
   const allPositive = ys.every((y) => !Number.isFinite(y) || y >= 0);
   const y = axisScale([...ys, ...p.marks.filter((m) => m.axis === 'y').map((m) => m.at)], p.log, !p.log && allPositive);
-  const plotW = WIDTH - PAD.left - PAD.right;
-  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const plotW = WIDTH - PAD.left - right;
+  const plotH = BASE_HEIGHT - PAD.top - PAD.bottom;
+  const axisY = PAD.top + plotH + mainStripH;
   const px = (v: number) => PAD.left + toUnit(x, v) * plotW;
   const py = (v: number) => PAD.top + (1 - toUnit(y, v)) * plotH;
   const r = (v: number) => v.toFixed(1);
@@ -121,21 +143,21 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
   for (const t of p.log ? decadeTicks(y.lo, y.hi) : linearTicks(y.lo, y.hi, 4)) {
     if (t < y.lo || t > y.hi) continue;
     root.append(
-      svg('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: r(py(t)), y2: r(py(t)), class: 'curves-grid' }),
+      svg('line', { x1: PAD.left, x2: WIDTH - right, y1: r(py(t)), y2: r(py(t)), class: 'curves-grid' }),
       svg('text', { x: PAD.left - 4, y: r(py(t) + 4), 'text-anchor': 'end', class: 'curves-tick' }, formatNumber(t)),
     );
   }
   for (const t of linearTicks(x.lo, x.hi, 5)) {
     if (t < x.lo || t > x.hi) continue;
     root.append(
-      svg('line', { x1: r(px(t)), x2: r(px(t)), y1: PAD.top + plotH, y2: PAD.top + plotH + 4, class: 'curves-axis' }),
-      svg('text', { x: r(px(t)), y: PAD.top + plotH + 15, 'text-anchor': 'middle', class: 'curves-tick' }, formatNumber(t)),
+      svg('line', { x1: r(px(t)), x2: r(px(t)), y1: axisY, y2: axisY + 4, class: 'curves-axis' }),
+      svg('text', { x: r(px(t)), y: axisY + 15, 'text-anchor': 'middle', class: 'curves-tick' }, formatNumber(t)),
     );
   }
   root.append(
-    svg('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: PAD.top + plotH, y2: PAD.top + plotH, class: 'curves-axis' }),
+    svg('line', { x1: PAD.left, x2: WIDTH - right, y1: PAD.top + plotH, y2: PAD.top + plotH, class: 'curves-axis' }),
     svg('line', { x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: PAD.top + plotH, class: 'curves-axis' }),
-    svg('text', { x: PAD.left + plotW / 2, y: HEIGHT - 4, 'text-anchor': 'middle', class: 'curves-label' }, p.xLabel),
+    svg('text', { x: PAD.left + plotW / 2, y: axisY + PAD.bottom - 4, 'text-anchor': 'middle', class: 'curves-label' }, p.xLabel),
     svg(
       'text',
       { x: 12, y: PAD.top + plotH / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${PAD.top + plotH / 2})`, class: 'curves-label' },
@@ -148,10 +170,10 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
     const at = horizontal ? py(m.at) : px(m.at);
     root.append(
       horizontal
-        ? svg('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: r(at), y2: r(at), class: 'curves-mark' })
-        : svg('line', { x1: r(at), x2: r(at), y1: PAD.top, y2: PAD.top + plotH, class: 'curves-mark' }),
+        ? svg('line', { x1: PAD.left, x2: WIDTH - right, y1: r(at), y2: r(at), class: 'curves-mark' })
+        : svg('line', { x1: r(at), x2: r(at), y1: PAD.top, y2: axisY, class: 'curves-mark' }),
       horizontal
-        ? svg('text', { x: WIDTH - PAD.right - 3, y: r(at - 4), 'text-anchor': 'end', class: 'curves-mark-label' }, m.label)
+        ? svg('text', { x: WIDTH - right - 3, y: r(at - 4), 'text-anchor': 'end', class: 'curves-mark-label' }, m.label)
         : svg('text', { x: r(at + 3), y: PAD.top + 11, class: 'curves-mark-label' }, m.label),
     );
   }
@@ -189,6 +211,88 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
     );
   });
 
+  if (strips) {
+    const rowsAt = (rows: EigenStripRow[], top: number, strip: 'main' | 'zoom') =>
+      rows.forEach((row, k) => {
+        const y0 = top + k * STRIP_ROW;
+        root.append(
+          svg(
+            'text',
+            { x: PAD.left - 4, y: r(y0 + STRIP_ROW - 4), 'text-anchor': 'end', class: 'curves-tick' },
+            row.label.replace(/^at the /, ''),
+          ),
+        );
+        for (const t of row.ticks) {
+          const tx = PAD.left + t.at * plotW;
+          const attrs = {
+            class: t.sign < 0 ? 'eigen-tick negative' : 'eigen-tick',
+            'data-strip': strip,
+            'data-row': row.label,
+            'data-eigenvalue': t.value,
+          };
+          if (t.sign < 0) {
+            // ▼ over a thick line: the shape says 'negative' without the colour.
+            const tick = svg('g', attrs);
+            tick.append(
+              svg('line', { x1: r(tx), x2: r(tx), y1: r(y0 + 6), y2: r(y0 + STRIP_ROW - 1), stroke: NEGATIVE_TICK, 'stroke-width': 1.6 }),
+              svg('path', { d: `M${r(tx - 3.5)} ${r(y0 + 1)}L${r(tx + 3.5)} ${r(y0 + 1)}L${r(tx)} ${r(y0 + 7)}Z`, fill: NEGATIVE_TICK }),
+            );
+            root.append(tick);
+          } else
+            root.append(
+              svg('line', {
+                ...attrs,
+                x1: r(tx),
+                x2: r(tx),
+                y1: r(y0 + 4),
+                y2: r(y0 + STRIP_ROW - 1),
+                stroke: OTHER_TICK,
+                'stroke-width': 1,
+                'stroke-opacity': 0.7,
+              }),
+            );
+        }
+        if (strip === 'zoom' && row.below)
+          root.append(
+            svg(
+              'text',
+              { x: PAD.left + 2, y: r(y0 + STRIP_ROW - 4), class: 'curves-tick eigen-out', 'data-row': row.label, 'data-below': row.below },
+              `‹${row.below}`,
+            ),
+          );
+        if (strip === 'zoom' && row.above)
+          root.append(
+            svg('text', { x: WIDTH - 2, y: r(y0 + STRIP_ROW - 4), 'text-anchor': 'end', class: 'curves-tick eigen-out' }, `+${row.above}`),
+          );
+      });
+    rowsAt(strips.main, PAD.top + plotH + 3, 'main');
+    if (strips.zoom) {
+      const { half, rows } = strips.zoom;
+      const top = axisY + PAD.bottom + 6;
+      root.append(
+        svg(
+          'text',
+          { x: PAD.left, y: top + 10, class: 'curves-label' },
+          `Near 0, magnified ${Math.round((x.hi - x.lo) / (2 * half))}×: ${formatNumber(-half)} to ${formatNumber(half)}`,
+        ),
+      );
+      const stripTop = top + 20;
+      const zx = (v: number) => PAD.left + ((v + half) / (2 * half)) * plotW;
+      const stripBottom = stripTop + rows.length * STRIP_ROW;
+      root.append(
+        svg('rect', { x: PAD.left, y: stripTop, width: plotW, height: rows.length * STRIP_ROW, class: 'curves-plot' }),
+        svg('line', { x1: r(zx(0)), x2: r(zx(0)), y1: stripTop, y2: stripBottom, class: 'curves-mark eigen-zoom-zero' }),
+      );
+      for (const t of linearTicks(-half, half, 4)) {
+        root.append(
+          svg('line', { x1: r(zx(t)), x2: r(zx(t)), y1: stripBottom, y2: stripBottom + 4, class: 'curves-axis' }),
+          svg('text', { x: r(zx(t)), y: stripBottom + 15, 'text-anchor': 'middle', class: 'curves-tick' }, formatNumber(t)),
+        );
+      }
+      rowsAt(rows, stripTop, 'zoom');
+    }
+  }
+
   const legend = h(
     'ul',
     { class: 'curves-legend', 'aria-hidden': 'true' },
@@ -201,11 +305,42 @@ export function curvesPictureView(p: CurvesPicture): HTMLElement {
       return h('li', {}, swatch, s.label);
     }),
   );
+  // The ticks' key and their counts as text under the drawing: readable on a phone, where the SVG's own text is small.
+  const counts =
+    strips &&
+    h(
+      'div',
+      { class: 'eigen-key', 'aria-hidden': 'true' },
+      h(
+        'p',
+        {},
+        h('span', { class: 'eigen-key-negative' }, '▼'),
+        ' a negative eigenvalue: a way down; ',
+        h('span', { class: 'eigen-key-other' }, '|'),
+        ' any other',
+        strips.zoom ? '; ‹N, +N: below, above the magnified range' : '',
+      ),
+      h(
+        'ul',
+        {},
+        ...strips.main.map((m, k) =>
+          h(
+            'li',
+            {},
+            `${m.label}: `,
+            h('strong', {}, `${m.negative} negative`),
+            ` (below −${formatNumber(eigen[k].tolerance)}), ${m.zero} about 0, ${m.positive} positive`,
+          ),
+        ),
+      ),
+    );
+  const description = strips ? `${curvesDescription(p)} ${spectrumTicksDescription(eigen, strips)}` : curvesDescription(p);
   return h(
     'figure',
-    { class: 'challenge-picture curves-picture', role: 'img', 'aria-label': curvesDescription(p) },
+    { class: 'challenge-picture curves-picture', role: 'img', 'aria-label': description },
     h('figcaption', {}, h('strong', {}, p.title), ' ', h('span', { class: 'note' }, p.caption)),
     root,
     p.series.length > 1 ? legend : undefined,
+    counts ?? undefined,
   );
 }

@@ -3,8 +3,15 @@ import { lossScaleFor, NON_FINITE_RGB, normaliseLoss, viridisTable } from '../te
 import { h } from '../ui/elements';
 
 const PATH = '#e69f00';
-const TRIAL = '#56b4e9';
 const ARROW = '#ffffff';
+/**
+ * A line search's tried points: a light sky-blue fill inside a near-black ring, so a dot reads
+ * at 3:1 or more on every colour of the terrain's map — the fill on its purples and blues, the
+ * ring on its greens and yellows, where the old fill alone (#56b4e9) was 1.0:1 on a green and 1.8:1 on the yellow.
+ */
+export const TRIAL_DOT = { fill: '#a8ddf7', ring: '#0b0b14' } as const;
+/** Under the path and the accepted points: the same near-black, so the orange reads on the yellows too. */
+const HALO = TRIAL_DOT.ring;
 
 /**
  * Draws one of shared's terrain pictures of a finished challenge (the path
@@ -68,23 +75,24 @@ function draw(ctx: CanvasRenderingContext2D, p: TerrainPicture, width: number, h
       ctx.stroke();
       ctx.setLineDash([]);
     }
-    ctx.fillStyle = TRIAL;
-    for (const q of t.tried) {
-      ctx.beginPath();
-      ctx.arc(px(q[0]), py(q[1]), 2.5 * unit, 0, 2 * Math.PI);
-      ctx.fill();
-    }
+    for (const q of t.tried) dot(ctx, px(q[0]), py(q[1]), 3 * unit, TRIAL_DOT.fill, TRIAL_DOT.ring, 1.5 * unit);
   }
   for (const path of p.paths) {
     const pts = path.points;
     if (pts.length < 2) continue;
-    ctx.strokeStyle = PATH;
-    ctx.lineWidth = 2.5 * unit;
     ctx.beginPath();
     ctx.moveTo(px(pts[0]), py(pts[1]));
     for (let k = 2; k < pts.length; k += 2) ctx.lineTo(px(pts[k]), py(pts[k + 1]));
+    // A dark halo first, the orange over it.
+    ctx.strokeStyle = HALO;
+    ctx.lineWidth = 4.5 * unit;
+    ctx.stroke();
+    ctx.strokeStyle = PATH;
+    ctx.lineWidth = 2.5 * unit;
     ctx.stroke();
   }
+  // Each step's accepted point, in the path's colour, over the path.
+  for (const t of p.trials) dot(ctx, px(t.to[0]), py(t.to[1]), 3 * unit, PATH, HALO, 1.5 * unit);
   for (const a of p.arrows) {
     ctx.strokeStyle = ARROW;
     ctx.lineWidth = 2 * unit;
@@ -104,6 +112,16 @@ function draw(ctx: CanvasRenderingContext2D, p: TerrainPicture, width: number, h
     ctx.stroke();
     label(ctx, m.label, px(m.x) + 7 * unit, py(m.y) - 5 * unit);
   }
+}
+
+function dot(ctx: CanvasRenderingContext2D, x: number, y: number, radius: number, fill: string, ring: string, ringWidth: number): void {
+  ctx.beginPath();
+  ctx.arc(x, y, radius, 0, 2 * Math.PI);
+  ctx.fillStyle = fill;
+  ctx.fill();
+  ctx.strokeStyle = ring;
+  ctx.lineWidth = ringWidth;
+  ctx.stroke();
 }
 
 function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number): void {

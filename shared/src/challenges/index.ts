@@ -64,7 +64,9 @@ export {
 export {
   challengePicture,
   startSpectrumPicture,
+  eigenvalueRow,
   lineSearchTrace,
+  type EigenvalueRow,
   type PictureData,
   type TerrainPicture,
   type CurvesPicture,

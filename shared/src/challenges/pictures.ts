@@ -1,4 +1,5 @@
 import { analyze } from '../analysis/analyze';
+import { NEWTON_MAX_DIM } from '../optimizers/newton';
 import { lossGrid } from '../analysis/sharpness';
 import type { Bounds2D, Landscape } from '../landscapes/Landscape';
 import type { PresetOptimizer } from '../landscapes/preset';
@@ -47,6 +48,22 @@ export interface CurvesPicture {
   series: { label: string; xs: number[]; ys: number[] }[];
   /** Vertical marks (checkpoints) and horizontal ones (a target). */
   marks: { axis: 'x' | 'y'; at: number; label: string }[];
+  /**
+   * A spectrum's individual eigenvalues, one row per series (same label), drawn as ticks
+   * under the density: the density's kernel is far wider than a small negative eigenvalue.
+   */
+  eigenvalues?: EigenvalueRow[];
+}
+
+/** Every eigenvalue of the Hessian at one point, computed exactly, and the sign each one counts as. */
+export interface EigenvalueRow {
+  label: string;
+  /** Ascending: the dense Hessian's eigenvalues (Jacobi, exact to rounding). */
+  values: number[];
+  /** Parallel to `values`: −1 below −tolerance (a way down), 0 within it, +1 above. */
+  signs: (-1 | 0 | 1)[];
+  /** |λ| at or below this counts as zero: 1e-4 of the largest |λ|, as the race results classify a point. */
+  tolerance: number;
 }
 
 export interface BarsPicture {
@@ -187,6 +204,22 @@ function lossCurve(a: ChallengeAttempt): CurvesPicture {
   };
 }
 
+/** Relative size below which an eigenvalue counts as zero (the race results' classification, `race/results.ts`). */
+const ZERO_EIGENVALUE_SHARE = 1e-4;
+
+/**
+ * Every Hessian eigenvalue at `p` with the sign it counts as: exact (the dense Hessian from H·v
+ * products, Jacobi), for networks up to Newton's size limit; null above it (Lanczos estimates
+ * of every eigenvalue would cost as much as the dense Hessian and be less sure).
+ */
+export function eigenvalueRow(L: Landscape, p: ArrayLike<number>, label: string): EigenvalueRow | null {
+  if (L.dim > NEWTON_MAX_DIM) return null;
+  const values = analyze(L, p).eigenvalues;
+  const tolerance = ZERO_EIGENVALUE_SHARE * Math.max(Math.abs(values[0]), Math.abs(values[values.length - 1]));
+  const signs = values.map((v) => (v < -tolerance ? -1 : v > tolerance ? 1 : 0));
+  return { label, values, signs, tolerance };
+}
+
 function spectrumPicture(a: ChallengeAttempt, withEnd = true): CurvesPicture {
   const L = a.landscape;
   const at = [{ label: 'at the start', p: a.start }];
@@ -197,16 +230,22 @@ function spectrumPicture(a: ChallengeAttempt, withEnd = true): CurvesPicture {
   const pad = 0.05 * (hi - lo || 1);
   const xs = Array.from({ length: 121 }, (_, i) => lo - pad + ((hi - lo + 2 * pad) * i) / 120);
   const sigma = (hi - lo || 1) / 60;
-  const mins = at.map(({ p }) => hessianEigenvaluesLanczos(L, p, 1, { which: 'smallest' }).values[0]);
+  const rows = at.map(({ p, label }) => eigenvalueRow(L, p, label));
+  const exact = rows.every((r): r is EigenvalueRow => r !== null);
+  // The smallest the caption names is the leftmost tick when the ticks are drawn (the same number).
+  const mins = exact
+    ? rows.map((r) => r.values[0])
+    : at.map(({ p }) => hessianEigenvaluesLanczos(L, p, 1, { which: 'smallest' }).values[0]);
   return {
     kind: 'curves',
     title: 'The Hessian’s eigenvalues',
-    caption: `Density of the Hessian’s ${L.dim} eigenvalues (Lanczos quadrature). Smallest: ${mins.map((m, i) => `${Number(m.toPrecision(3))} ${at[i].label}`).join(', ')}; a negative one means a way down.`,
+    caption: `Density of the Hessian’s ${L.dim} eigenvalues (Lanczos quadrature)${exact ? '; under it every eigenvalue as a tick, computed exactly' : ''}. Smallest: ${mins.map((m, i) => `${Number(m.toPrecision(3))} ${at[i].label}`).join(', ')}; a negative one means a way down.`,
     xLabel: 'eigenvalue',
     yLabel: 'density',
     log: false,
     series: dens.map((d, i) => ({ label: at[i].label, xs, ys: Array.from(smoothSpectralDensity(d, xs, sigma)) })),
     marks: [{ axis: 'x', at: 0, label: '0' }],
+    ...(exact ? { eigenvalues: rows as EigenvalueRow[] } : {}),
   };
 }
 
