@@ -25,6 +25,13 @@ export interface PointAnalysis {
 /** Eigenvalues within this of zero count as zero (optimizers.json: "tolerance 1e-9"). */
 export const EIGENVALUE_TOLERANCE = 1e-9;
 
+/**
+ * Eigenvalues smaller than this share of the largest |λ| count as zero where they come from iterative
+ * estimates or are compared across a whole spectrum (the race results' class of an end point, the
+ * spectrum picture's negative ticks): Lanczos ends are good to ~1e-6 relative.
+ */
+export const ZERO_EIGENVALUE_SHARE = 1e-4;
+
 /** Curvature class of a point from its Hessian's eigenvalues. */
 export function classifyEigenvalues(eigenvalues: readonly number[], tol = EIGENVALUE_TOLERANCE): CriticalPointKind {
   if (eigenvalues.some((l) => !(Math.abs(l) > tol))) return 'degenerate';

@@ -1,4 +1,4 @@
-import { analyze } from '../analysis/analyze';
+import { analyze, ZERO_EIGENVALUE_SHARE } from '../analysis/analyze';
 import { NEWTON_MAX_DIM } from '../optimizers/newton';
 import { lossGrid } from '../analysis/sharpness';
 import type { Bounds2D, Landscape } from '../landscapes/Landscape';
@@ -203,9 +203,6 @@ function lossCurve(a: ChallengeAttempt): CurvesPicture {
     marks,
   };
 }
-
-/** Relative size below which an eigenvalue counts as zero (the race results' classification, `race/results.ts`). */
-const ZERO_EIGENVALUE_SHARE = 1e-4;
 
 /**
  * Every Hessian eigenvalue at `p` with the sign it counts as: exact (the dense Hessian from H·v

@@ -7,7 +7,7 @@ export { createLandscape } from '../landscapes/createLandscape';
 export { createOptimizer, type Optimizer } from '../optimizers/Optimizer';
 export { OPTIMIZER_KINDS, parseOptimizerSpec, type OptimizerKind, type OptimizerSpec } from '../optimizers/optimizerSpec';
 export type { ScheduleSpec } from '../optimizers/schedules';
-export { analyze, classifyEigenvalues, type CriticalPointKind } from '../analysis/analyze';
+export { analyze, classifyEigenvalues, type CriticalPointKind, ZERO_EIGENVALUE_SHARE } from '../analysis/analyze';
 export { robustLoss } from '../analysis/sharpness';
 export { hessianEigenvaluesLanczos } from '../mlp/curvature';
 export { scheduledLearningRate } from '../optimizers/schedules';

@@ -3,6 +3,7 @@ import type { Seed } from '../random/Rng';
 import {
   analyze,
   classifyEigenvalues,
+  ZERO_EIGENVALUE_SHARE,
   formatNumber,
   hessianEigenvaluesLanczos,
   robustLoss,
@@ -155,7 +156,7 @@ function analyse(race: RaceLike, r: ResultInput): Analysis {
       const bottom = hessianEigenvaluesLanczos(L, p, 1, { ...opts, which: 'smallest' }).values[0];
       eigenvalues = [bottom, top];
       // Lanczos ends are good to ~1e-6 relative: smaller eigenvalues count as zero.
-      const tol = 1e-4 * Math.max(Math.abs(top), Math.abs(bottom));
+      const tol = ZERO_EIGENVALUE_SHARE * Math.max(Math.abs(top), Math.abs(bottom));
       if (Number.isFinite(top) && Number.isFinite(bottom)) hessianClass = classifyEigenvalues([bottom, top], tol);
     }
   }
